@@ -1,0 +1,253 @@
+//! The command line: clap definitions, and the one place where flags become a typed [`Config`].
+//!
+//! Exit codes: 0 ok; 1 the run succeeded but its findings fail the `--fail-on` policy; 2 bad
+//! input, config or usage (nothing was written).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, FailOn, Source, SourceKind};
+use crate::error::{Error, Result};
+use crate::findings::{self, Finding};
+use crate::harmonise::Period;
+use crate::pipeline;
+use crate::render::table;
+use crate::stats::counts;
+
+/// The config file read when `--config` is not given, if it exists in the current folder.
+pub const DEFAULT_CONFIG: &str = "saferstats.toml";
+
+const AFTER_HELP: &str = "\
+Examples:
+  saferstats run                                   run the whole pipeline from saferstats.toml
+  saferstats run --out /tmp/evidence               write charts/ and reports/ below /tmp/evidence
+  saferstats compare --from 2016/17 --to 2017/18   the year-on-year table
+  saferstats compare --source summary=table.csv --from 2016/17 --to 2017/18 --format csv
+  saferstats counts --period 2017/18 --format csv
+
+Periods: 2017/18 (financial year, April to March), 2017/18 Q1, 2017-04, 2017, 12 months ending 2018-03.
+
+Exit codes:
+  0  ok
+  1  the run succeeded but its findings fail the --fail-on policy
+  2  bad input, config or usage (nothing was written; earlier outputs are left as they were)";
+
+/// saferstats: turn police crime data and partner datasets into a community safety evidence base.
+#[derive(Debug, Parser)]
+#[command(name = "saferstats", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Config file (TOML). Default: saferstats.toml in the current folder, when there is one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// An input named directly, as KIND=PATH (kinds: summary, tidy). Repeatable; replaces the
+    /// config's sources.
+    #[arg(long = "source", global = true, value_name = "KIND=PATH", value_parser = parse_source)]
+    pub sources: Vec<(SourceKind, PathBuf)>,
+
+    /// The area to report on, where the sources hold several.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub area: Option<String>,
+
+    /// Significance level for the exact test; intervals are at 1 - alpha [default: 0.05].
+    #[arg(long, global = true)]
+    pub alpha: Option<f64>,
+
+    /// A count at or below this gets a small-numbers note [default: 10].
+    #[arg(long, global = true, value_name = "N")]
+    pub small_numbers: Option<i64>,
+
+    /// Exit with code 1 when findings reach this severity.
+    #[arg(long, global = true, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
+    /// Print nothing but errors (and the requested table).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline and write charts/ and reports/.
+    Run {
+        /// Folder to write charts/ and reports/ below [default: the config's output.dir, or the
+        /// current folder].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Compare two periods, category by category, with the exact test for each change.
+    Compare {
+        /// The earlier period [default: compare.from in the config].
+        #[arg(long, value_name = "PERIOD")]
+        from: Option<Period>,
+        /// The later period [default: compare.to in the config].
+        #[arg(long, value_name = "PERIOD")]
+        to: Option<Period>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List the counts behind a comparison for one period.
+    Counts {
+        #[arg(long, value_name = "PERIOD")]
+        period: Period,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// How a command prints its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// How a successful command ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// Findings fail the `--fail-on` policy.
+    Findings = 1,
+}
+
+fn parse_source(s: &str) -> std::result::Result<(SourceKind, PathBuf), String> {
+    let (kind, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}`: write KIND=PATH, e.g. summary=table.csv"))?;
+    Ok((kind.parse()?, PathBuf::from(path)))
+}
+
+impl Cli {
+    /// The config file merged with the flags; flags win.
+    pub fn config(&self) -> Result<Config> {
+        let g = &self.global;
+        let mut cfg = match &g.config {
+            Some(path) => Config::from_file(path)?,
+            None if Path::new(DEFAULT_CONFIG).is_file() => Config::from_file(Path::new(DEFAULT_CONFIG))?,
+            None => Config::default(),
+        };
+        if !g.sources.is_empty() {
+            cfg.sources = g.sources.iter().map(|(kind, path)| flag_source(*kind, path, &g.area)).collect();
+        }
+        cfg.area = g.area.clone().or(cfg.area);
+        cfg.settings.alpha = g.alpha.unwrap_or(cfg.settings.alpha);
+        cfg.settings.small_numbers = g.small_numbers.unwrap_or(cfg.settings.small_numbers);
+        cfg.settings.validate().map_err(|m| Error::Usage(format!("--alpha/--small-numbers: {m}")))?;
+        cfg.fail_on = g.fail_on.unwrap_or(cfg.fail_on);
+        cfg.quiet = g.quiet;
+        match &self.command {
+            Command::Run { out: Some(out) } => cfg.out_dir = out.clone(),
+            Command::Compare { from, to, .. } => {
+                cfg.from = from.or(cfg.from);
+                cfg.to = to.or(cfg.to);
+            }
+            _ => {}
+        }
+        Ok(cfg)
+    }
+}
+
+fn flag_source(kind: SourceKind, path: &Path, area: &Option<String>) -> Source {
+    Source {
+        name: kind.to_string(),
+        kind,
+        path: path.to_path_buf(),
+        display: path.display().to_string(),
+        area: area.clone(),
+        publisher: None,
+    }
+}
+
+/// Runs the command; the binary maps the result to an exit code.
+pub fn execute(cli: &Cli) -> Result<Exit> {
+    let cfg = cli.config()?;
+    let findings = match &cli.command {
+        Command::Run { .. } => run(&cfg)?,
+        Command::Compare { format, .. } => compare(&cfg, *format)?,
+        Command::Counts { period, format } => counts(&cfg, *period, *format)?,
+    };
+    report_findings(&findings, cfg.quiet);
+    Ok(if findings::fails(&findings, cfg.fail_on) { Exit::Findings } else { Exit::Ok })
+}
+
+fn run(cfg: &Config) -> Result<Vec<Finding>> {
+    let outcome = pipeline::run(cfg)?;
+    if !cfg.quiet {
+        eprintln!("wrote {} files below {}", outcome.written.len(), cfg.out_dir.display());
+    }
+    Ok(outcome.findings)
+}
+
+fn compare(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
+    let (_, cmp, findings) = pipeline::comparison(cfg)?;
+    let text = match format {
+        Format::Table => table::comparison_text(&cmp),
+        Format::Csv => table::comparison_csv(&cmp),
+        Format::Json => serde_json::to_string_pretty(&cmp).expect("the comparison serialises") + "\n",
+    };
+    print(&text)?;
+    Ok(findings)
+}
+
+fn counts(cfg: &Config, period: Period, format: Format) -> Result<Vec<Finding>> {
+    let (data, area) = pipeline::load(cfg)?;
+    let figures = counts::period_figures(&data, &area, period, "--period")?;
+    let text = match format {
+        Format::Table => table::counts_text(&figures),
+        Format::Csv => table::counts_csv(&figures),
+        Format::Json => serde_json::to_string_pretty(&figures).expect("the counts serialise") + "\n",
+    };
+    print(&text)?;
+    Ok(Vec::new())
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn report_findings(findings: &[Finding], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for f in findings {
+        let level = serde_json::to_value(f.severity).ok().and_then(|v| v.as_str().map(str::to_string));
+        eprintln!("{}: {} [{}]", level.unwrap_or_default(), f.message, f.code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sources_are_kind_equals_path() {
+        assert_eq!(parse_source("tidy=a=b.csv").unwrap(), (SourceKind::Tidy, PathBuf::from("a=b.csv")));
+        assert!(parse_source("table.csv").unwrap_err().contains("KIND=PATH"));
+        assert!(parse_source("xls=table.csv").unwrap_err().contains("unknown source kind"));
+    }
+}

@@ -1,0 +1,255 @@
+//! The TOML config: which sources to read, which periods to compare, where outputs go.
+//!
+//! ```toml
+//! title = "City of London: police recorded crime"
+//!
+//! [[source]]
+//! name = "recorded-crime"
+//! kind = "summary"                 # summary | tidy
+//! path = "data/city-of-london/recorded-crime-2016-17-to-2017-18.csv"
+//! area = "City of London"
+//! publisher = "City of London Police Annual Report 2018"
+//!
+//! [compare]
+//! from = "2016/17"
+//! to = "2017/18"
+//! alpha = 0.05                     # significance level; intervals are at 1 - alpha
+//! small_numbers = 10               # a count at or below this gets a small-numbers note
+//!
+//! [output]
+//! dir = "."                        # charts/ and reports/ are written below it
+//! ```
+//!
+//! Paths are relative to the config file's folder. The file is parsed once, here, into typed
+//! values; command-line flags then override it (see [`crate::cli`]).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::harmonise::Period;
+use crate::stats::CompareSettings;
+
+/// The kinds of source saferstats reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Summary,
+    Tidy,
+}
+
+const KINDS: &str = "summary, tidy";
+
+impl FromStr for SourceKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "summary" => Ok(SourceKind::Summary),
+            "tidy" => Ok(SourceKind::Tidy),
+            other => Err(format!("unknown source kind `{other}`; the kinds are {KINDS}")),
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceKind::Summary => "summary",
+            SourceKind::Tidy => "tidy",
+        })
+    }
+}
+
+/// One input, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub name: String,
+    pub kind: SourceKind,
+    /// Where to read it.
+    pub path: PathBuf,
+    /// The path as the user wrote it, for messages and provenance.
+    pub display: String,
+    pub area: Option<String>,
+    pub publisher: Option<String>,
+}
+
+/// When findings turn a successful run into exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// Never: findings are reported, the exit code stays 0.
+    #[default]
+    Never,
+    /// When any finding is an error.
+    Error,
+    /// When any finding is a warning or an error.
+    Warning,
+}
+
+/// The whole run's settings, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The config file as named, if there was one.
+    pub file: Option<String>,
+    pub title: String,
+    pub area: Option<String>,
+    pub sources: Vec<Source>,
+    pub from: Option<Period>,
+    pub to: Option<Period>,
+    pub settings: CompareSettings,
+    pub out_dir: PathBuf,
+    pub fail_on: FailOn,
+    pub quiet: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    area: Option<String>,
+    #[serde(default, rename = "source")]
+    sources: Vec<RawSource>,
+    #[serde(default)]
+    compare: RawCompare,
+    #[serde(default)]
+    output: RawOutput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: Option<String>,
+    kind: String,
+    path: String,
+    area: Option<String>,
+    publisher: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCompare {
+    from: Option<String>,
+    to: Option<String>,
+    alpha: Option<f64>,
+    small_numbers: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    dir: Option<String>,
+}
+
+/// The title used when the config gives none.
+pub const DEFAULT_TITLE: &str = "Community safety evidence base";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            file: None,
+            title: DEFAULT_TITLE.into(),
+            area: None,
+            sources: Vec::new(),
+            from: None,
+            to: None,
+            settings: CompareSettings::default(),
+            out_dir: PathBuf::from("."),
+            fail_on: FailOn::Never,
+            quiet: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+            path: display.clone(),
+            source: e,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        Config::from_toml(&text, &display, &base)
+    }
+
+    /// Parses config text; `display` names the file in errors, `base` resolves relative paths.
+    pub fn from_toml(text: &str, display: &str, base: &Path) -> Result<Config> {
+        let err = |message: String| Error::Config {
+            path: display.to_string(),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let mut sources = Vec::new();
+        for (i, s) in raw.sources.into_iter().enumerate() {
+            sources.push(resolve_source(s, i, base).map_err(err)?);
+        }
+        let period = |key: &str, v: Option<String>| {
+            v.map(|s| s.parse::<Period>().map_err(|e| err(format!("compare.{key}: {e}"))))
+                .transpose()
+        };
+        let defaults = CompareSettings::default();
+        let settings = CompareSettings {
+            alpha: raw.compare.alpha.unwrap_or(defaults.alpha),
+            small_numbers: raw.compare.small_numbers.unwrap_or(defaults.small_numbers),
+        };
+        settings.validate().map_err(|m| err(format!("compare: {m}")))?;
+        Ok(Config {
+            file: Some(display.to_string()),
+            title: raw.title.unwrap_or_else(|| DEFAULT_TITLE.into()),
+            area: raw.area,
+            sources,
+            from: period("from", raw.compare.from)?,
+            to: period("to", raw.compare.to)?,
+            settings,
+            out_dir: base.join(raw.output.dir.unwrap_or_else(|| ".".into())),
+            fail_on: FailOn::Never,
+            quiet: false,
+        })
+    }
+}
+
+fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, String> {
+    let kind: SourceKind = raw.kind.parse().map_err(|e| format!("source {}: {e}", index + 1))?;
+    if raw.path.trim().is_empty() {
+        return Err(format!("source {}: `path` is empty", index + 1));
+    }
+    Ok(Source {
+        name: raw.name.unwrap_or_else(|| kind.to_string()),
+        kind,
+        path: base.join(&raw.path),
+        display: raw.path,
+        area: raw.area,
+        publisher: raw.publisher,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_against_the_config_folder() {
+        let text = "[[source]]\nkind = \"summary\"\npath = \"data/x.csv\"\n[compare]\nfrom = \"2016/17\"\n";
+        let c = Config::from_toml(text, "conf/s.toml", Path::new("conf")).unwrap();
+        assert_eq!(c.sources[0].path, Path::new("conf/data/x.csv"));
+        assert_eq!(c.sources[0].display, "data/x.csv");
+        assert_eq!(c.from.unwrap().to_string(), "2016/17");
+        assert_eq!(c.settings, CompareSettings::default());
+    }
+
+    #[test]
+    fn bad_configs_name_the_file_and_key() {
+        let cases = [
+            ("[compare]\nfrom = \"2016/16\"\n", "s.toml: compare.from: `2016/16`"),
+            ("[[source]]\nkind = \"excel\"\npath = \"x\"\n", "source 1: unknown source kind `excel`"),
+            ("[compare]\nalpha = 1.5\n", "compare: alpha must lie between 0 and 1"),
+            ("colour = \"red\"\n", "unknown field `colour`"),
+        ];
+        for (text, expected) in cases {
+            let e = Config::from_toml(text, "s.toml", Path::new("")).unwrap_err().to_string();
+            assert!(e.contains(expected), "{text}: {e}");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Findings: what a reader must know about the data before trusting a figure (small numbers,
+//! later: missing months, partial years). `--fail-on` turns them into exit code 1.
+
+use serde::Serialize;
+
+use crate::config::FailOn;
+use crate::stats::Comparison;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+/// One thing a reader should know, with a stable code for scripts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Findings from a comparison: categories whose change rests on small numbers.
+pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
+    let small: Vec<&str> = cmp
+        .rows
+        .iter()
+        .filter(|r| r.small_numbers)
+        .map(|r| r.category.as_str())
+        .collect();
+    if small.is_empty() {
+        return Vec::new();
+    }
+    vec![Finding {
+        severity: Severity::Warning,
+        code: "small-numbers",
+        message: format!(
+            "{} of {} categories have {} or fewer crimes in {} or {} ({}): their percentage changes rest on small numbers",
+            small.len(),
+            cmp.rows.len(),
+            cmp.small_numbers,
+            cmp.from,
+            cmp.to,
+            small.join(", ")
+        ),
+    }]
+}
+
+/// Whether `findings` fail the `policy`.
+pub fn fails(findings: &[Finding], policy: FailOn) -> bool {
+    let worst = findings.iter().map(|f| f.severity).max();
+    match policy {
+        FailOn::Never => false,
+        FailOn::Error => worst >= Some(Severity::Error),
+        FailOn::Warning => worst >= Some(Severity::Warning),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy() {
+        let warning = Finding {
+            severity: Severity::Warning,
+            code: "x",
+            message: String::new(),
+        };
+        let findings = [warning];
+        assert!(!fails(&findings, FailOn::Never));
+        assert!(!fails(&findings, FailOn::Error));
+        assert!(fails(&findings, FailOn::Warning));
+        assert!(!fails(&[], FailOn::Warning));
+    }
+}

@@ -1,0 +1,48 @@
+//! Category labels: how two spellings of one name are recognised as the same.
+//!
+//! Sources write "Burglary – Residential" (en dash), "Burglary - Residential" and
+//! "burglary -residential". Matching ignores case, dash style and spacing; the label a source
+//! wrote is kept for display.
+
+/// The key two labels are matched on: lower case, every dash as `-`, no space around dashes,
+/// runs of white space folded to one space.
+pub fn match_key(label: &str) -> String {
+    let dashed: String = label
+        .chars()
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
+            c => c,
+        })
+        .collect();
+    let words: Vec<&str> = dashed.split_whitespace().collect();
+    words.join(" ").replace(" -", "-").replace("- ", "-").to_lowercase()
+}
+
+/// A label trimmed, with runs of white space folded, for display.
+pub fn tidy(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dash_case_and_spacing_are_ignored() {
+        let same = [
+            "Burglary – Residential",
+            "Burglary - Residential",
+            "burglary-residential",
+            "  BURGLARY —  Residential ",
+        ];
+        for label in same {
+            assert_eq!(match_key(label), "burglary-residential", "{label}");
+        }
+        assert_ne!(match_key("Burglary – Residential"), match_key("Burglary – Business/Community"));
+    }
+
+    #[test]
+    fn tidy_keeps_the_dash_as_written() {
+        assert_eq!(tidy("  Burglary –  Residential "), "Burglary – Residential");
+    }
+}

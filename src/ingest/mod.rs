@@ -1,0 +1,55 @@
+//! Ingest: one file per source format, each turning a file into tidy [`Observation`]s and an
+//! [`InputFile`] that records where they came from.
+//!
+//! | kind      | format                                                     | module      |
+//! |-----------|------------------------------------------------------------|-------------|
+//! | `summary` | wide table: category, then one column per period           | [`summary`] |
+//! | `tidy`    | long table: `period,area,category,value[,unit]`            | [`tidy`]    |
+
+pub mod number;
+pub mod read;
+pub mod summary;
+pub mod tidy;
+
+use crate::config::{Source, SourceKind};
+use crate::error::{Error, Location, Result};
+use crate::model::{Dataset, InputFile, Observation, Value};
+
+/// What one loader returns: the file's provenance and its figures.
+pub struct Loaded {
+    pub file: InputFile,
+    pub observations: Vec<Observation>,
+}
+
+/// Loads every source, in order. The first bad file stops the run with its error.
+pub fn load_all(sources: &[Source]) -> Result<Dataset> {
+    let mut data = Dataset::default();
+    for source in sources {
+        let input = data.inputs.len();
+        let loaded = match source.kind {
+            SourceKind::Summary => summary::load(source, input)?,
+            SourceKind::Tidy => tidy::load(source, input)?,
+        };
+        data.inputs.push(loaded.file);
+        data.observations.extend(loaded.observations);
+    }
+    Ok(data)
+}
+
+/// Parses a count cell, refusing text and negative counts (a count of crimes is never negative in
+/// these tables; sources with adjustments have their own loaders).
+pub(crate) fn check_count(raw: &str, column: &str, at: &Location) -> Result<Value> {
+    match number::parse_count(raw) {
+        Some(Value::Count(n)) if n < 0 => Err(Error::NegativeCount {
+            at: at.clone(),
+            column: column.to_string(),
+            value: n,
+        }),
+        Some(value) => Ok(value),
+        None => Err(Error::NotANumber {
+            at: at.clone(),
+            column: column.to_string(),
+            value: raw.to_string(),
+        }),
+    }
+}

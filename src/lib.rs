@@ -1,0 +1,46 @@
+//! saferstats turns police crime data and partner datasets into the evidence base of a Community
+//! Safety Partnership's strategic assessment.
+//!
+//! Data flows one way, and the modules say so:
+//!
+//! 1. [`ingest`]: each source format becomes tidy [`model::Observation`]s plus provenance.
+//! 2. [`harmonise`]: periods (UK financial years, quarters, months) and category labels.
+//! 3. [`stats`]: pure functions: counts, change, the exact test for two Poisson counts.
+//! 4. [`findings`]: what a reader must know before trusting a figure.
+//! 5. [`render`]: tables and charts.
+//! 6. [`report`]: the evidence base (HTML, Markdown) and the manifest.
+//!
+//! [`pipeline`] runs the stages; [`output`] writes every artefact or none.
+//!
+//! ```
+//! use saferstats::harmonise::Period;
+//! use saferstats::stats::{Change, CompareSettings};
+//!
+//! let year: Period = "2017/18".parse().unwrap();
+//! assert_eq!(year.first_month().to_string(), "2017-04");
+//! assert!("2016/16".parse::<Period>().is_err());
+//!
+//! // Rape in the City of London: 10 in 2016/17, 27 in 2017/18.
+//! let rape = Change::new("Rape", 10, 27, &CompareSettings::default());
+//! assert_eq!(rape.change, 17);
+//! assert!(rape.significant && rape.small_numbers);
+//! assert!((rape.p_value.unwrap() - 0.007632).abs() < 1e-6);
+//! ```
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod findings;
+pub mod harmonise;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod report;
+pub mod stats;
+
+pub use error::{Error, Result};
+
+/// The tool and version that produced an artefact.
+pub const GENERATOR: &str = concat!("saferstats ", env!("CARGO_PKG_VERSION"));

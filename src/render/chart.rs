@@ -1,0 +1,188 @@
+//! Charts, one function per figure. Each figure is drawn once by a backend-generic function and
+//! written as SVG (for the web report) and PNG (for slides); text uses the bundled DejaVu Sans,
+//! so the same input gives the same bytes on any machine.
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::{Error, Result};
+use crate::render::format::{signed_pct, thousands};
+use crate::stats::Comparison;
+
+/// Okabe-Ito sky blue and blue: distinguishable with any colour vision, and by lightness alone.
+const EARLIER: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+const LATER: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const INK: RGBColor = RGBColor(0x0B, 0x0C, 0x0C);
+const MUTED: RGBColor = RGBColor(0x50, 0x5A, 0x5F);
+const FONT: &str = "sans-serif";
+
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers the bundled font once; every chart draws text with it.
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
+            .unwrap_or_else(|_| panic!("the bundled DejaVu Sans font is a valid TrueType file"));
+    });
+}
+
+/// The words around a chart: what it shows and where the numbers came from.
+pub struct Labels {
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+}
+
+/// A figure drawn to both formats.
+pub struct Figure {
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Scale of the PNG relative to the SVG's pixel size (2 = 1920 px wide, print resolution at
+/// about 16 cm).
+const PNG_SCALE: u32 = 2;
+
+/// The two-period comparison by category as grouped horizontal bars.
+pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
+    register_font();
+    let (w, h) = (1000, 150 + 30 * cmp.rows.len() as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        draw_comparison(&root, cmp, labels, 1.0).map_err(|e| render_error("comparison chart (SVG)", e))?;
+        root.present().map_err(|e| render_error("comparison chart (SVG)", e))?;
+    }
+    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
+    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
+        draw_comparison(&root, cmp, labels, f64::from(PNG_SCALE))
+            .map_err(|e| render_error("comparison chart (PNG)", e))?;
+        root.present().map_err(|e| render_error("comparison chart (PNG)", e))?;
+    }
+    Ok(Figure {
+        svg,
+        png: encode_png(&pixels, pw, ph)?,
+    })
+}
+
+fn render_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Render {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(pixels, w, h, image::ExtendedColorType::Rgb8)
+        .map_err(|e| render_error("PNG encoding", e))?;
+    Ok(out)
+}
+
+type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn text(size: f64, colour: &'static RGBColor, s: f64) -> TextStyle<'static> {
+    TextStyle::from((FONT, size * s).into_font()).color(colour)
+}
+
+/// Title, subtitle and source line, shared by every chart.
+fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, labels: &Labels, s: f64) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    root.fill(&WHITE)?;
+    root.draw_text(&labels.title, &text(20.0, &INK, s), (px(20.0), px(16.0)))?;
+    root.draw_text(&labels.subtitle, &text(14.0, &MUTED, s), (px(20.0), px(46.0)))?;
+    let (_, h) = root.dim_in_pixel();
+    root.draw_text(&labels.source, &text(12.0, &MUTED, s), (px(20.0), h as i32 - px(24.0)))
+}
+
+fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, items: &[(String, RGBColor)], s: f64) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    let mut x = px(20.0);
+    for (label, colour) in items {
+        root.draw(&Rectangle::new([(x, px(76.0)), (x + px(14.0), px(90.0))], colour.filled()))?;
+        let style = text(13.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw_text(label, &style, (x + px(20.0), px(83.0)))?;
+        let (tw, _) = root.estimate_text_size(label, &style)?;
+        x += px(44.0) + tw as i32;
+    }
+    Ok(())
+}
+
+fn draw_comparison<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    cmp: &Comparison,
+    labels: &Labels,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    draw_frame(root, labels, s)?;
+    let legend = [(cmp.from.to_string(), EARLIER), (cmp.to.to_string(), LATER)];
+    draw_legend(root, &legend, s)?;
+    let label_style = text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center));
+    let mut label_width = 0;
+    for row in &cmp.rows {
+        label_width = label_width.max(root.estimate_text_size(&row.category, &label_style)?.0);
+    }
+    let n = cmp.rows.len() as f64;
+    let max = cmp.rows.iter().map(|r| r.from_count.max(r.to_count)).max().unwrap_or(1).max(1) as f64;
+    let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(label_width as i32 + px(14.0))
+        .build_cartesian_2d(0f64..max * 1.12, 0f64..n)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(8)
+        .x_label_formatter(&|v| thousands(v.round() as i64))
+        .x_desc("Number of recorded crimes")
+        .label_style(text(12.0, &INK, s))
+        .axis_desc_style(text(13.0, &INK, s))
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+        .draw()?;
+    let value_style = text(11.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, row) in cmp.rows.iter().enumerate() {
+        let top = n - i as f64;
+        let bars = [(row.from_count, EARLIER, top - 0.1, top - 0.48), (row.to_count, LATER, top - 0.52, top - 0.9)];
+        for (value, colour, y1, y2) in bars {
+            let v = value.max(0) as f64;
+            chart.draw_series([Rectangle::new([(0.0, y1), (v, y2)], colour.filled())])?;
+            let at = ((v, (y1 + y2) / 2.0), (px(4.0), 0));
+            chart.draw_series([EmptyElement::at(at.0) + Text::new(thousands(value), at.1, value_style.clone())])?;
+        }
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let band = f64::from(yr.end - yr.start) / n;
+    for (i, row) in cmp.rows.iter().enumerate() {
+        let y = yr.start + (band * (i as f64 + 0.5)) as i32;
+        root.draw_text(&row.category, &label_style, (xr.start - px(8.0), y))?;
+    }
+    Ok(())
+}
+
+/// The chart title, stating the finding for the total.
+pub fn comparison_title(cmp: &Comparison, measure: &str) -> String {
+    let t = &cmp.total;
+    let (from, to) = (thousands(t.from_count), thousands(t.to_count));
+    let verb = match t.direction() {
+        std::cmp::Ordering::Greater => "rose",
+        std::cmp::Ordering::Less => "fell",
+        std::cmp::Ordering::Equal => "was unchanged",
+    };
+    let pct = match t.pct_change {
+        Some(p) if t.change != 0 => format!(" by {}%", signed_pct(Some(p.abs())).trim_start_matches('+')),
+        _ => String::new(),
+    };
+    let chance = if t.significant || t.change == 0 { "" } else { ", within chance variation" };
+    format!("{measure} {verb}{pct} from {} to {} ({from} to {to}){chance}", cmp.from, cmp.to)
+}

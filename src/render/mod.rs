@@ -1,0 +1,9 @@
+//! Render: turn computed numbers into tables and charts. Formatting lives here and only here.
+//!
+//! - [`format`]: fixed number formats (thousands, signs, significant figures).
+//! - [`table`]: CSV, Markdown and terminal tables.
+//! - [`chart`]: SVG and PNG figures.
+
+pub mod chart;
+pub mod format;
+pub mod table;

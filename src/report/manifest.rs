@@ -1,0 +1,71 @@
+//! `reports/manifest.json`: every artefact with its sha256 and the inputs it came from, so a CI
+//! job (or an auditor) can tell what a run produced and from what. No timestamps: the same inputs
+//! give the same manifest.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::ingest::read::hex;
+use crate::model::InputFile;
+use crate::output::Artefact;
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub generator: String,
+    /// The config file, as named; `null` when the run used flags only.
+    pub config: Option<String>,
+    pub inputs: Vec<ManifestInput>,
+    pub artefacts: Vec<ManifestArtefact>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestInput {
+    pub source: String,
+    pub kind: String,
+    /// Relative to the config file's folder (or as given on the command line).
+    pub path: String,
+    pub sha256: String,
+    pub rows_read: u64,
+    pub rows_counted: u64,
+    pub rows_rejected: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestArtefact {
+    /// Relative to the output folder.
+    pub path: String,
+    pub sha256: String,
+    pub bytes: usize,
+    /// Paths of the inputs the artefact was computed from.
+    pub inputs: Vec<String>,
+}
+
+/// The manifest for `artefacts`, each made from the inputs at `used` (indices into `inputs`).
+pub fn build(config: Option<&str>, inputs: &[InputFile], artefacts: &[Artefact], used: &[usize]) -> Manifest {
+    let used_paths: Vec<String> = used.iter().map(|&i| inputs[i].path.clone()).collect();
+    Manifest {
+        generator: crate::GENERATOR.to_string(),
+        config: config.map(str::to_string),
+        inputs: inputs
+            .iter()
+            .map(|f| ManifestInput {
+                source: f.source.clone(),
+                kind: f.kind.clone(),
+                path: f.path.clone(),
+                sha256: f.sha256.clone(),
+                rows_read: f.rows_read,
+                rows_counted: f.rows_counted,
+                rows_rejected: f.rows_rejected,
+            })
+            .collect(),
+        artefacts: artefacts
+            .iter()
+            .map(|a| ManifestArtefact {
+                path: a.path.clone(),
+                sha256: hex(&Sha256::digest(&a.bytes)),
+                bytes: a.bytes.len(),
+                inputs: used_paths.clone(),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,221 @@
+//! Two periods side by side: counts, absolute and percentage change, the exact test, the ratio
+//! interval and the small-numbers flag, per category and for the total of all categories.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::error::{Error, Location, Result};
+use crate::harmonise::{Period, label};
+use crate::model::{Dataset, Observation, Unit, Value};
+use crate::stats::counts::period_figures;
+use crate::stats::{CompareSettings, exact};
+
+/// The name of the row that sums every category.
+pub const TOTAL: &str = "Total";
+
+/// One category's change between two periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub category: String,
+    pub from_count: i64,
+    pub to_count: i64,
+    pub change: i64,
+    /// Percentage change; `None` when the earlier count is 0.
+    pub pct_change: Option<f64>,
+    /// Two-sided p-value of the exact conditional test; `None` when there is nothing to test.
+    pub p_value: Option<f64>,
+    /// Interval for the ratio later / earlier at confidence `1 - alpha`.
+    pub ci_low: Option<f64>,
+    /// `None` when the interval is unbounded above (earlier count 0) or there is nothing to test.
+    pub ci_high: Option<f64>,
+    pub significant: bool,
+    /// Either count is at or below the small-numbers threshold.
+    pub small_numbers: bool,
+}
+
+/// A whole comparison: one row per category in source order, then the total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub area: String,
+    pub from: Period,
+    pub to: Period,
+    pub alpha: f64,
+    pub small_numbers: i64,
+    pub rows: Vec<Change>,
+    pub total: Change,
+    /// Indices of the input files the figures came from.
+    #[serde(skip)]
+    pub inputs: Vec<usize>,
+}
+
+impl Change {
+    /// The change from `from` to `to` for `category`.
+    pub fn new(category: &str, from: i64, to: i64, settings: &CompareSettings) -> Change {
+        let test = match (u64::try_from(from), u64::try_from(to)) {
+            (Ok(a), Ok(b)) => exact::poisson_ratio_test(a, b, 1.0 - settings.alpha),
+            _ => None,
+        };
+        Change {
+            category: category.to_string(),
+            from_count: from,
+            to_count: to,
+            change: to - from,
+            pct_change: (from != 0).then(|| 100.0 * (to - from) as f64 / from as f64),
+            p_value: test.map(|t| t.p_value),
+            ci_low: test.map(|t| t.ratio_low),
+            ci_high: test.and_then(|t| t.ratio_high),
+            significant: test.is_some_and(|t| t.p_value <= settings.alpha),
+            small_numbers: from.min(to) <= settings.small_numbers,
+        }
+    }
+
+    /// Whether the change goes up, down or neither, significance aside.
+    pub fn direction(&self) -> std::cmp::Ordering {
+        self.to_count.cmp(&self.from_count)
+    }
+}
+
+/// Compares `area`'s counts in `from` and `to`, category by category.
+pub fn compare(
+    data: &Dataset,
+    area: &str,
+    from: Period,
+    to: Period,
+    settings: &CompareSettings,
+) -> Result<Comparison> {
+    if from == to {
+        return Err(Error::Usage(format!(
+            "--from and --to are both {from}; name two different periods"
+        )));
+    }
+    let before = keyed(data, period_figures(data, area, from, "--from")?)?;
+    let after = keyed(data, period_figures(data, area, to, "--to")?)?;
+    let mut rows = Vec::new();
+    for (key, a) in &before.order {
+        let b = after.get(key).ok_or_else(|| missing(data, a, from, to))?;
+        rows.push(Change::new(&a.category, count(data, a)?, count(data, b)?, settings));
+    }
+    if let Some((_, b)) = after.order.iter().find(|(k, _)| before.get(k).is_none()) {
+        return Err(missing(data, b, to, from));
+    }
+    let total = Change::new(
+        TOTAL,
+        rows.iter().map(|r| r.from_count).sum(),
+        rows.iter().map(|r| r.to_count).sum(),
+        settings,
+    );
+    let mut inputs: Vec<usize> = before.order.iter().chain(&after.order).map(|(_, o)| o.input).collect();
+    inputs.sort_unstable();
+    inputs.dedup();
+    Ok(Comparison {
+        area: area.to_string(),
+        from,
+        to,
+        alpha: settings.alpha,
+        small_numbers: settings.small_numbers,
+        rows,
+        total,
+        inputs,
+    })
+}
+
+/// One period's figures keyed by category match key, in source order.
+struct Keyed<'a> {
+    order: Vec<(String, &'a Observation)>,
+    index: HashMap<String, usize>,
+}
+
+impl<'a> Keyed<'a> {
+    fn get(&self, key: &str) -> Option<&'a Observation> {
+        self.index.get(key).map(|&i| self.order[i].1)
+    }
+}
+
+fn keyed<'a>(data: &Dataset, figures: Vec<&'a Observation>) -> Result<Keyed<'a>> {
+    let mut keyed = Keyed {
+        order: Vec::new(),
+        index: HashMap::new(),
+    };
+    for o in figures {
+        let key = label::match_key(&o.category);
+        if let Some(first) = keyed.get(&key) {
+            return Err(Error::DuplicateCategory {
+                at: location(data, o),
+                category: o.category.clone(),
+                first_line: first.line,
+            });
+        }
+        keyed.index.insert(key.clone(), keyed.order.len());
+        keyed.order.push((key, o));
+    }
+    Ok(keyed)
+}
+
+fn count(data: &Dataset, o: &Observation) -> Result<i64> {
+    match (&o.value, o.unit) {
+        (Value::Count(n), Unit::Count) => Ok(*n),
+        (Value::Suppressed(_), _) => Err(Error::SuppressedInComparison {
+            at: location(data, o),
+            category: o.category.clone(),
+            period: o.period.to_string(),
+        }),
+        _ => Err(Error::Usage(format!(
+            "{}: `{}` is a {:?} measure, not a count; the comparison tests counts",
+            location(data, o),
+            o.category,
+            o.unit
+        ))),
+    }
+}
+
+fn missing(data: &Dataset, o: &Observation, has: Period, lacks: Period) -> Error {
+    Error::MissingFigure {
+        at: location(data, o),
+        category: o.category.clone(),
+        has: has.to_string(),
+        missing: lacks.to_string(),
+    }
+}
+
+fn location(data: &Dataset, o: &Observation) -> Location {
+    Location::line(&data.inputs[o.input].path, o.line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_case_table() {
+        let s = CompareSettings::default();
+        // category, from, to, change, pct, significant, small
+        let cases = [
+            ("Violence without injury", 350, 410, 60, Some(17.142_857), true, false),
+            ("Rape", 10, 27, 17, Some(170.0), true, true),
+            ("Bicycle theft", 373, 371, -2, Some(-0.536_193), false, false),
+            ("New category", 0, 4, 4, None, false, true),
+            ("Boundary", 11, 11, 0, Some(0.0), false, false),
+        ];
+        for (name, a, b, change, pct, significant, small) in cases {
+            let c = Change::new(name, a, b, &s);
+            assert_eq!(c.change, change, "{name}");
+            match (c.pct_change, pct) {
+                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-5, "{name}: {x}"),
+                (x, y) => assert_eq!(x, y, "{name}"),
+            }
+            assert_eq!(c.significant, significant, "{name}");
+            assert_eq!(c.small_numbers, small, "{name}");
+        }
+    }
+
+    #[test]
+    fn significance_follows_alpha() {
+        let strict = CompareSettings {
+            alpha: 0.01,
+            ..CompareSettings::default()
+        };
+        assert!(!Change::new("Violence without injury", 350, 410, &strict).significant);
+        assert!(Change::new("Rape", 10, 27, &strict).significant);
+    }
+}

@@ -1,0 +1,42 @@
+//! Stats: pure functions from observations to numbers. Nothing here formats or writes.
+//!
+//! - [`exact`]: the exact conditional test for two Poisson counts and its ratio interval.
+//! - [`counts`]: picking one area's counts for one period.
+//! - [`compare`]: two periods side by side, per category and in total.
+
+pub mod compare;
+pub mod counts;
+pub mod exact;
+
+pub use compare::{Change, Comparison, compare};
+
+/// How a comparison judges change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompareSettings {
+    /// Significance level; intervals are at confidence `1 - alpha`.
+    pub alpha: f64,
+    /// A count at or below this is a small number: its percentage change gets a caveat.
+    pub small_numbers: i64,
+}
+
+impl Default for CompareSettings {
+    fn default() -> Self {
+        CompareSettings {
+            alpha: 0.05,
+            small_numbers: 10,
+        }
+    }
+}
+
+impl CompareSettings {
+    /// Checks the settings make sense, saying which one does not.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            return Err(format!("alpha must lie between 0 and 1 (exclusive), not {}", self.alpha));
+        }
+        if self.small_numbers < 0 {
+            return Err(format!("small_numbers must be 0 or more, not {}", self.small_numbers));
+        }
+        Ok(())
+    }
+}
