@@ -135,16 +135,24 @@ impl Cli {
         let g = &self.global;
         let mut cfg = match &g.config {
             Some(path) => Config::from_file(path)?,
-            None if Path::new(DEFAULT_CONFIG).is_file() => Config::from_file(Path::new(DEFAULT_CONFIG))?,
+            None if Path::new(DEFAULT_CONFIG).is_file() => {
+                Config::from_file(Path::new(DEFAULT_CONFIG))?
+            }
             None => Config::default(),
         };
         if !g.sources.is_empty() {
-            cfg.sources = g.sources.iter().map(|(kind, path)| flag_source(*kind, path, &g.area)).collect();
+            cfg.sources = g
+                .sources
+                .iter()
+                .map(|(kind, path)| flag_source(*kind, path, &g.area))
+                .collect();
         }
         cfg.area = g.area.clone().or(cfg.area);
         cfg.settings.alpha = g.alpha.unwrap_or(cfg.settings.alpha);
         cfg.settings.small_numbers = g.small_numbers.unwrap_or(cfg.settings.small_numbers);
-        cfg.settings.validate().map_err(|m| Error::Usage(format!("--alpha/--small-numbers: {m}")))?;
+        cfg.settings
+            .validate()
+            .map_err(|m| Error::Usage(format!("--alpha/--small-numbers: {m}")))?;
         cfg.fail_on = g.fail_on.unwrap_or(cfg.fail_on);
         cfg.quiet = g.quiet;
         match &self.command {
@@ -179,13 +187,21 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Counts { period, format } => counts(&cfg, *period, *format)?,
     };
     report_findings(&findings, cfg.quiet);
-    Ok(if findings::fails(&findings, cfg.fail_on) { Exit::Findings } else { Exit::Ok })
+    Ok(if findings::fails(&findings, cfg.fail_on) {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
 }
 
 fn run(cfg: &Config) -> Result<Vec<Finding>> {
     let outcome = pipeline::run(cfg)?;
     if !cfg.quiet {
-        eprintln!("wrote {} files below {}", outcome.written.len(), cfg.out_dir.display());
+        eprintln!(
+            "wrote {} files below {}",
+            outcome.written.len(),
+            cfg.out_dir.display()
+        );
     }
     Ok(outcome.findings)
 }
@@ -195,7 +211,9 @@ fn compare(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
     let text = match format {
         Format::Table => table::comparison_text(&cmp),
         Format::Csv => table::comparison_csv(&cmp),
-        Format::Json => serde_json::to_string_pretty(&cmp).expect("the comparison serialises") + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&cmp).expect("the comparison serialises") + "\n"
+        }
     };
     print(&text)?;
     Ok(findings)
@@ -207,7 +225,9 @@ fn counts(cfg: &Config, period: Period, format: Format) -> Result<Vec<Finding>> 
     let text = match format {
         Format::Table => table::counts_text(&figures),
         Format::Csv => table::counts_csv(&figures),
-        Format::Json => serde_json::to_string_pretty(&figures).expect("the counts serialise") + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&figures).expect("the counts serialise") + "\n"
+        }
     };
     print(&text)?;
     Ok(Vec::new())
@@ -229,7 +249,9 @@ fn report_findings(findings: &[Finding], quiet: bool) {
         return;
     }
     for f in findings {
-        let level = serde_json::to_value(f.severity).ok().and_then(|v| v.as_str().map(str::to_string));
+        let level = serde_json::to_value(f.severity)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string));
         eprintln!("{}: {} [{}]", level.unwrap_or_default(), f.message, f.code);
     }
 }
@@ -246,8 +268,15 @@ mod tests {
 
     #[test]
     fn sources_are_kind_equals_path() {
-        assert_eq!(parse_source("tidy=a=b.csv").unwrap(), (SourceKind::Tidy, PathBuf::from("a=b.csv")));
+        assert_eq!(
+            parse_source("tidy=a=b.csv").unwrap(),
+            (SourceKind::Tidy, PathBuf::from("a=b.csv"))
+        );
         assert!(parse_source("table.csv").unwrap_err().contains("KIND=PATH"));
-        assert!(parse_source("xls=table.csv").unwrap_err().contains("unknown source kind"));
+        assert!(
+            parse_source("xls=table.csv")
+                .unwrap_err()
+                .contains("unknown source kind")
+        );
     }
 }

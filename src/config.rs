@@ -49,7 +49,9 @@ impl FromStr for SourceKind {
         match s.trim().to_lowercase().as_str() {
             "summary" => Ok(SourceKind::Summary),
             "tidy" => Ok(SourceKind::Tidy),
-            other => Err(format!("unknown source kind `{other}`; the kinds are {KINDS}")),
+            other => Err(format!(
+                "unknown source kind `{other}`; the kinds are {KINDS}"
+            )),
         }
     }
 }
@@ -91,7 +93,7 @@ pub enum FailOn {
 /// The whole run's settings, typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The config file as named, if there was one.
+    /// The config file's name, if there was one (input paths are relative to its folder).
     pub file: Option<String>,
     pub title: String,
     pub area: Option<String>,
@@ -171,7 +173,10 @@ impl Config {
             source: e,
         })?;
         let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        Config::from_toml(&text, &display, &base)
+        let mut cfg = Config::from_toml(&text, &display, &base)?;
+        // Provenance names the config by file name: input paths are relative to its folder.
+        cfg.file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok(cfg)
     }
 
     /// Parses config text; `display` names the file in errors, `base` resolves relative paths.
@@ -186,15 +191,20 @@ impl Config {
             sources.push(resolve_source(s, i, base).map_err(err)?);
         }
         let period = |key: &str, v: Option<String>| {
-            v.map(|s| s.parse::<Period>().map_err(|e| err(format!("compare.{key}: {e}"))))
-                .transpose()
+            v.map(|s| {
+                s.parse::<Period>()
+                    .map_err(|e| err(format!("compare.{key}: {e}")))
+            })
+            .transpose()
         };
         let defaults = CompareSettings::default();
         let settings = CompareSettings {
             alpha: raw.compare.alpha.unwrap_or(defaults.alpha),
             small_numbers: raw.compare.small_numbers.unwrap_or(defaults.small_numbers),
         };
-        settings.validate().map_err(|m| err(format!("compare: {m}")))?;
+        settings
+            .validate()
+            .map_err(|m| err(format!("compare: {m}")))?;
         Ok(Config {
             file: Some(display.to_string()),
             title: raw.title.unwrap_or_else(|| DEFAULT_TITLE.into()),
@@ -211,7 +221,10 @@ impl Config {
 }
 
 fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, String> {
-    let kind: SourceKind = raw.kind.parse().map_err(|e| format!("source {}: {e}", index + 1))?;
+    let kind: SourceKind = raw
+        .kind
+        .parse()
+        .map_err(|e| format!("source {}: {e}", index + 1))?;
     if raw.path.trim().is_empty() {
         return Err(format!("source {}: `path` is empty", index + 1));
     }
@@ -242,13 +255,24 @@ mod tests {
     #[test]
     fn bad_configs_name_the_file_and_key() {
         let cases = [
-            ("[compare]\nfrom = \"2016/16\"\n", "s.toml: compare.from: `2016/16`"),
-            ("[[source]]\nkind = \"excel\"\npath = \"x\"\n", "source 1: unknown source kind `excel`"),
-            ("[compare]\nalpha = 1.5\n", "compare: alpha must lie between 0 and 1"),
+            (
+                "[compare]\nfrom = \"2016/16\"\n",
+                "s.toml: compare.from: `2016/16`",
+            ),
+            (
+                "[[source]]\nkind = \"excel\"\npath = \"x\"\n",
+                "source 1: unknown source kind `excel`",
+            ),
+            (
+                "[compare]\nalpha = 1.5\n",
+                "compare: alpha must lie between 0 and 1",
+            ),
             ("colour = \"red\"\n", "unknown field `colour`"),
         ];
         for (text, expected) in cases {
-            let e = Config::from_toml(text, "s.toml", Path::new("")).unwrap_err().to_string();
+            let e = Config::from_toml(text, "s.toml", Path::new(""))
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(expected), "{text}: {e}");
         }
     }

@@ -43,7 +43,9 @@ impl std::fmt::Display for Location {
 /// Everything that can go wrong between reading the config and writing the last artefact.
 #[derive(Debug, Error)]
 pub enum Error {
-    #[error("{path}: cannot read: {source}. Check the path (relative paths are resolved against the config file's folder).")]
+    #[error(
+        "{path}: cannot read: {source}. Check the path (relative paths are resolved against the config file's folder)."
+    )]
     Read {
         path: String,
         #[source]
@@ -59,21 +61,27 @@ pub enum Error {
     #[error("{at}: malformed CSV: {message}")]
     Csv { at: Location, message: String },
 
-    #[error("{at}: column `{column}`: `{value}` is not a number; write a whole count such as 1506 or 1,506 (or a suppression marker such as [x])")]
+    #[error(
+        "{at}: column `{column}`: `{value}` is not a number; write a whole count such as 1506 or 1,506 (or a suppression marker such as [x])"
+    )]
     NotANumber {
         at: Location,
         column: String,
         value: String,
     },
 
-    #[error("{at}: column `{column}`: the count {value} is negative, which a count of crimes cannot be; correct the source")]
+    #[error(
+        "{at}: column `{column}`: the count {value} is negative, which a count of crimes cannot be; correct the source"
+    )]
     NegativeCount {
         at: Location,
         column: String,
         value: i64,
     },
 
-    #[error("{at}: category `{category}` appears again (first at line {first_line}); each category may appear once per period and area")]
+    #[error(
+        "{at}: category `{category}` appears again (first at line {first_line}); each category may appear once per period and area"
+    )]
     DuplicateCategory {
         at: Location,
         category: String,
@@ -98,7 +106,9 @@ pub enum Error {
     )]
     AmbiguousArea { available: String },
 
-    #[error("{at}: category `{category}` has a figure for {has} but none for {missing}; add a row for {missing} (write 0 if there were none)")]
+    #[error(
+        "{at}: category `{category}` has a figure for {has} but none for {missing}; add a row for {missing} (write 0 if there were none)"
+    )]
     MissingFigure {
         at: Location,
         category: String,
@@ -106,7 +116,9 @@ pub enum Error {
         missing: String,
     },
 
-    #[error("{at}: category `{category}` is suppressed in {period} and cannot be compared; supply the unsuppressed count or drop the category from the source")]
+    #[error(
+        "{at}: category `{category}` is suppressed in {period} and cannot be compared; supply the unsuppressed count or drop the category from the source"
+    )]
     SuppressedInComparison {
         at: Location,
         category: String,
@@ -119,7 +131,9 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    #[error("{path}: cannot write: {source}. Check that the output folder exists and is writable; earlier outputs were left as they were.")]
+    #[error(
+        "{path}: cannot write: {source}. Check that the output folder exists and is writable; earlier outputs were left as they were."
+    )]
     Write {
         path: PathBuf,
         #[source]

@@ -45,7 +45,11 @@ pub fn commit(out_dir: &Path, artefacts: &[Artefact]) -> Result<Vec<PathBuf>> {
     Ok(staged.into_iter().map(|(_, target)| target).collect())
 }
 
-fn stage_all(out_dir: &Path, artefacts: &[Artefact], staged: &mut Vec<(PathBuf, PathBuf)>) -> Result<()> {
+fn stage_all(
+    out_dir: &Path,
+    artefacts: &[Artefact],
+    staged: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<()> {
     for a in artefacts {
         let target = out_dir.join(safe_relative(&a.path)?);
         let parent = target.parent().unwrap_or(out_dir);
@@ -53,7 +57,10 @@ fn stage_all(out_dir: &Path, artefacts: &[Artefact], staged: &mut Vec<(PathBuf, 
             path: parent.to_path_buf(),
             source: e,
         })?;
-        let name = target.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         let tmp = parent.join(format!(".{name}{TMP_SUFFIX}"));
         std::fs::write(&tmp, &a.bytes).map_err(|e| Error::Write {
             path: tmp.clone(),
@@ -94,9 +101,18 @@ mod tests {
         commit(dir.path(), &[Artefact::new("reports/a.txt", "old")]).unwrap();
         // A regular file where a folder must go makes the second artefact fail.
         std::fs::write(dir.path().join("charts"), "not a folder").unwrap();
-        let err = commit(dir.path(), &[Artefact::new("reports/a.txt", "new"), Artefact::new("charts/b.svg", "x")]);
+        let err = commit(
+            dir.path(),
+            &[
+                Artefact::new("reports/a.txt", "new"),
+                Artefact::new("charts/b.svg", "x"),
+            ],
+        );
         assert!(err.is_err());
-        assert_eq!(std::fs::read_to_string(dir.path().join("reports/a.txt")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("reports/a.txt")).unwrap(),
+            "old"
+        );
         assert!(!dir.path().join("reports/.a.txt.saferstats-tmp").exists());
     }
 }

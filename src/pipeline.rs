@@ -62,7 +62,12 @@ pub fn run(cfg: &Config) -> Result<RunOutcome> {
 }
 
 /// Every artefact of a run, the manifest last.
-pub fn artefacts(cfg: &Config, data: &Dataset, cmp: &Comparison, findings: &[Finding]) -> Result<Vec<Artefact>> {
+pub fn artefacts(
+    cfg: &Config,
+    data: &Dataset,
+    cmp: &Comparison,
+    findings: &[Finding],
+) -> Result<Vec<Artefact>> {
     let stem = format!("yoy-{}-to-{}", cmp.from.slug(), cmp.to.slug());
     let labels = chart::Labels {
         title: chart::comparison_title(cmp, &format!("Recorded crime in {}", cmp.area)),
@@ -81,10 +86,16 @@ pub fn artefacts(cfg: &Config, data: &Dataset, cmp: &Comparison, findings: &[Fin
     let mut artefacts = vec![
         Artefact::new(format!("charts/{stem}.svg"), figure.svg),
         Artefact::new(format!("charts/{stem}.png"), figure.png),
-        Artefact::new(format!("reports/tables/{stem}.csv"), table::comparison_csv(cmp)),
+        Artefact::new(
+            format!("reports/tables/{stem}.csv"),
+            table::comparison_csv(cmp),
+        ),
         Artefact::new(format!("reports/tables/{stem}.md"), table_md.clone()),
         Artefact::new("reports/evidence-base.html", report::html(&ctx)?),
-        Artefact::new("reports/evidence-base.md", report::markdown(&ctx, &table_md)?),
+        Artefact::new(
+            "reports/evidence-base.md",
+            report::markdown(&ctx, &table_md)?,
+        ),
     ];
     let manifest = manifest::build(cfg.file.as_deref(), &data.inputs, &artefacts, &cmp.inputs);
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";

@@ -15,7 +15,11 @@ pub fn match_key(label: &str) -> String {
         })
         .collect();
     let words: Vec<&str> = dashed.split_whitespace().collect();
-    words.join(" ").replace(" -", "-").replace("- ", "-").to_lowercase()
+    words
+        .join(" ")
+        .replace(" -", "-")
+        .replace("- ", "-")
+        .to_lowercase()
 }
 
 /// A label trimmed, with runs of white space folded, for display.
@@ -38,7 +42,10 @@ mod tests {
         for label in same {
             assert_eq!(match_key(label), "burglary-residential", "{label}");
         }
-        assert_ne!(match_key("Burglary – Residential"), match_key("Burglary – Business/Community"));
+        assert_ne!(
+            match_key("Burglary – Residential"),
+            match_key("Burglary – Business/Community")
+        );
     }
 
     #[test]

@@ -54,7 +54,11 @@ impl Month {
 
     /// The financial year this month falls in: April 2017 to March 2018 is 2017/18.
     pub fn financial_year(self) -> FinancialYear {
-        FinancialYear(if self.month >= 4 { self.year } else { self.year - 1 })
+        FinancialYear(if self.month >= 4 {
+            self.year
+        } else {
+            self.year - 1
+        })
     }
 
     /// The financial quarter (1 = April to June) this month falls in.
@@ -79,7 +83,9 @@ impl Month {
 
 impl FinancialYear {
     pub fn new(start_year: i32) -> Option<FinancialYear> {
-        YEARS.contains(&start_year).then_some(FinancialYear(start_year))
+        YEARS
+            .contains(&start_year)
+            .then_some(FinancialYear(start_year))
     }
 
     pub fn start_year(self) -> i32 {
@@ -139,7 +145,7 @@ impl Period {
 
     /// The label with `/` replaced, for file names: `2016/17` becomes `2016-17`.
     pub fn slug(self) -> String {
-        self.to_string().replace('/', "-").replace(' ', "-")
+        self.to_string().replace(['/', ' '], "-")
     }
 }
 
@@ -199,7 +205,11 @@ impl FromStr for Month {
     type Err = PeriodError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || PeriodError(format!("`{s}` is not a month; write months as YYYY-MM, e.g. 2017-04"));
+        let bad = || {
+            PeriodError(format!(
+                "`{s}` is not a month; write months as YYYY-MM, e.g. 2017-04"
+            ))
+        };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         let (y, m) = (digits(y, 4).ok_or_else(bad)?, digits(m, 2).ok_or_else(bad)?);
         Month::new(y, m as u8).ok_or_else(bad)
@@ -240,9 +250,13 @@ impl FromStr for Period {
             return Ok(Period::Rolling12(end.parse()?));
         }
         if let Some((fy, q)) = s.split_once(" Q") {
-            let quarter = digits(q, 1).filter(|q| (1..=4).contains(q)).ok_or_else(|| {
-                PeriodError(format!("`{s}`: a financial quarter is Q1 to Q4 (Q1 = April to June)"))
-            })?;
+            let quarter = digits(q, 1)
+                .filter(|q| (1..=4).contains(q))
+                .ok_or_else(|| {
+                    PeriodError(format!(
+                        "`{s}`: a financial quarter is Q1 to Q4 (Q1 = April to June)"
+                    ))
+                })?;
             return Ok(Period::FinancialQuarter(fy.parse()?, quarter as u8));
         }
         if s.contains('/') {
@@ -253,7 +267,9 @@ impl FromStr for Period {
         }
         match digits(s, 4).filter(|y| YEARS.contains(y)) {
             Some(y) => Ok(Period::CalendarYear(y)),
-            None => Err(PeriodError(format!("`{s}` is not a period; expected {PERIOD_FORMS}"))),
+            None => Err(PeriodError(format!(
+                "`{s}` is not a period; expected {PERIOD_FORMS}"
+            ))),
         }
     }
 }
@@ -281,7 +297,14 @@ mod tests {
 
     #[test]
     fn labels_round_trip() {
-        for label in ["2017/18", "1999/00", "2017/18 Q1", "2017-04", "2017", "12 months ending 2018-03"] {
+        for label in [
+            "2017/18",
+            "1999/00",
+            "2017/18 Q1",
+            "2017-04",
+            "2017",
+            "12 months ending 2018-03",
+        ] {
             assert_eq!(p(label).to_string(), label);
         }
         assert_eq!(p("2017/2018").to_string(), "2017/18");
@@ -294,7 +317,11 @@ mod tests {
         assert_eq!(fy.first_month().to_string(), "2016-04");
         assert_eq!(fy.last_month().to_string(), "2017-03");
         assert_eq!(fy.months().count(), 12);
-        let cases = [("2017-03", "2016/17"), ("2017-04", "2017/18"), ("2018-01", "2017/18")];
+        let cases = [
+            ("2017-03", "2016/17"),
+            ("2017-04", "2017/18"),
+            ("2018-01", "2017/18"),
+        ];
         for (month, year) in cases {
             let m: Month = month.parse().unwrap();
             assert_eq!(m.financial_year().to_string(), year, "{month}");
@@ -305,7 +332,10 @@ mod tests {
     fn quarters_start_in_april() {
         let cases = [(4, 1), (6, 1), (7, 2), (12, 3), (1, 4), (3, 4)];
         for (month, quarter) in cases {
-            assert_eq!(Month::new(2017, month).unwrap().financial_quarter(), quarter);
+            assert_eq!(
+                Month::new(2017, month).unwrap().financial_quarter(),
+                quarter
+            );
         }
         assert_eq!(p("2017/18 Q4").first_month().to_string(), "2018-01");
         assert_eq!(p("2017/18 Q4").last_month().to_string(), "2018-03");
@@ -315,13 +345,19 @@ mod tests {
     fn rolling_year_ends_with_its_month() {
         let r = p("12 months ending 2018-03");
         assert_eq!(r.first_month().to_string(), "2017-04");
-        assert_eq!(r.months().collect::<Vec<_>>(), p("2017/18").months().collect::<Vec<_>>());
+        assert_eq!(
+            r.months().collect::<Vec<_>>(),
+            p("2017/18").months().collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn invalid_labels_say_what_was_expected() {
         let cases = [
-            ("2016/16", "the second year must be the one after 2016 (as in 2016/17)"),
+            (
+                "2016/16",
+                "the second year must be the one after 2016 (as in 2016/17)",
+            ),
             ("2016/18", "the second year must be the one after 2016"),
             ("2016/2018", "the second year must be the one after 2016"),
             ("16/17", "write financial years as YYYY/YY"),

@@ -29,13 +29,16 @@ pub fn parse_measure(raw: &str) -> Option<Value> {
         return Some(Value::Suppressed(s.to_string()));
     }
     let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
-    let (negative, whole) = whole.strip_prefix('-').map_or((false, whole), |w| (true, w));
+    let (negative, whole) = whole
+        .strip_prefix('-')
+        .map_or((false, whole), |w| (true, w));
     let whole = strip_thousands(whole)?;
     if !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let x: f64 = format!("{whole}.{fraction}0").parse().ok()?;
-    x.is_finite().then_some(Value::Measure(if negative { -x } else { x }))
+    x.is_finite()
+        .then_some(Value::Measure(if negative { -x } else { x }))
 }
 
 /// `1,506` -> `1506`; digits only, and commas only between groups of three.

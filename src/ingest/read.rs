@@ -39,7 +39,11 @@ pub fn read_table(source: &Source) -> Result<Table> {
 /// every row must have as many fields as the first.
 pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.contains('\t') { b'\t' } else { b',' };
+    let delimiter = if first_line.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
@@ -53,7 +57,9 @@ pub fn csv_error(file: &str, err: csv::Error) -> Error {
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("this row has {len} fields but the header has {expected_len}; check for a missing or extra comma, or quote fields that contain commas"),
+        } => format!(
+            "this row has {len} fields but the header has {expected_len}; check for a missing or extra comma, or quote fields that contain commas"
+        ),
         _ => err.to_string(),
     };
     Error::Csv {

@@ -90,7 +90,10 @@ fn header_periods(header: &csv::StringRecord, file: &str) -> Result<Vec<Period>>
         if periods.contains(&period) {
             return Err(Error::Header {
                 at: at(),
-                message: format!("column {}: period {period} appears twice in the header", i + 1),
+                message: format!(
+                    "column {}: period {period} appears twice in the header",
+                    i + 1
+                ),
             });
         }
         periods.push(period);

@@ -42,7 +42,11 @@ pub fn load(source: &Source, input: usize) -> Result<Loaded> {
     for record in records {
         let record = record.map_err(|e| read::csv_error(&table.display, e))?;
         let o = observation(&record, &columns, &table.display, input)?;
-        let key = (o.period, label::match_key(&o.area), label::match_key(&o.category));
+        let key = (
+            o.period,
+            label::match_key(&o.area),
+            label::match_key(&o.category),
+        );
         if let Some(&first_line) = seen.get(&key) {
             return Err(Error::DuplicateCategory {
                 at: Location::line(&table.display, o.line),
@@ -122,7 +126,9 @@ fn observation(
         Some(u) => {
             return Err(Error::Header {
                 at,
-                message: format!("column `unit`: `{u}` is not a unit; write count, percent or rate"),
+                message: format!(
+                    "column `unit`: `{u}` is not a unit; write count, percent or rate"
+                ),
             });
         }
     };

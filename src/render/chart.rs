@@ -54,8 +54,10 @@ pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw_comparison(&root, cmp, labels, 1.0).map_err(|e| render_error("comparison chart (SVG)", e))?;
-        root.present().map_err(|e| render_error("comparison chart (SVG)", e))?;
+        draw_comparison(&root, cmp, labels, 1.0)
+            .map_err(|e| render_error("comparison chart (SVG)", e))?;
+        root.present()
+            .map_err(|e| render_error("comparison chart (SVG)", e))?;
     }
     let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
     let mut pixels = vec![0u8; (pw * ph * 3) as usize];
@@ -63,7 +65,8 @@ pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
         let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
         draw_comparison(&root, cmp, labels, f64::from(PNG_SCALE))
             .map_err(|e| render_error("comparison chart (PNG)", e))?;
-        root.present().map_err(|e| render_error("comparison chart (PNG)", e))?;
+        root.present()
+            .map_err(|e| render_error("comparison chart (PNG)", e))?;
     }
     Ok(Figure {
         svg,
@@ -87,27 +90,47 @@ fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn text(size: f64, colour: &'static RGBColor, s: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, size * s).into_font()).color(colour)
 }
 
 /// Title, subtitle and source line, shared by every chart.
-fn draw_frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, labels: &Labels, s: f64) -> DrawResult<DB> {
+fn draw_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &Labels,
+    s: f64,
+) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     root.fill(&WHITE)?;
     root.draw_text(&labels.title, &text(20.0, &INK, s), (px(20.0), px(16.0)))?;
-    root.draw_text(&labels.subtitle, &text(14.0, &MUTED, s), (px(20.0), px(46.0)))?;
+    root.draw_text(
+        &labels.subtitle,
+        &text(14.0, &MUTED, s),
+        (px(20.0), px(46.0)),
+    )?;
     let (_, h) = root.dim_in_pixel();
-    root.draw_text(&labels.source, &text(12.0, &MUTED, s), (px(20.0), h as i32 - px(24.0)))
+    root.draw_text(
+        &labels.source,
+        &text(12.0, &MUTED, s),
+        (px(20.0), h as i32 - px(24.0)),
+    )
 }
 
-fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, items: &[(String, RGBColor)], s: f64) -> DrawResult<DB> {
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    items: &[(String, RGBColor)],
+    s: f64,
+) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     let mut x = px(20.0);
     for (label, colour) in items {
-        root.draw(&Rectangle::new([(x, px(76.0)), (x + px(14.0), px(90.0))], colour.filled()))?;
+        root.draw(&Rectangle::new(
+            [(x, px(76.0)), (x + px(14.0), px(90.0))],
+            colour.filled(),
+        ))?;
         let style = text(13.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
         root.draw_text(label, &style, (x + px(20.0), px(83.0)))?;
         let (tw, _) = root.estimate_text_size(label, &style)?;
@@ -132,7 +155,13 @@ fn draw_comparison<DB: DrawingBackend>(
         label_width = label_width.max(root.estimate_text_size(&row.category, &label_style)?.0);
     }
     let n = cmp.rows.len() as f64;
-    let max = cmp.rows.iter().map(|r| r.from_count.max(r.to_count)).max().unwrap_or(1).max(1) as f64;
+    let max = cmp
+        .rows
+        .iter()
+        .map(|r| r.from_count.max(r.to_count))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(px(44.0))
@@ -153,12 +182,17 @@ fn draw_comparison<DB: DrawingBackend>(
     let value_style = text(11.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
     for (i, row) in cmp.rows.iter().enumerate() {
         let top = n - i as f64;
-        let bars = [(row.from_count, EARLIER, top - 0.1, top - 0.48), (row.to_count, LATER, top - 0.52, top - 0.9)];
+        let bars = [
+            (row.from_count, EARLIER, top - 0.1, top - 0.48),
+            (row.to_count, LATER, top - 0.52, top - 0.9),
+        ];
         for (value, colour, y1, y2) in bars {
             let v = value.max(0) as f64;
             chart.draw_series([Rectangle::new([(0.0, y1), (v, y2)], colour.filled())])?;
             let at = ((v, (y1 + y2) / 2.0), (px(4.0), 0));
-            chart.draw_series([EmptyElement::at(at.0) + Text::new(thousands(value), at.1, value_style.clone())])?;
+            chart.draw_series([
+                EmptyElement::at(at.0) + Text::new(thousands(value), at.1, value_style.clone())
+            ])?;
         }
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
@@ -180,9 +214,18 @@ pub fn comparison_title(cmp: &Comparison, measure: &str) -> String {
         std::cmp::Ordering::Equal => "was unchanged",
     };
     let pct = match t.pct_change {
-        Some(p) if t.change != 0 => format!(" by {}%", signed_pct(Some(p.abs())).trim_start_matches('+')),
+        Some(p) if t.change != 0 => {
+            format!(" by {}%", signed_pct(Some(p.abs())).trim_start_matches('+'))
+        }
         _ => String::new(),
     };
-    let chance = if t.significant || t.change == 0 { "" } else { ", within chance variation" };
-    format!("{measure} {verb}{pct} from {} to {} ({from} to {to}){chance}", cmp.from, cmp.to)
+    let chance = if t.significant || t.change == 0 {
+        ""
+    } else {
+        ", within chance variation"
+    };
+    format!(
+        "{measure} {verb}{pct} from {} to {} ({from} to {to}){chance}",
+        cmp.from, cmp.to
+    )
 }

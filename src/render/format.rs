@@ -5,7 +5,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -15,7 +15,11 @@ pub fn thousands(n: i64) -> String {
 
 /// `453` -> `+453`, `-2` -> `-2`, `0` -> `0`, with thousands separators.
 pub fn signed(n: i64) -> String {
-    if n > 0 { format!("+{}", thousands(n)) } else { thousands(n) }
+    if n > 0 {
+        format!("+{}", thousands(n))
+    } else {
+        thousands(n)
+    }
 }
 
 /// Percentage change to one decimal place, `n/a` when undefined.
@@ -49,7 +53,10 @@ pub fn sig4(x: Option<f64>) -> String {
     let decimals = (3 - exponent).max(0) as usize;
     let fixed = format!("{x:.decimals$}");
     if fixed.contains('.') {
-        fixed.trim_end_matches('0').trim_end_matches('.').to_string()
+        fixed
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     } else {
         fixed
     }
@@ -61,7 +68,12 @@ mod tests {
 
     #[test]
     fn counts_and_signs() {
-        let cases = [(0, "0", "0"), (453, "453", "+453"), (5435, "5,435", "+5,435"), (-1234567, "-1,234,567", "-1,234,567")];
+        let cases = [
+            (0, "0", "0"),
+            (453, "453", "+453"),
+            (5435, "5,435", "+5,435"),
+            (-1234567, "-1,234,567", "-1,234,567"),
+        ];
         for (n, plain, with_sign) in cases {
             assert_eq!(thousands(n), plain);
             assert_eq!(signed(n), with_sign);

@@ -10,8 +10,18 @@ use crate::stats::{Change, Comparison};
 
 /// The comparison CSV's columns, in order.
 pub const COMPARISON_COLUMNS: [&str; 12] = [
-    "category", "from_period", "to_period", "from_count", "to_count", "change", "pct_change",
-    "p_value", "ci_low", "ci_high", "significant", "note",
+    "category",
+    "from_period",
+    "to_period",
+    "from_count",
+    "to_count",
+    "change",
+    "pct_change",
+    "p_value",
+    "ci_low",
+    "ci_high",
+    "significant",
+    "note",
 ];
 
 /// The counts CSV's columns, in order.
@@ -72,7 +82,11 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
 
 /// Every row for people, the total last.
 pub fn display_rows(cmp: &Comparison) -> Vec<DisplayRow> {
-    cmp.rows.iter().chain([&cmp.total]).map(|c| display_row(c, cmp)).collect()
+    cmp.rows
+        .iter()
+        .chain([&cmp.total])
+        .map(|c| display_row(c, cmp))
+        .collect()
 }
 
 /// The comparison as CSV with [`COMPARISON_COLUMNS`]; plain numbers, text cells made safe for
@@ -90,7 +104,16 @@ pub fn comparison_csv(cmp: &Comparison) -> String {
             pct(c.pct_change),
             sig4(c.p_value),
             sig4(c.ci_low),
-            c.ci_high.map_or_else(|| if c.ci_low.is_some() { "inf".into() } else { String::new() }, |h| sig4(Some(h))),
+            c.ci_high.map_or_else(
+                || {
+                    if c.ci_low.is_some() {
+                        "inf".into()
+                    } else {
+                        String::new()
+                    }
+                },
+                |h| sig4(Some(h)),
+            ),
             c.significant.to_string(),
             defuse(&note(c, cmp)),
         ]);
@@ -113,24 +136,54 @@ pub fn comparison_markdown(cmp: &Comparison) -> String {
     ];
     let rows: Vec<Vec<String>> = display_rows(cmp)
         .into_iter()
-        .map(|r| vec![r.category, r.from, r.to, r.change, r.pct, r.p_value, r.ci, r.note])
+        .map(|r| {
+            vec![
+                r.category, r.from, r.to, r.change, r.pct, r.p_value, r.ci, r.note,
+            ]
+        })
         .collect();
-    markdown(&header, &rows, &[false, true, true, true, true, true, false, false])
+    markdown(
+        &header,
+        &rows,
+        &[false, true, true, true, true, true, false, false],
+    )
 }
 
 /// The comparison as an aligned plain-text table for a terminal.
 pub fn comparison_text(cmp: &Comparison) -> String {
-    let header = ["category", &cmp.from.to_string(), &cmp.to.to_string(), "change", "%", "p", "sig", "note"]
-        .map(String::from)
-        .to_vec();
+    let header = [
+        "category",
+        &cmp.from.to_string(),
+        &cmp.to.to_string(),
+        "change",
+        "%",
+        "p",
+        "sig",
+        "note",
+    ]
+    .map(String::from)
+    .to_vec();
     let rows: Vec<Vec<String>> = display_rows(cmp)
         .into_iter()
         .map(|r| {
             let sig = if r.significant { "*" } else { "" };
-            vec![r.category, r.from, r.to, r.change, r.pct, r.p_value, sig.into(), r.note]
+            vec![
+                r.category,
+                r.from,
+                r.to,
+                r.change,
+                r.pct,
+                r.p_value,
+                sig.into(),
+                r.note,
+            ]
         })
         .collect();
-    aligned(&header, &rows, &[false, true, true, true, true, true, false, false])
+    aligned(
+        &header,
+        &rows,
+        &[false, true, true, true, true, true, false, false],
+    )
 }
 
 /// One period's figures, as rows of [`COUNTS_COLUMNS`].
@@ -143,7 +196,12 @@ pub fn count_rows(figures: &[&Observation]) -> Vec<Vec<String>> {
                 Value::Measure(x) => format!("{x}"),
                 Value::Suppressed(marker) => marker.clone(),
             };
-            vec![o.period.to_string(), o.area.clone(), o.category.clone(), value]
+            vec![
+                o.period.to_string(),
+                o.area.clone(),
+                o.category.clone(),
+                value,
+            ]
         })
         .collect()
 }
@@ -151,13 +209,21 @@ pub fn count_rows(figures: &[&Observation]) -> Vec<Vec<String>> {
 /// Counts as CSV.
 pub fn counts_csv(figures: &[&Observation]) -> String {
     let mut rows = vec![COUNTS_COLUMNS.map(String::from).to_vec()];
-    rows.extend(count_rows(figures).into_iter().map(|r| r.iter().map(|c| defuse(c)).collect()));
+    rows.extend(
+        count_rows(figures)
+            .into_iter()
+            .map(|r| r.iter().map(|c| defuse(c)).collect()),
+    );
     write_csv(&rows)
 }
 
 /// Counts as aligned text.
 pub fn counts_text(figures: &[&Observation]) -> String {
-    aligned(&COUNTS_COLUMNS.map(String::from), &count_rows(figures), &[false, false, false, true])
+    aligned(
+        &COUNTS_COLUMNS.map(String::from),
+        &count_rows(figures),
+        &[false, false, false, true],
+    )
 }
 
 /// `0.05` -> `95%`.
@@ -177,9 +243,13 @@ pub fn defuse(cell: &str) -> String {
 fn write_csv(rows: &[Vec<String>]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer.write_record(row).expect("writing CSV to memory cannot fail");
+        writer
+            .write_record(row)
+            .expect("writing CSV to memory cannot fail");
     }
-    let bytes = writer.into_inner().expect("flushing CSV to memory cannot fail");
+    let bytes = writer
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("the CSV was built from UTF-8 strings")
 }
 
@@ -205,7 +275,12 @@ pub fn markdown_escape(text: &str) -> String {
 fn markdown(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
     let mut out = line(header.iter().map(|h| markdown_escape(h)).collect());
-    out += &line(right.iter().map(|&r| if r { "---:".into() } else { "---".into() }).collect());
+    out += &line(
+        right
+            .iter()
+            .map(|&r| if r { "---:".into() } else { "---".into() })
+            .collect(),
+    );
     for row in rows {
         out += &line(row.iter().map(|c| markdown_escape(c)).collect());
     }
@@ -214,14 +289,24 @@ fn markdown(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
 
 fn aligned(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     let width = |i: usize| {
-        rows.iter().chain([&header.to_vec()]).map(|r| r[i].chars().count()).max().unwrap_or(0)
+        rows.iter()
+            .chain([&header.to_vec()])
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
     };
     let widths: Vec<usize> = (0..header.len()).map(width).collect();
     let line = |cells: &[String]| {
         let padded: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(i, c)| if right[i] { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) })
+            .map(|(i, c)| {
+                if right[i] {
+                    format!("{c:>w$}", w = widths[i])
+                } else {
+                    format!("{c:<w$}", w = widths[i])
+                }
+            })
             .collect();
         padded.join("  ").trim_end().to_string() + "\n"
     };

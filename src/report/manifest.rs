@@ -41,7 +41,12 @@ pub struct ManifestArtefact {
 }
 
 /// The manifest for `artefacts`, each made from the inputs at `used` (indices into `inputs`).
-pub fn build(config: Option<&str>, inputs: &[InputFile], artefacts: &[Artefact], used: &[usize]) -> Manifest {
+pub fn build(
+    config: Option<&str>,
+    inputs: &[InputFile],
+    artefacts: &[Artefact],
+    used: &[usize],
+) -> Manifest {
     let used_paths: Vec<String> = used.iter().map(|&i| inputs[i].path.clone()).collect();
     Manifest {
         generator: crate::GENERATOR.to_string(),

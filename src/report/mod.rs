@@ -74,10 +74,17 @@ fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_filter("md", |s: String| markdown_escape(&s));
     for (name, source) in [
-        ("evidence-base.html", include_str!("../../templates/evidence-base.html")),
-        ("evidence-base.md", include_str!("../../templates/evidence-base.md")),
+        (
+            "evidence-base.html",
+            include_str!("../../templates/evidence-base.html"),
+        ),
+        (
+            "evidence-base.md",
+            include_str!("../../templates/evidence-base.md"),
+        ),
     ] {
-        env.add_template(name, source).expect("the bundled templates parse");
+        env.add_template(name, source)
+            .expect("the bundled templates parse");
     }
     env
 }

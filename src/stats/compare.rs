@@ -94,7 +94,12 @@ pub fn compare(
     let mut rows = Vec::new();
     for (key, a) in &before.order {
         let b = after.get(key).ok_or_else(|| missing(data, a, from, to))?;
-        rows.push(Change::new(&a.category, count(data, a)?, count(data, b)?, settings));
+        rows.push(Change::new(
+            &a.category,
+            count(data, a)?,
+            count(data, b)?,
+            settings,
+        ));
     }
     if let Some((_, b)) = after.order.iter().find(|(k, _)| before.get(k).is_none()) {
         return Err(missing(data, b, to, from));
@@ -105,7 +110,12 @@ pub fn compare(
         rows.iter().map(|r| r.to_count).sum(),
         settings,
     );
-    let mut inputs: Vec<usize> = before.order.iter().chain(&after.order).map(|(_, o)| o.input).collect();
+    let mut inputs: Vec<usize> = before
+        .order
+        .iter()
+        .chain(&after.order)
+        .map(|(_, o)| o.input)
+        .collect();
     inputs.sort_unstable();
     inputs.dedup();
     Ok(Comparison {
@@ -191,9 +201,25 @@ mod tests {
         let s = CompareSettings::default();
         // category, from, to, change, pct, significant, small
         let cases = [
-            ("Violence without injury", 350, 410, 60, Some(17.142_857), true, false),
+            (
+                "Violence without injury",
+                350,
+                410,
+                60,
+                Some(17.142_857),
+                true,
+                false,
+            ),
             ("Rape", 10, 27, 17, Some(170.0), true, true),
-            ("Bicycle theft", 373, 371, -2, Some(-0.536_193), false, false),
+            (
+                "Bicycle theft",
+                373,
+                371,
+                -2,
+                Some(-0.536_193),
+                false,
+                false,
+            ),
             ("New category", 0, 4, 4, None, false, true),
             ("Boundary", 11, 11, 0, Some(0.0), false, false),
         ];

@@ -39,11 +39,18 @@ pub fn period_figures<'a>(
         .filter(|o| o.area == area && o.period == period)
         .collect();
     if figures.is_empty() {
-        let available: Vec<String> = periods_of(data, area).iter().map(|p| p.to_string()).collect();
+        let available: Vec<String> = periods_of(data, area)
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
         return Err(Error::PeriodNotInData {
             flag: flag.to_string(),
             period: period.to_string(),
-            available: if available.is_empty() { "no periods".into() } else { available.join(", ") },
+            available: if available.is_empty() {
+                "no periods".into()
+            } else {
+                available.join(", ")
+            },
         });
     }
     Ok(figures)

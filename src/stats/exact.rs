@@ -49,8 +49,16 @@ pub fn clopper_pearson(k: u64, n: u64, confidence: f64) -> (f64, f64) {
             .expect("shape parameters are positive")
             .inverse_cdf(q)
     };
-    let low = if k == 0.0 { 0.0 } else { beta(k, n - k + 1.0, tail) };
-    let high = if k == n { 1.0 } else { beta(k + 1.0, n - k, 1.0 - tail) };
+    let low = if k == 0.0 {
+        0.0
+    } else {
+        beta(k, n - k + 1.0, tail)
+    };
+    let high = if k == n {
+        1.0
+    } else {
+        beta(k + 1.0, n - k, 1.0 - tail)
+    };
     (low, high)
 }
 
@@ -71,8 +79,16 @@ mod tests {
         ];
         for (a, b, p, low, high) in cases {
             let t = poisson_ratio_test(a, b, 0.95).unwrap();
-            assert!((t.p_value - p).abs() / p < 1e-8, "{a}->{b}: p {}", t.p_value);
-            assert!((t.ratio_low - low).abs() / low < 1e-6, "{a}->{b}: low {}", t.ratio_low);
+            assert!(
+                (t.p_value - p).abs() / p < 1e-8,
+                "{a}->{b}: p {}",
+                t.p_value
+            );
+            assert!(
+                (t.ratio_low - low).abs() / low < 1e-6,
+                "{a}->{b}: low {}",
+                t.ratio_low
+            );
             let h = t.ratio_high.unwrap();
             assert!((h - high).abs() / high < 1e-6, "{a}->{b}: high {h}");
         }

@@ -32,10 +32,16 @@ impl CompareSettings {
     /// Checks the settings make sense, saying which one does not.
     pub fn validate(&self) -> Result<(), String> {
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return Err(format!("alpha must lie between 0 and 1 (exclusive), not {}", self.alpha));
+            return Err(format!(
+                "alpha must lie between 0 and 1 (exclusive), not {}",
+                self.alpha
+            ));
         }
         if self.small_numbers < 0 {
-            return Err(format!("small_numbers must be 0 or more, not {}", self.small_numbers));
+            return Err(format!(
+                "small_numbers must be 0 or more, not {}",
+                self.small_numbers
+            ));
         }
         Ok(())
     }

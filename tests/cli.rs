@@ -1,0 +1,349 @@
+//! The binary end to end: output formats, flags without a config, exit codes, and every kind of
+//! bad input refused with a located message and no partial output.
+
+mod common;
+
+use common::{Cli, fixture, repo};
+
+fn config_arg() -> [String; 2] {
+    [
+        "--config".into(),
+        repo().join("saferstats.toml").display().to_string(),
+    ]
+}
+
+#[test]
+fn compare_csv_has_the_documented_columns_and_rows() {
+    let (out, _) = Cli::new()
+        .args(config_arg())
+        .args(["compare", "--format", "csv"])
+        .expect(0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "category,from_period,to_period,from_count,to_count,change,pct_change,p_value,ci_low,ci_high,significant,note"
+    );
+    assert_eq!(lines.len(), 1 + 24 + 1);
+    assert!(lines.contains(&"Rape,2016/17,2017/18,10,27,17,170.0,0.007632,1.267,6.251,true,small numbers: 10 in 2016/17"));
+    assert!(lines.contains(
+        &"Violence without injury,2016/17,2017/18,350,410,60,17.1,0.03227,1.013,1.355,true,"
+    ));
+    assert!(
+        lines.contains(&"Bicycle theft,2016/17,2017/18,373,371,-2,-0.5,0.9708,0.8592,1.151,false,")
+    );
+    assert_eq!(
+        lines[25],
+        "Total,2016/17,2017/18,5435,5888,453,8.3,2.154e-05,1.044,1.124,true,"
+    );
+}
+
+#[test]
+fn compare_json_carries_raw_numbers() {
+    let (out, _) = Cli::new()
+        .args(config_arg())
+        .args(["compare", "--format", "json"])
+        .expect(0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["from"], "2016/17");
+    assert_eq!(v["total"]["to_count"], 5888);
+    let rape = &v["rows"][2];
+    assert_eq!(rape["category"], "Rape");
+    assert!((rape["p_value"].as_f64().unwrap() - 0.007_632_078_6).abs() < 1e-9);
+    assert_eq!(rape["small_numbers"], true);
+}
+
+#[test]
+fn compare_table_is_aligned_for_a_terminal() {
+    let (out, _) = Cli::new().args(config_arg()).args(["compare"]).expect(0);
+    let total = out.lines().last().unwrap();
+    assert!(total.starts_with("Total "), "{total}");
+    assert!(
+        total.contains("5,435") && total.contains("+453") && total.contains("+8.3"),
+        "{total}"
+    );
+}
+
+#[test]
+fn counts_lists_the_figures_behind_a_period() {
+    let (out, _) = Cli::new()
+        .args(config_arg())
+        .args(["counts", "--period", "2017/18", "--format", "csv"])
+        .expect(0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "period,area,category,count");
+    assert_eq!(lines.len(), 25);
+    assert!(lines.contains(&"2017/18,City of London,Rape,27"));
+    assert!(lines.contains(&"2017/18,City of London,Burglary – Residential,14"));
+}
+
+#[test]
+fn works_without_a_config_file() {
+    let cli = Cli::new()
+        .source("summary", "ok/bom-crlf-thousands.csv")
+        .args([
+            "compare", "--from", "2016/17", "--to", "2017/18", "--format", "csv",
+        ]);
+    let (out, _) = cli.expect(0);
+    assert!(
+        out.contains("All other theft offences,2016/17,2017/18,1506,1515,9,0.6,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Total,2016/17,2017/18,1516,1542,26,1.7,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn area_is_chosen_where_a_source_holds_several() {
+    let base = Cli::new().source("tidy", "ok/tidy-two-areas.csv");
+    let (_, err) = base
+        .args(["compare", "--from", "2016/17", "--to", "2017/18"])
+        .expect(2);
+    assert!(
+        err.contains("several areas (City of London, Westminster)"),
+        "{err}"
+    );
+    let (out, _) = Cli::new()
+        .source("tidy", "ok/tidy-two-areas.csv")
+        .args([
+            "--area",
+            "city of london",
+            "compare",
+            "--from",
+            "2016/17",
+            "--to",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("Total,2016/17,2017/18,11,29,18,163.6,"),
+        "{out}"
+    );
+    let (_, err) = Cli::new()
+        .source("tidy", "ok/tidy-two-areas.csv")
+        .args(["--area", "Camden", "counts", "--period", "2016/17"])
+        .expect(2);
+    assert!(
+        err.contains(
+            "area `Camden` is not in the data; the data holds City of London, Westminster"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn suppressed_figures_are_listed_but_never_compared_as_zero() {
+    let (out, _) = Cli::new()
+        .source("summary", "ok/suppressed.tsv")
+        .args(["counts", "--period", "2016/17", "--format", "csv"])
+        .expect(0);
+    assert!(out.contains(",Homicide,[x]"), "{out}");
+    let (_, err) = Cli::new()
+        .source("summary", "ok/suppressed.tsv")
+        .args(["compare", "--from", "2016/17", "--to", "2017/18"])
+        .expect(2);
+    assert!(
+        err.contains("suppressed.tsv:3: category `Homicide` is suppressed in 2016/17"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_inputs_name_the_file_line_and_fix() {
+    let cases = [
+        (
+            "summary",
+            "bad/period-typo-in-header.csv",
+            "period-typo-in-header.csv:1: column 2: `2016/16` is not a financial year: the second year must be the one after 2016 (as in 2016/17)",
+        ),
+        (
+            "summary",
+            "bad/non-numeric-count.csv",
+            "non-numeric-count.csv:3: column `2016/17`: `one` is not a number",
+        ),
+        (
+            "summary",
+            "bad/duplicate-category.csv",
+            "duplicate-category.csv:4: category `Burglary - residential` appears again (first at line 2)",
+        ),
+        (
+            "summary",
+            "bad/too-few-fields.csv",
+            "too-few-fields.csv:3: malformed CSV: this row has 2 fields but the header has 3",
+        ),
+        (
+            "summary",
+            "bad/negative-count.csv",
+            "negative-count.csv:2: column `2016/17`: the count -10 is negative",
+        ),
+        ("summary", "bad/empty.csv", "empty.csv: the file is empty"),
+        (
+            "summary",
+            "bad/header-only.csv",
+            "header-only.csv:1: the file has a header but no data rows",
+        ),
+        (
+            "tidy",
+            "bad/tidy-wrong-header.csv",
+            "tidy-wrong-header.csv:1: missing column(s) period, area, category, value",
+        ),
+        (
+            "tidy",
+            "bad/tidy-missing-figure.csv",
+            "tidy-missing-figure.csv:4: category `Homicide` has a figure for 2016/17 but none for 2017/18",
+        ),
+        (
+            "summary",
+            "bad/no-such-file.csv",
+            "no-such-file.csv: cannot read",
+        ),
+    ];
+    for (kind, file, expected) in cases {
+        let (_, err) = Cli::new()
+            .source(kind, file)
+            .args(["compare", "--from", "2016/17", "--to", "2017/18"])
+            .expect(2);
+        assert!(err.contains(expected), "{file}:\n{err}");
+        assert!(err.starts_with("error: "), "{file}: {err}");
+    }
+}
+
+#[test]
+fn bad_periods_on_the_command_line() {
+    let (_, err) = Cli::new()
+        .args(config_arg())
+        .args(["compare", "--from", "2016/16", "--to", "2017/18"])
+        .expect(2);
+    assert!(err.contains("`2016/16` is not a financial year"), "{err}");
+    let (_, err) = Cli::new()
+        .args(config_arg())
+        .args(["compare", "--from", "2015/16", "--to", "2017/18"])
+        .expect(2);
+    assert!(
+        err.contains("--from: period 2015/16 is not in the data; the data holds 2016/17, 2017/18"),
+        "{err}"
+    );
+    let (_, err) = Cli::new()
+        .args(config_arg())
+        .args(["counts", "--period", "2018/19"])
+        .expect(2);
+    assert!(
+        err.contains("--period: period 2018/19 is not in the data"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (_, err) = Cli::new()
+        .args(["compare", "--from", "2016/17", "--to", "2017/18"])
+        .expect(2);
+    assert!(err.contains("no sources"), "{err}");
+    let (_, err) = Cli::new()
+        .args(["--source", "excel=x.xlsx", "run"])
+        .expect(2);
+    assert!(err.contains("unknown source kind `excel`"), "{err}");
+    let (_, err) = Cli::new()
+        .args(["--config", "missing.toml", "run"])
+        .expect(2);
+    assert!(err.contains("missing.toml: cannot read"), "{err}");
+}
+
+#[test]
+fn fail_on_turns_findings_into_exit_code_1() {
+    let cli = |policy: &str| {
+        let c = Cli::new();
+        let out = c.dir.path().join("out").display().to_string();
+        c.args(config_arg())
+            .args(["--fail-on", policy, "run", "--out", &out])
+    };
+    // The default data has a small-numbers warning (Rape, Homicide, ...).
+    let failing = cli("warning");
+    let (_, err) = failing.expect(1);
+    assert!(err.contains("warning: 5 of 24 categories"), "{err}");
+    assert!(
+        failing
+            .dir
+            .path()
+            .join("out/reports/manifest.json")
+            .is_file()
+    );
+    cli("error").expect(0);
+    let (_, err) = cli("warning").args(["--quiet"]).expect(1);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn a_failed_run_leaves_earlier_outputs_intact() {
+    let cli = Cli::new();
+    let out = cli.dir.path().join("out");
+    let out_arg = out.display().to_string();
+    Cli::new()
+        .args(config_arg())
+        .args(["run", "--out", &out_arg])
+        .expect(0);
+    let manifest = std::fs::read(out.join("reports/manifest.json")).unwrap();
+    let csv = std::fs::read(out.join("reports/tables/yoy-2016-17-to-2017-18.csv")).unwrap();
+
+    // Bad input: refused before anything is written.
+    let bad = fixture("bad/non-numeric-count.csv").display().to_string();
+    Cli::new()
+        .args(config_arg())
+        .args([
+            "--source",
+            &format!("summary={bad}"),
+            "run",
+            "--out",
+            &out_arg,
+        ])
+        .expect(2);
+    // A write that fails halfway: charts/ replaced by a file, so the chart cannot be written.
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    std::fs::write(out.join("charts"), "in the way").unwrap();
+    let (_, err) = Cli::new()
+        .args(config_arg())
+        .args(["run", "--out", &out_arg])
+        .expect(2);
+    assert!(err.contains("cannot write"), "{err}");
+
+    assert_eq!(
+        std::fs::read(out.join("reports/manifest.json")).unwrap(),
+        manifest
+    );
+    assert_eq!(
+        std::fs::read(out.join("reports/tables/yoy-2016-17-to-2017-18.csv")).unwrap(),
+        csv
+    );
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".saferstats-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let (out, _) = Cli::new().args(["--help"]).expect(0);
+    assert!(
+        out.contains("saferstats compare --from 2016/17 --to 2017/18"),
+        "{out}"
+    );
+    assert!(out.contains("Exit codes:"), "{out}");
+    assert!(out.contains("2  bad input"), "{out}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

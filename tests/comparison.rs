@@ -1,0 +1,134 @@
+//! The default data through the library: the City of London's published 2016/17 and 2017/18
+//! table. Expected figures are from the table and from scipy.stats (binomtest, beta.ppf),
+//! computed outside this crate.
+
+mod common;
+
+use saferstats::config::Config;
+use saferstats::pipeline;
+use saferstats::render::table;
+use saferstats::stats::{Change, Comparison};
+
+fn default_comparison() -> Comparison {
+    let cfg = Config::from_file(&common::repo().join("saferstats.toml")).unwrap();
+    pipeline::comparison(&cfg).unwrap().1
+}
+
+fn row<'a>(cmp: &'a Comparison, category: &str) -> &'a Change {
+    if category == "Total" {
+        return &cmp.total;
+    }
+    cmp.rows.iter().find(|r| r.category == category).unwrap()
+}
+
+#[test]
+fn reproduces_the_published_table() {
+    let cmp = default_comparison();
+    assert_eq!(cmp.rows.len(), 24);
+    // category, from, to, change, % (1 dp), p (4 sf), small-numbers note
+    let expected = [
+        (
+            "Violence without injury",
+            350,
+            410,
+            60,
+            "17.1",
+            "0.03227",
+            false,
+        ),
+        ("Rape", 10, 27, 17, "170.0", "0.007632", true),
+        (
+            "Robbery of personal property",
+            26,
+            66,
+            40,
+            "153.8",
+            "3.670e-05",
+            false,
+        ),
+        ("Bicycle theft", 373, 371, -2, "-0.5", "0.9708", false),
+        (
+            "Miscellaneous crimes against society",
+            177,
+            126,
+            -51,
+            "-28.8",
+            "0.003999",
+            false,
+        ),
+        ("Homicide", 1, 2, 1, "100.0", "1", true),
+        ("Total", 5435, 5888, 453, "8.3", "2.154e-05", false),
+    ];
+    for (category, from, to, change, pct, p, small) in expected {
+        let r = row(&cmp, category);
+        let d = table::display_row(r, &cmp);
+        assert_eq!(
+            (r.from_count, r.to_count, r.change),
+            (from, to, change),
+            "{category}"
+        );
+        assert_eq!(
+            saferstats::render::format::pct(r.pct_change),
+            pct,
+            "{category}"
+        );
+        assert_eq!(d.p_value, p, "{category}");
+        assert_eq!(r.small_numbers, small, "{category}");
+        assert_eq!(
+            d.note.starts_with("small numbers"),
+            small,
+            "{category}: {}",
+            d.note
+        );
+    }
+}
+
+#[test]
+fn ratio_intervals_match_scipy() {
+    let cmp = default_comparison();
+    // (category, low, high): beta.ppf(0.025, b, n-b+1) and beta.ppf(0.975, b+1, n-b) as ratios.
+    let expected = [
+        ("Violence without injury", 1.013_223_04, 1.354_913_32),
+        ("Rape", 1.266_578_49, 6.251_495_72),
+        ("Homicide", 0.104_117_54, 117.994_373_9),
+        ("Total", 1.043_957_64, 1.124_241_38),
+    ];
+    for (category, low, high) in expected {
+        let r = row(&cmp, category);
+        assert!(
+            (r.ci_low.unwrap() - low).abs() / low < 1e-6,
+            "{category} {:?}",
+            r.ci_low
+        );
+        assert!(
+            (r.ci_high.unwrap() - high).abs() / high < 1e-6,
+            "{category} {:?}",
+            r.ci_high
+        );
+        // Significant exactly when the interval excludes 1.
+        assert_eq!(r.significant, low > 1.0 || high < 1.0, "{category}");
+    }
+}
+
+#[test]
+fn total_is_the_sum_of_its_parts() {
+    let cmp = default_comparison();
+    assert_eq!(
+        cmp.rows.iter().map(|r| r.from_count).sum::<i64>(),
+        cmp.total.from_count
+    );
+    assert_eq!(
+        cmp.rows.iter().map(|r| r.to_count).sum::<i64>(),
+        cmp.total.to_count
+    );
+}
+
+#[test]
+fn every_category_keeps_its_printed_label() {
+    let cmp = default_comparison();
+    let labels: Vec<&str> = cmp.rows.iter().map(|r| r.category.as_str()).collect();
+    assert!(labels.contains(&"Burglary – Residential"));
+    assert!(labels.contains(&"Burglary – Business/Community"));
+    assert_eq!(labels[0], "Violence with injury");
+    assert_eq!(labels[23], "Death or serious injury unlawful driving");
+}
