@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, FailOn, Source, SourceKind};
+use crate::config::{Config, FailOn, OutcomesConfig, Source, SourceKind};
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
 use crate::harmonise::Period;
+use crate::outcomes::{RagRule, VerdictSettings};
 use crate::pipeline;
 use crate::render::table;
 use crate::stats::counts;
@@ -26,6 +27,7 @@ Examples:
   saferstats compare --from 2016/17 --to 2017/18   the year-on-year table
   saferstats compare --source summary=table.csv --from 2016/17 --to 2017/18 --format csv
   saferstats counts --period 2017/18 --format csv
+  saferstats outcomes --from 2016/17 --to 2017/18 --detail
 
 Periods: 2017/18 (financial year, April to March), 2017/18 Q1, 2017-04, 2017, 12 months ending 2018-03.
 
@@ -97,6 +99,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Which outcomes do the numbers support? One row per outcome (or per indicator with --detail).
+    Outcomes {
+        /// The earlier period [default: compare.from in the config].
+        #[arg(long, value_name = "PERIOD")]
+        from: Option<Period>,
+        /// The later period [default: compare.to in the config].
+        #[arg(long, value_name = "PERIOD")]
+        to: Option<Period>,
+        /// The outcome framework (TOML) [default: outcomes.framework in the config].
+        #[arg(long, value_name = "FILE")]
+        framework: Option<PathBuf>,
+        /// One row per indicator, with its verdict and the reason.
+        #[arg(long)]
+        detail: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the counts behind a comparison for one period.
     Counts {
         #[arg(long, value_name = "PERIOD")]
@@ -157,11 +176,27 @@ impl Cli {
         cfg.quiet = g.quiet;
         match &self.command {
             Command::Run { out: Some(out) } => cfg.out_dir = out.clone(),
-            Command::Compare { from, to, .. } => {
+            Command::Compare { from, to, .. } | Command::Outcomes { from, to, .. } => {
                 cfg.from = from.or(cfg.from);
                 cfg.to = to.or(cfg.to);
             }
             _ => {}
+        }
+        if let Command::Outcomes {
+            framework: Some(path),
+            ..
+        } = &self.command
+        {
+            let mut o = cfg.outcomes.take().unwrap_or_else(|| OutcomesConfig {
+                framework: PathBuf::new(),
+                display: String::new(),
+                verdicts: VerdictSettings::default(),
+                rule: RagRule::default(),
+                report: None,
+            });
+            o.framework = path.clone();
+            o.display = path.display().to_string();
+            cfg.outcomes = Some(o);
         }
         Ok(cfg)
     }
@@ -185,6 +220,7 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Run { .. } => run(&cfg)?,
         Command::Compare { format, .. } => compare(&cfg, *format)?,
         Command::Counts { period, format } => counts(&cfg, *period, *format)?,
+        Command::Outcomes { detail, format, .. } => outcomes(&cfg, *detail, *format)?,
     };
     report_findings(&findings, cfg.quiet);
     Ok(if findings::fails(&findings, cfg.fail_on) {
@@ -213,6 +249,25 @@ fn compare(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
         Format::Csv => table::comparison_csv(&cmp),
         Format::Json => {
             serde_json::to_string_pretty(&cmp).expect("the comparison serialises") + "\n"
+        }
+    };
+    print(&text)?;
+    Ok(findings)
+}
+
+fn outcomes(cfg: &Config, detail: bool, format: Format) -> Result<Vec<Finding>> {
+    let (_, cmp, findings) = pipeline::comparison(cfg)?;
+    let (oa, _) = pipeline::outcome_assessment(cfg, &cmp)?.ok_or_else(|| {
+        Error::Usage(
+            "no outcome framework: give --framework FILE or set outcomes.framework in the config"
+                .into(),
+        )
+    })?;
+    let text = match format {
+        Format::Table => crate::render::outcomes::text(&oa, detail),
+        Format::Csv => crate::render::outcomes::csv(&oa, detail),
+        Format::Json => {
+            serde_json::to_string_pretty(&oa).expect("the assessment serialises") + "\n"
         }
     };
     print(&text)?;

@@ -18,6 +18,15 @@
 //!
 //! [output]
 //! dir = "."                        # charts/ and reports/ are written below it
+//!
+//! [outcomes]                       # optional: assess a plan's outcomes
+//! framework = "data/city-of-london/framework-2018-23.toml"
+//! min_events = 10                  # fewer events in both periods together: not assessable
+//! activity_report = "2018-09"      # which activity report to show; default the latest
+//! [outcomes.data_rag]
+//! red_min_events = 20              # red when an indicator with this many events worsens significantly
+//! amber_on_wrong_way = true        # amber when one moves the wrong way without significance
+//! amber_on_not_assessable = true   # amber when one cannot be assessed (context-only never counts)
 //! ```
 //!
 //! Paths are relative to the config file's folder. The file is parsed once, here, into typed
@@ -30,7 +39,8 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::harmonise::Period;
+use crate::harmonise::{Month, Period};
+use crate::outcomes::{RagRule, VerdictSettings};
 use crate::stats::CompareSettings;
 
 /// The kinds of source saferstats reads.
@@ -104,6 +114,19 @@ pub struct Config {
     pub out_dir: PathBuf,
     pub fail_on: FailOn,
     pub quiet: bool,
+    pub outcomes: Option<OutcomesConfig>,
+}
+
+/// The outcome framework to assess, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomesConfig {
+    pub framework: PathBuf,
+    /// The framework path as written, for messages and provenance.
+    pub display: String,
+    pub verdicts: VerdictSettings,
+    pub rule: RagRule,
+    /// The activity report to show (its date); the latest when `None`.
+    pub report: Option<Month>,
 }
 
 #[derive(Deserialize)]
@@ -117,6 +140,17 @@ struct RawConfig {
     compare: RawCompare,
     #[serde(default)]
     output: RawOutput,
+    outcomes: Option<RawOutcomes>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutcomes {
+    framework: String,
+    min_events: Option<i64>,
+    activity_report: Option<String>,
+    #[serde(default)]
+    data_rag: RagRule,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +194,7 @@ impl Default for Config {
             out_dir: PathBuf::from("."),
             fail_on: FailOn::Never,
             quiet: false,
+            outcomes: None,
         }
     }
 }
@@ -216,8 +251,38 @@ impl Config {
             out_dir: base.join(raw.output.dir.unwrap_or_else(|| ".".into())),
             fail_on: FailOn::Never,
             quiet: false,
+            outcomes: raw
+                .outcomes
+                .map(|o| resolve_outcomes(o, base))
+                .transpose()
+                .map_err(err)?,
         })
     }
+}
+
+fn resolve_outcomes(raw: RawOutcomes, base: &Path) -> Result<OutcomesConfig, String> {
+    let report = raw
+        .activity_report
+        .map(|d| {
+            d.parse::<Month>()
+                .map_err(|e| format!("outcomes.activity_report: {e}"))
+        })
+        .transpose()?;
+    let min_events = raw
+        .min_events
+        .unwrap_or(VerdictSettings::default().min_events);
+    if min_events < 0 {
+        return Err(format!(
+            "outcomes.min_events must be 0 or more, not {min_events}"
+        ));
+    }
+    Ok(OutcomesConfig {
+        framework: base.join(&raw.framework),
+        display: raw.framework,
+        verdicts: VerdictSettings { min_events },
+        rule: raw.data_rag,
+        report,
+    })
 }
 
 fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, String> {

@@ -128,6 +128,13 @@ pub enum Error {
     #[error("{path}: {message}")]
     Config { path: String, message: String },
 
+    #[error("{file}: {entry}: {message}")]
+    Framework {
+        file: String,
+        entry: String,
+        message: String,
+    },
+
     #[error("{0}")]
     Usage(String),
 

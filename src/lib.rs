@@ -34,6 +34,7 @@ pub mod findings;
 pub mod harmonise;
 pub mod ingest;
 pub mod model;
+pub mod outcomes;
 pub mod output;
 pub mod pipeline;
 pub mod render;

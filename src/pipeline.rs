@@ -9,9 +9,10 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
 use crate::harmonise::Period;
-use crate::model::Dataset;
+use crate::model::{Dataset, InputFile};
+use crate::outcomes::{self, Framework, OutcomeAssessment};
 use crate::output::{self, Artefact};
-use crate::render::{chart, table};
+use crate::render::{chart, outcomes as outcome_table, table};
 use crate::report::{self, manifest};
 use crate::stats::{self, Comparison, counts};
 
@@ -53,10 +54,37 @@ pub fn comparison(cfg: &Config) -> Result<(Dataset, Comparison, Vec<Finding>)> {
     Ok((data, cmp, findings))
 }
 
-/// The whole job: compare, render every artefact, write them all or none.
+/// The outcome framework assessed against `cmp`, when the config names one; with the framework
+/// files' provenance.
+pub fn outcome_assessment(
+    cfg: &Config,
+    cmp: &Comparison,
+) -> Result<Option<(OutcomeAssessment, Vec<InputFile>)>> {
+    let Some(o) = &cfg.outcomes else {
+        return Ok(None);
+    };
+    let fw = Framework::load(&o.framework, &o.display)?;
+    if let Some(date) = o.report
+        && fw.report_at(Some(date)).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "outcomes.activity_report: {} has no activity report dated {date}",
+            o.display
+        )));
+    }
+    let oa = outcomes::assess(&fw, cmp, &o.verdicts, &o.rule, o.report)?;
+    Ok(Some((oa, fw.inputs)))
+}
+
+/// The whole job: compare, assess outcomes, render every artefact, write them all or none.
 pub fn run(cfg: &Config) -> Result<RunOutcome> {
-    let (data, cmp, findings) = comparison(cfg)?;
-    let artefacts = artefacts(cfg, &data, &cmp, &findings)?;
+    let (mut data, cmp, findings) = comparison(cfg)?;
+    let assessed = outcome_assessment(cfg, &cmp)?;
+    let oa = assessed.map(|(oa, inputs)| {
+        data.inputs.extend(inputs);
+        oa
+    });
+    let artefacts = artefacts(cfg, &data, &cmp, oa.as_ref(), &findings)?;
     let written = output::commit(&cfg.out_dir, &artefacts)?;
     Ok(RunOutcome { written, findings })
 }
@@ -66,6 +94,7 @@ pub fn artefacts(
     cfg: &Config,
     data: &Dataset,
     cmp: &Comparison,
+    oa: Option<&OutcomeAssessment>,
     findings: &[Finding],
 ) -> Result<Vec<Artefact>> {
     let stem = format!("yoy-{}-to-{}", cmp.from.slug(), cmp.to.slug());
@@ -81,9 +110,30 @@ pub fn artefacts(
         svg: figure.svg.clone(),
         svg_path: format!("../charts/{stem}.svg"),
     };
-    let ctx = report::context(&cfg.title, cmp, chart_view, findings, &data.inputs);
+    let mut artefacts = Vec::new();
+    let outcomes_view = match oa {
+        Some(oa) => Some(outcome_artefacts(
+            oa,
+            cmp,
+            &labels.source,
+            &stem,
+            &mut artefacts,
+        )?),
+        None => None,
+    };
+    let outcomes_md = oa
+        .map(|oa| outcome_table::markdown_table(oa, false))
+        .unwrap_or_default();
+    let ctx = report::context(
+        &cfg.title,
+        cmp,
+        chart_view,
+        findings,
+        &data.inputs,
+        outcomes_view,
+    );
     let table_md = table::comparison_markdown(cmp);
-    let mut artefacts = vec![
+    artefacts.extend([
         Artefact::new(format!("charts/{stem}.svg"), figure.svg),
         Artefact::new(format!("charts/{stem}.png"), figure.png),
         Artefact::new(
@@ -94,13 +144,83 @@ pub fn artefacts(
         Artefact::new("reports/evidence-base.html", report::html(&ctx)?),
         Artefact::new(
             "reports/evidence-base.md",
-            report::markdown(&ctx, &table_md)?,
+            report::markdown(&ctx, &table_md, &outcomes_md)?,
         ),
-    ];
-    let manifest = manifest::build(cfg.file.as_deref(), &data.inputs, &artefacts, &cmp.inputs);
+    ]);
+    // Every artefact draws on the compared sources and, when outcomes are assessed, the framework.
+    let framework_files = data
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.periods.is_empty())
+        .map(|(i, _)| i);
+    let used: Vec<usize> = cmp.inputs.iter().copied().chain(framework_files).collect();
+    let manifest = manifest::build(cfg.file.as_deref(), &data.inputs, &artefacts, &used);
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";
     artefacts.push(Artefact::new("reports/manifest.json", json));
     Ok(artefacts)
+}
+
+/// The outcome tables and one chart per outcome; returns the report's outcome section.
+fn outcome_artefacts(
+    oa: &OutcomeAssessment,
+    cmp: &Comparison,
+    source: &str,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<report::OutcomesView> {
+    artefacts.push(Artefact::new(
+        format!("reports/tables/outcomes-{stem}.csv"),
+        outcome_table::csv(oa, false),
+    ));
+    artefacts.push(Artefact::new(
+        format!("reports/tables/outcome-indicators-{stem}.csv"),
+        outcome_table::csv(oa, true),
+    ));
+    let mut charts = Vec::new();
+    for o in &oa.outcomes {
+        let bars: Vec<chart::PanelBar> = oa
+            .indicators
+            .iter()
+            .filter(|a| a.outcome == o.id)
+            .map(|a| chart::PanelBar {
+                label: a.indicator.clone(),
+                pct: a.change.as_ref().and_then(|c| c.pct_change),
+                verdict: a.verdict,
+                small_numbers: a.small_numbers,
+            })
+            .collect();
+        let labels = chart::Labels {
+            title: outcome_title(o),
+            subtitle: format!(
+                "{}: percentage change in each indicator, {} to {}",
+                o.title, cmp.from, cmp.to
+            ),
+            source: source.to_string(),
+        };
+        let figure = chart::outcome_panel(&bars, &labels)?;
+        let name = format!("outcome-{}-{stem}", o.id);
+        charts.push(report::ChartView {
+            title: labels.title,
+            source: labels.source,
+            svg: figure.svg.clone(),
+            svg_path: format!("../charts/{name}.svg"),
+        });
+        artefacts.push(Artefact::new(format!("charts/{name}.svg"), figure.svg));
+        artefacts.push(Artefact::new(format!("charts/{name}.png"), figure.png));
+    }
+    Ok(report::outcomes_view(oa, charts))
+}
+
+/// A chart title that states the outcome's finding.
+fn outcome_title(o: &outcomes::OutcomeSummary) -> String {
+    let total = o.improving + o.worsening + o.no_change + o.not_assessable;
+    format!(
+        "{} of {total} indicators worsening, {} improving: data RAG {}",
+        o.worsening,
+        o.improving,
+        o.data_rag.label()
+    )
 }
 
 /// `Source: <publishers>`, naming each input's publisher (or its file when none is given).

@@ -229,3 +229,167 @@ pub fn comparison_title(cmp: &Comparison, measure: &str) -> String {
         cmp.from, cmp.to
     )
 }
+
+/// Okabe-Ito vermillion, bluish green and greys: worsening, improving, no change, not judged.
+const WORSE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const BETTER: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const SAME: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const UNJUDGED: RGBColor = RGBColor(0xCC, 0xCC, 0xCC);
+
+/// One bar of an outcome panel: the indicator, its percentage change (if defined) and verdict.
+pub struct PanelBar {
+    pub label: String,
+    pub pct: Option<f64>,
+    pub verdict: crate::outcomes::Verdict,
+    /// Rests on small numbers: said on the chart, not only in the table.
+    pub small_numbers: bool,
+}
+
+/// Bars beyond this are drawn to the edge and labelled with their value.
+const PCT_LIMIT: f64 = 200.0;
+
+/// An outcome's indicators: percentage change as diverging bars, each labelled with its verdict.
+pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
+    register_font();
+    let (w, h) = (1000, 160 + 30 * bars.len() as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        draw_panel(&root, bars, labels, 1.0).map_err(|e| render_error("outcome chart (SVG)", e))?;
+        root.present()
+            .map_err(|e| render_error("outcome chart (SVG)", e))?;
+    }
+    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
+    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
+        draw_panel(&root, bars, labels, f64::from(PNG_SCALE))
+            .map_err(|e| render_error("outcome chart (PNG)", e))?;
+        root.present()
+            .map_err(|e| render_error("outcome chart (PNG)", e))?;
+    }
+    Ok(Figure {
+        svg,
+        png: encode_png(&pixels, pw, ph)?,
+    })
+}
+
+fn verdict_colour(v: crate::outcomes::Verdict) -> RGBColor {
+    use crate::outcomes::Verdict::*;
+    match v {
+        Worsening => WORSE,
+        Improving => BETTER,
+        NoChange => SAME,
+        NotAssessable | Context => UNJUDGED,
+    }
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bars: &[PanelBar],
+    labels: &Labels,
+    s: f64,
+) -> DrawResult<DB> {
+    use crate::outcomes::Verdict::*;
+    let px = |v: f64| (v * s) as i32;
+    draw_frame(root, labels, s)?;
+    let legend: Vec<(String, RGBColor)> = [Worsening, Improving, NoChange, NotAssessable]
+        .iter()
+        .map(|v| (v.label().to_string(), verdict_colour(*v)))
+        .collect();
+    draw_legend(root, &legend, s)?;
+    let label_style = text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center));
+    let mut label_width = 0;
+    for b in bars {
+        label_width = label_width.max(root.estimate_text_size(&b.label, &label_style)?.0);
+    }
+    let n = bars.len() as f64;
+    let widest = bars
+        .iter()
+        .filter_map(|b| b.pct)
+        .map(f64::abs)
+        .fold(50.0, f64::max)
+        .min(PCT_LIMIT);
+    let limit = widest * 1.6;
+    let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
+    let mut chart = ChartBuilder::on(&area)
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(label_width as i32 + px(14.0))
+        .build_cartesian_2d(-limit..limit, 0f64..n)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(9)
+        .x_label_formatter(&|v| {
+            if v.abs() < 0.5 {
+                "0%".into()
+            } else {
+                format!("{v:+.0}%")
+            }
+        })
+        .x_desc("Percentage change")
+        .label_style(text(12.0, &INK, s))
+        .axis_desc_style(text(13.0, &INK, s))
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+        .draw()?;
+    chart.draw_series([PathElement::new(
+        vec![(0.0, 0.0), (0.0, n)],
+        INK.stroke_width(px(1.0).max(1) as u32),
+    )])?;
+    for (i, b) in bars.iter().enumerate() {
+        draw_panel_bar(&mut chart, b, n - i as f64, widest, s)?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let band = f64::from(yr.end - yr.start) / n;
+    for (i, b) in bars.iter().enumerate() {
+        let y = yr.start + (band * (i as f64 + 0.5)) as i32;
+        root.draw_text(&b.label, &label_style, (xr.start - px(8.0), y))?;
+    }
+    Ok(())
+}
+
+type PanelChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+fn draw_panel_bar<DB: DrawingBackend>(
+    chart: &mut PanelChart<'_, DB>,
+    b: &PanelBar,
+    top: f64,
+    widest: f64,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    let (y1, y2) = (top - 0.2, top - 0.8);
+    let shown = b.pct.map(|p| p.clamp(-widest, widest));
+    if let Some(v) = shown {
+        chart.draw_series([Rectangle::new(
+            [(0.0, y1), (v, y2)],
+            verdict_colour(b.verdict).filled(),
+        )])?;
+    }
+    let value = b.pct.map_or_else(
+        || "n/a".to_string(),
+        |p| format!("{}%", signed_pct(Some(p))),
+    );
+    let caveat = if b.small_numbers {
+        " (small numbers)"
+    } else {
+        ""
+    };
+    let note = format!("{value} {}{caveat}", b.verdict.label());
+    let x = shown.unwrap_or(0.0);
+    let (anchor, dx) = if x < 0.0 {
+        (HPos::Right, -px(6.0))
+    } else {
+        (HPos::Left, px(6.0))
+    };
+    let style = text(11.0, &INK, s).pos(Pos::new(anchor, VPos::Center));
+    chart
+        .draw_series([EmptyElement::at((x, (y1 + y2) / 2.0)) + Text::new(note, (dx, 0), style)])?;
+    Ok(())
+}

@@ -6,4 +6,5 @@
 
 pub mod chart;
 pub mod format;
+pub mod outcomes;
 pub mod table;

@@ -240,7 +240,7 @@ pub fn defuse(cell: &str) -> String {
     }
 }
 
-fn write_csv(rows: &[Vec<String>]) -> String {
+pub(crate) fn write_csv(rows: &[Vec<String>]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer
@@ -272,7 +272,7 @@ pub fn markdown_escape(text: &str) -> String {
     out
 }
 
-fn markdown(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
+pub(crate) fn markdown(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
     let mut out = line(header.iter().map(|h| markdown_escape(h)).collect());
     out += &line(
@@ -287,7 +287,7 @@ fn markdown(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     out
 }
 
-fn aligned(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
+pub(crate) fn aligned(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     let width = |i: usize| {
         rows.iter()
             .chain([&header.to_vec()])

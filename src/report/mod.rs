@@ -10,8 +10,11 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+
 use crate::findings::Finding;
 use crate::model::InputFile;
+use crate::outcomes::OutcomeAssessment;
 use crate::render::table::{DisplayRow, confidence_label, display_rows, markdown_escape};
 use crate::stats::Comparison;
 
@@ -43,6 +46,80 @@ pub struct Context {
     pub chart: ChartView,
     pub findings: Vec<Finding>,
     pub sources: Vec<InputFile>,
+    pub outcomes: Option<OutcomesView>,
+}
+
+/// The outcome section: which outcomes the numbers support.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomesView {
+    pub plan: String,
+    pub framework: String,
+    pub activity_report: Option<String>,
+    pub panels: Vec<OutcomePanel>,
+}
+
+/// One outcome: its data RAG and why, its indicators, and the activity RAG beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomePanel {
+    pub id: String,
+    pub title: String,
+    pub data_rag: String,
+    pub improving: usize,
+    pub worsening: usize,
+    pub no_change: usize,
+    pub not_assessable: usize,
+    pub drivers: String,
+    pub activity_rag: String,
+    pub activity_detail: String,
+    pub chart: ChartView,
+    pub indicators: Vec<IndicatorView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    pub indicator: String,
+    pub direction: String,
+    pub verdict: String,
+    pub reason: String,
+}
+
+/// The outcome section from an assessment and one chart per outcome (in outcome order).
+pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> OutcomesView {
+    let panels = oa
+        .outcomes
+        .iter()
+        .zip(charts)
+        .map(|(o, chart)| OutcomePanel {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            data_rag: o.data_rag.label().to_string(),
+            improving: o.improving,
+            worsening: o.worsening,
+            no_change: o.no_change,
+            not_assessable: o.not_assessable,
+            drivers: o.drivers.join(", "),
+            activity_rag: o.activity_rag.clone().unwrap_or_else(|| "none".into()),
+            activity_detail: o.activity_detail.clone(),
+            chart,
+            indicators: oa
+                .indicators
+                .iter()
+                .filter(|a| a.outcome == o.id)
+                .map(|a| IndicatorView {
+                    indicator: a.indicator.clone(),
+                    direction: format!("{:?}", a.direction).to_lowercase(),
+                    verdict: a.verdict.label().to_string(),
+                    reason: a.reason.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    OutcomesView {
+        plan: oa.plan.clone(),
+        framework: oa.framework.clone(),
+        activity_report: oa.activity_report.clone(),
+        panels,
+    }
 }
 
 /// Builds the view-model for a comparison.
@@ -52,6 +129,7 @@ pub fn context(
     chart: ChartView,
     findings: &[Finding],
     sources: &[InputFile],
+    outcomes: Option<OutcomesView>,
 ) -> Context {
     Context {
         title: title.to_string(),
@@ -67,6 +145,7 @@ pub fn context(
         chart,
         findings: findings.to_vec(),
         sources: sources.to_vec(),
+        outcomes,
     }
 }
 
@@ -104,28 +183,39 @@ fn render(name: &str, page: impl Serialize) -> Result<String> {
 struct Page<'a> {
     #[serde(flatten)]
     ctx: &'a Context,
-    chart_svg: &'a str,
+    /// Inline SVG markup by the chart's `svg_path`.
+    svgs: BTreeMap<&'a str, &'a str>,
     table: &'a str,
+    outcomes_table: &'a str,
+}
+
+impl<'a> Page<'a> {
+    fn new(ctx: &'a Context, table: &'a str, outcomes_table: &'a str) -> Page<'a> {
+        let panels = ctx
+            .outcomes
+            .iter()
+            .flat_map(|o| o.panels.iter().map(|p| &p.chart));
+        let svgs = std::iter::once(&ctx.chart)
+            .chain(panels)
+            .map(|c| (c.svg_path.as_str(), c.svg.as_str()))
+            .collect();
+        Page {
+            ctx,
+            svgs,
+            table,
+            outcomes_table,
+        }
+    }
 }
 
 /// The self-contained HTML report: inline CSS and SVG, nothing fetched. Every data-derived string
 /// is HTML-escaped by the template engine.
 pub fn html(ctx: &Context) -> Result<String> {
-    let page = Page {
-        ctx,
-        chart_svg: &ctx.chart.svg,
-        table: "",
-    };
-    render("evidence-base.html", page)
+    render("evidence-base.html", Page::new(ctx, "", ""))
 }
 
-/// The Markdown report, for reading in a repository; `table` is the comparison table already in
+/// The Markdown report, for reading in a repository; `table` and `outcomes_table` are already
 /// Markdown.
-pub fn markdown(ctx: &Context, table: &str) -> Result<String> {
-    let page = Page {
-        ctx,
-        chart_svg: "",
-        table,
-    };
-    render("evidence-base.md", page)
+pub fn markdown(ctx: &Context, table: &str, outcomes_table: &str) -> Result<String> {
+    render("evidence-base.md", Page::new(ctx, table, outcomes_table))
 }

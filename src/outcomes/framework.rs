@@ -1,0 +1,608 @@
+//! The outcome framework file (TOML): a plan's outcomes, each with its indicators, the
+//! cross-cutting themes, and the partnership's activity reports with the RAG key each used.
+//!
+//! ```toml
+//! [plan]
+//! id = "scp-2018-23"
+//! title = "Safer City Partnership Strategic Plan 2018-23"
+//! first_year = "2018/19"
+//! last_year = "2022/23"
+//!
+//! [[theme]]
+//! id = "vawg"
+//! title = "Violence against Women and Girls"
+//!
+//! [[outcome]]
+//! id = "violence"
+//! title = "People are safe from violent crime"
+//!
+//! [[outcome.indicator]]
+//! category = "Rape"              # or: measure = "Channel referrals" (partner data)
+//! direction = "down"             # down | up | context
+//! why = "Sexual violence is named in the outcome"
+//! themes = ["vawg"]
+//! breaks = [{ from = "2018-04", reason = "recording rules changed" }]   # optional
+//!
+//! [[rag_key]]
+//! id = "scp-2018"
+//! report = "SCP Priorities and KPA, September 2018"
+//! levels = [{ code = "GREEN", meaning = "Work being delivered" }, { code = "RED", meaning = "Not started" }]
+//!
+//! [[activity_report]]
+//! date = "2018-09"
+//! key = "scp-2018"
+//! activities = "kpa-2018-09.csv"   # code,title,owner,outcome,theme,rag,note
+//! outcome_rag = { violence = "GREEN" }   # the report's own rating per outcome, where it gave one
+//! ```
+//!
+//! RAG levels are listed best first. Everything is validated on load; an error names the file and
+//! the entry.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::harmonise::{FinancialYear, Month};
+use crate::ingest::read;
+use crate::model::InputFile;
+
+/// Which way an indicator should move for its outcome to be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Down,
+    Up,
+    /// Shown for context; no verdict (e.g. offences found by proactive policing).
+    Context,
+}
+
+/// What an indicator measures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Subject {
+    /// A crime category some source must provide.
+    Category(String),
+    /// A partner measure, which may not have arrived yet (then: not assessable, missing data).
+    Measure(String),
+}
+
+impl Subject {
+    pub fn label(&self) -> &str {
+        match self {
+            Subject::Category(s) | Subject::Measure(s) => s,
+        }
+    }
+}
+
+/// A break in a series: figures before and after `from` are not comparable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeriesBreak {
+    pub from: Month,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    pub subject: Subject,
+    pub direction: Direction,
+    pub why: String,
+    pub themes: Vec<String>,
+    pub target: Option<String>,
+    pub breaks: Vec<SeriesBreak>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub title: String,
+    pub indicators: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RagLevel {
+    pub code: String,
+    pub meaning: String,
+}
+
+/// The RAG key a report used, best level first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RagKey {
+    pub id: String,
+    pub report: String,
+    pub levels: Vec<RagLevel>,
+}
+
+impl RagKey {
+    /// Position of `code` in the key (0 = best), matched ignoring case.
+    pub fn rank(&self, code: &str) -> Option<usize> {
+        self.levels
+            .iter()
+            .position(|l| l.code.eq_ignore_ascii_case(code.trim()))
+    }
+
+    fn codes(&self) -> String {
+        self.levels
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// One activity's status in one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Activity {
+    pub code: String,
+    pub title: String,
+    pub owner: String,
+    pub outcome: Option<String>,
+    pub theme: Option<String>,
+    pub rag: String,
+    pub note: String,
+}
+
+/// The partnership's activity statuses at one reporting date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityReport {
+    pub date: Month,
+    pub key: RagKey,
+    pub file: String,
+    pub activities: Vec<Activity>,
+    /// The report's own rating per outcome id, where it gave one.
+    pub outcome_rag: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub id: String,
+    pub title: String,
+    pub first_year: Option<FinancialYear>,
+    pub last_year: Option<FinancialYear>,
+    pub source: Option<String>,
+}
+
+/// A whole framework, validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Framework {
+    pub file: String,
+    pub plan: Plan,
+    pub themes: Vec<Theme>,
+    pub outcomes: Vec<Outcome>,
+    pub reports: Vec<ActivityReport>,
+    /// The framework file and its activity tables, for the manifest and the report.
+    pub inputs: Vec<InputFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFramework {
+    plan: RawPlan,
+    #[serde(default, rename = "theme")]
+    themes: Vec<Theme>,
+    #[serde(default, rename = "outcome")]
+    outcomes: Vec<RawOutcome>,
+    #[serde(default, rename = "rag_key")]
+    keys: Vec<RagKey>,
+    #[serde(default, rename = "activity_report")]
+    reports: Vec<RawReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    id: String,
+    title: String,
+    first_year: Option<String>,
+    last_year: Option<String>,
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutcome {
+    id: String,
+    title: String,
+    #[serde(default, rename = "indicator")]
+    indicators: Vec<RawIndicator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    category: Option<String>,
+    measure: Option<String>,
+    direction: Direction,
+    why: String,
+    #[serde(default)]
+    themes: Vec<String>,
+    target: Option<String>,
+    #[serde(default)]
+    breaks: Vec<RawBreak>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreak {
+    from: String,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    date: String,
+    key: String,
+    activities: String,
+    #[serde(default)]
+    outcome_rag: BTreeMap<String, String>,
+}
+
+/// A framework error for `entry` in `file`.
+fn err(file: &str, entry: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Framework {
+        file: file.to_string(),
+        entry: entry.into(),
+        message: message.into(),
+    }
+}
+
+impl Framework {
+    /// Reads and validates a framework file; activity tables are read relative to it, and
+    /// `display` names it in messages.
+    pub fn load(path: &Path, display: &str) -> Result<Framework> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+            path: display.to_string(),
+            source: e,
+        })?;
+        let raw: RawFramework =
+            toml::from_str(&text).map_err(|e| err(display, "TOML", e.to_string()))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let dir = Path::new(display).parent().unwrap_or(Path::new(""));
+        let plan = plan(raw.plan, display)?;
+        unique(raw.themes.iter().map(|t| t.id.as_str()), display, "theme")?;
+        unique(raw.keys.iter().map(|k| k.id.as_str()), display, "rag_key")?;
+        let theme_ids: HashSet<&str> = raw.themes.iter().map(|t| t.id.as_str()).collect();
+        let mut outcomes = Vec::new();
+        for o in raw.outcomes {
+            outcomes.push(outcome(o, &theme_ids, display)?);
+        }
+        unique(outcomes.iter().map(|o| o.id.as_str()), display, "outcome")?;
+        if outcomes.is_empty() {
+            return Err(err(
+                display,
+                "outcome",
+                "the framework has no outcomes; add at least one [[outcome]]",
+            ));
+        }
+        let indicators = outcomes.iter().map(|o| o.indicators.len() as u64).sum();
+        let mut fw = Framework {
+            file: display.to_string(),
+            plan,
+            themes: raw.themes,
+            outcomes,
+            reports: Vec::new(),
+            inputs: vec![provenance(
+                "framework",
+                display,
+                text.as_bytes(),
+                indicators,
+            )],
+        };
+        for r in raw.reports {
+            let report = fw.report(r, &raw.keys, base, dir)?;
+            fw.reports.push(report);
+        }
+        fw.reports.sort_by_key(|r| r.date);
+        Ok(fw)
+    }
+
+    /// The report at `date`, or the latest one.
+    pub fn report_at(&self, date: Option<Month>) -> Option<&ActivityReport> {
+        match date {
+            Some(d) => self.reports.iter().find(|r| r.date == d),
+            None => self.reports.last(),
+        }
+    }
+
+    fn report(
+        &mut self,
+        raw: RawReport,
+        keys: &[RagKey],
+        base: &Path,
+        dir: &Path,
+    ) -> Result<ActivityReport> {
+        let entry = format!("activity_report {}", raw.date);
+        let date: Month = raw
+            .date
+            .parse()
+            .map_err(|e| err(&self.file, &entry, format!("date: {e}")))?;
+        let key = keys
+            .iter()
+            .find(|k| k.id == raw.key)
+            .ok_or_else(|| {
+                err(
+                    &self.file,
+                    &entry,
+                    format!("key `{}` is not a [[rag_key]] in this file", raw.key),
+                )
+            })?
+            .clone();
+        if key.levels.is_empty() {
+            return Err(err(
+                &self.file,
+                format!("rag_key {}", key.id),
+                "the key has no levels",
+            ));
+        }
+        for (outcome, rag) in &raw.outcome_rag {
+            self.check_outcome(outcome, &entry)?;
+            if key.rank(rag).is_none() {
+                let message = format!(
+                    "outcome_rag.{outcome}: `{rag}` is not in the key `{}` ({})",
+                    key.id,
+                    key.codes()
+                );
+                return Err(err(&self.file, &entry, message));
+            }
+        }
+        let display = dir.join(&raw.activities).display().to_string();
+        let activities = self.activities(&base.join(&raw.activities), &display, &key)?;
+        Ok(ActivityReport {
+            date,
+            key,
+            file: display,
+            activities,
+            outcome_rag: raw.outcome_rag,
+        })
+    }
+
+    fn check_outcome(&self, id: &str, entry: &str) -> Result<()> {
+        if self.outcomes.iter().any(|o| o.id == id) {
+            return Ok(());
+        }
+        let known: Vec<&str> = self.outcomes.iter().map(|o| o.id.as_str()).collect();
+        Err(err(
+            &self.file,
+            entry,
+            format!(
+                "`{id}` is not an outcome of this framework ({})",
+                known.join(", ")
+            ),
+        ))
+    }
+
+    /// Reads an activity table: `code,title,owner,outcome,theme,rag,note`.
+    fn activities(&mut self, path: &Path, display: &str, key: &RagKey) -> Result<Vec<Activity>> {
+        let source = crate::config::Source {
+            name: "activities".into(),
+            kind: crate::config::SourceKind::Tidy,
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            area: None,
+            publisher: None,
+        };
+        let table = read::read_table(&source)?;
+        let sha256 = table.sha256.clone();
+        let mut reader = read::csv_reader(&table.text);
+        let mut records = reader.records();
+        let header = records
+            .next()
+            .transpose()
+            .map_err(|e| read::csv_error(display, e))?;
+        let expected = ["code", "title", "owner", "outcome", "theme", "rag", "note"];
+        if header
+            .as_ref()
+            .map(|h| h.iter().map(str::trim).collect::<Vec<_>>())
+            != Some(expected.to_vec())
+        {
+            return Err(Error::Header {
+                at: Location::line(display, 1),
+                message: format!("expected the columns {}", expected.join(",")),
+            });
+        }
+        let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+        let mut out = Vec::new();
+        for record in records {
+            let record = record.map_err(|e| read::csv_error(display, e))?;
+            let line = read::line_of_record(&record);
+            let a = self.activity(&record, display, line, key)?;
+            if let Some(first) = seen.insert(a.code.clone(), line) {
+                let message = format!(
+                    "activity {} appears twice (first at line {first}); codes must be unique",
+                    a.code
+                );
+                return Err(err(&format!("{display}:{line}"), "activity", message));
+            }
+            out.push(a);
+        }
+        let mut file = provenance("activities", display, &[], out.len() as u64);
+        file.sha256 = sha256;
+        self.inputs.push(file);
+        Ok(out)
+    }
+
+    fn activity(
+        &self,
+        r: &csv::StringRecord,
+        display: &str,
+        line: u64,
+        key: &RagKey,
+    ) -> Result<Activity> {
+        let at = format!("{display}:{line}");
+        let field = |i: usize| r[i].trim().to_string();
+        let optional = |i: usize| Some(field(i)).filter(|s| !s.is_empty());
+        let code = field(0);
+        let entry = format!("activity {code}");
+        if code.is_empty() {
+            return Err(err(&at, "activity", "the code is empty"));
+        }
+        let rag = field(5);
+        if key.rank(&rag).is_none() {
+            let message = format!(
+                "RAG `{rag}` is not in the key `{}` this report used ({})",
+                key.id,
+                key.codes()
+            );
+            return Err(err(&at, entry, message));
+        }
+        let (outcome, theme) = (optional(3), optional(4));
+        if let Some(o) = &outcome {
+            self.check_outcome(o, &entry).map_err(|_| {
+                err(
+                    &at,
+                    &entry,
+                    format!("outcome `{o}` is not in {}", self.file),
+                )
+            })?;
+        }
+        if let Some(t) = &theme
+            && !self.themes.iter().any(|x| &x.id == t)
+        {
+            return Err(err(
+                &at,
+                &entry,
+                format!("theme `{t}` is not a [[theme]] in {}", self.file),
+            ));
+        }
+        if outcome.is_none() && theme.is_none() {
+            return Err(err(
+                &at,
+                &entry,
+                "give the outcome (or, for cross-cutting work, the theme) the activity serves",
+            ));
+        }
+        Ok(Activity {
+            code,
+            title: field(1),
+            owner: field(2),
+            outcome,
+            theme,
+            rag: rag.to_uppercase(),
+            note: field(6),
+        })
+    }
+}
+
+/// Provenance of a framework file: `rows` entries (indicators or activities) read and used.
+fn provenance(kind: &str, display: &str, bytes: &[u8], rows: u64) -> InputFile {
+    use sha2::{Digest, Sha256};
+    InputFile {
+        source: kind.to_string(),
+        kind: kind.to_string(),
+        path: display.to_string(),
+        sha256: read::hex(&Sha256::digest(bytes)),
+        publisher: None,
+        rows_read: rows,
+        rows_counted: rows,
+        rows_rejected: 0,
+        periods: Vec::new(),
+    }
+}
+
+fn plan(raw: RawPlan, file: &str) -> Result<Plan> {
+    let year = |v: Option<String>, key: &str| {
+        v.map(|s| {
+            s.parse::<FinancialYear>()
+                .map_err(|e| err(file, format!("plan.{key}"), e.to_string()))
+        })
+        .transpose()
+    };
+    Ok(Plan {
+        first_year: year(raw.first_year, "first_year")?,
+        last_year: year(raw.last_year, "last_year")?,
+        id: raw.id,
+        title: raw.title,
+        source: raw.source,
+    })
+}
+
+fn outcome(raw: RawOutcome, themes: &HashSet<&str>, file: &str) -> Result<Outcome> {
+    let entry = format!("outcome `{}`", raw.id);
+    if raw.indicators.is_empty() {
+        return Err(err(
+            file,
+            &entry,
+            "the outcome has no indicators; add at least one [[outcome.indicator]]",
+        ));
+    }
+    let mut indicators = Vec::new();
+    for i in raw.indicators {
+        indicators.push(indicator(i, themes, file, &entry)?);
+    }
+    Ok(Outcome {
+        id: raw.id,
+        title: raw.title,
+        indicators,
+    })
+}
+
+fn indicator(
+    raw: RawIndicator,
+    themes: &HashSet<&str>,
+    file: &str,
+    outcome: &str,
+) -> Result<Indicator> {
+    let subject = match (raw.category, raw.measure) {
+        (Some(c), None) => Subject::Category(c),
+        (None, Some(m)) => Subject::Measure(m),
+        _ => {
+            return Err(err(
+                file,
+                outcome,
+                "each indicator names exactly one of `category` or `measure`",
+            ));
+        }
+    };
+    let entry = format!("{outcome}, indicator `{}`", subject.label());
+    if let Some(t) = raw.themes.iter().find(|t| !themes.contains(t.as_str())) {
+        return Err(err(
+            file,
+            &entry,
+            format!("theme `{t}` is not a [[theme]] in this file"),
+        ));
+    }
+    let mut breaks = Vec::new();
+    for b in raw.breaks {
+        let from = b
+            .from
+            .parse()
+            .map_err(|e| err(file, &entry, format!("breaks.from: {e}")))?;
+        breaks.push(SeriesBreak {
+            from,
+            reason: b.reason,
+        });
+    }
+    Ok(Indicator {
+        subject,
+        direction: raw.direction,
+        why: raw.why,
+        themes: raw.themes,
+        target: raw.target,
+        breaks,
+    })
+}
+
+fn unique<'a>(ids: impl Iterator<Item = &'a str>, file: &str, what: &str) -> Result<()> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(err(
+                file,
+                format!("{what} `{id}`"),
+                format!("the id `{id}` is used twice; ids must be unique"),
+            ));
+        }
+    }
+    Ok(())
+}

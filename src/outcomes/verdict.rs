@@ -1,0 +1,259 @@
+//! Indicator verdicts: did the indicator move the way its outcome needs, beyond chance?
+//!
+//! In order, an indicator is:
+//! 1. *not assessable, missing data* when it is a partner measure no source provides;
+//! 2. *not assessable, series break* when a break falls inside the compared span;
+//! 3. *context only* (counted as not assessable, with that reason) when it has no direction;
+//! 4. *not assessable, small numbers* when both periods together hold fewer than `min_events`;
+//! 5. *improving* or *worsening* when the change is significant, by the desired direction;
+//! 6. *no significant change* otherwise, noting when it moved the wrong way.
+//!
+//! A category that no source provides is an error, not a verdict: it is a typo or a missing source.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::harmonise::label;
+use crate::outcomes::framework::{Direction, Framework, Indicator, Subject};
+use crate::render::format::{sig4, signed_pct, thousands};
+use crate::stats::{Change, Comparison};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Improving,
+    Worsening,
+    NoChange,
+    NotAssessable,
+    /// No desired direction: shown, never judged (tallied with not assessable).
+    Context,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Improving => "improving",
+            Verdict::Worsening => "worsening",
+            Verdict::NoChange => "no significant change",
+            Verdict::NotAssessable => "not assessable",
+            Verdict::Context => "context only",
+        }
+    }
+}
+
+/// One indicator's verdict with its reason and the change behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub outcome: String,
+    pub indicator: String,
+    pub direction: Direction,
+    pub verdict: Verdict,
+    pub reason: String,
+    /// Not significant, but moving against the desired direction.
+    pub wrong_way: bool,
+    pub small_numbers: bool,
+    pub themes: Vec<String>,
+    pub change: Option<Change>,
+}
+
+/// Settings for verdicts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VerdictSettings {
+    /// Fewer events than this in the two periods together: not assessable.
+    pub min_events: i64,
+}
+
+impl Default for VerdictSettings {
+    fn default() -> Self {
+        VerdictSettings { min_events: 10 }
+    }
+}
+
+/// Assesses every indicator of every outcome against `cmp`, in framework order.
+pub fn assess_all(
+    fw: &Framework,
+    cmp: &Comparison,
+    settings: &VerdictSettings,
+) -> Result<Vec<Assessment>> {
+    let mut out = Vec::new();
+    for outcome in &fw.outcomes {
+        for indicator in &outcome.indicators {
+            let change = find_change(fw, &outcome.id, indicator, cmp)?;
+            let (verdict, reason) = judge(indicator, change, cmp, settings);
+            out.push(Assessment {
+                outcome: outcome.id.clone(),
+                indicator: indicator.subject.label().to_string(),
+                direction: indicator.direction,
+                verdict,
+                wrong_way: verdict == Verdict::NoChange
+                    && change.is_some_and(|c| against(indicator.direction, c)),
+                small_numbers: change.is_some_and(|c| c.small_numbers),
+                reason,
+                themes: indicator.themes.clone(),
+                change: change.cloned(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The comparison row for an indicator: `None` for a measure no source has; an error for a
+/// category no source has, naming the closest categories there are.
+fn find_change<'a>(
+    fw: &Framework,
+    outcome: &str,
+    ind: &Indicator,
+    cmp: &'a Comparison,
+) -> Result<Option<&'a Change>> {
+    let key = label::match_key(ind.subject.label());
+    let found = cmp
+        .rows
+        .iter()
+        .find(|r| label::match_key(&r.category) == key);
+    match (&ind.subject, found) {
+        (_, Some(c)) => Ok(Some(c)),
+        (Subject::Measure(_), None) => Ok(None),
+        (Subject::Category(c), None) => {
+            let known: Vec<&str> = cmp.rows.iter().map(|r| r.category.as_str()).collect();
+            Err(Error::Framework {
+                file: fw.file.clone(),
+                entry: format!("outcome `{outcome}`, indicator `{c}`"),
+                message: format!(
+                    "no source provides this category for {} and {}; closest: {}",
+                    cmp.from,
+                    cmp.to,
+                    closest(c, &known).join(", ")
+                ),
+            })
+        }
+    }
+}
+
+/// Up to three known labels nearest to `wanted`, nearest first.
+pub fn closest<'a>(wanted: &str, known: &[&'a str]) -> Vec<&'a str> {
+    let key = label::match_key(wanted);
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&key, &label::match_key(k)), *k))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+fn judge(
+    ind: &Indicator,
+    change: Option<&Change>,
+    cmp: &Comparison,
+    s: &VerdictSettings,
+) -> (Verdict, String) {
+    let Some(c) = change else {
+        return (
+            Verdict::NotAssessable,
+            format!(
+                "missing data: no source provides the measure `{}`",
+                ind.subject.label()
+            ),
+        );
+    };
+    let (first, last) = (cmp.from.first_month(), cmp.to.last_month());
+    if let Some(b) = ind.breaks.iter().find(|b| first < b.from && b.from <= last) {
+        return (
+            Verdict::NotAssessable,
+            format!("series break from {}: {}", b.from, b.reason),
+        );
+    }
+    if ind.direction == Direction::Context {
+        return (
+            Verdict::Context,
+            format!("context only: {}; {}", ind.why, figures(c)),
+        );
+    }
+    let events = c.from_count + c.to_count;
+    if events < s.min_events {
+        let reason = format!(
+            "small numbers: {events} events in the two periods (fewer than {})",
+            s.min_events
+        );
+        return (Verdict::NotAssessable, reason);
+    }
+    let caveat = if c.small_numbers {
+        format!(
+            "; small numbers ({} in {})",
+            thousands(c.from_count.min(c.to_count)),
+            smaller_period(c, cmp)
+        )
+    } else {
+        String::new()
+    };
+    if !c.significant {
+        let way = if against(ind.direction, c) {
+            ", moving the wrong way"
+        } else {
+            ""
+        };
+        return (
+            Verdict::NoChange,
+            format!("no significant change{way}: {}{caveat}", figures(c)),
+        );
+    }
+    let verdict = if against(ind.direction, c) {
+        Verdict::Worsening
+    } else {
+        Verdict::Improving
+    };
+    (
+        verdict,
+        format!("{}: {}{caveat}", verdict.label(), figures(c)),
+    )
+}
+
+/// Whether the change runs against the desired direction.
+fn against(direction: Direction, c: &Change) -> bool {
+    match direction {
+        Direction::Down => c.change > 0,
+        Direction::Up => c.change < 0,
+        Direction::Context => false,
+    }
+}
+
+fn figures(c: &Change) -> String {
+    let pct = c
+        .pct_change
+        .map_or_else(String::new, |p| format!(" ({}%)", signed_pct(Some(p))));
+    let p = c
+        .p_value
+        .map_or_else(|| "no test".to_string(), |p| format!("p {}", sig4(Some(p))));
+    format!(
+        "{} to {}{pct}, {p}",
+        thousands(c.from_count),
+        thousands(c.to_count)
+    )
+}
+
+fn smaller_period(c: &Change, cmp: &Comparison) -> String {
+    if c.from_count <= c.to_count {
+        cmp.from.to_string()
+    } else {
+        cmp.to.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_labels_rank_the_near_miss_first() {
+        let known = [
+            "Violence with injury",
+            "Violence without injury",
+            "Rape",
+            "Bicycle theft",
+        ];
+        assert_eq!(
+            closest("Violense with injury", &known)[0],
+            "Violence with injury"
+        );
+        assert_eq!(closest("bicycle thefts", &known)[0], "Bicycle theft");
+    }
+}

@@ -1,0 +1,128 @@
+//! Outcome tables: one row per outcome, and with detail one row per indicator.
+
+use crate::outcomes::{Assessment, OutcomeAssessment, OutcomeSummary};
+use crate::render::format::{pct, sig4};
+use crate::render::table::{aligned, defuse, markdown, write_csv};
+
+/// The outcome CSV's columns, in order. `not_assessable` includes context-only indicators.
+pub const OUTCOME_COLUMNS: [&str; 7] = [
+    "outcome",
+    "data_rag",
+    "improving",
+    "worsening",
+    "no_change",
+    "not_assessable",
+    "activity_rag",
+];
+
+/// The indicator detail CSV's columns, in order.
+pub const DETAIL_COLUMNS: [&str; 10] = [
+    "outcome",
+    "indicator",
+    "direction",
+    "from_count",
+    "to_count",
+    "change",
+    "pct_change",
+    "p_value",
+    "verdict",
+    "reason",
+];
+
+fn outcome_row(o: &OutcomeSummary) -> Vec<String> {
+    vec![
+        o.title.clone(),
+        o.data_rag.label().to_string(),
+        o.improving.to_string(),
+        o.worsening.to_string(),
+        o.no_change.to_string(),
+        o.not_assessable.to_string(),
+        o.activity_rag.clone().unwrap_or_default(),
+    ]
+}
+
+fn detail_row(a: &Assessment, title: &str) -> Vec<String> {
+    let c = a.change.as_ref();
+    let n = |f: fn(&crate::stats::Change) -> i64| c.map_or_else(String::new, |c| f(c).to_string());
+    vec![
+        title.to_string(),
+        a.indicator.clone(),
+        format!("{:?}", a.direction).to_lowercase(),
+        n(|c| c.from_count),
+        n(|c| c.to_count),
+        n(|c| c.change),
+        c.map_or_else(String::new, |c| pct(c.pct_change)),
+        c.map_or_else(String::new, |c| sig4(c.p_value)),
+        a.verdict.label().to_string(),
+        a.reason.clone(),
+    ]
+}
+
+fn title<'a>(oa: &'a OutcomeAssessment, id: &'a str) -> &'a str {
+    oa.outcomes
+        .iter()
+        .find(|o| o.id == id)
+        .map_or(id, |o| o.title.as_str())
+}
+
+fn rows(oa: &OutcomeAssessment, detail: bool) -> (Vec<String>, Vec<Vec<String>>) {
+    if detail {
+        let rows = oa
+            .indicators
+            .iter()
+            .map(|a| detail_row(a, title(oa, &a.outcome)))
+            .collect();
+        (DETAIL_COLUMNS.map(String::from).to_vec(), rows)
+    } else {
+        (
+            OUTCOME_COLUMNS.map(String::from).to_vec(),
+            oa.outcomes.iter().map(outcome_row).collect(),
+        )
+    }
+}
+
+/// Outcomes (or, with `detail`, indicators) as CSV.
+pub fn csv(oa: &OutcomeAssessment, detail: bool) -> String {
+    let (header, body) = rows(oa, detail);
+    let numeric = numeric(&header);
+    let safe = |r: Vec<String>| {
+        r.into_iter()
+            .zip(&numeric)
+            .map(|(c, &n)| if n { c } else { defuse(&c) })
+            .collect()
+    };
+    let mut all = vec![header];
+    all.extend(body.into_iter().map(safe));
+    write_csv(&all)
+}
+
+/// Outcomes (or indicators) as aligned text.
+pub fn text(oa: &OutcomeAssessment, detail: bool) -> String {
+    let (header, body) = rows(oa, detail);
+    aligned(&header, &body, &numeric(&header))
+}
+
+/// Outcomes (or indicators) as a Markdown table.
+pub fn markdown_table(oa: &OutcomeAssessment, detail: bool) -> String {
+    let (header, body) = rows(oa, detail);
+    markdown(&header, &body, &numeric(&header))
+}
+
+/// Which columns hold numbers (right-aligned).
+fn numeric(header: &[String]) -> Vec<bool> {
+    let numbers = [
+        "improving",
+        "worsening",
+        "no_change",
+        "not_assessable",
+        "from_count",
+        "to_count",
+        "change",
+        "pct_change",
+        "p_value",
+    ];
+    header
+        .iter()
+        .map(|h| numbers.contains(&h.as_str()))
+        .collect()
+}

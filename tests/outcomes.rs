@@ -1,0 +1,301 @@
+//! The outcome framework on the default data: the expected verdicts (figures as published,
+//! p-values from scipy), the counts adding up, and bad frameworks refused with the file and entry.
+
+mod common;
+
+use common::{Cli, fixture, repo};
+use saferstats::config::Config;
+use saferstats::harmonise::Month;
+use saferstats::outcomes::{
+    self, Assessment, DataRag, Framework, OutcomeAssessment, RagRule, Verdict, VerdictSettings,
+};
+use saferstats::pipeline;
+
+fn default_assessment() -> OutcomeAssessment {
+    let cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
+    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    pipeline::outcome_assessment(&cfg, &cmp).unwrap().unwrap().0
+}
+
+fn indicator<'a>(oa: &'a OutcomeAssessment, outcome: &str, name: &str) -> &'a Assessment {
+    let id = oa
+        .outcomes
+        .iter()
+        .find(|o| o.title == outcome)
+        .unwrap()
+        .id
+        .clone();
+    oa.indicators
+        .iter()
+        .find(|a| a.outcome == id && a.indicator == name)
+        .unwrap()
+}
+
+fn pct(a: &Assessment) -> f64 {
+    a.change.as_ref().unwrap().pct_change.unwrap()
+}
+
+fn p(a: &Assessment) -> f64 {
+    a.change.as_ref().unwrap().p_value.unwrap()
+}
+
+#[test]
+fn violent_crime_outcome() {
+    let oa = default_assessment();
+    let o = "People are safe from violent crime";
+    let vwi = indicator(&oa, o, "Violence without injury");
+    assert_eq!(vwi.verdict, Verdict::Worsening);
+    assert!((pct(vwi) - 17.142_857).abs() < 1e-5 && (p(vwi) - 0.032_274_3).abs() < 1e-6);
+    let vi = indicator(&oa, o, "Violence with injury");
+    assert_eq!(vi.verdict, Verdict::NoChange);
+    assert!((pct(vi) - 0.523_560).abs() < 1e-5);
+    let rape = indicator(&oa, o, "Rape");
+    assert_eq!(rape.verdict, Verdict::Worsening);
+    assert!(rape.small_numbers);
+    assert!(
+        rape.reason.contains("small numbers (10 in 2016/17)"),
+        "{}",
+        rape.reason
+    );
+}
+
+#[test]
+fn acquisitive_crime_outcome() {
+    let oa = default_assessment();
+    let o = "People and businesses are protected from theft and fraud/acquisitive crime";
+    let tfp = indicator(&oa, o, "Theft from a person");
+    assert_eq!(tfp.verdict, Verdict::Worsening);
+    assert!((pct(tfp) - 31.477_516).abs() < 1e-5 && p(tfp) < 0.001);
+    let robbery = indicator(&oa, o, "Robbery of personal property");
+    assert_eq!(robbery.verdict, Verdict::Worsening);
+    assert!((pct(robbery) - 153.846_154).abs() < 1e-5);
+    assert_eq!(
+        indicator(&oa, o, "Bicycle theft").verdict,
+        Verdict::NoChange
+    );
+}
+
+#[test]
+fn an_indicator_mapped_with_direction_down_that_falls_is_improving() {
+    let oa = default_assessment();
+    let misc = indicator(
+        &oa,
+        "Anti-Social Behaviour is tackled and responded to effectively",
+        "Miscellaneous crimes against society",
+    );
+    assert_eq!(misc.verdict, Verdict::Improving);
+    assert!((pct(misc) + 28.813_559).abs() < 1e-5 && (p(misc) - 0.003_999_405).abs() < 1e-8);
+}
+
+#[test]
+fn outcome_counts_add_up_to_the_mapped_indicators() {
+    let oa = default_assessment();
+    for o in &oa.outcomes {
+        let mapped = oa.indicators.iter().filter(|a| a.outcome == o.id).count();
+        assert_eq!(
+            o.improving + o.worsening + o.no_change + o.not_assessable,
+            mapped,
+            "{}",
+            o.title
+        );
+    }
+    let total: usize = oa
+        .outcomes
+        .iter()
+        .map(|o| o.improving + o.worsening + o.no_change + o.not_assessable)
+        .sum();
+    assert_eq!(total, oa.indicators.len());
+}
+
+#[test]
+fn every_default_category_serves_an_outcome() {
+    let cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
+    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    let oa = default_assessment();
+    for row in &cmp.rows {
+        assert!(
+            oa.indicators.iter().any(|a| a.indicator == row.category),
+            "{} is in no outcome",
+            row.category
+        );
+    }
+}
+
+#[test]
+fn data_rag_and_activity_rag_side_by_side() {
+    let oa = default_assessment();
+    let rag = |id: &str| oa.outcomes.iter().find(|o| o.id == id).unwrap();
+    // Violence: Violence without injury worsens significantly on 760 events -> red, while the
+    // partnership's September 2018 report rates the priority GREEN.
+    assert_eq!(rag("violence").data_rag, DataRag::Red);
+    assert_eq!(rag("violence").activity_rag.as_deref(), Some("GREEN"));
+    // Prevent: no data at all -> amber (not assessable), never green by default.
+    assert_eq!(rag("prevent").data_rag, DataRag::Amber);
+    assert_eq!(rag("prevent").not_assessable, 1);
+}
+
+#[test]
+fn a_new_plan_is_a_new_file() {
+    let mut cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
+    cfg.outcomes.as_mut().unwrap().framework =
+        repo().join("data/city-of-london/framework-2016-17.toml");
+    cfg.outcomes.as_mut().unwrap().report = None;
+    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    let oa = pipeline::outcome_assessment(&cfg, &cmp).unwrap().unwrap().0;
+    assert_eq!(oa.outcomes.len(), 5);
+    assert_eq!(oa.plan, "Safer City Partnership Strategic Plan 2016-17");
+    assert!(oa.outcomes.iter().all(|o| o.activity_rag.is_none()));
+}
+
+fn fixture_comparison() -> saferstats::stats::Comparison {
+    let data = saferstats::ingest::load_all(&[saferstats::config::Source {
+        name: "tidy".into(),
+        kind: saferstats::config::SourceKind::Tidy,
+        path: fixture("ok/tidy-two-areas.csv"),
+        display: "tidy-two-areas.csv".into(),
+        area: None,
+        publisher: None,
+    }])
+    .unwrap();
+    let (from, to) = ("2016/17".parse().unwrap(), "2017/18".parse().unwrap());
+    saferstats::stats::compare(&data, "City of London", from, to, &Default::default()).unwrap()
+}
+
+#[test]
+fn each_report_keeps_its_own_rag_key() {
+    let fw = Framework::load(&fixture("frameworks/base.toml"), "base.toml").unwrap();
+    let cmp = fixture_comparison();
+    let (s, rule) = (VerdictSettings::default(), RagRule::default());
+    let sept_2018 =
+        outcomes::assess(&fw, &cmp, &s, &rule, Some(Month::new(2018, 9).unwrap())).unwrap();
+    assert_eq!(sept_2018.outcomes[0].activity_rag.as_deref(), Some("GREEN"));
+    assert!(
+        sept_2018.outcomes[0]
+            .activity_detail
+            .contains("1 GREEN, 1 AMBER"),
+        "{}",
+        sept_2018.outcomes[0].activity_detail
+    );
+    // The latest report (2021) used Blue/Green/Amber/Red and rated no outcome itself: worst activity.
+    let latest = outcomes::assess(&fw, &cmp, &s, &rule, None).unwrap();
+    assert_eq!(latest.activity_report.as_deref(), Some("2021-02"));
+    assert_eq!(latest.outcomes[0].activity_rag.as_deref(), Some("AMBER"));
+    assert!(
+        latest.outcomes[0]
+            .activity_detail
+            .contains("1 BLUE, 1 AMBER")
+    );
+    let rape = &latest.indicators[0];
+    assert_eq!(
+        (rape.verdict, rape.small_numbers),
+        (Verdict::Worsening, true)
+    );
+    assert_eq!(latest.indicators[1].verdict, Verdict::NotAssessable);
+    assert!(
+        latest.indicators[1]
+            .reason
+            .contains("small numbers: 3 events")
+    );
+    assert_eq!(latest.outcomes[0].data_rag, DataRag::Red);
+}
+
+#[test]
+fn a_series_break_inside_the_span_makes_an_indicator_not_assessable() {
+    let text = std::fs::read_to_string(fixture("frameworks/base.toml")).unwrap().replace(
+        "themes = [\"vawg\"]",
+        "themes = [\"vawg\"]\nbreaks = [{ from = \"2017-04\", reason = \"recording rules changed\" }]",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["activities-2018.csv", "activities-2021.csv"] {
+        std::fs::copy(fixture(&format!("frameworks/{f}")), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("fw.toml"), text).unwrap();
+    let fw = Framework::load(&dir.path().join("fw.toml"), "fw.toml").unwrap();
+    let oa = outcomes::assess(
+        &fw,
+        &fixture_comparison(),
+        &Default::default(),
+        &Default::default(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(oa.indicators[0].verdict, Verdict::NotAssessable);
+    assert_eq!(
+        oa.indicators[0].reason,
+        "series break from 2017-04: recording rules changed"
+    );
+}
+
+#[test]
+fn outcomes_command_prints_the_documented_columns() {
+    let config = repo().join("saferstats.toml").display().to_string();
+    let (out, _) = Cli::new()
+        .args(["--config", &config, "outcomes", "--format", "csv"])
+        .expect(0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "outcome,data_rag,improving,worsening,no_change,not_assessable,activity_rag"
+    );
+    assert_eq!(lines.len(), 6);
+    assert!(
+        lines.contains(&"People are safe from violent crime,red,0,4,2,3,GREEN"),
+        "{out}"
+    );
+    assert!(
+        lines.contains(
+            &"Anti-Social Behaviour is tackled and responded to effectively,red,1,1,1,1,GREEN"
+        ),
+        "{out}"
+    );
+    let (out, _) = Cli::new()
+        .args([
+            "--config", &config, "outcomes", "--detail", "--format", "csv",
+        ])
+        .expect(0);
+    assert!(out.starts_with(
+        "outcome,indicator,direction,from_count,to_count,change,pct_change,p_value,verdict,reason\n"
+    ));
+    assert!(out.contains("People are safe from violent crime,Violence without injury,down,350,410,60,17.1,0.03227,worsening,"), "{out}");
+}
+
+#[test]
+fn bad_frameworks_name_the_file_and_entry() {
+    let cases = [
+        (
+            "bad-unknown-category.toml",
+            "bad-unknown-category.toml: outcome `violence`, indicator `Homocide`: no source provides this category for 2016/17 and 2017/18; closest: Homicide",
+        ),
+        (
+            "bad-empty-outcome.toml",
+            "bad-empty-outcome.toml: outcome `prevent`: the outcome has no indicators",
+        ),
+        (
+            "bad-rag-outside-key.toml",
+            "activities-bad-rag.csv:3: activity V2: RAG `AMER` is not in the key `k2021` this report used (BLUE, GREEN, AMBER, RED)",
+        ),
+        (
+            "bad-duplicate-activity.toml",
+            "activities-duplicate.csv:3: activity: activity 2.1.1a appears twice (first at line 2)",
+        ),
+    ];
+    for (file, expected) in cases {
+        let (_, err) = Cli::new()
+            .source("tidy", "ok/tidy-two-areas.csv")
+            .args([
+                "--area",
+                "City of London",
+                "outcomes",
+                "--from",
+                "2016/17",
+                "--to",
+                "2017/18",
+            ])
+            .args([
+                "--framework",
+                &fixture(&format!("frameworks/{file}")).display().to_string(),
+            ])
+            .expect(2);
+        assert!(err.contains(expected), "{file}:\n{err}");
+    }
+}
