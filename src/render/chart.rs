@@ -245,13 +245,18 @@ pub struct PanelBar {
     pub small_numbers: bool,
 }
 
+/// Rows a panel makes room for: at least three, so a one-indicator outcome still has a readable plot.
+fn slots(bars: usize) -> usize {
+    bars.max(3)
+}
+
 /// Bars beyond this are drawn to the edge and labelled with their value.
 const PCT_LIMIT: f64 = 200.0;
 
 /// An outcome's indicators: percentage change as diverging bars, each labelled with its verdict.
 pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
     register_font();
-    let (w, h) = (1000, 160 + 30 * bars.len() as u32);
+    let (w, h) = (1000, 160 + 30 * slots(bars.len()) as u32);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
@@ -303,7 +308,7 @@ fn draw_panel<DB: DrawingBackend>(
     for b in bars {
         label_width = label_width.max(root.estimate_text_size(&b.label, &label_style)?.0);
     }
-    let n = bars.len() as f64;
+    let n = slots(bars.len()) as f64;
     let widest = bars
         .iter()
         .filter_map(|b| b.pct)
