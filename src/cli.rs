@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, FailOn, OutcomesConfig, Source, SourceKind};
+use crate::config::{Config, FailOn, OutcomesConfig, Source, SourceKind, default_force_areas};
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
-use crate::harmonise::Period;
+use crate::harmonise::{Month, Period};
+use crate::ingest::police_uk::Selection;
 use crate::outcomes::{RagRule, VerdictSettings};
 use crate::pipeline;
 use crate::render::table;
@@ -27,6 +28,9 @@ Examples:
   saferstats compare --from 2016/17 --to 2017/18   the year-on-year table
   saferstats compare --source summary=table.csv --from 2016/17 --to 2017/18 --format csv
   saferstats counts --period 2017/18 --format csv
+  saferstats check --source police-uk=archive.zip
+  saferstats compare --source police-uk=archive/ --area city-of-london --from 2016/17 --to 2017/18
+  saferstats counts --source police-uk=archive/ --period 2016/17 --by month
   saferstats outcomes --from 2016/17 --to 2017/18 --detail
 
 Periods: 2017/18 (financial year, April to March), 2017/18 Q1, 2017-04, 2017, 12 months ending 2018-03.
@@ -74,9 +78,27 @@ pub struct Global {
     #[arg(long, global = true, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
 
-    /// Print nothing but errors (and the requested table).
+    /// Print nothing but errors (and the requested table); no progress bar.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Compare a partial year (built from fewer months than it spans) instead of refusing; the
+    /// output labels it partial.
+    #[arg(long, global = true)]
+    pub allow_partial: bool,
+
+    /// Archives: read only these forces (slugs, comma-separated, e.g. city-of-london,btp).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "SLUGS")]
+    pub forces: Vec<String>,
+
+    /// Archives: read only these months, as FIRST..LAST (e.g. 2016-04..2017-03).
+    #[arg(long, global = true, value_name = "FIRST..LAST", value_parser = parse_months)]
+    pub months: Option<(Month, Month)>,
+
+    /// Archives: reject rows that cannot be counted (listed in reports/reconciliation.csv)
+    /// instead of stopping at the first.
+    #[arg(long, global = true)]
+    pub reject_bad_rows: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +109,12 @@ pub enum Command {
         /// current folder].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The earlier period [default: compare.from in the config].
+        #[arg(long, value_name = "PERIOD")]
+        from: Option<Period>,
+        /// The later period [default: compare.to in the config].
+        #[arg(long, value_name = "PERIOD")]
+        to: Option<Period>,
     },
     /// Compare two periods, category by category, with the exact test for each change.
     Compare {
@@ -98,7 +126,13 @@ pub enum Command {
         to: Option<Period>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Compare every area the sources hold (CSV and JSON gain an `area` column).
+        #[arg(long)]
+        all_areas: bool,
     },
+    /// Data-quality findings and the reconciliation of every file read (rows read = counted +
+    /// rejected).
+    Check,
     /// Which outcomes do the numbers support? One row per outcome (or per indicator with --detail).
     Outcomes {
         /// The earlier period [default: compare.from in the config].
@@ -120,6 +154,9 @@ pub enum Command {
     Counts {
         #[arg(long, value_name = "PERIOD")]
         period: Period,
+        /// Break the period down by month or by LSOA (monthly archive sources).
+        #[arg(long, value_enum)]
+        by: Option<By>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -133,12 +170,33 @@ pub enum Format {
     Json,
 }
 
+/// How `counts` breaks a period down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    Month,
+    Lsoa,
+}
+
 /// How a successful command ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Ok = 0,
     /// Findings fail the `--fail-on` policy.
     Findings = 1,
+}
+
+fn parse_months(s: &str) -> std::result::Result<(Month, Month), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}`: write FIRST..LAST, e.g. 2016-04..2017-03"))?;
+    let (a, b): (Month, Month) = (
+        a.parse().map_err(|e| format!("{e}"))?,
+        b.parse().map_err(|e| format!("{e}"))?,
+    );
+    if b < a {
+        return Err(format!("`{s}`: the last month is before the first"));
+    }
+    Ok((a, b))
 }
 
 fn parse_source(s: &str) -> std::result::Result<(SourceKind, PathBuf), String> {
@@ -174,8 +232,16 @@ impl Cli {
             .map_err(|m| Error::Usage(format!("--alpha/--small-numbers: {m}")))?;
         cfg.fail_on = g.fail_on.unwrap_or(cfg.fail_on);
         cfg.quiet = g.quiet;
+        cfg.allow_partial |= g.allow_partial;
+        for source in &mut cfg.sources {
+            self.select(&mut source.selection);
+        }
         match &self.command {
-            Command::Run { out: Some(out) } => cfg.out_dir = out.clone(),
+            Command::Run { out, from, to } => {
+                cfg.out_dir = out.clone().unwrap_or(cfg.out_dir);
+                cfg.from = from.or(cfg.from);
+                cfg.to = to.or(cfg.to);
+            }
             Command::Compare { from, to, .. } | Command::Outcomes { from, to, .. } => {
                 cfg.from = from.or(cfg.from);
                 cfg.to = to.or(cfg.to);
@@ -202,6 +268,24 @@ impl Cli {
     }
 }
 
+impl Cli {
+    /// Archive flags narrow (or make strict or lenient) every source's selection.
+    fn select(&self, selection: &mut Selection) {
+        let g = &self.global;
+        if !g.forces.is_empty() {
+            selection.forces = g.forces.clone();
+        }
+        if let Some((first, last)) = g.months {
+            selection.from = Some(first);
+            selection.to = Some(last);
+        }
+        if g.reject_bad_rows {
+            selection.bad_rows = crate::ingest::police_uk::file::BadRows::Reject;
+        }
+        selection.progress = !g.quiet;
+    }
+}
+
 fn flag_source(kind: SourceKind, path: &Path, area: &Option<String>) -> Source {
     Source {
         name: kind.to_string(),
@@ -210,6 +294,10 @@ fn flag_source(kind: SourceKind, path: &Path, area: &Option<String>) -> Source {
         display: path.display().to_string(),
         area: area.clone(),
         publisher: None,
+        selection: Selection {
+            force_areas: default_force_areas(),
+            ..Selection::default()
+        },
     }
 }
 
@@ -218,8 +306,18 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
     let cfg = cli.config()?;
     let findings = match &cli.command {
         Command::Run { .. } => run(&cfg)?,
-        Command::Compare { format, .. } => compare(&cfg, *format)?,
-        Command::Counts { period, format } => counts(&cfg, *period, *format)?,
+        Command::Compare {
+            format,
+            all_areas: false,
+            ..
+        } => compare(&cfg, *format)?,
+        Command::Compare {
+            format,
+            all_areas: true,
+            ..
+        } => compare_all(&cfg, *format)?,
+        Command::Counts { period, by, format } => counts(&cfg, *period, *by, *format)?,
+        Command::Check => return finish_check(&cfg),
         Command::Outcomes { detail, format, .. } => outcomes(&cfg, *detail, *format)?,
     };
     report_findings(&findings, cfg.quiet);
@@ -274,18 +372,86 @@ fn outcomes(cfg: &Config, detail: bool, format: Format) -> Result<Vec<Finding>> 
     Ok(findings)
 }
 
-fn counts(cfg: &Config, period: Period, format: Format) -> Result<Vec<Finding>> {
-    let (data, area) = pipeline::load(cfg)?;
-    let figures = counts::period_figures(&data, &area, period, "--period")?;
+/// `check` prints its findings to stdout itself; only the exit code remains.
+fn finish_check(cfg: &Config) -> Result<Exit> {
+    let findings = check(cfg)?;
+    Ok(if findings::fails(&findings, cfg.fail_on) {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
+
+fn compare_all(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
+    let (from, to) = pipeline::periods(cfg)?;
+    let data = pipeline::load_all(cfg)?;
+    let mut comparisons = Vec::new();
+    for area in data.areas() {
+        comparisons.push(crate::stats::compare(
+            &data,
+            area,
+            from,
+            to,
+            &cfg.settings,
+            cfg.allow_partial,
+        )?);
+    }
     let text = match format {
-        Format::Table => table::counts_text(&figures),
-        Format::Csv => table::counts_csv(&figures),
         Format::Json => {
-            serde_json::to_string_pretty(&figures).expect("the counts serialise") + "\n"
+            serde_json::to_string_pretty(&comparisons).expect("comparisons serialise") + "\n"
         }
+        Format::Csv => table::comparisons_csv(&comparisons),
+        Format::Table => comparisons
+            .iter()
+            .map(|c| format!("{}\n{}", c.area, table::comparison_text(c)))
+            .collect::<Vec<_>>()
+            .join("\n"),
     };
     print(&text)?;
-    Ok(Vec::new())
+    Ok(data.findings)
+}
+
+fn counts(cfg: &Config, period: Period, by: Option<By>, format: Format) -> Result<Vec<Finding>> {
+    let (data, area) = pipeline::load(cfg)?;
+    let (header, rows) = match by {
+        None => {
+            let figures =
+                counts::period_figures(&data, &area, period, "--period", cfg.allow_partial)?;
+            (
+                table::COUNTS_COLUMNS.to_vec(),
+                table::count_rows(&figures.observations),
+            )
+        }
+        Some(By::Month) => (
+            table::COUNTS_COLUMNS.to_vec(),
+            table::count_rows(&counts::monthly(&data, &area, period)?),
+        ),
+        Some(By::Lsoa) => (
+            table::LSOA_COLUMNS.to_vec(),
+            table::lsoa_rows(&counts::by_lsoa(&data, &area, period)?),
+        ),
+    };
+    let text = match format {
+        Format::Table => table::plain(&header, &rows),
+        Format::Csv => table::csv_of(&header, &rows),
+        Format::Json => table::json_of(&header, &rows),
+    };
+    print(&text)?;
+    Ok(data.findings)
+}
+
+fn check(cfg: &Config) -> Result<Vec<Finding>> {
+    let data = pipeline::load_all(cfg)?;
+    print(&crate::render::reconciliation::summary(&data))?;
+    for f in &data.findings {
+        print(&format!(
+            "{}: {} [{}]\n",
+            crate::findings::severity_label(f.severity),
+            f.message,
+            f.code
+        ))?;
+    }
+    Ok(data.findings)
 }
 
 fn print(text: &str) -> Result<()> {
@@ -303,11 +469,17 @@ fn report_findings(findings: &[Finding], quiet: bool) {
     if quiet {
         return;
     }
-    for f in findings {
-        let level = serde_json::to_value(f.severity)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string));
-        eprintln!("{}: {} [{}]", level.unwrap_or_default(), f.message, f.code);
+    // Notes are for `check` and the report; commands print what needs attention.
+    for f in findings
+        .iter()
+        .filter(|f| f.severity > crate::findings::Severity::Note)
+    {
+        eprintln!(
+            "{}: {} [{}]",
+            crate::findings::severity_label(f.severity),
+            f.message,
+            f.code
+        );
     }
 }
 

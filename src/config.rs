@@ -36,7 +36,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use crate::ingest::police_uk::Selection;
+use crate::ingest::police_uk::file::BadRows;
 
 use crate::error::{Error, Result};
 use crate::harmonise::{Month, Period};
@@ -48,9 +53,11 @@ use crate::stats::CompareSettings;
 pub enum SourceKind {
     Summary,
     Tidy,
+    /// A data.police.uk archive: a folder tree or a zip.
+    PoliceUk,
 }
 
-const KINDS: &str = "summary, tidy";
+const KINDS: &str = "summary, tidy, police-uk";
 
 impl FromStr for SourceKind {
     type Err = String;
@@ -59,6 +66,7 @@ impl FromStr for SourceKind {
         match s.trim().to_lowercase().as_str() {
             "summary" => Ok(SourceKind::Summary),
             "tidy" => Ok(SourceKind::Tidy),
+            "police-uk" | "police.uk" | "policeuk" => Ok(SourceKind::PoliceUk),
             other => Err(format!(
                 "unknown source kind `{other}`; the kinds are {KINDS}"
             )),
@@ -71,6 +79,7 @@ impl fmt::Display for SourceKind {
         f.write_str(match self {
             SourceKind::Summary => "summary",
             SourceKind::Tidy => "tidy",
+            SourceKind::PoliceUk => "police-uk",
         })
     }
 }
@@ -86,6 +95,16 @@ pub struct Source {
     pub display: String,
     pub area: Option<String>,
     pub publisher: Option<String>,
+    /// For archives: which forces and months to read, and how strictly.
+    pub selection: Selection,
+}
+
+/// The local-authority prefixes of LSOA names inside each force's own area, where known.
+pub fn default_force_areas() -> BTreeMap<String, Vec<String>> {
+    BTreeMap::from([(
+        "city-of-london".to_string(),
+        vec!["City of London".to_string()],
+    )])
 }
 
 /// When findings turn a successful run into exit code 1.
@@ -115,6 +134,8 @@ pub struct Config {
     pub fail_on: FailOn,
     pub quiet: bool,
     pub outcomes: Option<OutcomesConfig>,
+    /// Compare a partial year (fewer months than the period holds) when asked, labelled as such.
+    pub allow_partial: bool,
 }
 
 /// The outcome framework to assess, and how.
@@ -161,6 +182,17 @@ struct RawSource {
     path: String,
     area: Option<String>,
     publisher: Option<String>,
+    /// police-uk: force slugs to read.
+    #[serde(default)]
+    forces: Vec<String>,
+    /// police-uk: first and last month to read.
+    from_month: Option<String>,
+    to_month: Option<String>,
+    /// police-uk: `fail` (default) or `reject` rows that cannot be counted.
+    bad_rows: Option<String>,
+    /// police-uk: LSOA-name prefixes inside each force's area, by slug (added to the defaults).
+    #[serde(default)]
+    force_areas: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -170,6 +202,8 @@ struct RawCompare {
     to: Option<String>,
     alpha: Option<f64>,
     small_numbers: Option<i64>,
+    /// Compare partial years (labelled) instead of refusing.
+    allow_partial: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -195,6 +229,7 @@ impl Default for Config {
             fail_on: FailOn::Never,
             quiet: false,
             outcomes: None,
+            allow_partial: false,
         }
     }
 }
@@ -256,6 +291,7 @@ impl Config {
                 .map(|o| resolve_outcomes(o, base))
                 .transpose()
                 .map_err(err)?,
+            allow_partial: raw.compare.allow_partial.unwrap_or(false),
         })
     }
 }
@@ -293,6 +329,26 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
     if raw.path.trim().is_empty() {
         return Err(format!("source {}: `path` is empty", index + 1));
     }
+    let at = |key: &str, e: String| format!("source {}: {key}: {e}", index + 1);
+    let month = |key: &str, v: Option<String>| {
+        v.map(|m| m.parse::<Month>().map_err(|e| at(key, e.to_string())))
+            .transpose()
+    };
+    let bad_rows = match raw.bad_rows.as_deref() {
+        None | Some("fail") => BadRows::Fail,
+        Some("reject") => BadRows::Reject,
+        Some(other) => return Err(at("bad_rows", format!("`{other}` is not fail or reject"))),
+    };
+    let mut force_areas = default_force_areas();
+    force_areas.extend(raw.force_areas);
+    let selection = Selection {
+        forces: raw.forces,
+        from: month("from_month", raw.from_month)?,
+        to: month("to_month", raw.to_month)?,
+        bad_rows,
+        force_areas,
+        progress: false,
+    };
     Ok(Source {
         name: raw.name.unwrap_or_else(|| kind.to_string()),
         kind,
@@ -300,6 +356,7 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         display: raw.path,
         area: raw.area,
         publisher: raw.publisher,
+        selection,
     })
 }
 

@@ -61,6 +61,9 @@ pub enum Error {
     #[error("{at}: malformed CSV: {message}")]
     Csv { at: Location, message: String },
 
+    #[error("{at}: {message}")]
+    Row { at: Location, message: String },
+
     #[error(
         "{at}: column `{column}`: `{value}` is not a number; write a whole count such as 1506 or 1,506 (or a suppression marker such as [x])"
     )]
@@ -96,6 +99,18 @@ pub enum Error {
         flag: String,
         period: String,
         available: String,
+    },
+
+    #[error(
+        "{flag}: {period} is a partial year in the data: {area} has {have} of its {of} months (missing {missing}). A partial year is not compared with a full one: choose full periods, or pass --allow-partial to compare anyway (the output is then labelled partial)"
+    )]
+    PartialPeriod {
+        flag: String,
+        period: String,
+        area: String,
+        have: usize,
+        of: usize,
+        missing: String,
     },
 
     #[error("area `{area}` is not in the data; the data holds {available}")]

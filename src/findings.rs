@@ -22,6 +22,15 @@ pub struct Finding {
     pub message: String,
 }
 
+/// `note`, `warning` or `error`.
+pub fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Note => "note",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
+}
+
 /// Findings from a comparison: categories whose change rests on small numbers.
 pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
     let small: Vec<&str> = cmp
@@ -30,10 +39,22 @@ pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
         .filter(|r| r.small_numbers)
         .map(|r| r.category.as_str())
         .collect();
-    if small.is_empty() {
-        return Vec::new();
+    let mut out = Vec::new();
+    if cmp.is_partial() {
+        out.push(Finding {
+            severity: Severity::Warning,
+            code: "partial-comparison",
+            message: format!(
+                "compared as asked although partial: {} with {}; counts cover different lengths of time",
+                cmp.label(false),
+                cmp.label(true)
+            ),
+        });
     }
-    vec![Finding {
+    if small.is_empty() {
+        return out;
+    }
+    out.push(Finding {
         severity: Severity::Warning,
         code: "small-numbers",
         message: format!(
@@ -45,7 +66,8 @@ pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
             cmp.to,
             small.join(", ")
         ),
-    }]
+    });
+    out
 }
 
 /// Whether `findings` fail the `policy`.

@@ -1,9 +1,14 @@
 //! The tidy model every source is turned into: one [`Observation`] per figure, and one
 //! [`InputFile`] per file read, which is the provenance each figure carries.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
-use crate::harmonise::Period;
+use crate::findings::Finding;
+use crate::harmonise::{Month, Period};
+use crate::ingest::police_uk::LsoaCount;
+use crate::ingest::police_uk::quality::ForceMonthQuality;
 
 /// What a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,6 +61,16 @@ pub struct InputFile {
     pub rows_rejected: u64,
     /// The periods the file holds figures for, in order.
     pub periods: Vec<Period>,
+    /// Every rejected row with its line and reason (`rows_rejected` of them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejections: Vec<Rejection>,
+}
+
+/// A data row that was read but not counted, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    pub line: u64,
+    pub reason: String,
 }
 
 /// Everything read from the sources.
@@ -63,6 +78,16 @@ pub struct InputFile {
 pub struct Dataset {
     pub inputs: Vec<InputFile>,
     pub observations: Vec<Observation>,
+    /// Months each area has monthly data for (a month present with no crimes is still covered).
+    pub coverage: BTreeMap<String, BTreeSet<Month>>,
+    /// Other names of an area (a force's slug for its `Falls within` name).
+    pub aliases: BTreeMap<String, String>,
+    /// Street counts by LSOA, for `counts --by lsoa`.
+    pub lsoa: Vec<LsoaCount>,
+    /// Data quality per force-month.
+    pub quality: Vec<ForceMonthQuality>,
+    /// What the loaders found that a reader must know.
+    pub findings: Vec<Finding>,
 }
 
 impl Dataset {

@@ -12,7 +12,7 @@ use crate::harmonise::Period;
 use crate::model::{Dataset, InputFile};
 use crate::outcomes::{self, Framework, OutcomeAssessment};
 use crate::output::{self, Artefact};
-use crate::render::{chart, outcomes as outcome_table, table};
+use crate::render::{chart, outcomes as outcome_table, reconciliation, table, trend};
 use crate::report::{self, manifest};
 use crate::stats::{self, Comparison, counts};
 
@@ -23,14 +23,30 @@ pub struct RunOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// Reads every source and picks the area to report on.
-pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
+/// Reads every source; fails if any file's ledger does not balance.
+pub fn load_all(cfg: &Config) -> Result<Dataset> {
     if cfg.sources.is_empty() {
         return Err(Error::Usage(
             "no sources: name one with --source KIND=PATH (e.g. --source summary=table.csv) or add a [[source]] to the config".into(),
         ));
     }
     let data = crate::ingest::load_all(&cfg.sources)?;
+    if let Some(f) = data
+        .inputs
+        .iter()
+        .find(|f| f.rows_read != f.rows_counted + f.rows_rejected)
+    {
+        return Err(Error::Usage(format!(
+            "{}: the reconciliation does not balance ({} rows read, {} counted, {} rejected); this is a bug in saferstats, please report it",
+            f.path, f.rows_read, f.rows_counted, f.rows_rejected
+        )));
+    }
+    Ok(data)
+}
+
+/// Reads every source and picks the area to report on.
+pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
+    let data = load_all(cfg)?;
     let area = counts::select_area(&data, cfg.area.as_deref())?;
     Ok((data, area))
 }
@@ -49,8 +65,9 @@ pub fn periods(cfg: &Config) -> Result<(Period, Period)> {
 pub fn comparison(cfg: &Config) -> Result<(Dataset, Comparison, Vec<Finding>)> {
     let (from, to) = periods(cfg)?;
     let (data, area) = load(cfg)?;
-    let cmp = stats::compare(&data, &area, from, to, &cfg.settings)?;
-    let findings = findings::from_comparison(&cmp);
+    let cmp = stats::compare(&data, &area, from, to, &cfg.settings, cfg.allow_partial)?;
+    let mut findings = data.findings.clone();
+    findings.extend(findings::from_comparison(&cmp));
     Ok((data, cmp, findings))
 }
 
@@ -132,6 +149,19 @@ pub fn artefacts(
         &data.inputs,
         outcomes_view,
     );
+    let trends = trend_artefacts(data, &mut artefacts)?;
+    artefacts.push(Artefact::new(
+        "reports/reconciliation.csv",
+        reconciliation::csv(data),
+    ));
+    if !data.quality.is_empty() {
+        artefacts.push(Artefact::new(
+            "reports/data-quality.csv",
+            reconciliation::quality_csv(data),
+        ));
+    }
+    let mut ctx = ctx;
+    ctx.trends = trends;
     let table_md = table::comparison_markdown(cmp);
     artefacts.extend([
         Artefact::new(format!("charts/{stem}.svg"), figure.svg),
@@ -210,6 +240,99 @@ fn outcome_artefacts(
         artefacts.push(Artefact::new(format!("charts/{name}.png"), figure.png));
     }
     Ok(report::outcomes_view(oa, charts))
+}
+
+/// One monthly trend chart and table per area with monthly data.
+fn trend_artefacts(
+    data: &Dataset,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<Vec<report::TrendView>> {
+    let mut views = Vec::new();
+    for area in data.coverage.keys() {
+        let series = stats::trend::monthly_series(data, area);
+        let (Some(first), Some(last)) = (first_month(&series), last_month(&series)) else {
+            continue;
+        };
+        let slug = slug(area);
+        let labels = chart::Labels {
+            title: format!("{area}: monthly counts by crime type, {first} to {last}"),
+            subtitle: "Each panel on its own scale; anti-social behaviour incidents are not recorded crime".into(),
+            source: format!("Source: {}.", publishers(data, area)),
+        };
+        let figure = trend::monthly_panels(&series, &labels)?;
+        artefacts.push(Artefact::new(
+            format!("charts/trend-{slug}.svg"),
+            figure.svg.clone(),
+        ));
+        artefacts.push(Artefact::new(
+            format!("charts/trend-{slug}.png"),
+            figure.png,
+        ));
+        let (header, rows) = table::monthly_rows(&series);
+        artefacts.push(Artefact::new(
+            format!("reports/tables/monthly-{slug}.csv"),
+            table::monthly_csv(area, &series),
+        ));
+        views.push(report::TrendView {
+            area: area.clone(),
+            chart: report::ChartView {
+                title: labels.title,
+                source: labels.source,
+                svg: figure.svg,
+                svg_path: format!("../charts/trend-{slug}.svg"),
+            },
+            header,
+            rows,
+        });
+    }
+    Ok(views)
+}
+
+fn first_month(series: &[stats::trend::Series]) -> Option<crate::harmonise::Month> {
+    series
+        .iter()
+        .filter_map(|s| s.points.first().map(|p| p.month))
+        .min()
+}
+
+fn last_month(series: &[stats::trend::Series]) -> Option<crate::harmonise::Month> {
+    series
+        .iter()
+        .filter_map(|s| s.points.last().map(|p| p.month))
+        .max()
+}
+
+/// `City of London Police` -> `city-of-london-police`.
+pub fn slug(name: &str) -> String {
+    let lowered: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    lowered
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The publishers of the inputs that hold `area`'s figures.
+fn publishers(data: &Dataset, area: &str) -> String {
+    let used: Vec<usize> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area)
+        .map(|o| o.input)
+        .collect();
+    source_line(data, &used)
+        .trim_start_matches("Source: ")
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// A chart title that states the outcome's finding.

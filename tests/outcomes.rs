@@ -155,10 +155,19 @@ fn fixture_comparison() -> saferstats::stats::Comparison {
         display: "tidy-two-areas.csv".into(),
         area: None,
         publisher: None,
+        selection: Default::default(),
     }])
     .unwrap();
     let (from, to) = ("2016/17".parse().unwrap(), "2017/18".parse().unwrap());
-    saferstats::stats::compare(&data, "City of London", from, to, &Default::default()).unwrap()
+    saferstats::stats::compare(
+        &data,
+        "City of London",
+        from,
+        to,
+        &Default::default(),
+        false,
+    )
+    .unwrap()
 }
 
 #[test]

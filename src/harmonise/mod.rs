@@ -5,5 +5,6 @@
 
 pub mod label;
 pub mod period;
+pub mod police_uk;
 
 pub use period::{FinancialYear, Month, Period, PeriodError};

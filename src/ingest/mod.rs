@@ -5,8 +5,10 @@
 //! |-----------|------------------------------------------------------------|-------------|
 //! | `summary` | wide table: category, then one column per period           | [`summary`] |
 //! | `tidy`    | long table: `period,area,category,value[,unit]`            | [`tidy`]    |
+//! | `police-uk` | data.police.uk archive (folder tree or zip)              | [`police_uk`] |
 
 pub mod number;
+pub mod police_uk;
 pub mod read;
 pub mod summary;
 pub mod tidy;
@@ -29,11 +31,25 @@ pub fn load_all(sources: &[Source]) -> Result<Dataset> {
         let loaded = match source.kind {
             SourceKind::Summary => summary::load(source, input)?,
             SourceKind::Tidy => tidy::load(source, input)?,
+            SourceKind::PoliceUk => {
+                police_uk::load_into(&mut data, source, &source.selection)?;
+                continue;
+            }
         };
         data.inputs.push(loaded.file);
+        record_monthly_coverage(&mut data, &loaded.observations);
         data.observations.extend(loaded.observations);
     }
     Ok(data)
+}
+
+/// A tidy file's monthly figures cover their months: a month with a row for the area is present.
+fn record_monthly_coverage(data: &mut Dataset, observations: &[Observation]) {
+    for o in observations {
+        if let crate::harmonise::Period::Month(m) = o.period {
+            data.coverage.entry(o.area.clone()).or_default().insert(m);
+        }
+    }
 }
 
 /// Parses a count cell, refusing text and negative counts (a count of crimes is never negative in

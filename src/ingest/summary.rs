@@ -68,6 +68,7 @@ pub fn load(source: &Source, input: usize) -> Result<Loaded> {
         rows_counted: rows_read,
         rows_rejected: 0,
         periods: periods.clone(),
+        rejections: Vec::new(),
     };
     Ok(Loaded { file, observations })
 }

@@ -77,6 +77,7 @@ pub fn load(source: &Source, input: usize) -> Result<Loaded> {
         rows_counted: rows,
         rows_rejected: 0,
         periods,
+        rejections: Vec::new(),
     };
     Ok(Loaded { file, observations })
 }

@@ -391,6 +391,7 @@ impl Framework {
             display: display.to_string(),
             area: None,
             publisher: None,
+            selection: Default::default(),
         };
         let table = read::read_table(&source)?;
         let sha256 = table.sha256.clone();
@@ -507,6 +508,7 @@ fn provenance(kind: &str, display: &str, bytes: &[u8], rows: u64) -> InputFile {
         rows_counted: rows,
         rows_rejected: 0,
         periods: Vec::new(),
+        rejections: Vec::new(),
     }
 }
 

@@ -13,16 +13,16 @@ use crate::render::format::{signed_pct, thousands};
 use crate::stats::Comparison;
 
 /// Okabe-Ito sky blue and blue: distinguishable with any colour vision, and by lightness alone.
-const EARLIER: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
-const LATER: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-const INK: RGBColor = RGBColor(0x0B, 0x0C, 0x0C);
-const MUTED: RGBColor = RGBColor(0x50, 0x5A, 0x5F);
+pub(crate) const EARLIER: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub(crate) const LATER: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub(crate) const INK: RGBColor = RGBColor(0x0B, 0x0C, 0x0C);
+pub(crate) const MUTED: RGBColor = RGBColor(0x50, 0x5A, 0x5F);
 const FONT: &str = "sans-serif";
 
 static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Registers the bundled font once; every chart draws text with it.
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
@@ -45,7 +45,7 @@ pub struct Figure {
 
 /// Scale of the PNG relative to the SVG's pixel size (2 = 1920 px wide, print resolution at
 /// about 16 cm).
-const PNG_SCALE: u32 = 2;
+pub(crate) const PNG_SCALE: u32 = 2;
 
 /// The two-period comparison by category as grouped horizontal bars.
 pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
@@ -74,14 +74,14 @@ pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
     })
 }
 
-fn render_error(what: &str, e: impl std::fmt::Display) -> Error {
+pub(crate) fn render_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Render {
         what: what.to_string(),
         message: e.to_string(),
     }
 }
 
-fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+pub(crate) fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     use image::ImageEncoder;
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
@@ -90,15 +90,15 @@ fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-type DrawResult<DB> =
+pub(crate) type DrawResult<DB> =
     std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-fn text(size: f64, colour: &'static RGBColor, s: f64) -> TextStyle<'static> {
+pub(crate) fn text(size: f64, colour: &'static RGBColor, s: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, size * s).into_font()).color(colour)
 }
 
 /// Title, subtitle and source line, shared by every chart.
-fn draw_frame<DB: DrawingBackend>(
+pub(crate) fn draw_frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     labels: &Labels,
     s: f64,
@@ -119,7 +119,7 @@ fn draw_frame<DB: DrawingBackend>(
     )
 }
 
-fn draw_legend<DB: DrawingBackend>(
+pub(crate) fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     items: &[(String, RGBColor)],
     s: f64,

@@ -7,4 +7,6 @@
 pub mod chart;
 pub mod format;
 pub mod outcomes;
+pub mod reconciliation;
 pub mod table;
+pub mod trend;

@@ -80,11 +80,12 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
     }
 }
 
-/// Every row for people, the total last.
+/// Every row for people: categories, the total, then rows kept apart from it (ASB).
 pub fn display_rows(cmp: &Comparison) -> Vec<DisplayRow> {
     cmp.rows
         .iter()
         .chain([&cmp.total])
+        .chain(&cmp.separate)
         .map(|c| display_row(c, cmp))
         .collect()
 }
@@ -93,11 +94,11 @@ pub fn display_rows(cmp: &Comparison) -> Vec<DisplayRow> {
 /// spreadsheets.
 pub fn comparison_csv(cmp: &Comparison) -> String {
     let mut rows = vec![COMPARISON_COLUMNS.map(String::from).to_vec()];
-    for c in cmp.rows.iter().chain([&cmp.total]) {
+    for c in cmp.rows.iter().chain([&cmp.total]).chain(&cmp.separate) {
         rows.push(vec![
             defuse(&c.category),
-            cmp.from.to_string(),
-            cmp.to.to_string(),
+            cmp.label(false),
+            cmp.label(true),
             c.from_count.to_string(),
             c.to_count.to_string(),
             c.change.to_string(),
@@ -126,8 +127,8 @@ pub fn comparison_markdown(cmp: &Comparison) -> String {
     let confidence = confidence_label(cmp.alpha);
     let header = [
         "Category".to_string(),
-        cmp.from.to_string(),
-        cmp.to.to_string(),
+        cmp.label(false),
+        cmp.label(true),
         "Change".into(),
         "% change".into(),
         "p-value".into(),
@@ -153,8 +154,8 @@ pub fn comparison_markdown(cmp: &Comparison) -> String {
 pub fn comparison_text(cmp: &Comparison) -> String {
     let header = [
         "category",
-        &cmp.from.to_string(),
-        &cmp.to.to_string(),
+        &cmp.label(false),
+        &cmp.label(true),
         "change",
         "%",
         "p",
@@ -186,8 +187,18 @@ pub fn comparison_text(cmp: &Comparison) -> String {
     )
 }
 
+/// The `counts --by lsoa` columns.
+pub const LSOA_COLUMNS: [&str; 6] = [
+    "period",
+    "area",
+    "lsoa_code",
+    "lsoa_name",
+    "category",
+    "count",
+];
+
 /// One period's figures, as rows of [`COUNTS_COLUMNS`].
-pub fn count_rows(figures: &[&Observation]) -> Vec<Vec<String>> {
+pub fn count_rows(figures: &[Observation]) -> Vec<Vec<String>> {
     figures
         .iter()
         .map(|o| {
@@ -206,24 +217,153 @@ pub fn count_rows(figures: &[&Observation]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Counts as CSV.
-pub fn counts_csv(figures: &[&Observation]) -> String {
-    let mut rows = vec![COUNTS_COLUMNS.map(String::from).to_vec()];
-    rows.extend(
-        count_rows(figures)
-            .into_iter()
-            .map(|r| r.iter().map(|c| defuse(c)).collect()),
-    );
-    write_csv(&rows)
+/// LSOA counts as rows of [`LSOA_COLUMNS`] (the period is given by its first month's year span).
+pub fn lsoa_rows(counts: &[crate::ingest::police_uk::LsoaCount]) -> Vec<Vec<String>> {
+    counts
+        .iter()
+        .map(|l| {
+            let code = if l.lsoa_code.is_empty() {
+                "(no location)".to_string()
+            } else {
+                l.lsoa_code.clone()
+            };
+            vec![
+                l.month.to_string(),
+                l.area.clone(),
+                code,
+                l.lsoa_name.clone(),
+                l.category.clone(),
+                l.count.to_string(),
+            ]
+        })
+        .collect()
 }
 
-/// Counts as aligned text.
-pub fn counts_text(figures: &[&Observation]) -> String {
+/// Any table as CSV; text cells made safe for spreadsheets (the last column is the number).
+pub fn csv_of(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut all = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    all.extend(rows.iter().map(|r| {
+        let last = r.len() - 1;
+        r.iter()
+            .enumerate()
+            .map(|(i, c)| if i == last { c.clone() } else { defuse(c) })
+            .collect()
+    }));
+    write_csv(&all)
+}
+
+/// Any table as aligned text, the last column right-aligned.
+pub fn plain(header: &[&str], rows: &[Vec<String>]) -> String {
+    let right: Vec<bool> = (0..header.len()).map(|i| i == header.len() - 1).collect();
     aligned(
-        &COUNTS_COLUMNS.map(String::from),
-        &count_rows(figures),
-        &[false, false, false, true],
+        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        rows,
+        &right,
     )
+}
+
+/// Any table as a JSON array of objects; the last column as a number where it is one.
+pub fn json_of(header: &[&str], rows: &[Vec<String>]) -> String {
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+        .iter()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r)
+                .map(|(h, c)| {
+                    let v = c.parse::<i64>().map_or_else(
+                        |_| serde_json::Value::String(c.clone()),
+                        serde_json::Value::from,
+                    );
+                    (h.to_string(), v)
+                })
+                .collect()
+        })
+        .collect();
+    serde_json::to_string_pretty(&objects).expect("the table serialises") + "\n"
+}
+
+/// Several areas' comparisons as one CSV: `area` then [`COMPARISON_COLUMNS`].
+pub fn comparisons_csv(comparisons: &[Comparison]) -> String {
+    let mut out = String::new();
+    for (i, cmp) in comparisons.iter().enumerate() {
+        for (j, line) in comparison_csv(cmp).lines().enumerate() {
+            match (i, j) {
+                (0, 0) => out += &format!("area,{line}\n"),
+                (_, 0) => {}
+                _ => out += &format!("{},{line}\n", csv_field(&defuse(&cmp.area))),
+            }
+        }
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    write_csv(&[vec![s.to_string()]]).trim_end().to_string()
+}
+
+/// The monthly table for people: one row per month, one column per category, then Total crime.
+pub fn monthly_rows(series: &[crate::stats::trend::Series]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec!["Month".to_string()];
+    header.extend(series.iter().map(|s| s.category.clone()));
+    header.push("Total crime".into());
+    let months: std::collections::BTreeSet<crate::harmonise::Month> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.month))
+        .collect();
+    let rows = months
+        .into_iter()
+        .map(|m| {
+            let counts: Vec<i64> = series
+                .iter()
+                .map(|s| {
+                    s.points
+                        .iter()
+                        .find(|p| p.month == m)
+                        .map_or(0, |p| p.count)
+                })
+                .collect();
+            let crime: i64 = series
+                .iter()
+                .zip(&counts)
+                .filter(|(s, _)| !crate::harmonise::police_uk::is_asb(&s.category))
+                .map(|(_, n)| n)
+                .sum();
+            let mut row = vec![m.to_string()];
+            row.extend(counts.iter().map(|n| thousands(*n)));
+            row.push(thousands(crime));
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The monthly series as tidy CSV: `month,area,category,count,rolling_12_month_average`.
+pub fn monthly_csv(area: &str, series: &[crate::stats::trend::Series]) -> String {
+    let mut rows = vec![
+        [
+            "month",
+            "area",
+            "category",
+            "count",
+            "rolling_12_month_average",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for s in series {
+        for p in &s.points {
+            let rolling = p.rolling_12.map_or_else(String::new, |r| format!("{r:.2}"));
+            rows.push(vec![
+                p.month.to_string(),
+                defuse(area),
+                defuse(&s.category),
+                p.count.to_string(),
+                rolling,
+            ]);
+        }
+    }
+    write_csv(&rows)
 }
 
 /// `0.05` -> `95%`.

@@ -47,6 +47,17 @@ pub struct Context {
     pub findings: Vec<Finding>,
     pub sources: Vec<InputFile>,
     pub outcomes: Option<OutcomesView>,
+    /// Monthly trends, one per area with monthly data.
+    pub trends: Vec<TrendView>,
+}
+
+/// An area's monthly trend: the chart and the monthly table (months down, categories across).
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendView {
+    pub area: String,
+    pub chart: ChartView,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 /// The outcome section: which outcomes the numbers support.
@@ -146,6 +157,7 @@ pub fn context(
         findings: findings.to_vec(),
         sources: sources.to_vec(),
         outcomes,
+        trends: Vec::new(),
     }
 }
 
@@ -195,8 +207,10 @@ impl<'a> Page<'a> {
             .outcomes
             .iter()
             .flat_map(|o| o.panels.iter().map(|p| &p.chart));
+        let trends = ctx.trends.iter().map(|t| &t.chart);
         let svgs = std::iter::once(&ctx.chart)
             .chain(panels)
+            .chain(trends)
             .map(|c| (c.svg_path.as_str(), c.svg.as_str()))
             .collect();
         Page {

@@ -6,13 +6,16 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
+use crate::harmonise::police_uk::is_asb;
 use crate::harmonise::{Period, label};
 use crate::model::{Dataset, Observation, Unit, Value};
-use crate::stats::counts::period_figures;
+use crate::stats::counts::{Coverage, Figures, period_figures};
 use crate::stats::{CompareSettings, exact};
 
 /// The name of the row that sums every category.
 pub const TOTAL: &str = "Total";
+/// Its name when anti-social behaviour is shown apart (it is never part of a crime total).
+pub const TOTAL_CRIME: &str = "Total crime";
 
 /// One category's change between two periods.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,9 +47,38 @@ pub struct Comparison {
     pub small_numbers: i64,
     pub rows: Vec<Change>,
     pub total: Change,
+    /// Rows shown after the total and never added into it: anti-social behaviour incidents.
+    pub separate: Vec<Change>,
+    /// Months covered, for periods rolled up from monthly data (`None`: published as a whole).
+    pub from_coverage: Option<Coverage>,
+    pub to_coverage: Option<Coverage>,
     /// Indices of the input files the figures came from.
     #[serde(skip)]
     pub inputs: Vec<usize>,
+}
+
+impl Comparison {
+    /// Whether either period is built from fewer months than it spans.
+    pub fn is_partial(&self) -> bool {
+        [&self.from_coverage, &self.to_coverage]
+            .iter()
+            .any(|c| c.as_ref().is_some_and(Coverage::is_partial))
+    }
+
+    /// A period's label, saying so when it is partial: `2017/18 (partial: 3 of 12 months)`.
+    pub fn label(&self, later: bool) -> String {
+        let (period, coverage) = if later {
+            (self.to, &self.to_coverage)
+        } else {
+            (self.from, &self.from_coverage)
+        };
+        match coverage {
+            Some(c) if c.is_partial() => {
+                format!("{period} (partial: {} of {} months)", c.have, c.of)
+            }
+            _ => period.to_string(),
+        }
+    }
 }
 
 impl Change {
@@ -83,38 +115,45 @@ pub fn compare(
     from: Period,
     to: Period,
     settings: &CompareSettings,
+    allow_partial: bool,
 ) -> Result<Comparison> {
     if from == to {
         return Err(Error::Usage(format!(
             "--from and --to are both {from}; name two different periods"
         )));
     }
-    let before = keyed(data, period_figures(data, area, from, "--from")?)?;
-    let after = keyed(data, period_figures(data, area, to, "--to")?)?;
-    let mut rows = Vec::new();
+    let before_figures = period_figures(data, area, from, "--from", allow_partial)?;
+    let after_figures = period_figures(data, area, to, "--to", allow_partial)?;
+    let before = keyed(data, &before_figures)?;
+    let after = keyed(data, &after_figures)?;
+    let (mut rows, mut separate) = (Vec::new(), Vec::new());
     for (key, a) in &before.order {
         let b = after.get(key).ok_or_else(|| missing(data, a, from, to))?;
-        rows.push(Change::new(
-            &a.category,
-            count(data, a)?,
-            count(data, b)?,
-            settings,
-        ));
+        let change = Change::new(&a.category, count(data, a)?, count(data, b)?, settings);
+        if is_asb(&a.category) {
+            separate.push(change)
+        } else {
+            rows.push(change)
+        }
     }
     if let Some((_, b)) = after.order.iter().find(|(k, _)| before.get(k).is_none()) {
         return Err(missing(data, b, to, from));
     }
     let total = Change::new(
-        TOTAL,
+        if separate.is_empty() {
+            TOTAL
+        } else {
+            TOTAL_CRIME
+        },
         rows.iter().map(|r| r.from_count).sum(),
         rows.iter().map(|r| r.to_count).sum(),
         settings,
     );
-    let mut inputs: Vec<usize> = before
-        .order
+    let mut inputs: Vec<usize> = before_figures
+        .inputs
         .iter()
-        .chain(&after.order)
-        .map(|(_, o)| o.input)
+        .chain(&after_figures.inputs)
+        .copied()
         .collect();
     inputs.sort_unstable();
     inputs.dedup();
@@ -126,6 +165,9 @@ pub fn compare(
         small_numbers: settings.small_numbers,
         rows,
         total,
+        separate,
+        from_coverage: before_figures.coverage,
+        to_coverage: after_figures.coverage,
         inputs,
     })
 }
@@ -142,12 +184,12 @@ impl<'a> Keyed<'a> {
     }
 }
 
-fn keyed<'a>(data: &Dataset, figures: Vec<&'a Observation>) -> Result<Keyed<'a>> {
+fn keyed<'a>(data: &Dataset, figures: &'a Figures) -> Result<Keyed<'a>> {
     let mut keyed = Keyed {
         order: Vec::new(),
         index: HashMap::new(),
     };
-    for o in figures {
+    for o in &figures.observations {
         let key = label::match_key(&o.category);
         if let Some(first) = keyed.get(&key) {
             return Err(Error::DuplicateCategory {

@@ -1,59 +1,198 @@
 //! Picking figures out of a dataset: one area, one period, in the order the source listed them.
+//!
+//! A period the sources publish directly (a financial year in a summary table) is taken as it is.
+//! Otherwise it is rolled up from monthly figures, and only when every month is there: a financial
+//! year built from fewer months is partial, and is refused unless the caller allows it (then the
+//! coverage travels with the figures so the output can say so).
+
+use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::harmonise::{Period, label};
-use crate::model::{Dataset, Observation};
+use crate::harmonise::{Month, Period, label};
+use crate::model::{Dataset, Observation, Value};
 
-/// The area to report on: the one asked for (matched ignoring case and spacing), or the only one
-/// the data holds.
-pub fn select_area(data: &Dataset, wanted: Option<&str>) -> Result<String> {
-    let areas = data.areas();
-    let available = || areas.join(", ");
-    match wanted {
-        Some(w) => areas
-            .iter()
-            .find(|a| label::match_key(a) == label::match_key(w))
-            .map(|a| a.to_string())
-            .ok_or_else(|| Error::AreaNotInData {
-                area: w.to_string(),
-                available: available(),
-            }),
-        None if areas.len() == 1 => Ok(areas[0].to_string()),
-        None => Err(Error::AmbiguousArea {
-            available: available(),
-        }),
+/// How much of a rolled-up period the data covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub have: usize,
+    pub of: usize,
+    pub missing: Vec<Month>,
+}
+
+impl Coverage {
+    pub fn is_partial(&self) -> bool {
+        self.have < self.of
     }
 }
 
-/// The figures for `area` in `period`, in source order; an error naming `flag` when the data holds
-/// nothing for that period.
-pub fn period_figures<'a>(
-    data: &'a Dataset,
+/// One period's figures for an area, and where they came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub observations: Vec<Observation>,
+    /// `None` when published for the period directly; else the months the roll-up covers.
+    pub coverage: Option<Coverage>,
+    /// Input files the figures came from.
+    pub inputs: Vec<usize>,
+}
+
+/// The area to report on: the one asked for (by name or alias, ignoring case and spacing), or the
+/// only one the data holds.
+pub fn select_area(data: &Dataset, wanted: Option<&str>) -> Result<String> {
+    let areas = data.areas();
+    let available = || areas.join(", ");
+    let Some(w) = wanted else {
+        return match areas.as_slice() {
+            [one] => Ok(one.to_string()),
+            _ => Err(Error::AmbiguousArea {
+                available: available(),
+            }),
+        };
+    };
+    let key = label::match_key(w);
+    let by_alias = data
+        .aliases
+        .iter()
+        .find(|(alias, _)| label::match_key(alias) == key)
+        .map(|(_, a)| a.as_str());
+    areas
+        .iter()
+        .copied()
+        .find(|a| label::match_key(a) == key)
+        .or(by_alias)
+        .map(str::to_string)
+        .ok_or_else(|| Error::AreaNotInData {
+            area: w.to_string(),
+            available: available(),
+        })
+}
+
+/// The figures for `area` in `period`; errors name `flag`.
+pub fn period_figures(
+    data: &Dataset,
     area: &str,
     period: Period,
     flag: &str,
-) -> Result<Vec<&'a Observation>> {
-    let figures: Vec<&Observation> = data
+    allow_partial: bool,
+) -> Result<Figures> {
+    let exact: Vec<Observation> = data
         .observations
         .iter()
         .filter(|o| o.area == area && o.period == period)
+        .cloned()
         .collect();
-    if figures.is_empty() {
-        let available: Vec<String> = periods_of(data, area)
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
-        return Err(Error::PeriodNotInData {
-            flag: flag.to_string(),
-            period: period.to_string(),
-            available: if available.is_empty() {
-                "no periods".into()
-            } else {
-                available.join(", ")
-            },
+    if !exact.is_empty() {
+        let inputs = inputs_of(&exact);
+        return Ok(Figures {
+            observations: exact,
+            coverage: None,
+            inputs,
         });
     }
-    Ok(figures)
+    let monthly: Vec<&Observation> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area && matches!(o.period, Period::Month(m) if period.contains(m)))
+        .collect();
+    if monthly.is_empty() || matches!(period, Period::Month(_)) {
+        return Err(not_in_data(data, area, period, flag));
+    }
+    let coverage = coverage(data, area, period);
+    if coverage.is_partial() && !allow_partial {
+        return Err(Error::PartialPeriod {
+            flag: flag.to_string(),
+            period: period.to_string(),
+            area: area.to_string(),
+            have: coverage.have,
+            of: coverage.of,
+            missing: coverage
+                .missing
+                .iter()
+                .map(Month::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let observations = roll_up(&monthly, period);
+    let inputs = monthly
+        .iter()
+        .map(|o| o.input)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(Figures {
+        observations,
+        coverage: Some(coverage),
+        inputs,
+    })
+}
+
+fn inputs_of(obs: &[Observation]) -> Vec<usize> {
+    let set: std::collections::BTreeSet<usize> = obs.iter().map(|o| o.input).collect();
+    set.into_iter().collect()
+}
+
+fn coverage(data: &Dataset, area: &str, period: Period) -> Coverage {
+    let have = data.coverage.get(area);
+    let missing: Vec<Month> = period
+        .months()
+        .filter(|m| !have.is_some_and(|h| h.contains(m)))
+        .collect();
+    let of = period.month_count() as usize;
+    Coverage {
+        have: of - missing.len(),
+        of,
+        missing,
+    }
+}
+
+/// Sums monthly counts per category, in the order categories first appear.
+fn roll_up(monthly: &[&Observation], period: Period) -> Vec<Observation> {
+    let mut out: Vec<Observation> = Vec::new();
+    for o in monthly {
+        let key = label::match_key(&o.category);
+        let existing = out
+            .iter_mut()
+            .find(|x| label::match_key(&x.category) == key);
+        match (existing, &o.value) {
+            (Some(x), Value::Count(n)) => {
+                if let Value::Count(total) = &mut x.value {
+                    *total += n;
+                }
+            }
+            (Some(x), Value::Suppressed(m)) => x.value = Value::Suppressed(m.clone()),
+            (Some(_), Value::Measure(_)) => {}
+            (None, _) => out.push(Observation {
+                period,
+                line: 0,
+                ..(*o).clone()
+            }),
+        }
+    }
+    out
+}
+
+fn not_in_data(data: &Dataset, area: &str, period: Period, flag: &str) -> Error {
+    let mut available: Vec<String> = periods_of(data, area)
+        .iter()
+        .filter(|p| !matches!(p, Period::Month(_)))
+        .map(|p| p.to_string())
+        .collect();
+    if let Some(months) = data.coverage.get(area).filter(|m| !m.is_empty()) {
+        let (first, last) = (
+            months.first().expect("non-empty"),
+            months.last().expect("non-empty"),
+        );
+        available.push(format!("months {first} to {last}"));
+    }
+    Error::PeriodNotInData {
+        flag: flag.to_string(),
+        period: period.to_string(),
+        available: if available.is_empty() {
+            "no periods".into()
+        } else {
+            available.join(", ")
+        },
+    }
 }
 
 /// The periods the data holds for `area`, in time order.
@@ -67,4 +206,60 @@ pub fn periods_of(data: &Dataset, area: &str) -> Vec<Period> {
     periods.sort();
     periods.dedup();
     periods
+}
+
+/// Monthly figures for `area` within `period`, in month order (monthly sources only).
+pub fn monthly(data: &Dataset, area: &str, period: Period) -> Result<Vec<Observation>> {
+    let mut out: Vec<Observation> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area && matches!(o.period, Period::Month(m) if period.contains(m)))
+        .cloned()
+        .collect();
+    if out.is_empty() {
+        return Err(Error::Usage(format!(
+            "--by month: {area} has no monthly figures in {period}; only monthly sources (police-uk) break down by month"
+        )));
+    }
+    out.sort_by_key(|o| o.period);
+    Ok(out)
+}
+
+/// Counts by LSOA and crime type for `area` over `period` (summed over its months).
+pub fn by_lsoa(
+    data: &Dataset,
+    area: &str,
+    period: Period,
+) -> Result<Vec<crate::ingest::police_uk::LsoaCount>> {
+    let mut sums: std::collections::BTreeMap<(String, String), (String, u64)> =
+        std::collections::BTreeMap::new();
+    for l in data
+        .lsoa
+        .iter()
+        .filter(|l| l.area == area && period.contains(l.month))
+    {
+        let entry = sums
+            .entry((l.lsoa_code.clone(), l.category.clone()))
+            .or_insert((l.lsoa_name.clone(), 0));
+        entry.1 += l.count;
+    }
+    if sums.is_empty() {
+        return Err(Error::Usage(format!(
+            "--by lsoa: {area} has no LSOA counts in {period}; only police-uk street files carry LSOAs"
+        )));
+    }
+    let first = period.first_month();
+    Ok(sums
+        .into_iter()
+        .map(
+            |((lsoa_code, category), (lsoa_name, count))| crate::ingest::police_uk::LsoaCount {
+                month: first,
+                area: area.to_string(),
+                lsoa_code,
+                lsoa_name,
+                category,
+                count,
+            },
+        )
+        .collect())
 }

@@ -3,10 +3,12 @@
 //! - [`exact`]: the exact conditional test for two Poisson counts and its ratio interval.
 //! - [`counts`]: picking one area's counts for one period.
 //! - [`compare`]: two periods side by side, per category and in total.
+//! - [`trend`]: monthly series with rolling 12-month averages.
 
 pub mod compare;
 pub mod counts;
 pub mod exact;
+pub mod trend;
 
 pub use compare::{Change, Comparison, compare};
 

@@ -1,0 +1,115 @@
+//! data.police.uk crime types: the 14 used since May 2013, and how older labels map onto them.
+//!
+//! History (data.police.uk): "Violent crime" was renamed "Violence and sexual offences" in May 2013;
+//! "Public disorder and weapons" was split into Public order and Possession of weapons, and Bicycle
+//! theft and Theft from the person were split out of Other theft, also in May 2013. Before September
+//! 2011 there were only six categories. A split label is mapped to the part that kept its scope
+//! (so the series is continuous in total) and every series it touches is marked as broken at the
+//! change.
+
+use crate::harmonise::{Month, label};
+
+/// The label of anti-social behaviour incidents, which are not recorded crime.
+pub const ASB: &str = "Anti-social behaviour";
+
+/// The 14 current crime types, in data.police.uk's order, ASB first.
+pub const CRIME_TYPES: [&str; 14] = [
+    ASB,
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+];
+
+/// A pre-May-2013 label, the current type it is counted as, and the current types whose series it
+/// breaks.
+#[derive(Debug)]
+pub struct Legacy {
+    pub label: &'static str,
+    pub current: &'static str,
+    pub breaks: &'static [&'static str],
+    pub note: &'static str,
+}
+
+/// The month the current 14 categories began.
+pub fn category_change() -> Month {
+    Month::new(2013, 5).expect("May 2013 is a valid month")
+}
+
+pub const LEGACY: [Legacy; 3] = [
+    Legacy {
+        label: "Violent crime",
+        current: "Violence and sexual offences",
+        breaks: &[],
+        note: "renamed Violence and sexual offences in May 2013",
+    },
+    Legacy {
+        label: "Public disorder and weapons",
+        current: "Public order",
+        breaks: &["Public order", "Possession of weapons"],
+        note: "split into Public order and Possession of weapons in May 2013",
+    },
+    Legacy {
+        label: "All other crime",
+        current: "Other crime",
+        breaks: &["Other crime"],
+        note: "the six categories used before September 2011 grouped most crime here",
+    },
+];
+
+/// The current type a label is counted as: its index in [`CRIME_TYPES`], and the legacy mapping
+/// used, if any. `None` for a label that matches nothing (an error for the caller to report).
+pub fn crime_type(raw: &str) -> Option<(usize, Option<&'static Legacy>)> {
+    if let Some(i) = CRIME_TYPES.iter().position(|t| *t == raw) {
+        return Some((i, None));
+    }
+    let key = label::match_key(raw);
+    if let Some(i) = CRIME_TYPES.iter().position(|t| label::match_key(t) == key) {
+        return Some((i, None));
+    }
+    let legacy = LEGACY.iter().find(|l| label::match_key(l.label) == key)?;
+    let i = CRIME_TYPES.iter().position(|t| *t == legacy.current)?;
+    Some((i, Some(legacy)))
+}
+
+/// Other theft before May 2013 included bicycle theft and theft from the person: those three
+/// series break at the change even though the label did not.
+pub const SPLIT_FROM_OTHER_THEFT: [&str; 3] =
+    ["Other theft", "Bicycle theft", "Theft from the person"];
+
+/// Whether a category label is anti-social behaviour (never added into crime totals).
+pub fn is_asb(category: &str) -> bool {
+    label::match_key(category) == label::match_key(ASB)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_and_legacy_labels() {
+        assert_eq!(crime_type("Bicycle theft").unwrap().0, 1);
+        assert_eq!(
+            CRIME_TYPES[crime_type("violent crime").unwrap().0],
+            "Violence and sexual offences"
+        );
+        assert_eq!(
+            CRIME_TYPES[crime_type("Public disorder and weapons").unwrap().0],
+            "Public order"
+        );
+        assert!(crime_type("Violent crime").unwrap().1.is_some());
+        assert!(crime_type("Cybercrime").is_none());
+        assert!(
+            is_asb("Anti-social behaviour") && is_asb("anti-social  behaviour") && !is_asb("Drugs")
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! data.police.uk bulk archives: a folder tree or zip of monthly street, outcomes and
+//! stop-and-search files for one or more forces.
+//!
+//! Street rows become monthly counts by force, LSOA and crime type; anti-social behaviour stays a
+//! category of its own and is never added into crime totals. Every file gets provenance (sha256,
+//! rows read, counted, rejected) and the archive gets data-quality findings: missing force-months,
+//! partial financial years, rows without a location or outside the force's area, duplicate Crime
+//! IDs, and series that cross the May 2013 category change.
+
+pub mod archive;
+pub mod file;
+pub mod quality;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::Source;
+use crate::error::{Error, Result};
+use crate::harmonise::Month;
+use crate::harmonise::Period;
+use crate::harmonise::police_uk::CRIME_TYPES;
+use crate::ingest::read::hex;
+use crate::model::{Dataset, InputFile, Observation, Unit, Value};
+use archive::{Archive, Entry};
+use file::{BadRows, Kind, Name, Parsed};
+
+/// Which part of an archive to read, and how strictly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    /// Force slugs to read (all when empty).
+    pub forces: Vec<String>,
+    /// First and last month to read (inclusive).
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+    pub bad_rows: BadRows,
+    /// Local-authority name prefixes of LSOAs inside each force's area, by force slug.
+    pub force_areas: BTreeMap<String, Vec<String>>,
+    /// Show a progress bar on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+/// One street file's counts by LSOA, kept for `counts --by lsoa`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LsoaCount {
+    pub month: Month,
+    pub area: String,
+    pub lsoa_code: String,
+    pub lsoa_name: String,
+    pub category: String,
+    pub count: u64,
+}
+
+/// A file that was read: its name, provenance and what it held.
+struct ReadFile {
+    entry: Entry,
+    name: Name,
+    sha256: String,
+    parsed: Parsed,
+}
+
+/// Reads the archive at `source.path` into `data`.
+pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> Result<()> {
+    let archive = Archive::open(&source.path)?;
+    let chosen = choose(&archive, selection, &source.display)?;
+    let files = read_all(&archive, chosen, &source.display, selection)?;
+    let first_input = data.inputs.len();
+    for f in &files {
+        data.inputs.push(provenance(f, source));
+    }
+    let streets: Vec<(&ReadFile, usize)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.name.kind == Kind::Street)
+        .map(|(i, f)| (f, first_input + i))
+        .collect();
+    for (f, input) in &streets {
+        add_street(data, f, *input);
+    }
+    let found = quality::findings(data, &streets_view(&streets), selection);
+    data.findings.extend(found);
+    Ok(())
+}
+
+/// The entries to read, named and checked: selected forces and months, no force-month twice.
+fn choose(archive: &Archive, selection: &Selection, display: &str) -> Result<Vec<(Entry, Name)>> {
+    let mut chosen: Vec<(Entry, Name)> = Vec::new();
+    let mut seen: BTreeMap<(String, Month, Kind), String> = BTreeMap::new();
+    let this_month = current_month();
+    for entry in archive.entries()? {
+        let name = file::parse_name(&entry.name).map_err(|e| within(display, e))?;
+        if !selected(&name, selection) {
+            continue;
+        }
+        if name.month > this_month {
+            return Err(Error::Usage(format!(
+                "{display}: {} is for {}, which has not happened yet; check the file's name",
+                entry.name, name.month
+            )));
+        }
+        let key = (name.force.clone(), name.month, name.kind);
+        if let Some(first) = seen.insert(key, entry.name.clone()) {
+            return Err(Error::Usage(format!(
+                "{display}: {} {} for {} is supplied twice ({first} and {}); keep one release of each force-month",
+                name.force,
+                name.kind.label(),
+                name.month,
+                entry.name
+            )));
+        }
+        chosen.push((entry, name));
+    }
+    if chosen.is_empty() {
+        return Err(Error::Usage(format!(
+            "{display}: no data.police.uk files for the chosen forces and months"
+        )));
+    }
+    Ok(chosen)
+}
+
+fn within(display: &str, e: Error) -> Error {
+    match e {
+        Error::Header { at, message } => Error::Header {
+            at: crate::error::Location {
+                file: format!("{display}: {}", at.file),
+                line: at.line,
+            },
+            message,
+        },
+        other => other,
+    }
+}
+
+fn selected(name: &Name, s: &Selection) -> bool {
+    (s.forces.is_empty() || s.forces.iter().any(|f| f.eq_ignore_ascii_case(&name.force)))
+        && s.from.is_none_or(|m| name.month >= m)
+        && s.to.is_none_or(|m| name.month <= m)
+}
+
+/// This month, by the machine's clock: files for later months are refused.
+fn current_month() -> Month {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
+}
+
+/// Reads and parses every chosen file, in parallel, keeping archive order.
+fn read_all(
+    archive: &Archive,
+    chosen: Vec<(Entry, Name)>,
+    display: &str,
+    s: &Selection,
+) -> Result<Vec<ReadFile>> {
+    let bar = progress_bar(chosen.len() as u64, s.progress);
+    let files: Result<Vec<ReadFile>> = chosen
+        .into_par_iter()
+        .map_init(
+            || archive.zip_reader(),
+            |zip, (entry, name)| {
+                let zip = zip.as_mut().map_err(|e| Error::Usage(e.to_string()))?;
+                let bytes = archive.read(&entry, zip)?;
+                let shown = format!("{display}/{}", entry.name);
+                let parsed = file::parse(&bytes, &name, &shown, s.bad_rows)?;
+                bar.inc(1);
+                bar.inc_length(0);
+                Ok(ReadFile {
+                    sha256: hex(&Sha256::digest(&bytes)),
+                    entry,
+                    name,
+                    parsed,
+                })
+            },
+        )
+        .collect();
+    bar.finish_and_clear();
+    files
+}
+
+fn progress_bar(files: u64, wanted: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !wanted || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let style =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  {elapsed}")
+            .expect("the progress template is valid");
+    indicatif::ProgressBar::new(files).with_style(style)
+}
+
+fn provenance(f: &ReadFile, source: &Source) -> InputFile {
+    let rejected = f.parsed.rejected.len() as u64;
+    InputFile {
+        source: source.name.clone(),
+        kind: format!("police-uk {}", f.name.kind.label()),
+        path: format!("{}/{}", source.display, f.entry.name),
+        sha256: f.sha256.clone(),
+        publisher: source
+            .publisher
+            .clone()
+            .or_else(|| Some("data.police.uk (Open Government Licence v3.0)".into())),
+        rows_read: f.parsed.rows_read,
+        rows_counted: f.parsed.rows_read - rejected,
+        rows_rejected: rejected,
+        periods: vec![Period::Month(f.name.month)],
+        rejections: f.parsed.rejected.clone(),
+    }
+}
+
+/// The force's name as its rows give it (`Falls within`), or its slug for an empty file.
+fn area_of(f: &ReadFile) -> String {
+    match f.parsed.street.as_ref().map(|s| s.falls_within.as_str()) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => f.name.force.clone(),
+    }
+}
+
+/// Adds one street file's monthly counts (every crime type, zeros included) and LSOA counts.
+fn add_street(data: &mut Dataset, f: &ReadFile, input: usize) {
+    let Some(counts) = &f.parsed.street else {
+        return;
+    };
+    let area = area_of(f);
+    data.aliases.insert(f.name.force.clone(), area.clone());
+    data.coverage
+        .entry(area.clone())
+        .or_default()
+        .insert(f.name.month);
+    for (i, category) in CRIME_TYPES.iter().enumerate() {
+        data.observations.push(Observation {
+            input,
+            line: 0,
+            area: area.clone(),
+            category: category.to_string(),
+            period: Period::Month(f.name.month),
+            value: Value::Count(counts.by_type[i] as i64),
+            unit: Unit::Count,
+        });
+    }
+    let mut lsoa: Vec<LsoaCount> = counts
+        .by_lsoa
+        .iter()
+        .map(|((code, t), n)| LsoaCount {
+            month: f.name.month,
+            area: area.clone(),
+            lsoa_code: code.clone(),
+            lsoa_name: counts.lsoa_names.get(code).cloned().unwrap_or_default(),
+            category: CRIME_TYPES[*t as usize].to_string(),
+            count: *n,
+        })
+        .collect();
+    lsoa.sort_by(|a, b| (&a.lsoa_code, &a.category).cmp(&(&b.lsoa_code, &b.category)));
+    data.lsoa.extend(lsoa);
+}
+
+fn streets_view<'a>(streets: &'a [(&'a ReadFile, usize)]) -> Vec<quality::FileView<'a>> {
+    streets
+        .iter()
+        .filter_map(|(f, _)| {
+            f.parsed.street.as_ref().map(|s| quality::FileView {
+                force: &f.name.force,
+                area: area_of(f),
+                month: f.name.month,
+                rows: f.parsed.rows_read - f.parsed.rejected.len() as u64,
+                rejected: f.parsed.rejected.len() as u64,
+                counts: s,
+                entry: &f.entry.name,
+            })
+        })
+        .collect()
+}
+
+/// Months each area has data for, from every monthly source.
+pub fn months_of(data: &Dataset, area: &str) -> BTreeSet<Month> {
+    data.coverage.get(area).cloned().unwrap_or_default()
+}

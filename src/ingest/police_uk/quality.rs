@@ -1,0 +1,239 @@
+//! Data-quality findings for an archive: what is missing, partial, unlocated, outside the force's
+//! area, duplicated or re-labelled. Rows are counted as published; these say how far to trust them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::findings::{Finding, Severity};
+use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
+use crate::harmonise::{FinancialYear, Month, Period};
+use crate::ingest::police_uk::Selection;
+use crate::ingest::police_uk::file::StreetCounts;
+use crate::model::Dataset;
+use crate::render::format::thousands;
+
+/// What the findings need of one street file.
+pub struct FileView<'a> {
+    pub force: &'a str,
+    pub area: String,
+    pub month: Month,
+    pub rows: u64,
+    pub rejected: u64,
+    pub counts: &'a StreetCounts,
+    pub entry: &'a str,
+}
+
+/// Quality figures for one force-month (reports/data-quality.csv).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForceMonthQuality {
+    pub area: String,
+    pub month: Month,
+    pub rows: u64,
+    pub no_location: u64,
+    /// Located rows in LSOAs outside the force's area; `None` when the area is not configured.
+    pub outside_area: Option<u64>,
+    pub duplicate_ids: u64,
+    pub rejected: u64,
+}
+
+/// Adds per-force-month quality rows to `data` and returns the archive's findings.
+pub fn findings(data: &mut Dataset, files: &[FileView], s: &Selection) -> Vec<Finding> {
+    for f in files {
+        data.quality.push(ForceMonthQuality {
+            area: f.area.clone(),
+            month: f.month,
+            rows: f.rows,
+            no_location: f.counts.no_location,
+            outside_area: outside(f, s),
+            duplicate_ids: f.counts.duplicate_ids,
+            rejected: f.rejected,
+        });
+    }
+    data.quality
+        .sort_by(|a, b| (&a.area, a.month).cmp(&(&b.area, b.month)));
+    let mut out = Vec::new();
+    out.extend(coverage(files));
+    out.extend(location(&data.quality));
+    out.extend(duplicates_and_rejections(&data.quality));
+    out.extend(relabelled(files));
+    out
+}
+
+fn finding(severity: Severity, code: &'static str, message: String) -> Finding {
+    Finding {
+        severity,
+        code,
+        message,
+    }
+}
+
+fn outside(f: &FileView, s: &Selection) -> Option<u64> {
+    let prefixes = s.force_areas.get(f.force)?;
+    let inside = |name: &str| prefixes.iter().any(|p| name.starts_with(p.as_str()));
+    let n = f
+        .counts
+        .by_lsoa
+        .iter()
+        .filter(|((code, _), _)| !code.is_empty())
+        .filter(|((code, _), _)| !inside(f.counts.lsoa_names.get(code).map_or("", String::as_str)))
+        .map(|(_, n)| n)
+        .sum();
+    Some(n)
+}
+
+/// Missing force-months between the archive's first and last month, and partial financial years.
+fn coverage(files: &[FileView]) -> Vec<Finding> {
+    let (Some(first), Some(last)) = (
+        files.iter().map(|f| f.month).min(),
+        files.iter().map(|f| f.month).max(),
+    ) else {
+        return Vec::new();
+    };
+    let mut months: BTreeMap<&str, BTreeSet<Month>> = BTreeMap::new();
+    for f in files {
+        months.entry(f.area.as_str()).or_default().insert(f.month);
+    }
+    let mut out = Vec::new();
+    for (area, have) in &months {
+        let expected = (0..=first.months_until(last)).map(|i| first.plus(i));
+        let missing: Vec<Month> = expected.filter(|m| !have.contains(m)).collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "{area}: no street file for {} (the archive runs {first} to {last})",
+                ranges(&missing)
+            );
+            out.push(finding(Severity::Warning, "missing-months", message));
+        }
+        out.extend(partial_years(area, have));
+    }
+    out
+}
+
+fn partial_years(area: &str, have: &BTreeSet<Month>) -> Vec<Finding> {
+    let years: BTreeSet<FinancialYear> = have.iter().map(|m| m.financial_year()).collect();
+    years
+        .into_iter()
+        .filter_map(|fy| {
+            let period = Period::FinancialYear(fy);
+            let missing: Vec<Month> = period.months().filter(|m| !have.contains(m)).collect();
+            (!missing.is_empty()).then(|| {
+                let message = format!(
+                    "{area}: {fy} is a partial year, built from {} of 12 months (missing {}); it is compared only with --allow-partial, and then labelled",
+                    12 - missing.len(),
+                    ranges(&missing)
+                );
+                finding(Severity::Note, "partial-year", message)
+            })
+        })
+        .collect()
+}
+
+/// `2017-07 to 2018-03, 2018-05`: runs of consecutive months.
+pub fn ranges(months: &[Month]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < months.len() {
+        let mut j = i;
+        while j + 1 < months.len() && months[j].plus(1) == months[j + 1] {
+            j += 1;
+        }
+        parts.push(if i == j {
+            months[i].to_string()
+        } else {
+            format!("{} to {}", months[i], months[j])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    format!("{:.1}%", 100.0 * part as f64 / whole.max(1) as f64)
+}
+
+fn by_area(quality: &[ForceMonthQuality]) -> BTreeMap<&str, Vec<&ForceMonthQuality>> {
+    let mut m: BTreeMap<&str, Vec<&ForceMonthQuality>> = BTreeMap::new();
+    for q in quality {
+        m.entry(q.area.as_str()).or_default().push(q);
+    }
+    m
+}
+
+fn location(quality: &[ForceMonthQuality]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (area, qs) in by_area(quality) {
+        let rows: u64 = qs.iter().map(|q| q.rows).sum();
+        let none: u64 = qs.iter().map(|q| q.no_location).sum();
+        let worst = qs
+            .iter()
+            .max_by_key(|q| (q.no_location * 1000) / q.rows.max(1))
+            .expect("an area has months");
+        out.push(finding(Severity::Note, "no-location", format!(
+            "{area}: {} of {} street rows ({}) have no location or LSOA (highest {} in {}); they count in totals but not by LSOA",
+            thousands(none as i64), thousands(rows as i64), pct(none, rows), pct(worst.no_location, worst.rows), worst.month
+        )));
+        let outside: Option<u64> = qs.iter().map(|q| q.outside_area).sum();
+        let message = match outside {
+            Some(n) => format!(
+                "{area}: {} of {} located rows ({}) are in LSOAs outside the force's own area; they are counted as published",
+                thousands(n as i64),
+                thousands((rows - none) as i64),
+                pct(n, rows - none)
+            ),
+            None => format!(
+                "{area}: rows outside the force's area not checked (no force area configured for it)"
+            ),
+        };
+        out.push(finding(Severity::Note, "outside-area", message));
+    }
+    out
+}
+
+fn duplicates_and_rejections(quality: &[ForceMonthQuality]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (area, qs) in by_area(quality) {
+        let dups: Vec<String> = qs
+            .iter()
+            .filter(|q| q.duplicate_ids > 0)
+            .map(|q| format!("{} in {}", q.duplicate_ids, q.month))
+            .collect();
+        if !dups.is_empty() {
+            out.push(finding(Severity::Warning, "duplicate-crime-ids", format!(
+                "{area}: repeated Crime IDs within a month ({}); each row is counted as published",
+                dups.join(", ")
+            )));
+        }
+        let rejected: u64 = qs.iter().map(|q| q.rejected).sum();
+        if rejected > 0 {
+            out.push(finding(Severity::Error, "rejected-rows", format!(
+                "{area}: {rejected} rows rejected; each is in reports/reconciliation.csv with its line and reason"
+            )));
+        }
+    }
+    out
+}
+
+/// Older labels mapped onto the current 14, and series that cross the May 2013 change.
+fn relabelled(files: &[FileView]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for l in files.iter().flat_map(|f| f.counts.legacy.iter()) {
+        if seen.insert(l.label) {
+            out.push(finding(
+                Severity::Note,
+                "legacy-category",
+                format!("`{}` counted as {} ({})", l.label, l.current, l.note),
+            ));
+        }
+    }
+    let change = category_change();
+    let spans = files.iter().any(|f| f.month < change) && files.iter().any(|f| f.month >= change);
+    if spans {
+        out.push(finding(Severity::Warning, "category-change", format!(
+            "the months read cross the May 2013 change of crime types: series for {} and Public order / Possession of weapons are not comparable across it",
+            SPLIT_FROM_OTHER_THEFT.join(", ")
+        )));
+    }
+    out
+}

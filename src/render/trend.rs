@@ -1,0 +1,139 @@
+//! The monthly trend figure: one small panel per category, monthly counts as a line with points and
+//! the rolling 12-month average as a dashed line, each panel on its own scale.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::Result;
+use crate::render::chart::{
+    DrawResult, EARLIER, Figure, INK, LATER, Labels, PNG_SCALE, draw_frame, draw_legend,
+    encode_png, register_font, render_error, text,
+};
+use crate::render::format::thousands;
+use crate::stats::trend::Series;
+
+const COLUMNS: usize = 4;
+
+/// Monthly counts and their rolling 12-month average, one panel per series.
+pub fn monthly_panels(series: &[Series], labels: &Labels) -> Result<Figure> {
+    register_font();
+    let rows = series.len().div_ceil(COLUMNS) as u32;
+    let (w, h) = (1200, 170 + 200 * rows);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        draw(&root, series, labels, 1.0).map_err(|e| render_error("trend chart (SVG)", e))?;
+        root.present()
+            .map_err(|e| render_error("trend chart (SVG)", e))?;
+    }
+    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
+    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
+        draw(&root, series, labels, f64::from(PNG_SCALE))
+            .map_err(|e| render_error("trend chart (PNG)", e))?;
+        root.present()
+            .map_err(|e| render_error("trend chart (PNG)", e))?;
+    }
+    Ok(Figure {
+        svg,
+        png: encode_png(&pixels, pw, ph)?,
+    })
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    labels: &Labels,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    draw_frame(root, labels, s)?;
+    let legend = [
+        ("Monthly count".to_string(), EARLIER),
+        ("Rolling 12-month average (dashed)".to_string(), LATER),
+    ];
+    draw_legend(root, &legend, s)?;
+    let body = root.margin(px(104.0), px(44.0), px(10.0), px(10.0));
+    let rows = series.len().div_ceil(COLUMNS);
+    let cells = body.split_evenly((rows, COLUMNS));
+    for (cell, one) in cells.iter().zip(series) {
+        panel(cell, one, s)?;
+    }
+    Ok(())
+}
+
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &Series,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    let n = series.points.len();
+    let max = series
+        .points
+        .iter()
+        .map(|p| p.count)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .caption(&series.category, text(12.0, &INK, s))
+        .margin(px(6.0))
+        .x_label_area_size(px(22.0))
+        .y_label_area_size(px(40.0))
+        .build_cartesian_2d(0f64..(n.max(2) - 1) as f64, 0f64..max * 1.15)?;
+    let months: Vec<String> = series.points.iter().map(|p| p.month.to_string()).collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(3)
+        .y_labels(4)
+        .x_label_formatter(&|v| months.get(v.round() as usize).cloned().unwrap_or_default())
+        .y_label_formatter(&|v| thousands(v.round() as i64))
+        .label_style(text(9.0, &INK, s))
+        .light_line_style(RGBColor(0xF0, 0xF0, 0xF0))
+        .bold_line_style(RGBColor(0xE0, 0xE0, 0xE0))
+        .draw()?;
+    let counts: Vec<(f64, f64)> = series
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as f64, p.count as f64))
+        .collect();
+    chart.draw_series(LineSeries::new(
+        counts.clone(),
+        EARLIER.stroke_width(px(1.5).max(1) as u32),
+    ))?;
+    chart.draw_series(
+        counts
+            .iter()
+            .map(|&c| Circle::new(c, px(2.0), EARLIER.filled())),
+    )?;
+    let rolling: Vec<(f64, f64)> = series
+        .points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.rolling_12.map(|r| (i as f64, r)))
+        .collect();
+    let dash = DashedLineSeries::new(
+        rolling,
+        px(5.0) as u32,
+        px(3.0) as u32,
+        LATER.stroke_width(px(2.0).max(1) as u32),
+    );
+    chart.draw_series(dash)?;
+    let last = series.points.last().map_or(0, |p| p.count);
+    let style = text(9.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Top));
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    area.draw_text(
+        &format!("latest {}", thousands(last)),
+        &style,
+        (
+            xr.end - area.get_base_pixel().0,
+            yr.start - area.get_base_pixel().1,
+        ),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,454 @@
+//! data.police.uk archives: the real City of London files in ../shared (figures from the issue,
+//! checked by hand with Python's csv module), the zip form, and each kind of bad archive.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use common::{Cli, fixture};
+
+fn shared_archive() -> Option<PathBuf> {
+    common::shared().map(|s| s.join("data/police-uk/city-of-london"))
+}
+
+fn arg(kind: &str, path: &Path) -> [String; 2] {
+    ["--source".into(), format!("{kind}={}", path.display())]
+}
+
+#[test]
+fn financial_year_2016_17_on_the_real_files() {
+    let Some(archive) = shared_archive() else {
+        return;
+    };
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["counts", "--period", "2016/17", "--format", "csv"])
+        .expect(0);
+    let expected = [
+        ("Anti-social behaviour", 1463),
+        ("Violence and sexual offences", 918),
+        ("Other theft", 1520),
+        ("Shoplifting", 729),
+        ("Theft from the person", 464),
+        ("Bicycle theft", 372),
+        ("Drugs", 327),
+        ("Burglary", 253),
+        ("Criminal damage and arson", 227),
+        ("Public order", 223),
+        ("Vehicle crime", 183),
+        ("Other crime", 179),
+        ("Possession of weapons", 41),
+        ("Robbery", 28),
+    ];
+    let mut total = 0;
+    for (category, n) in expected {
+        assert!(
+            out.contains(&format!("2016/17,City of London Police,{category},{n}\n")),
+            "{category} {n}:\n{out}"
+        );
+        total += n;
+    }
+    assert_eq!(total, 6927);
+    assert_eq!(out.lines().count(), 1 + 14);
+}
+
+#[test]
+fn crime_and_asb_are_separate_totals() {
+    let Some(archive) = shared_archive() else {
+        return;
+    };
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args([
+            "--allow-partial",
+            "compare",
+            "--from",
+            "2016/17",
+            "--to",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    let total = out.lines().find(|l| l.starts_with("Total crime,")).unwrap();
+    assert!(
+        total.starts_with("Total crime,2016/17,2017/18 (partial: 3 of 12 months),5464,"),
+        "{total}"
+    );
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("Anti-social behaviour,2016/17,2017/18 (partial: 3 of 12 months),1463,"),
+        "{last}"
+    );
+    assert!(!out.lines().any(|l| l.starts_with("Total,")));
+}
+
+#[test]
+fn a_partial_year_is_refused_naming_the_missing_months() {
+    let Some(archive) = shared_archive() else {
+        return;
+    };
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args([
+            "--area",
+            "city-of-london",
+            "compare",
+            "--from",
+            "2016/17",
+            "--to",
+            "2017/18",
+        ])
+        .expect(2);
+    let missing =
+        "missing 2017-07, 2017-08, 2017-09, 2017-10, 2017-11, 2017-12, 2018-01, 2018-02, 2018-03";
+    assert!(err.contains("--to: 2017/18 is a partial year in the data: City of London Police has 3 of its 12 months"), "{err}");
+    assert!(err.contains(missing), "{err}");
+}
+
+#[test]
+fn check_reconciles_every_file_on_the_real_archive() {
+    let Some(archive) = shared_archive() else {
+        return;
+    };
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["check"])
+        .expect(0);
+    assert!(
+        out.contains("police-uk street: 18 files, 10,118 rows read, 10,118 counted, 0 rejected"),
+        "{out}"
+    );
+    assert!(out.contains("police-uk outcomes: 18 files"), "{out}");
+    assert!(out.contains("police-uk stop-and-search: 15 files"), "{out}");
+    assert!(
+        out.contains(
+            "2017/18 is a partial year, built from 3 of 12 months (missing 2017-07 to 2018-03)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("465 of 10,118 street rows (4.6%) have no location"),
+        "{out}"
+    );
+    assert!(
+        out.contains("493 of 9,653 located rows (5.1%) are in LSOAs outside the force's own area"),
+        "{out}"
+    );
+}
+
+/// Zips a folder tree (stored, no compression) into `zip_path`, entry names relative to `root`.
+fn zip_folder(root: &Path, zip_path: &Path) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(zip_path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                files.push(p)
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        let name = f
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        zip.start_file(name, options).unwrap();
+        zip.write_all(&std::fs::read(&f).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_zip_reads_the_same_as_its_folder() {
+    let Some(archive) = shared_archive() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("city-of-london.zip");
+    zip_folder(&archive, &zip_path);
+    let counts = |source: &Path| {
+        Cli::new()
+            .args(arg("police-uk", source))
+            .args(["counts", "--period", "2016/17", "--format", "csv"])
+            .expect(0)
+            .0
+    };
+    assert_eq!(counts(&zip_path), counts(&archive));
+}
+
+#[test]
+fn good_fixture_counts_quality_and_breakdowns() {
+    let good = fixture("police-uk/good");
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &good))
+        .args([
+            "compare", "--from", "2016-04", "--to", "2016-05", "--format", "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("\nTotal crime,2016-04,2016-05,4,1,-3,-75.0,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nAnti-social behaviour,2016-04,2016-05,1,2,1,100.0,"),
+        "{out}"
+    );
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &good))
+        .args(["check"])
+        .expect(0);
+    assert!(
+        out.contains("police-uk street: 2 files, 8 rows read, 8 counted, 0 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("police-uk outcomes: 1 files, 1 rows read"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 of 8 street rows (12.5%) have no location"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2 of 7 located rows (28.6%) are in LSOAs outside"),
+        "{out}"
+    );
+    assert!(
+        out.contains("repeated Crime IDs within a month (1 in 2016-04)"),
+        "{out}"
+    );
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &good))
+        .args([
+            "--allow-partial",
+            "counts",
+            "--period",
+            "2016/17 Q1",
+            "--by",
+            "lsoa",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("2016-04,City of London Police,E01000914,Camden 028B,Robbery,2\n"),
+        "{out}"
+    );
+    assert!(out.contains("(no location),,Bicycle theft,1\n"), "{out}");
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &good))
+        .args([
+            "counts",
+            "--period",
+            "2016/17 Q1",
+            "--by",
+            "month",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("2016-05,City of London Police,Anti-social behaviour,2\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_archives_are_refused_with_file_and_line() {
+    let cases = [
+        (
+            "ragged",
+            "2016-04-city-of-london-street.csv:3: malformed CSV: this row has 3 fields but the header has 12",
+        ),
+        (
+            "other-kind-header",
+            "2016-04-city-of-london-street.csv:1: the name says street but the header is a outcomes header",
+        ),
+        (
+            "row-month-mismatch",
+            "2016-04-city-of-london-street.csv:3: the row is for month `2016-05` but the file is for 2016-04",
+        ),
+        (
+            "file-in-wrong-folder",
+            "the file is for 2016-05 but sits in the folder 2016-04",
+        ),
+        (
+            "empty",
+            "2016-04-city-of-london-street.csv: the file is empty",
+        ),
+        (
+            "unknown-type",
+            "crime type `Cyber crime` matches none of data.police.uk's categories (Anti-social behaviour, Bicycle theft",
+        ),
+        (
+            "twice",
+            "city-of-london street for 2016-04 is supplied twice (release-1/2016-04/2016-04-city-of-london-street.csv and release-2/2016-04/2016-04-city-of-london-street.csv)",
+        ),
+        ("future", "is for 2099-01, which has not happened yet"),
+    ];
+    for (case, expected) in cases {
+        let (_, err) = Cli::new()
+            .args(arg("police-uk", &fixture(&format!("police-uk/{case}"))))
+            .args(["check"])
+            .expect(2);
+        assert!(err.contains(expected), "{case}:\n{err}");
+    }
+}
+
+#[test]
+fn rejected_rows_are_ledgered_not_lost() {
+    let ragged = fixture("police-uk/ragged");
+    let cli = Cli::new();
+    let out_dir = cli.dir.path().join("out");
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &ragged))
+        .args(["--reject-bad-rows", "check"])
+        .expect(0);
+    assert!(
+        out.contains("police-uk street: 1 files, 3 rows read, 2 counted, 1 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: City of London Police: 1 rows rejected"),
+        "{out}"
+    );
+    Cli::new()
+        .args(arg("police-uk", &ragged))
+        .args(["--reject-bad-rows", "--fail-on", "error", "check"])
+        .expect(1);
+    // The run writes the ledger with the rejected row's line and reason.
+    let out_arg = out_dir.display().to_string();
+    Cli::new()
+        .args(arg("police-uk", &ragged))
+        .args([
+            "--reject-bad-rows",
+            "run",
+            "--out",
+            &out_arg,
+            "--from",
+            "2016/17 Q1",
+            "--to",
+            "2016/17 Q2",
+        ])
+        .expect(2);
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &good_and_ragged(cli.dir.path())))
+        .args([
+            "--reject-bad-rows",
+            "run",
+            "--out",
+            &out_arg,
+            "--from",
+            "2016-04",
+            "--to",
+            "2016-05",
+        ])
+        .expect(0);
+    assert!(err.contains("rows rejected"), "{err}");
+    let ledger = std::fs::read_to_string(out_dir.join("reports/reconciliation.csv")).unwrap();
+    assert!(
+        ledger.starts_with(
+            "file,kind,sha256,rows_read,rows_counted,rows_rejected,rejected_line,reason\n"
+        ),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("2016-04-city-of-london-street.csv,police-uk street,"),
+        "{ledger}"
+    );
+    assert!(ledger.contains(",3,2,1,,\n"), "{ledger}");
+    assert!(
+        ledger.contains(",,,,3,\"this row has 3 fields but the header has 12;"),
+        "{ledger}"
+    );
+}
+
+/// The ragged April file beside the good May file, so a comparison has two full months.
+fn good_and_ragged(dir: &Path) -> PathBuf {
+    let root = dir.join("archive");
+    for (from, month) in [
+        ("police-uk/ragged", "2016-04"),
+        ("police-uk/good", "2016-05"),
+    ] {
+        std::fs::create_dir_all(root.join(month)).unwrap();
+        for e in std::fs::read_dir(fixture(from).join(month)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, root.join(month).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    root
+}
+
+#[test]
+fn zip_entries_cannot_escape_and_damaged_zips_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = dir.path().join("evil.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&evil).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("../2016-04/2016-04-city-of-london-street.csv", options)
+        .unwrap();
+    zip.write_all(b"Crime ID,Month\n").unwrap();
+    zip.finish().unwrap();
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &evil))
+        .args(["check"])
+        .expect(2);
+    assert!(err.contains("would be written outside its folder"), "{err}");
+
+    let good = dir.path().join("good.zip");
+    zip_folder(&fixture("police-uk/good"), &good);
+    let bytes = std::fs::read(&good).unwrap();
+    let truncated = dir.path().join("truncated.zip");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &truncated))
+        .args(["check"])
+        .expect(2);
+    assert!(
+        err.contains("truncated.zip") && err.contains("the zip is damaged"),
+        "{err}"
+    );
+}
+
+#[test]
+fn older_labels_map_onto_current_types_and_the_change_is_reported() {
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &fixture("police-uk/legacy")))
+        .args(["check"])
+        .expect(0);
+    assert!(
+        out.contains("`Violent crime` counted as Violence and sexual offences"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`Public disorder and weapons` counted as Public order"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cross the May 2013 change of crime types"),
+        "{out}"
+    );
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &fixture("police-uk/legacy")))
+        .args(["counts", "--period", "2013-04", "--format", "csv"])
+        .expect(0);
+    assert!(
+        out.contains("2013-04,City of London Police,Violence and sexual offences,1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2013-04,City of London Police,Public order,1\n"),
+        "{out}"
+    );
+}
