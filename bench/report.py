@@ -62,11 +62,11 @@ def main() -> int:
     failed = defaultdict(int)
     with open(env["TIMES"]) as fh:
         for line in fh:
-            name, wall, rss, rc, cpu = line.rstrip("\n").split("\t")
+            name, wall, rss, rc, cpu, other = line.rstrip("\n").split("\t")
             if rc != "0":
                 failed[name] += 1
                 continue
-            runs[name].append((float(wall), int(rss), float(cpu)))
+            runs[name].append((float(wall), int(rss), float(cpu), float(other)))
 
     med = {n: statistics.median(x[0] for x in r) for n, r in runs.items() if r}
     lines = []
@@ -77,29 +77,37 @@ def main() -> int:
       f"({int(env['ARCHIVE_BYTES']) / 1e9:.2f} GB), {int(env['FILE_COUNT']):,} files, "
       f"{int(env['ROW_COUNT']):,} rows. Hot page cache (one warm-up `cat` first); "
       f"{env['REPS']} repetitions each, round-robin; wall time is the median. "
-      f"CPU s = user + sys (2 cores: up to 2 x wall). Load average before the run: {env.get('LOADAVG_BEFORE', '?')}.")
+      f"CPU s = the tool's user + sys ({env['NPROC']} cores: up to {env['NPROC']} x wall); others' CPU s = "
+      f"what every other process on the machine used meanwhile (the noise; worst run shown).")
     p("")
-    p("| tool | median wall s | min s | max s | peak RSS MB | × DuckDB | × polars | median CPU s |")
-    p("|---|---:|---:|---:|---:|---:|---:|---:|")
+    p("| tool | median wall s | min s | max s | peak RSS MB | × DuckDB | × polars | median CPU s | others' CPU s |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    noisy = []
     names = ["cat", "duckdb", "polars", "saferstats"]
     labels = {"cat": "cat (floor)", "duckdb": "DuckDB", "polars": "polars (streaming)", "saferstats": "saferstats"}
     for n in names:
         r = runs.get(n)
         if not r:
             if n == "saferstats" and env.get("SAFERSTATS_OK") != "1":
-                p(f"| {labels[n]} | not available | | | | | | |")
+                p(f"| {labels[n]} | not available | | | | | | | |")
             elif failed.get(n):
-                p(f"| {labels[n]} | failed ({failed[n]} runs) | | | | | | |")
+                p(f"| {labels[n]} | failed ({failed[n]} runs) | | | | | | | |")
             continue
         walls = [x[0] for x in r]
         rss_mb = max(x[1] for x in r) / 1024
         cpu = statistics.median(x[2] for x in r)
+        other = max(x[3] for x in r)
+        noisy.extend(x[3] / (x[0] * int(env["NPROC"])) for x in r if x[3] >= 0.1)
         m = med[n]
         rd = f"{m / med['duckdb']:.2f}" if med.get("duckdb") else ""
         rp = f"{m / med['polars']:.2f}" if med.get("polars") else ""
         note = f" ({failed[n]} failed)" if failed.get(n) else ""
-        p(f"| {labels[n]}{note} | {m:.3f} | {min(walls):.3f} | {max(walls):.3f} | {rss_mb:.0f} | {rd} | {rp} | {cpu:.2f} |")
+        p(f"| {labels[n]}{note} | {m:.3f} | {min(walls):.3f} | {max(walls):.3f} | {rss_mb:.0f} | {rd} | {rp} | {cpu:.2f} | {other:.2f} |")
     p("")
+    if noisy and max(noisy) > 0.05:
+        p(f"**Warning:** other processes used up to {100 * max(noisy):.0f} % of the machine's CPU during a "
+          f"timed run: these numbers are noisy (multi-threaded tools suffer most). Rerun on a quiet machine.")
+        p("")
     if env.get("SAFERSTATS_OK") != "1":
         p(f"saferstats: not available ({env.get('SAFERSTATS_WHY', '').strip()})")
         p("")

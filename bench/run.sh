@@ -9,7 +9,7 @@
 #   BENCH_REPS  repetitions per tool (default 3; the median is reported)
 #   BENCH_OUT   where query outputs and logs go (default /tmp/saferstats-bench/out-<archive name>)
 #   BENCH_SKIP_SAFERSTATS=1  bench the peers only
-#   CARGO_TARGET_DIR  honoured for the saferstats build
+#   CARGO_TARGET_DIR  for the saferstats build (default $HOME/.cache/saferstats/target, as .ci/run)
 #
 # Prints a Markdown table and writes it to bench/results.md. See bench/README.md.
 set -euo pipefail
@@ -29,7 +29,7 @@ log() { printf '%s\n' "$*" >&2; }
 
 # --- tools -------------------------------------------------------------------------------------
 if [ ! -x /usr/bin/time ]; then
-    log "installing GNU time"; apt-get install -y time >/dev/null
+    log "installing GNU time"; apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 if ! python3 -c 'import duckdb, polars' 2>/dev/null; then
     log "installing duckdb and polars with pip"
@@ -50,8 +50,11 @@ if [ "${#FILES[@]}" -eq 0 ]; then
 fi
 
 # --- saferstats build --------------------------------------------------------------------------
-TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+# Same default target folder as .ci/run, so the bench shares (and waits on) the developers' and
+# CI's release build instead of compiling a second copy on a 2-core machine.
+TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/saferstats/target}"
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$REPO/$TARGET_DIR" ;; esac
+export CARGO_TARGET_DIR="$TARGET_DIR"
 SAFERSTATS="$TARGET_DIR/release/saferstats"
 SAFERSTATS_OK=0
 SAFERSTATS_WHY=""
@@ -86,18 +89,26 @@ fi
 
 # --- timing ------------------------------------------------------------------------------------
 # measure NAME STDOUT_FILE CMD...: one run under /usr/bin/time; appends NAME, wall s, max RSS KB,
-# exit code, CPU s (user + sys) to $TIMES. Wall time is taken with date (ns) around the run; RSS from GNU time.
+# exit code, CPU s (user + sys), other processes' CPU s during the run to $TIMES. Wall time is taken with date (ns) around the run; RSS from GNU time.
+# Busy CPU time of the whole machine so far, in clock ticks (user nice system irq softirq steal).
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
 measure() {
     local name="$1" stdout="$2"; shift 2
-    local tf="$OUT/time.$name" t0 t1 rc=0
+    local tf="$OUT/time.$name" t0 t1 b0 b1 rc=0
+    b0=$(busy_ticks)
     t0=$(date +%s%N)
     /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >"$stdout" 2>>"$OUT/$name.err" || rc=$?
     t1=$(date +%s%N)
-    local rss cpu
+    b1=$(busy_ticks)
+    local rss cpu other
     rss=$(tail -n 1 "$tf" | awk '{print $2}')
     cpu=$(tail -n 1 "$tf" | awk '{printf "%.2f", $3 + $4}')
-    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')" "${rss:-0}" "$rc" "${cpu:-0}" >>"$TIMES"
-    log "  $name: $(tail -n 1 "$TIMES" | cut -f2) s wall, ${cpu:-0} s CPU, $(( ${rss:-0} / 1024 )) MB, exit $rc"
+    # CPU used by everything else on the machine meanwhile: a noise indicator.
+    other=$(awk -v b0="$b0" -v b1="$b1" -v hz="$HZ" -v c="${cpu:-0}" 'BEGIN{o = (b1 - b0) / hz - c; if (o < 0) o = 0; printf "%.2f", o}')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')" "${rss:-0}" "$rc" "${cpu:-0}" "$other" >>"$TIMES"
+    log "  $name: $(tail -n 1 "$TIMES" | cut -f2) s wall, ${cpu:-0} s CPU, $(( ${rss:-0} / 1024 )) MB, exit $rc; others used ${other} s CPU meanwhile"
 }
 
 : >"$OUT/duckdb.err"; : >"$OUT/polars.err"; : >"$OUT/cat.err"; : >"$OUT/saferstats.err"

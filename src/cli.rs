@@ -95,6 +95,20 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FIRST..LAST", value_parser = parse_months)]
     pub months: Option<(Month, Month)>,
 
+    /// Archives: the incremental cache's folder [default: $SAFERSTATS_CACHE_DIR, else
+    /// ~/.cache/saferstats].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Archives: parse every file afresh, neither reading nor writing the cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// Archives: also write the monthly LSOA counts as Parquet under DIR, partitioned
+    /// year=YYYY/force=SLUG (Hive layout, for DuckDB or Spark).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub export_parquet: Option<PathBuf>,
+
     /// Archives: reject rows that cannot be counted (listed in reports/reconciliation.csv)
     /// instead of stopping at the first.
     #[arg(long, global = true)]
@@ -233,8 +247,18 @@ impl Cli {
         cfg.fail_on = g.fail_on.unwrap_or(cfg.fail_on);
         cfg.quiet = g.quiet;
         cfg.allow_partial |= g.allow_partial;
+        cfg.export_parquet = g.export_parquet.clone();
+        let lsoa_detail = g.export_parquet.is_some()
+            || matches!(
+                self.command,
+                Command::Counts {
+                    by: Some(By::Lsoa),
+                    ..
+                }
+            );
         for source in &mut cfg.sources {
             self.select(&mut source.selection);
+            source.selection.lsoa_detail = lsoa_detail;
         }
         match &self.command {
             Command::Run { out, from, to } => {
@@ -283,6 +307,13 @@ impl Cli {
             selection.bad_rows = crate::ingest::police_uk::file::BadRows::Reject;
         }
         selection.progress = !g.quiet;
+        selection.cache_dir = if g.no_cache {
+            None
+        } else {
+            g.cache_dir
+                .clone()
+                .or_else(crate::ingest::police_uk::cache::default_dir)
+        };
     }
 }
 

@@ -136,6 +136,8 @@ pub struct Config {
     pub outcomes: Option<OutcomesConfig>,
     /// Compare a partial year (fewer months than the period holds) when asked, labelled as such.
     pub allow_partial: bool,
+    /// Write archive aggregates as Hive-partitioned Parquet here.
+    pub export_parquet: Option<PathBuf>,
 }
 
 /// The outcome framework to assess, and how.
@@ -230,6 +232,7 @@ impl Default for Config {
             quiet: false,
             outcomes: None,
             allow_partial: false,
+            export_parquet: None,
         }
     }
 }
@@ -292,6 +295,7 @@ impl Config {
                 .transpose()
                 .map_err(err)?,
             allow_partial: raw.compare.allow_partial.unwrap_or(false),
+            export_parquet: None,
         })
     }
 }
@@ -348,6 +352,8 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         bad_rows,
         force_areas,
         progress: false,
+        cache_dir: None,
+        lsoa_detail: true,
     };
     Ok(Source {
         name: raw.name.unwrap_or_else(|| kind.to_string()),

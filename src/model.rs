@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::findings::Finding;
 use crate::harmonise::{Month, Period};
-use crate::ingest::police_uk::LsoaCount;
+use crate::ingest::police_uk::LsoaRecord;
 use crate::ingest::police_uk::quality::ForceMonthQuality;
 
 /// What a figure measures.
@@ -83,7 +83,7 @@ pub struct Dataset {
     /// Other names of an area (a force's slug for its `Falls within` name).
     pub aliases: BTreeMap<String, String>,
     /// Street counts by LSOA, for `counts --by lsoa`.
-    pub lsoa: Vec<LsoaCount>,
+    pub lsoa: Vec<LsoaRecord>,
     /// Data quality per force-month.
     pub quality: Vec<ForceMonthQuality>,
     /// What the loaders found that a reader must know.

@@ -31,6 +31,16 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
         ));
     }
     let data = crate::ingest::load_all(&cfg.sources)?;
+    if let Some(dir) = &cfg.export_parquet {
+        let written = crate::ingest::police_uk::export::write(&data, dir)?;
+        if !cfg.quiet {
+            eprintln!(
+                "exported {} Parquet files below {}",
+                written.len(),
+                dir.display()
+            );
+        }
+    }
     if let Some(f) = data
         .inputs
         .iter()

@@ -236,6 +236,37 @@ fn a_series_break_inside_the_span_makes_an_indicator_not_assessable() {
 }
 
 #[test]
+fn a_partial_year_makes_every_indicator_not_assessable() {
+    // Monthly data for 2016-04 and 2016-05 only: 2016/17 Q1 lacks June.
+    let monthly = "period,area,category,value\n2016-04,City of London,Rape,10\n2016-04,City of London,Homicide,1\n2016-05,City of London,Rape,30\n2016-05,City of London,Homicide,2\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("monthly.csv");
+    std::fs::write(&path, monthly).unwrap();
+    let source = format!("tidy={}", path.display());
+    let framework = fixture("frameworks/base.toml").display().to_string();
+    let cli = Cli::new().args([
+        "--source",
+        &source,
+        "--allow-partial",
+        "outcomes",
+        "--detail",
+        "--format",
+        "csv",
+    ]);
+    let (out, _) = cli
+        .args([
+            "--framework",
+            &framework,
+            "--from",
+            "2016-04",
+            "--to",
+            "2016/17 Q1",
+        ])
+        .expect(0);
+    assert!(out.contains(",not assessable,partial year: 2016-04 compared with 2016/17 Q1 (partial: 2 of 3 months)"), "{out}");
+}
+
+#[test]
 fn outcomes_command_prints_the_documented_columns() {
     let config = repo().join("saferstats.toml").display().to_string();
     let (out, _) = Cli::new()

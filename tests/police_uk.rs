@@ -452,3 +452,146 @@ fn older_labels_map_onto_current_types_and_the_change_is_reported() {
         "{out}"
     );
 }
+
+/// Copies a fixture archive into `dir` so a test can change its files.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
+    let cli = Cli::new();
+    let archive = cli.dir.path().join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    copy_tree(&fixture("police-uk/good"), &archive);
+    let cache = cli.dir.path().join("cache").display().to_string();
+    let run = |extra: &[&str]| {
+        let c = Cli::new()
+            .args(arg("police-uk", &archive))
+            .args(["--cache-dir", &cache])
+            .args(extra.iter().copied());
+        c.args(["check"]).expect(0).0
+    };
+    let first = run(&[]);
+    assert!(
+        first.contains("0 of 3 files taken from the cache (same bytes), 3 parsed"),
+        "{first}"
+    );
+    let second = run(&[]);
+    assert!(
+        second.contains("3 of 3 files taken from the cache (same bytes), 0 parsed"),
+        "{second}"
+    );
+    // Same findings and ledger either way.
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("[cache]"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&first), strip(&second));
+    // Change May's file: it is parsed again, April's still comes from the cache.
+    let may = archive.join("2016-05/2016-05-city-of-london-street.csv");
+    let text = std::fs::read_to_string(&may)
+        .unwrap()
+        .replacen("Shoplifting", "Bicycle theft", 1);
+    std::fs::write(&may, text).unwrap();
+    let third = run(&[]);
+    assert!(
+        third.contains("2 of 3 files taken from the cache (same bytes), 1 parsed"),
+        "{third}"
+    );
+    let (counts, _) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args([
+            "--cache-dir",
+            &cache,
+            "counts",
+            "--period",
+            "2016-05",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        counts.contains("2016-05,City of London Police,Bicycle theft,1\n"),
+        "{counts}"
+    );
+    assert!(
+        counts.contains("2016-05,City of London Police,Shoplifting,0\n"),
+        "{counts}"
+    );
+    // The cache is safe to delete, and --no-cache ignores it.
+    std::fs::remove_dir_all(cli.dir.path().join("cache")).unwrap();
+    assert!(run(&[]).contains("0 of 3 files taken from the cache"));
+    assert!(!run(&["--no-cache"]).contains("[cache]"));
+}
+
+#[test]
+fn a_damaged_cache_is_ignored() {
+    let cli = Cli::new();
+    let cache = cli.dir.path().join("cache");
+    let good = fixture("police-uk/good");
+    let check = || {
+        Cli::new()
+            .args(arg("police-uk", &good))
+            .args(["--cache-dir", &cache.display().to_string(), "check"])
+            .expect(0)
+            .0
+    };
+    check();
+    for e in std::fs::read_dir(cache.join("police-uk-v2")).unwrap() {
+        std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
+    }
+    let out = check();
+    assert!(out.contains("0 of 3 files taken from the cache"), "{out}");
+    assert!(
+        out.contains("police-uk street: 2 files, 8 rows read, 8 counted, 0 rejected"),
+        "{out}"
+    );
+}
+
+#[test]
+fn export_writes_hive_partitions_by_year_and_force() {
+    let cli = Cli::new();
+    let dir = cli.dir.path().join("parquet");
+    let dir_arg = dir.display().to_string();
+    Cli::new()
+        .args(arg("police-uk", &fixture("police-uk/good")))
+        .args(["--export-parquet", &dir_arg, "check"])
+        .expect(0);
+    let part = dir.join("year=2016/force=city-of-london/part-0.parquet");
+    use polars::prelude::SerReader;
+    let df = polars::prelude::ParquetReader::new(std::fs::File::open(&part).unwrap())
+        .finish()
+        .unwrap();
+    // 2016-04: Bicycle theft in 2 LSOAs (one unlocated), ASB, Robbery (2 in Camden); 2016-05:
+    // Shoplifting, ASB (2 rows, same LSOA): 6 month x LSOA x type rows, 8 crimes and incidents.
+    assert_eq!(df.height(), 6);
+    let counts = df.column("count").unwrap().u32().unwrap();
+    assert_eq!(
+        (0..counts.len()).filter_map(|i| counts.get(i)).sum::<u32>(),
+        8
+    );
+    let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "month",
+            "area",
+            "lsoa_code",
+            "lsoa_name",
+            "crime_type",
+            "count"
+        ]
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! In order, an indicator is:
 //! 1. *not assessable, missing data* when it is a partner measure no source provides;
-//! 2. *not assessable, series break* when a break falls inside the compared span;
+//! 2. *not assessable, partial year* when either period is built from fewer months than it spans
+//!    (compared only when the user allowed it), or *series break* when a break falls inside the span;
 //! 3. *context only* (counted as not assessable, with that reason) when it has no direction;
 //! 4. *not assessable, small numbers* when both periods together hold fewer than `min_events`;
 //! 5. *improving* or *worsening* when the change is significant, by the desired direction;
@@ -155,6 +156,14 @@ fn judge(
             ),
         );
     };
+    if cmp.is_partial() {
+        let reason = format!(
+            "partial year: {} compared with {}",
+            cmp.label(false),
+            cmp.label(true)
+        );
+        return (Verdict::NotAssessable, reason);
+    }
     let (first, last) = (cmp.from.first_month(), cmp.to.last_month());
     if let Some(b) = ind.breaks.iter().find(|b| first < b.from && b.from <= last) {
         return (

@@ -236,12 +236,14 @@ pub fn by_lsoa(
     for l in data
         .lsoa
         .iter()
-        .filter(|l| l.area == area && period.contains(l.month))
+        .filter(|l| &*l.area == area && period.contains(l.month))
     {
-        let entry = sums
-            .entry((l.lsoa_code.clone(), l.category.clone()))
-            .or_insert((l.lsoa_name.clone(), 0));
-        entry.1 += l.count;
+        for (t, n) in l.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let category = crate::harmonise::police_uk::CRIME_TYPES[t].to_string();
+            let key = (l.lsoa_code.to_string(), category);
+            let entry = sums.entry(key).or_insert((l.lsoa_name.to_string(), 0));
+            entry.1 += u64::from(*n);
+        }
     }
     if sums.is_empty() {
         return Err(Error::Usage(format!(

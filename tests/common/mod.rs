@@ -56,6 +56,7 @@ impl Cli {
             .unwrap()
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
+            .env("SAFERSTATS_CACHE_DIR", self.dir.path().join("cache"))
             .args(&self.args)
             .output()
             .unwrap();

@@ -5,7 +5,7 @@
 //! location are counted and reported. A row that cannot be counted (wrong month, unknown crime type,
 //! ragged) fails the file, or with `BadRows::Reject` is rejected with its line and reason.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Location, Result};
 use crate::harmonise::Month;
@@ -105,12 +105,32 @@ pub struct StreetCounts {
     pub falls_within: String,
     /// Count per crime type (index into [`CRIME_TYPES`]).
     pub by_type: [u64; 14],
-    /// Count per (LSOA code, crime type); code "" for rows with no location.
-    pub by_lsoa: HashMap<(String, u8), u64>,
-    pub lsoa_names: HashMap<String, String>,
+    /// By LSOA code ("" for rows with no location): the LSOA's name and its count per crime type.
+    pub by_lsoa: FxHashMap<Box<str>, (Box<str>, [u32; 14])>,
     pub no_location: u64,
     pub duplicate_ids: u64,
     pub legacy: Vec<&'static Legacy>,
+    /// Located rows in LSOAs outside the force's own area, and the area prefixes it was counted
+    /// against; `None` where no area is configured for the force.
+    pub outside_area: Option<(u64, String)>,
+    /// Whether `by_lsoa` holds the LSOA detail (a cached summary may leave it out).
+    pub has_lsoa_detail: bool,
+}
+
+impl StreetCounts {
+    /// Counts located rows whose LSOA name starts with none of `prefixes`, and remembers them.
+    pub fn count_outside(&mut self, prefixes: Option<&Vec<String>>) {
+        self.outside_area = prefixes.map(|prefixes| {
+            let inside = |name: &str| prefixes.iter().any(|p| name.starts_with(p.as_str()));
+            let n = self
+                .by_lsoa
+                .iter()
+                .filter(|(code, (name, _))| !code.is_empty() && !inside(name))
+                .map(|(_, (_, by_type))| by_type.iter().map(|&n| u64::from(n)).sum::<u64>())
+                .sum();
+            (n, prefixes.join("|"))
+        });
+    }
 }
 
 /// The outcome of reading one file.
@@ -118,8 +138,8 @@ pub struct StreetCounts {
 pub struct Parsed {
     pub rows_read: u64,
     pub rejected: Vec<crate::model::Rejection>,
-    /// `Some` for street files.
-    pub street: Option<StreetCounts>,
+    /// `Some` for street files; shared, so the cache and the loader never copy it.
+    pub street: Option<std::sync::Arc<StreetCounts>>,
 }
 
 /// Column positions in a street file.
@@ -133,7 +153,13 @@ struct Columns {
 }
 
 /// Reads a month-file whose name said `name`; `display` names it in messages.
-pub fn parse(bytes: &[u8], name: &Name, display: &str, policy: BadRows) -> Result<Parsed> {
+pub fn parse(
+    bytes: &[u8],
+    name: &Name,
+    display: &str,
+    policy: BadRows,
+    area: Option<&Vec<String>>,
+) -> Result<Parsed> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::EmptyFile(Location::file(display)));
@@ -164,7 +190,7 @@ pub fn parse(bytes: &[u8], name: &Name, display: &str, policy: BadRows) -> Resul
         });
     }
     match kind {
-        Kind::Street => street(&mut reader, &columns, name, display, policy),
+        Kind::Street => street(&mut reader, &columns, name, display, policy, area),
         _ => count_rows(&mut reader, display, policy),
     }
 }
@@ -218,6 +244,7 @@ fn street(
     name: &Name,
     display: &str,
     policy: BadRows,
+    area: Option<&Vec<String>>,
 ) -> Result<Parsed> {
     let cols = Columns {
         crime_id: find(columns, "Crime ID"),
@@ -234,7 +261,7 @@ fn street(
         street: None,
     };
     let mut counts = StreetCounts::default();
-    let mut ids: HashSet<Vec<u8>> = HashSet::new();
+    let mut ids = CrimeIds::default();
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -261,7 +288,9 @@ fn street(
             Err(e) => reject_or_fail(&mut parsed, e, display, policy)?,
         }
     }
-    parsed.street = Some(counts);
+    counts.has_lsoa_detail = true;
+    counts.count_outside(area);
+    parsed.street = Some(std::sync::Arc::new(counts));
     Ok(parsed)
 }
 
@@ -271,7 +300,7 @@ fn count_row(
     cols: &Columns,
     month: &[u8],
     counts: &mut StreetCounts,
-    ids: &mut HashSet<Vec<u8>>,
+    ids: &mut CrimeIds,
 ) -> std::result::Result<(), String> {
     let field = |i: usize| r.get(i).unwrap_or(b"");
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -298,21 +327,54 @@ fn count_row(
         counts.no_location += 1;
     }
     let code = std::str::from_utf8(code).map_err(|_| "the LSOA code is not text".to_string())?;
-    if !counts.lsoa_names.contains_key(code) {
-        let lsoa_name = cols.lsoa_name.map_or(String::new(), |i| text(field(i)));
-        counts.lsoa_names.insert(code.to_string(), lsoa_name);
+    match counts.by_lsoa.get_mut(code) {
+        Some((_, by_type)) => by_type[type_index] += 1,
+        None => {
+            let mut by_type = [0; 14];
+            by_type[type_index] = 1;
+            let lsoa_name = cols.lsoa_name.map_or(String::new(), |i| text(field(i)));
+            counts
+                .by_lsoa
+                .insert(code.into(), (lsoa_name.into(), by_type));
+        }
     }
-    *counts
-        .by_lsoa
-        .entry((code.to_string(), type_index as u8))
-        .or_insert(0) += 1;
     if let Some(i) = cols.crime_id
         && !field(i).is_empty()
-        && !ids.insert(field(i).to_vec())
+        && !ids.insert(field(i))
     {
         counts.duplicate_ids += 1;
     }
     Ok(())
+}
+
+/// Crime IDs seen in one file. data.police.uk IDs are 64 hex digits, kept as 32 bytes without
+/// allocating; anything else is kept as written.
+#[derive(Default)]
+struct CrimeIds {
+    hex: FxHashSet<[u8; 32]>,
+    other: FxHashSet<Vec<u8>>,
+}
+
+impl CrimeIds {
+    /// Records `id`; false if it was already there.
+    fn insert(&mut self, id: &[u8]) -> bool {
+        match decode_hex_32(id) {
+            Some(bytes) => self.hex.insert(bytes),
+            None => self.other.insert(id.to_vec()),
+        }
+    }
+}
+
+fn decode_hex_32(id: &[u8]) -> Option<[u8; 32]> {
+    if id.len() != 64 {
+        return None;
+    }
+    let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = [0u8; 32];
+    for (i, pair) in id.chunks_exact(2).enumerate() {
+        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(out)
 }
 
 fn legacy_type(raw: &[u8], counts: &mut StreetCounts) -> std::result::Result<usize, String> {

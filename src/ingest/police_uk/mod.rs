@@ -8,6 +8,8 @@
 //! IDs, and series that cross the May 2013 category change.
 
 pub mod archive;
+pub mod cache;
+pub mod export;
 pub mod file;
 pub mod quality;
 
@@ -40,6 +42,11 @@ pub struct Selection {
     pub force_areas: BTreeMap<String, Vec<String>>,
     /// Show a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
+    /// The incremental cache's folder; `None` reads every file afresh.
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Keep counts by LSOA (for `counts --by lsoa` and the Parquet export); otherwise only the
+    /// per-file totals and quality figures are kept, which is what comparisons need.
+    pub lsoa_detail: bool,
 }
 
 /// One street file's counts by LSOA, kept for `counts --by lsoa`.
@@ -51,6 +58,17 @@ pub struct LsoaCount {
     pub lsoa_name: String,
     pub category: String,
     pub count: u64,
+}
+
+/// One street file's counts for one LSOA, compact: expanded into [`LsoaCount`]s only when asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LsoaRecord {
+    pub month: Month,
+    pub area: std::sync::Arc<str>,
+    pub lsoa_code: Box<str>,
+    pub lsoa_name: Box<str>,
+    /// Count per crime type (index into [`CRIME_TYPES`]).
+    pub counts: [u32; 14],
 }
 
 /// A file that was read: its name, provenance and what it held.
@@ -65,7 +83,29 @@ struct ReadFile {
 pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> Result<()> {
     let archive = Archive::open(&source.path)?;
     let chosen = choose(&archive, selection, &source.display)?;
-    let files = read_all(&archive, chosen, &source.display, selection)?;
+    let mut cache = selection
+        .cache_dir
+        .as_deref()
+        .map(|dir| cache::Cache::open(dir, selection.lsoa_detail));
+    let (files, fresh) = read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
+    if let Some(cache) = cache.as_mut() {
+        data.findings
+            .push(cache_note(&source.display, files.len(), fresh.len()));
+        for (key, cached) in fresh {
+            cache.add(key, cached);
+        }
+    }
+    if let Some(Err(e)) = cache.map(cache::Cache::save) {
+        let message = format!(
+            "{}: the cache could not be written ({e}); the next run parses every file again",
+            source.display
+        );
+        data.findings.push(crate::findings::Finding {
+            severity: crate::findings::Severity::Note,
+            code: "cache",
+            message,
+        });
+    }
     let first_input = data.inputs.len();
     for f in &files {
         data.inputs.push(provenance(f, source));
@@ -77,9 +117,9 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .map(|(i, f)| (f, first_input + i))
         .collect();
     for (f, input) in &streets {
-        add_street(data, f, *input);
+        add_street(data, f, *input, selection.lsoa_detail);
     }
-    let found = quality::findings(data, &streets_view(&streets), selection);
+    let found = quality::findings(data, &streets_view(&streets));
     data.findings.extend(found);
     Ok(())
 }
@@ -146,36 +186,113 @@ fn current_month() -> Month {
     Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
 }
 
-/// Reads and parses every chosen file, in parallel, keeping archive order.
+fn cache_note(display: &str, files: usize, parsed: usize) -> crate::findings::Finding {
+    crate::findings::Finding {
+        severity: crate::findings::Severity::Note,
+        code: "cache",
+        message: format!(
+            "{display}: {} of {files} files taken from the cache (same bytes), {parsed} parsed",
+            files - parsed
+        ),
+    }
+}
+
+/// A file's aggregate with its cache key.
+type Keyed = (String, cache::Cached);
+
+/// A file's aggregate for the cache, when it is clean (no rejected rows).
+type Fresh = Option<Keyed>;
+
+/// Reads every chosen file in parallel, keeping archive order: from the cache when its bytes are
+/// known, parsed otherwise. Also returns the newly parsed clean aggregates.
 fn read_all(
     archive: &Archive,
     chosen: Vec<(Entry, Name)>,
     display: &str,
     s: &Selection,
-) -> Result<Vec<ReadFile>> {
+    cache: Option<&cache::Cache>,
+) -> Result<(Vec<ReadFile>, Vec<Keyed>)> {
     let bar = progress_bar(chosen.len() as u64, s.progress);
-    let files: Result<Vec<ReadFile>> = chosen
+    let results: Result<Vec<(ReadFile, Fresh)>> = chosen
         .into_par_iter()
         .map_init(
             || archive.zip_reader(),
             |zip, (entry, name)| {
                 let zip = zip.as_mut().map_err(|e| Error::Usage(e.to_string()))?;
                 let bytes = archive.read(&entry, zip)?;
-                let shown = format!("{display}/{}", entry.name);
-                let parsed = file::parse(&bytes, &name, &shown, s.bad_rows)?;
+                let read = read_one(bytes, entry, name, display, s, cache);
                 bar.inc(1);
-                bar.inc_length(0);
-                Ok(ReadFile {
-                    sha256: hex(&Sha256::digest(&bytes)),
-                    entry,
-                    name,
-                    parsed,
-                })
+                read
             },
         )
         .collect();
     bar.finish_and_clear();
-    files
+    let (files, fresh): (Vec<ReadFile>, Vec<Fresh>) = results?.into_iter().unzip();
+    Ok((files, fresh.into_iter().flatten().collect()))
+}
+
+/// One file: from the cache when its bytes are known, parsed (and hashed for provenance) otherwise.
+fn read_one(
+    bytes: Vec<u8>,
+    entry: Entry,
+    name: Name,
+    display: &str,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Result<(ReadFile, Fresh)> {
+    let area = s.force_areas.get(&name.force);
+    let key = cache.map(|_| cache::key(&bytes));
+    let hit = key
+        .as_deref()
+        .and_then(|k| cache?.get(k))
+        .filter(|hit| usable(hit, area, s.lsoa_detail));
+    if let Some(hit) = hit {
+        let parsed = Parsed {
+            rows_read: hit.rows_read,
+            rejected: Vec::new(),
+            street: hit.street.clone(),
+        };
+        return Ok((
+            ReadFile {
+                sha256: hit.sha256.clone(),
+                entry,
+                name,
+                parsed,
+            },
+            None,
+        ));
+    }
+    let shown = format!("{display}/{}", entry.name);
+    let parsed = file::parse(&bytes, &name, &shown, s.bad_rows, area)?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let fresh = key.filter(|_| parsed.rejected.is_empty()).map(|k| {
+        let cached = cache::Cached {
+            sha256: sha256.clone(),
+            rows_read: parsed.rows_read,
+            street: parsed.street.clone(),
+        };
+        (k, cached)
+    });
+    Ok((
+        ReadFile {
+            sha256,
+            entry,
+            name,
+            parsed,
+        },
+        fresh,
+    ))
+}
+
+/// A cached aggregate serves this run if it was counted against the same force area and holds
+/// the LSOA detail when the run needs it.
+fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, lsoa_detail: bool) -> bool {
+    let Some(street) = &hit.street else {
+        return true;
+    };
+    let same_area =
+        street.outside_area.as_ref().map(|(_, p)| p.clone()) == area.map(|a| a.join("|"));
+    same_area && (street.has_lsoa_detail || !lsoa_detail)
 }
 
 fn progress_bar(files: u64, wanted: bool) -> indicatif::ProgressBar {
@@ -217,7 +334,7 @@ fn area_of(f: &ReadFile) -> String {
 }
 
 /// Adds one street file's monthly counts (every crime type, zeros included) and LSOA counts.
-fn add_street(data: &mut Dataset, f: &ReadFile, input: usize) {
+fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, lsoa_detail: bool) {
     let Some(counts) = &f.parsed.street else {
         return;
     };
@@ -238,20 +355,23 @@ fn add_street(data: &mut Dataset, f: &ReadFile, input: usize) {
             unit: Unit::Count,
         });
     }
-    let mut lsoa: Vec<LsoaCount> = counts
+    if !lsoa_detail {
+        return;
+    }
+    let area: std::sync::Arc<str> = area.into();
+    let mut records: Vec<LsoaRecord> = counts
         .by_lsoa
         .iter()
-        .map(|((code, t), n)| LsoaCount {
+        .map(|(code, (name, by_type))| LsoaRecord {
             month: f.name.month,
             area: area.clone(),
             lsoa_code: code.clone(),
-            lsoa_name: counts.lsoa_names.get(code).cloned().unwrap_or_default(),
-            category: CRIME_TYPES[*t as usize].to_string(),
-            count: *n,
+            lsoa_name: name.clone(),
+            counts: *by_type,
         })
         .collect();
-    lsoa.sort_by(|a, b| (&a.lsoa_code, &a.category).cmp(&(&b.lsoa_code, &b.category)));
-    data.lsoa.extend(lsoa);
+    records.sort_by(|a, b| a.lsoa_code.cmp(&b.lsoa_code));
+    data.lsoa.extend(records);
 }
 
 fn streets_view<'a>(streets: &'a [(&'a ReadFile, usize)]) -> Vec<quality::FileView<'a>> {

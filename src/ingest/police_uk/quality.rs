@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::findings::{Finding, Severity};
 use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
 use crate::harmonise::{FinancialYear, Month, Period};
-use crate::ingest::police_uk::Selection;
 use crate::ingest::police_uk::file::StreetCounts;
 use crate::model::Dataset;
 use crate::render::format::thousands;
@@ -38,14 +37,14 @@ pub struct ForceMonthQuality {
 }
 
 /// Adds per-force-month quality rows to `data` and returns the archive's findings.
-pub fn findings(data: &mut Dataset, files: &[FileView], s: &Selection) -> Vec<Finding> {
+pub fn findings(data: &mut Dataset, files: &[FileView]) -> Vec<Finding> {
     for f in files {
         data.quality.push(ForceMonthQuality {
             area: f.area.clone(),
             month: f.month,
             rows: f.rows,
             no_location: f.counts.no_location,
-            outside_area: outside(f, s),
+            outside_area: f.counts.outside_area.as_ref().map(|(n, _)| *n),
             duplicate_ids: f.counts.duplicate_ids,
             rejected: f.rejected,
         });
@@ -66,20 +65,6 @@ fn finding(severity: Severity, code: &'static str, message: String) -> Finding {
         code,
         message,
     }
-}
-
-fn outside(f: &FileView, s: &Selection) -> Option<u64> {
-    let prefixes = s.force_areas.get(f.force)?;
-    let inside = |name: &str| prefixes.iter().any(|p| name.starts_with(p.as_str()));
-    let n = f
-        .counts
-        .by_lsoa
-        .iter()
-        .filter(|((code, _), _)| !code.is_empty())
-        .filter(|((code, _), _)| !inside(f.counts.lsoa_names.get(code).map_or("", String::as_str)))
-        .map(|(_, n)| n)
-        .sum();
-    Some(n)
 }
 
 /// Missing force-months between the archive's first and last month, and partial financial years.

@@ -1,0 +1,317 @@
+//! The incremental cache: each clean month-file's aggregate, stored in Parquet and keyed by the
+//! BLAKE3 hash of the file's bytes.
+//!
+//! A re-run still reads every file and hashes it (BLAKE3 is several times faster than SHA-256),
+//! but a file whose hash is in the cache is not parsed: its counts, quality figures and SHA-256
+//! (for provenance) come from the cache. The per-file summaries are small and always loaded; the
+//! counts by LSOA are loaded only when a run needs them (`--by lsoa`, `--export-parquet`). A file whose bytes changed has another hash, so its old
+//! aggregate is never used. Files with rejected rows are never cached. The cache is only ever a
+//! copy: delete the folder and the next run rebuilds it; an unreadable segment is ignored.
+//!
+//! Layout: `<dir>/police-uk-v2/files-<id>.parquet` (one row per month-file: key, sha256, rows_read,
+//! is_street, falls_within, no_location, duplicate_ids, legacy, outside_area, outside_prefixes,
+//! t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code, lsoa_name,
+//! c0..c13). Each run that parses new files adds one pair.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use crate::harmonise::police_uk::LEGACY;
+use crate::ingest::police_uk::file::StreetCounts;
+
+/// Where the cache lives: `SAFERSTATS_CACHE_DIR`, else `$XDG_CACHE_HOME/saferstats`, else
+/// `~/.cache/saferstats`.
+pub fn default_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SAFERSTATS_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("saferstats"))
+}
+
+/// One month-file's aggregate as cached.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub sha256: String,
+    pub rows_read: u64,
+    /// `Some` for street files.
+    pub street: Option<Arc<StreetCounts>>,
+}
+
+/// The cache, loaded: every aggregate by key, and the new ones this run adds.
+pub struct Cache {
+    dir: PathBuf,
+    entries: HashMap<String, Cached>,
+    added: Vec<(String, Cached)>,
+}
+
+const VERSION: &str = "police-uk-v2";
+
+impl Cache {
+    /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
+    /// segments are skipped.
+    pub fn open(dir: &Path, detail: bool) -> Cache {
+        let dir = dir.join(VERSION);
+        let mut entries = HashMap::new();
+        if let Ok(listing) = std::fs::read_dir(&dir) {
+            let mut names: Vec<PathBuf> =
+                listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            names.sort();
+            for files in names.iter().filter(|p| file_name(p).starts_with("files-")) {
+                let segment =
+                    files.with_file_name(file_name(files).replacen("files-", "segment-", 1));
+                let _ = read_pair(files, detail.then_some(segment.as_path()), &mut entries);
+            }
+        }
+        Cache {
+            dir,
+            entries,
+            added: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Cached> {
+        self.entries.get(key)
+    }
+
+    /// Keeps `cached` for the next run.
+    pub fn add(&mut self, key: String, cached: Cached) {
+        self.added.push((key, cached));
+    }
+
+    /// Writes this run's new aggregates as one pair of files. Failing to write the cache never
+    /// fails the run: the cache is an optimisation.
+    pub fn save(mut self) -> Result<(), String> {
+        if self.added.is_empty() {
+            return Ok(());
+        }
+        self.added.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut hasher = blake3::Hasher::new();
+        for (key, _) in &self.added {
+            hasher.update(key.as_bytes());
+        }
+        let id = hasher.finalize().to_hex()[..16].to_string();
+        std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
+        write(
+            &self.dir.join(format!("segment-{id}.parquet")),
+            &mut counts_frame(&self.added)?,
+        )?;
+        write(
+            &self.dir.join(format!("files-{id}.parquet")),
+            &mut files_frame(&self.added)?,
+        )
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The BLAKE3 key of a file's bytes.
+pub fn key(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+fn write(path: &Path, df: &mut DataFrame) -> Result<(), String> {
+    let tmp = path.with_extension("parquet.tmp");
+    let file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
+    ParquetWriter::new(file)
+        .finish(df)
+        .map_err(|e| e.to_string())?;
+    std::fs::rename(&tmp, path).map_err(|e| e.to_string())
+}
+
+fn counts_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
+    let (mut keys, mut codes, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    let mut by_type: Vec<Vec<u32>> = vec![Vec::new(); 14];
+    for (key, c) in added {
+        let Some(street) = &c.street else { continue };
+        let mut lsoas: Vec<_> = street.by_lsoa.iter().collect();
+        lsoas.sort_by(|a, b| a.0.cmp(b.0));
+        for (code, (name, counts)) in lsoas {
+            keys.push(key.as_str());
+            codes.push(code.as_ref());
+            names.push(name.as_ref());
+            for (t, n) in counts.iter().enumerate() {
+                by_type[t].push(*n);
+            }
+        }
+    }
+    let mut columns = vec![
+        Column::new("key".into(), keys),
+        Column::new("lsoa_code".into(), codes),
+        Column::new("lsoa_name".into(), names),
+    ];
+    for (t, values) in by_type.into_iter().enumerate() {
+        columns.push(Column::new(format!("c{t}").into(), values));
+    }
+    DataFrame::new_infer_height(columns).map_err(|e| e.to_string())
+}
+
+fn files_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
+    static EMPTY: std::sync::LazyLock<StreetCounts> =
+        std::sync::LazyLock::new(StreetCounts::default);
+    fn street(c: &Cached) -> &StreetCounts {
+        c.street.as_deref().unwrap_or(&EMPTY)
+    }
+    let u64s = |name: &str, f: &dyn Fn(&Cached) -> u64| {
+        Column::new(
+            name.into(),
+            added.iter().map(|(_, c)| f(c)).collect::<Vec<u64>>(),
+        )
+    };
+    let strs = |name: &str, f: &dyn Fn(&Cached) -> String| {
+        Column::new(
+            name.into(),
+            added.iter().map(|(_, c)| f(c)).collect::<Vec<String>>(),
+        )
+    };
+    let mut columns = vec![
+        Column::new(
+            "key".into(),
+            added.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        ),
+        strs("sha256", &|c| c.sha256.clone()),
+        u64s("rows_read", &|c| c.rows_read),
+        u64s("is_street", &|c| u64::from(c.street.is_some())),
+        strs("falls_within", &|c| street(c).falls_within.clone()),
+        u64s("no_location", &|c| street(c).no_location),
+        u64s("duplicate_ids", &|c| street(c).duplicate_ids),
+        strs("legacy", &|c| {
+            street(c)
+                .legacy
+                .iter()
+                .map(|l| l.label)
+                .collect::<Vec<_>>()
+                .join("|")
+        }),
+        u64s("has_outside", &|c| {
+            u64::from(street(c).outside_area.is_some())
+        }),
+        u64s("outside_area", &|c| {
+            street(c).outside_area.as_ref().map_or(0, |o| o.0)
+        }),
+        strs("outside_prefixes", &|c| {
+            street(c)
+                .outside_area
+                .as_ref()
+                .map_or(String::new(), |o| o.1.clone())
+        }),
+    ];
+    for t in 0..14 {
+        columns.push(u64s(&format!("t{t}"), &|c| street(c).by_type[t]));
+    }
+    DataFrame::new_infer_height(columns).map_err(|e| e.to_string())
+}
+
+fn read(path: &Path) -> PolarsResult<DataFrame> {
+    ParquetReader::new(std::fs::File::open(path)?).finish()
+}
+
+/// Reads one pair (the summaries, and the LSOA detail when `segment` is given) into `entries`;
+/// any error leaves `entries` as it was.
+fn read_pair(
+    files: &Path,
+    segment: Option<&Path>,
+    entries: &mut HashMap<String, Cached>,
+) -> PolarsResult<()> {
+    let meta = read(files)?;
+    let mut found: HashMap<String, (Cached, Option<StreetCounts>)> = HashMap::new();
+    let text = |name: &str| meta.column(name).and_then(|c| c.str());
+    let num = |name: &str| meta.column(name).and_then(|c| c.u64());
+    let (keys, shas, falls, legacy, prefixes) = (
+        text("key")?,
+        text("sha256")?,
+        text("falls_within")?,
+        text("legacy")?,
+        text("outside_prefixes")?,
+    );
+    let (rows, is_street, no_loc, dups) = (
+        num("rows_read")?,
+        num("is_street")?,
+        num("no_location")?,
+        num("duplicate_ids")?,
+    );
+    let (has_outside, outside) = (num("has_outside")?, num("outside_area")?);
+    let totals: Vec<&UInt64Chunked> = (0..14)
+        .map(|t| num(&format!("t{t}")))
+        .collect::<PolarsResult<_>>()?;
+    for i in 0..meta.height() {
+        let (Some(key), Some(sha256)) = (keys.get(i), shas.get(i)) else {
+            continue;
+        };
+        let mut street = StreetCounts {
+            falls_within: falls.get(i).unwrap_or("").to_string(),
+            no_location: no_loc.get(i).unwrap_or(0),
+            duplicate_ids: dups.get(i).unwrap_or(0),
+            legacy: legacy
+                .get(i)
+                .unwrap_or("")
+                .split('|')
+                .filter_map(|l| LEGACY.iter().find(|x| x.label == l))
+                .collect(),
+            outside_area: (has_outside.get(i) == Some(1)).then(|| {
+                (
+                    outside.get(i).unwrap_or(0),
+                    prefixes.get(i).unwrap_or("").to_string(),
+                )
+            }),
+            ..StreetCounts::default()
+        };
+        for (t, col) in totals.iter().enumerate() {
+            street.by_type[t] = col.get(i).unwrap_or(0);
+        }
+        let cached = Cached {
+            sha256: sha256.to_string(),
+            rows_read: rows.get(i).unwrap_or(0),
+            street: None,
+        };
+        let is_street = is_street.get(i) == Some(1);
+        found.insert(key.to_string(), (cached, is_street.then_some(street)));
+    }
+    if let Some(segment) = segment {
+        add_detail(&read(segment)?, &mut found)?;
+    }
+    for (key, (mut cached, street)) in found {
+        cached.street = street.map(Arc::new);
+        entries.insert(key, cached);
+    }
+    Ok(())
+}
+
+fn add_detail(
+    counts: &DataFrame,
+    found: &mut HashMap<String, (Cached, Option<StreetCounts>)>,
+) -> PolarsResult<()> {
+    let text = |name: &str| counts.column(name).and_then(|c| c.str());
+    let (keys, codes, names) = (text("key")?, text("lsoa_code")?, text("lsoa_name")?);
+    let columns: Vec<&UInt32Chunked> = (0..14)
+        .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u32()))
+        .collect::<PolarsResult<_>>()?;
+    for street in found.values_mut().filter_map(|(_, s)| s.as_mut()) {
+        street.has_lsoa_detail = true;
+    }
+    for i in 0..counts.height() {
+        let Some(street) = keys
+            .get(i)
+            .and_then(|k| found.get_mut(k))
+            .and_then(|(_, s)| s.as_mut())
+        else {
+            continue;
+        };
+        let mut by_type = [0u32; 14];
+        for (t, col) in columns.iter().enumerate() {
+            by_type[t] = col.get(i).unwrap_or(0);
+        }
+        let (code, name) = (codes.get(i).unwrap_or(""), names.get(i).unwrap_or(""));
+        street.by_lsoa.insert(code.into(), (name.into(), by_type));
+    }
+    Ok(())
+}
