@@ -129,6 +129,9 @@ pub enum Command {
         /// The later period [default: compare.to in the config].
         #[arg(long, value_name = "PERIOD")]
         to: Option<Period>,
+        /// Also write the report's view-model (what the templates see) as JSON to FILE.
+        #[arg(long, value_name = "FILE")]
+        dump_context: Option<PathBuf>,
     },
     /// Compare two periods, category by category, with the exact test for each change.
     Compare {
@@ -261,8 +264,14 @@ impl Cli {
             source.selection.lsoa_detail = lsoa_detail;
         }
         match &self.command {
-            Command::Run { out, from, to } => {
+            Command::Run {
+                out,
+                from,
+                to,
+                dump_context,
+            } => {
                 cfg.out_dir = out.clone().unwrap_or(cfg.out_dir);
+                cfg.dump_context = dump_context.clone();
                 cfg.from = from.or(cfg.from);
                 cfg.to = to.or(cfg.to);
             }
@@ -501,17 +510,25 @@ fn report_findings(findings: &[Finding], quiet: bool) {
         return;
     }
     // Notes are for `check` and the report; commands print what needs attention.
+    let colour = use_colour();
     for f in findings
         .iter()
         .filter(|f| f.severity > crate::findings::Severity::Note)
     {
-        eprintln!(
-            "{}: {} [{}]",
-            crate::findings::severity_label(f.severity),
-            f.message,
-            f.code
-        );
+        let label = crate::findings::severity_label(f.severity);
+        let label = match (colour, f.severity) {
+            (true, crate::findings::Severity::Error) => format!("\x1b[1;31m{label}\x1b[0m"),
+            (true, _) => format!("\x1b[1;33m{label}\x1b[0m"),
+            _ => label.to_string(),
+        };
+        eprintln!("{label}: {} [{}]", f.message, f.code);
     }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 #[cfg(test)]

@@ -138,6 +138,10 @@ pub struct Config {
     pub allow_partial: bool,
     /// Write archive aggregates as Hive-partitioned Parquet here.
     pub export_parquet: Option<PathBuf>,
+    /// Write the report's view-model as JSON here (for debugging templates).
+    pub dump_context: Option<PathBuf>,
+    /// Offence groups for the share-of-total chart: the file and its path as written.
+    pub groups: Option<(PathBuf, String)>,
 }
 
 /// The outcome framework to assess, and how.
@@ -164,6 +168,15 @@ struct RawConfig {
     #[serde(default)]
     output: RawOutput,
     outcomes: Option<RawOutcomes>,
+    #[serde(default)]
+    report: RawReport,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    /// Offence groups file for the share-of-total chart.
+    groups: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +246,8 @@ impl Default for Config {
             outcomes: None,
             allow_partial: false,
             export_parquet: None,
+            dump_context: None,
+            groups: None,
         }
     }
 }
@@ -296,6 +311,8 @@ impl Config {
                 .map_err(err)?,
             allow_partial: raw.compare.allow_partial.unwrap_or(false),
             export_parquet: None,
+            dump_context: None,
+            groups: raw.report.groups.map(|g| (base.join(&g), g)),
         })
     }
 }

@@ -111,19 +111,36 @@ pub fn run(cfg: &Config) -> Result<RunOutcome> {
         data.inputs.extend(inputs);
         oa
     });
-    let artefacts = artefacts(cfg, &data, &cmp, oa.as_ref(), &findings)?;
+    let (artefacts, ctx) = artefacts(cfg, &data, &cmp, oa.as_ref(), &findings)?;
+    if let Some(path) = &cfg.dump_context {
+        let json = serde_json::to_string_pretty(&ctx).expect("the view-model serialises") + "\n";
+        std::fs::write(path, json).map_err(|e| Error::Write {
+            path: path.clone(),
+            source: e,
+        })?;
+    }
     let written = output::commit(&cfg.out_dir, &artefacts)?;
     Ok(RunOutcome { written, findings })
 }
 
-/// Every artefact of a run, the manifest last.
+/// The report's view-model for the configured run, computed without writing anything.
+pub fn context(cfg: &Config) -> Result<report::Context> {
+    let (mut data, cmp, findings) = comparison(cfg)?;
+    let oa = outcome_assessment(cfg, &cmp)?.map(|(oa, inputs)| {
+        data.inputs.extend(inputs);
+        oa
+    });
+    Ok(artefacts(cfg, &data, &cmp, oa.as_ref(), &findings)?.1)
+}
+
+/// Every artefact of a run (the manifest last), and the report's view-model.
 pub fn artefacts(
     cfg: &Config,
     data: &Dataset,
     cmp: &Comparison,
     oa: Option<&OutcomeAssessment>,
     findings: &[Finding],
-) -> Result<Vec<Artefact>> {
+) -> Result<(Vec<Artefact>, report::Context)> {
     let stem = format!("yoy-{}-to-{}", cmp.from.slug(), cmp.to.slug());
     let labels = chart::Labels {
         title: chart::comparison_title(cmp, &format!("Recorded crime in {}", cmp.area)),
@@ -164,6 +181,8 @@ pub fn artefacts(
         "reports/reconciliation.csv",
         reconciliation::csv(data),
     ));
+    let workbook = appendix_workbook(cfg, data, cmp, oa, &labels.source)?;
+    artefacts.push(Artefact::new("reports/data-appendix.xlsx", workbook));
     if !data.quality.is_empty() {
         artefacts.push(Artefact::new(
             "reports/data-quality.csv",
@@ -172,6 +191,7 @@ pub fn artefacts(
     }
     let mut ctx = ctx;
     ctx.trends = trends;
+    ctx.figures = comparison_figures(cfg, cmp, &labels.source, &stem, &mut artefacts)?;
     let table_md = table::comparison_markdown(cmp);
     artefacts.extend([
         Artefact::new(format!("charts/{stem}.svg"), figure.svg),
@@ -198,7 +218,7 @@ pub fn artefacts(
     let manifest = manifest::build(cfg.file.as_deref(), &data.inputs, &artefacts, &used);
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";
     artefacts.push(Artefact::new("reports/manifest.json", json));
-    Ok(artefacts)
+    Ok((artefacts, ctx))
 }
 
 /// The outcome tables and one chart per outcome; returns the report's outcome section.
@@ -250,6 +270,111 @@ fn outcome_artefacts(
         artefacts.push(Artefact::new(format!("charts/{name}.png"), figure.png));
     }
     Ok(report::outcomes_view(oa, charts))
+}
+
+/// The percentage-change chart and, with offence groups configured, the share-of-total chart.
+fn comparison_figures(
+    cfg: &Config,
+    cmp: &Comparison,
+    source: &str,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<Vec<report::FigureView>> {
+    let mut figures = Vec::new();
+    let rises = cmp
+        .rows
+        .iter()
+        .filter(|r| r.significant && r.change > 0 && !r.small_numbers)
+        .count();
+    let falls = cmp
+        .rows
+        .iter()
+        .filter(|r| r.significant && r.change < 0 && !r.small_numbers)
+        .count();
+    let labels = chart::Labels {
+        title: format!(
+            "{rises} categories rose and {falls} fell beyond chance between {} and {}",
+            cmp.label(false),
+            cmp.label(true)
+        ),
+        subtitle: format!(
+            "Percentage change by category, {}; small-number categories shown pale",
+            cmp.area
+        ),
+        source: source.to_string(),
+    };
+    let figure = chart::change_by_category(cmp, &labels)?;
+    figures.push(figure_view(format!("change-{stem}"), "Percentage change by category", "Each bar is labelled with its change and whether it is beyond chance (exact test); categories resting on small numbers are pale and say so.", labels, figure, artefacts));
+    if let Some((path, display)) = &cfg.groups {
+        let groups = crate::harmonise::groups::Groups::load(path, display)?;
+        let (shares, (_, acquisitive)) = stats::shares::shares(cmp, &groups)?;
+        let top = &shares[0];
+        let labels = chart::Labels {
+            title: format!(
+                "{} were {:.1}% of recorded crime in {}; acquisitive crime (theft and robbery) {:.1}%",
+                top.group,
+                top.to_pct,
+                cmp.label(true),
+                acquisitive
+            ),
+            subtitle: format!(
+                "Share of all recorded crime by Home Office offence group, {}",
+                cmp.area
+            ),
+            source: source.to_string(),
+        };
+        let figure = chart::share_bars(&shares, cmp, &labels)?;
+        figures.push(figure_view(format!("shares-{stem}"), "Share of recorded crime by offence group", "Groups follow the Home Office offence classification; each category's group is set in the offence-groups file.", labels, figure, artefacts));
+    }
+    Ok(figures)
+}
+
+fn figure_view(
+    name: String,
+    heading: &str,
+    caption: &str,
+    labels: chart::Labels,
+    figure: chart::Figure,
+    artefacts: &mut Vec<Artefact>,
+) -> report::FigureView {
+    artefacts.push(Artefact::new(
+        format!("charts/{name}.svg"),
+        figure.svg.clone(),
+    ));
+    artefacts.push(Artefact::new(format!("charts/{name}.png"), figure.png));
+    report::FigureView {
+        heading: heading.to_string(),
+        caption: caption.to_string(),
+        chart: report::ChartView {
+            title: labels.title,
+            source: labels.source,
+            svg: figure.svg,
+            svg_path: format!("../charts/{name}.svg"),
+        },
+    }
+}
+
+/// The xlsx data appendix: cover, contents, notes, then one table per sheet.
+fn appendix_workbook(
+    cfg: &Config,
+    data: &Dataset,
+    cmp: &Comparison,
+    oa: Option<&OutcomeAssessment>,
+    source: &str,
+) -> Result<Vec<u8>> {
+    use crate::report::appendix;
+    let mut tables = vec![appendix::comparison(cmp)];
+    if let Some(oa) = oa {
+        tables.extend(appendix::outcomes(oa));
+    }
+    for area in data.coverage.keys() {
+        let n = tables.len() + 1;
+        let series = stats::trend::monthly_series(data, area);
+        tables.push(appendix::monthly(area, &series, format!("Table_{n}"), n));
+    }
+    let n = tables.len() + 1;
+    tables.push(appendix::reconciliation(data, format!("Table_{n}"), n));
+    crate::render::xlsx::workbook(&appendix::cover(&cfg.title, cmp, source), &tables)
 }
 
 /// One monthly trend chart and table per area with monthly data.

@@ -47,26 +47,73 @@ pub struct Figure {
 /// about 16 cm).
 pub(crate) const PNG_SCALE: u32 = 2;
 
+/// Grouped horizontal bars: two values per row (earlier, later), labelled with `format`.
+pub struct Grouped<'a> {
+    pub rows: Vec<(String, f64, f64)>,
+    pub series: [String; 2],
+    pub x_desc: &'a str,
+    pub format: fn(f64) -> String,
+}
+
 /// The two-period comparison by category as grouped horizontal bars.
 pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
+    let rows = cmp
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.category.clone(),
+                r.from_count.max(0) as f64,
+                r.to_count.max(0) as f64,
+            )
+        })
+        .collect();
+    let spec = Grouped {
+        rows,
+        series: [cmp.label(false), cmp.label(true)],
+        x_desc: "Number of recorded crimes",
+        format: |v| thousands(v.round() as i64),
+    };
+    grouped_bars(&spec, labels)
+}
+
+/// Each offence group's share of the total in both periods.
+pub fn share_bars(
+    shares: &[crate::stats::shares::Share],
+    cmp: &Comparison,
+    labels: &Labels,
+) -> Result<Figure> {
+    let spec = Grouped {
+        rows: shares
+            .iter()
+            .map(|s| (s.group.clone(), s.from_pct, s.to_pct))
+            .collect(),
+        series: [cmp.label(false), cmp.label(true)],
+        x_desc: "Share of all recorded crime (%)",
+        format: |v| format!("{v:.1}%"),
+    };
+    grouped_bars(&spec, labels)
+}
+
+/// Draws `spec` as SVG and PNG.
+pub fn grouped_bars(spec: &Grouped, labels: &Labels) -> Result<Figure> {
     register_font();
-    let (w, h) = (1000, 150 + 30 * cmp.rows.len() as u32);
+    let (w, h) = (1000, 150 + 30 * spec.rows.len() as u32);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw_comparison(&root, cmp, labels, 1.0)
-            .map_err(|e| render_error("comparison chart (SVG)", e))?;
+        draw_grouped(&root, spec, labels, 1.0).map_err(|e| render_error("bar chart (SVG)", e))?;
         root.present()
-            .map_err(|e| render_error("comparison chart (SVG)", e))?;
+            .map_err(|e| render_error("bar chart (SVG)", e))?;
     }
     let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
     let mut pixels = vec![0u8; (pw * ph * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
-        draw_comparison(&root, cmp, labels, f64::from(PNG_SCALE))
-            .map_err(|e| render_error("comparison chart (PNG)", e))?;
+        draw_grouped(&root, spec, labels, f64::from(PNG_SCALE))
+            .map_err(|e| render_error("bar chart (PNG)", e))?;
         root.present()
-            .map_err(|e| render_error("comparison chart (PNG)", e))?;
+            .map_err(|e| render_error("bar chart (PNG)", e))?;
     }
     Ok(Figure {
         svg,
@@ -139,29 +186,29 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_comparison<DB: DrawingBackend>(
+fn draw_grouped<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    cmp: &Comparison,
+    spec: &Grouped,
     labels: &Labels,
     s: f64,
 ) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     draw_frame(root, labels, s)?;
-    let legend = [(cmp.from.to_string(), EARLIER), (cmp.to.to_string(), LATER)];
-    draw_legend(root, &legend, s)?;
+    draw_legend(
+        root,
+        &[
+            (spec.series[0].clone(), EARLIER),
+            (spec.series[1].clone(), LATER),
+        ],
+        s,
+    )?;
     let label_style = text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center));
     let mut label_width = 0;
-    for row in &cmp.rows {
-        label_width = label_width.max(root.estimate_text_size(&row.category, &label_style)?.0);
+    for (name, _, _) in &spec.rows {
+        label_width = label_width.max(root.estimate_text_size(name, &label_style)?.0);
     }
-    let n = cmp.rows.len() as f64;
-    let max = cmp
-        .rows
-        .iter()
-        .map(|r| r.from_count.max(r.to_count))
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
+    let n = spec.rows.len() as f64;
+    let max = spec.rows.iter().map(|r| r.1.max(r.2)).fold(1.0, f64::max);
     let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(px(44.0))
@@ -172,34 +219,31 @@ fn draw_comparison<DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(8)
-        .x_label_formatter(&|v| thousands(v.round() as i64))
-        .x_desc("Number of recorded crimes")
+        .x_label_formatter(&|v| (spec.format)(*v))
+        .x_desc(spec.x_desc)
         .label_style(text(12.0, &INK, s))
         .axis_desc_style(text(13.0, &INK, s))
         .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
         .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
         .draw()?;
     let value_style = text(11.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
-    for (i, row) in cmp.rows.iter().enumerate() {
+    for (i, (_, a, b)) in spec.rows.iter().enumerate() {
         let top = n - i as f64;
-        let bars = [
-            (row.from_count, EARLIER, top - 0.1, top - 0.48),
-            (row.to_count, LATER, top - 0.52, top - 0.9),
-        ];
-        for (value, colour, y1, y2) in bars {
-            let v = value.max(0) as f64;
+        for (v, colour, y1, y2) in [
+            (*a, EARLIER, top - 0.1, top - 0.48),
+            (*b, LATER, top - 0.52, top - 0.9),
+        ] {
             chart.draw_series([Rectangle::new([(0.0, y1), (v, y2)], colour.filled())])?;
-            let at = ((v, (y1 + y2) / 2.0), (px(4.0), 0));
-            chart.draw_series([
-                EmptyElement::at(at.0) + Text::new(thousands(value), at.1, value_style.clone())
-            ])?;
+            let at = (v, (y1 + y2) / 2.0);
+            chart.draw_series([EmptyElement::at(at)
+                + Text::new((spec.format)(v), (px(4.0), 0), value_style.clone())])?;
         }
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let band = f64::from(yr.end - yr.start) / n;
-    for (i, row) in cmp.rows.iter().enumerate() {
+    for (i, (name, _, _)) in spec.rows.iter().enumerate() {
         let y = yr.start + (band * (i as f64 + 0.5)) as i32;
-        root.draw_text(&row.category, &label_style, (xr.start - px(8.0), y))?;
+        root.draw_text(name, &label_style, (xr.start - px(8.0), y))?;
     }
     Ok(())
 }
@@ -245,39 +289,22 @@ pub struct PanelBar {
     pub small_numbers: bool,
 }
 
-/// Rows a panel makes room for: at least three, so a one-indicator outcome still has a readable plot.
+/// One bar of a diverging chart: its label, percentage change, colour and the words beside it
+/// (which carry the meaning, so colour is never the only cue).
+pub struct Bar {
+    pub label: String,
+    pub pct: Option<f64>,
+    pub colour: RGBColor,
+    pub note: String,
+}
+
+/// Rows a chart makes room for: at least three, so a one-indicator outcome still has a readable plot.
 fn slots(bars: usize) -> usize {
     bars.max(3)
 }
 
 /// Bars beyond this are drawn to the edge and labelled with their value.
 const PCT_LIMIT: f64 = 200.0;
-
-/// An outcome's indicators: percentage change as diverging bars, each labelled with its verdict.
-pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
-    register_font();
-    let (w, h) = (1000, 160 + 30 * slots(bars.len()) as u32);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw_panel(&root, bars, labels, 1.0).map_err(|e| render_error("outcome chart (SVG)", e))?;
-        root.present()
-            .map_err(|e| render_error("outcome chart (SVG)", e))?;
-    }
-    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
-    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
-        draw_panel(&root, bars, labels, f64::from(PNG_SCALE))
-            .map_err(|e| render_error("outcome chart (PNG)", e))?;
-        root.present()
-            .map_err(|e| render_error("outcome chart (PNG)", e))?;
-    }
-    Ok(Figure {
-        svg,
-        png: encode_png(&pixels, pw, ph)?,
-    })
-}
 
 fn verdict_colour(v: crate::outcomes::Verdict) -> RGBColor {
     use crate::outcomes::Verdict::*;
@@ -289,20 +316,105 @@ fn verdict_colour(v: crate::outcomes::Verdict) -> RGBColor {
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    bars: &[PanelBar],
-    labels: &Labels,
-    s: f64,
-) -> DrawResult<DB> {
+/// An outcome's indicators: percentage change as diverging bars, each labelled with its verdict.
+pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
     use crate::outcomes::Verdict::*;
-    let px = |v: f64| (v * s) as i32;
-    draw_frame(root, labels, s)?;
     let legend: Vec<(String, RGBColor)> = [Worsening, Improving, NoChange, NotAssessable]
         .iter()
         .map(|v| (v.label().to_string(), verdict_colour(*v)))
         .collect();
-    draw_legend(root, &legend, s)?;
+    let bars: Vec<Bar> = bars
+        .iter()
+        .map(|b| {
+            let caveat = if b.small_numbers {
+                " (small numbers)"
+            } else {
+                ""
+            };
+            Bar {
+                label: b.label.clone(),
+                pct: b.pct,
+                colour: verdict_colour(b.verdict),
+                note: format!("{}{caveat}", b.verdict.label()),
+            }
+        })
+        .collect();
+    diverging(&bars, &legend, labels)
+}
+
+/// Percentage change by category: significant rises and falls marked, small numbers caveated.
+pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
+    let legend = [
+        ("significant rise".to_string(), WORSE),
+        ("significant fall".to_string(), LATER),
+        ("no significant change".to_string(), SAME),
+        ("small numbers".to_string(), UNJUDGED),
+    ];
+    let bars: Vec<Bar> = cmp
+        .rows
+        .iter()
+        .map(|c| {
+            let (colour, words) = match (c.small_numbers, c.significant, c.change > 0) {
+                (true, sig, _) => (
+                    UNJUDGED,
+                    if sig {
+                        "significant, small numbers"
+                    } else {
+                        "small numbers"
+                    },
+                ),
+                (false, true, true) => (WORSE, "significant rise"),
+                (false, true, false) => (LATER, "significant fall"),
+                (false, false, _) => (SAME, "not significant"),
+            };
+            Bar {
+                label: c.category.clone(),
+                pct: c.pct_change,
+                colour,
+                note: words.to_string(),
+            }
+        })
+        .collect();
+    diverging(&bars, &legend, labels)
+}
+
+/// Diverging horizontal bars of percentage change, with a legend and a note beside each bar.
+pub fn diverging(bars: &[Bar], legend: &[(String, RGBColor)], labels: &Labels) -> Result<Figure> {
+    register_font();
+    let (w, h) = (1000, 160 + 30 * slots(bars.len()) as u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        draw_diverging(&root, bars, legend, labels, 1.0)
+            .map_err(|e| render_error("percentage-change chart (SVG)", e))?;
+        root.present()
+            .map_err(|e| render_error("percentage-change chart (SVG)", e))?;
+    }
+    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
+    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
+        draw_diverging(&root, bars, legend, labels, f64::from(PNG_SCALE))
+            .map_err(|e| render_error("percentage-change chart (PNG)", e))?;
+        root.present()
+            .map_err(|e| render_error("percentage-change chart (PNG)", e))?;
+    }
+    Ok(Figure {
+        svg,
+        png: encode_png(&pixels, pw, ph)?,
+    })
+}
+
+fn draw_diverging<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bars: &[Bar],
+    legend: &[(String, RGBColor)],
+    labels: &Labels,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    draw_frame(root, labels, s)?;
+    draw_legend(root, legend, s)?;
     let label_style = text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center));
     let mut label_width = 0;
     for b in bars {
@@ -344,7 +456,7 @@ fn draw_panel<DB: DrawingBackend>(
         INK.stroke_width(px(1.0).max(1) as u32),
     )])?;
     for (i, b) in bars.iter().enumerate() {
-        draw_panel_bar(&mut chart, b, n - i as f64, widest, s)?;
+        draw_bar(&mut chart, b, n - i as f64, widest, s)?;
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let band = f64::from(yr.end - yr.start) / n;
@@ -361,9 +473,9 @@ type PanelChart<'a, DB> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
-fn draw_panel_bar<DB: DrawingBackend>(
+fn draw_bar<DB: DrawingBackend>(
     chart: &mut PanelChart<'_, DB>,
-    b: &PanelBar,
+    b: &Bar,
     top: f64,
     widest: f64,
     s: f64,
@@ -372,21 +484,13 @@ fn draw_panel_bar<DB: DrawingBackend>(
     let (y1, y2) = (top - 0.2, top - 0.8);
     let shown = b.pct.map(|p| p.clamp(-widest, widest));
     if let Some(v) = shown {
-        chart.draw_series([Rectangle::new(
-            [(0.0, y1), (v, y2)],
-            verdict_colour(b.verdict).filled(),
-        )])?;
+        chart.draw_series([Rectangle::new([(0.0, y1), (v, y2)], b.colour.filled())])?;
     }
     let value = b.pct.map_or_else(
         || "n/a".to_string(),
         |p| format!("{}%", signed_pct(Some(p))),
     );
-    let caveat = if b.small_numbers {
-        " (small numbers)"
-    } else {
-        ""
-    };
-    let note = format!("{value} {}{caveat}", b.verdict.label());
+    let note = format!("{value} {}", b.note);
     let x = shown.unwrap_or(0.0);
     let (anchor, dx) = if x < 0.0 {
         (HPos::Right, -px(6.0))

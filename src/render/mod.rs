@@ -10,3 +10,4 @@ pub mod outcomes;
 pub mod reconciliation;
 pub mod table;
 pub mod trend;
+pub mod xlsx;

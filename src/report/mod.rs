@@ -4,6 +4,7 @@
 //! Numbers arrive here already computed (stats) and formatted (render); this module only places
 //! them. The view-model can be written as JSON for debugging.
 
+pub mod appendix;
 pub mod manifest;
 
 use minijinja::Environment;
@@ -49,6 +50,16 @@ pub struct Context {
     pub outcomes: Option<OutcomesView>,
     /// Monthly trends, one per area with monthly data.
     pub trends: Vec<TrendView>,
+    /// Further figures on the comparison (percentage change, shares by group).
+    pub figures: Vec<FigureView>,
+}
+
+/// A figure with its own heading and a sentence on how to read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    pub heading: String,
+    pub caption: String,
+    pub chart: ChartView,
 }
 
 /// An area's monthly trend: the chart and the monthly table (months down, categories across).
@@ -158,6 +169,7 @@ pub fn context(
         sources: sources.to_vec(),
         outcomes,
         trends: Vec::new(),
+        figures: Vec::new(),
     }
 }
 
@@ -207,7 +219,11 @@ impl<'a> Page<'a> {
             .outcomes
             .iter()
             .flat_map(|o| o.panels.iter().map(|p| &p.chart));
-        let trends = ctx.trends.iter().map(|t| &t.chart);
+        let trends = ctx
+            .trends
+            .iter()
+            .map(|t| &t.chart)
+            .chain(ctx.figures.iter().map(|f| &f.chart));
         let svgs = std::iter::once(&ctx.chart)
             .chain(panels)
             .chain(trends)

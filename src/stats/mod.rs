@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod counts;
 pub mod exact;
+pub mod shares;
 pub mod trend;
 
 pub use compare::{Change, Comparison, compare};

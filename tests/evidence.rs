@@ -1,0 +1,152 @@
+//! The evidence base as a reader gets it: the xlsx appendix read back with calamine, hostile labels
+//! shown as text in every format, the view-model dump, and insta snapshots of the default data's
+//! view-model and Markdown tables.
+
+mod common;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::{Cli, fixture, repo};
+use saferstats::config::Config;
+use saferstats::pipeline;
+use saferstats::render::{outcomes as outcome_table, table};
+
+fn default_config() -> Config {
+    Config::from_file(&repo().join("saferstats.toml")).unwrap()
+}
+
+#[test]
+fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
+    let mut cfg = default_config();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    pipeline::run(&cfg).unwrap();
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("reports/data-appendix.xlsx")).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(
+        names,
+        [
+            "Cover", "Contents", "Notes", "Table_1", "Table_2", "Table_3", "Table_4", "Table_5"
+        ]
+    );
+    let t1 = book.worksheet_range("Table_1").unwrap();
+    assert_eq!(
+        t1.get_value((0, 0)),
+        Some(&Data::String(
+            "Table 1: Recorded crime by category, City of London, 2016/17 and 2017/18".into()
+        ))
+    );
+    assert!(
+        matches!(t1.get_value((1, 0)), Some(Data::String(s)) if s.starts_with("Source: City of London Police Annual Report 2018"))
+    );
+    assert_eq!(t1.get_value((3, 0)), Some(&Data::String("Category".into())));
+    // Row 5 (index 4) is the first category; numbers are numbers.
+    assert_eq!(
+        t1.get_value((4, 0)),
+        Some(&Data::String("Violence with injury".into()))
+    );
+    assert_eq!(t1.get_value((4, 1)), Some(&Data::Float(382.0)));
+    let total_row = (4..t1.height() as u32)
+        .find(|r| t1.get_value((*r, 0)) == Some(&Data::String("Total".into())))
+        .unwrap();
+    assert_eq!(t1.get_value((total_row, 1)), Some(&Data::Float(5435.0)));
+    assert_eq!(t1.get_value((total_row, 2)), Some(&Data::Float(5888.0)));
+    let notes = book.worksheet_range("Notes").unwrap();
+    assert!(
+        matches!(notes.get_value((3, 1)), Some(Data::String(s)) if s.starts_with("[x] = not available"))
+    );
+    for sheet in ["Contents", "Notes", "Table_2", "Table_5"] {
+        let range = book.worksheet_range(sheet).unwrap();
+        assert!(
+            matches!(range.get_value((1, 0)), Some(Data::String(s)) if s.starts_with("Source: ")),
+            "{sheet}"
+        );
+    }
+}
+
+#[test]
+fn hostile_labels_are_text_in_every_output() {
+    let cli = Cli::new();
+    let out = cli.dir.path().join("out");
+    let out_arg = out.display().to_string();
+    Cli::new()
+        .source("summary", "ok/hostile-labels.csv")
+        .args([
+            "run", "--out", &out_arg, "--from", "2016/17", "--to", "2017/18",
+        ])
+        .expect(0);
+    let html = std::fs::read_to_string(out.join("reports/evidence-base.html")).unwrap();
+    assert!(!html.contains("<script>alert"), "raw script in HTML");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    let md = std::fs::read_to_string(out.join("reports/evidence-base.md")).unwrap();
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(md.contains("\\| pipe \\* star \\_ under"), "{md}");
+    let csv =
+        std::fs::read_to_string(out.join("reports/tables/yoy-2016-17-to-2017-18.csv")).unwrap();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",2016/17"),
+        "{csv}"
+    );
+    let svg = std::fs::read_to_string(out.join("charts/yoy-2016-17-to-2017-18.svg")).unwrap();
+    assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"));
+    let mut book: Xlsx<_> = open_workbook(out.join("reports/data-appendix.xlsx")).unwrap();
+    let formulas = book.worksheet_formula("Table_1").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "a cell was stored as a formula"
+    );
+    let t1 = book.worksheet_range("Table_1").unwrap();
+    assert_eq!(
+        t1.get_value((5, 0)),
+        Some(&Data::String(
+            "=HYPERLINK(\"http://evil.example\",\"click\")".into()
+        ))
+    );
+}
+
+#[test]
+fn dump_context_writes_the_view_model() {
+    let cli = Cli::new();
+    let (out, json) = (
+        cli.dir.path().join("out"),
+        cli.dir.path().join("context.json"),
+    );
+    let config = repo().join("saferstats.toml").display().to_string();
+    Cli::new()
+        .args([
+            "--config",
+            &config,
+            "run",
+            "--out",
+            &out.display().to_string(),
+            "--dump-context",
+            &json.display().to_string(),
+        ])
+        .expect(0);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["from"], "2016/17");
+    assert_eq!(v["rows"].as_array().unwrap().len(), 25);
+    assert_eq!(v["outcomes"]["panels"][1]["data_rag"], "red");
+}
+
+#[test]
+fn snapshot_default_view_model() {
+    let ctx = pipeline::context(&default_config()).unwrap();
+    insta::assert_snapshot!("view_model", serde_json::to_string_pretty(&ctx).unwrap());
+}
+
+#[test]
+fn snapshot_default_markdown_tables() {
+    let cfg = default_config();
+    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    let (oa, _) = pipeline::outcome_assessment(&cfg, &cmp).unwrap().unwrap();
+    insta::assert_snapshot!("comparison_markdown", table::comparison_markdown(&cmp));
+    insta::assert_snapshot!(
+        "outcomes_markdown",
+        outcome_table::markdown_table(&oa, false)
+    );
+    let _ = fixture("");
+}
