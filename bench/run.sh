@@ -9,6 +9,7 @@
 #   BENCH_REPS  repetitions per tool (default 3; the median is reported)
 #   BENCH_OUT   where query outputs and logs go (default /tmp/saferstats-bench/out-<archive name>)
 #   BENCH_SKIP_SAFERSTATS=1  bench the peers only
+#   (SAFERSTATS_CACHE_DIR is set to $BENCH_OUT/saferstats-cache for the saferstats runs)
 #   CARGO_TARGET_DIR  for the saferstats build (default $HOME/.cache/saferstats/target, as .ci/run)
 #
 # Prints a Markdown table and writes it to bench/results.md. See bench/README.md.
@@ -58,11 +59,23 @@ export CARGO_TARGET_DIR="$TARGET_DIR"
 SAFERSTATS="$TARGET_DIR/release/saferstats"
 SAFERSTATS_OK=0
 SAFERSTATS_WHY=""
+HAS_CACHE=0
 if [ "${BENCH_SKIP_SAFERSTATS:-0}" = 1 ]; then
     SAFERSTATS_WHY="skipped: BENCH_SKIP_SAFERSTATS=1"
 elif log "building saferstats (cargo build --release)" &&
     (cd "$REPO" && cargo build --release --quiet) >"$OUT/cargo-build.log" 2>&1; then
     SAFERSTATS_CMD=("$SAFERSTATS" --quiet --source "police-uk=$ARCHIVE" compare --from 2016/17 --to 2017/18 --all-areas --format csv)
+    # saferstats keeps an incremental cache of parsed month-files (keyed by the files' hash): a
+    # second run over the same archive hashes the files but does not parse them. The bench times
+    # both: "saferstats" with --no-cache (parses everything, the like-for-like comparison with the
+    # peers) and "saferstats, warm cache" against a cache of its own, filled by the probe run below.
+    # The bench never touches the user's cache: SAFERSTATS_CACHE_DIR points into $OUT.
+    export SAFERSTATS_CACHE_DIR="$OUT/saferstats-cache"
+    rm -rf "$SAFERSTATS_CACHE_DIR"
+    mkdir -p "$SAFERSTATS_CACHE_DIR"
+    if "$SAFERSTATS" --help 2>/dev/null | grep -q -- '--no-cache'; then
+        HAS_CACHE=1
+    fi
 else
     SAFERSTATS_WHY="cargo build --release failed (see $OUT/cargo-build.log)"
 fi
@@ -79,8 +92,9 @@ if [ -n "${BENCH_ROWS:-}" ] && [ "$ROW_COUNT" -ne "$ROWS" ]; then
 fi
 
 if [ -z "$SAFERSTATS_WHY" ]; then
-    # Probe once (also a warm-up for the binary); a missing source kind or flag fails fast.
-    if "${SAFERSTATS_CMD[@]}" >"$OUT/saferstats.csv" 2>"$OUT/saferstats.err"; then
+    # Probe once (also a warm-up for the binary, and it fills the bench's cache); a missing source
+    # kind or flag fails fast.
+    if "${SAFERSTATS_CMD[@]}" >"$OUT/saferstats-cached.csv" 2>"$OUT/saferstats.err"; then
         SAFERSTATS_OK=1
     else
         SAFERSTATS_WHY="exit $?: $(head -c 300 "$OUT/saferstats.err" | tr '\n' ' ')"
@@ -88,11 +102,13 @@ if [ -z "$SAFERSTATS_WHY" ]; then
 fi
 
 # --- timing ------------------------------------------------------------------------------------
-# measure NAME STDOUT_FILE CMD...: one run under /usr/bin/time; appends NAME, wall s, max RSS KB,
-# exit code, CPU s (user + sys), other processes' CPU s during the run to $TIMES. Wall time is taken with date (ns) around the run; RSS from GNU time.
 # Busy CPU time of the whole machine so far, in clock ticks (user nice system irq softirq steal).
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 HZ=$(getconf CLK_TCK)
+
+# measure NAME STDOUT_FILE CMD...: one run under /usr/bin/time; appends NAME, wall s, max RSS KB,
+# exit code, CPU s (user + sys) and other processes' CPU s during the run to $TIMES. Wall time is
+# taken with date (ns) around the run; RSS and CPU from GNU time.
 
 measure() {
     local name="$1" stdout="$2"; shift 2
@@ -117,14 +133,17 @@ for rep in $(seq 1 "$REPS"); do
     measure cat /dev/null cat "${FILES[@]}"
     measure duckdb /dev/null python3 "$HERE/duckdb_query.py" "$ARCHIVE" "$OUT/duckdb.csv"
     measure polars /dev/null python3 "$HERE/polars_query.py" "$ARCHIVE" "$OUT/polars.csv"
-    if [ "$SAFERSTATS_OK" = 1 ]; then
+    if [ "$SAFERSTATS_OK" = 1 ] && [ "$HAS_CACHE" = 1 ]; then
+        measure saferstats "$OUT/saferstats.csv" "${SAFERSTATS_CMD[@]}" --no-cache
+        measure saferstats-cached "$OUT/saferstats-cached.csv" "${SAFERSTATS_CMD[@]}"
+    elif [ "$SAFERSTATS_OK" = 1 ]; then
         measure saferstats "$OUT/saferstats.csv" "${SAFERSTATS_CMD[@]}"
     fi
 done
 [ "$SAFERSTATS_OK" = 1 ] || log "saferstats: not available ($SAFERSTATS_WHY)"
 
 # --- report ------------------------------------------------------------------------------------
-export TIMES OUT ARCHIVE ARCHIVE_BYTES ROW_COUNT SAFERSTATS_OK SAFERSTATS_WHY REPS
+export TIMES OUT ARCHIVE ARCHIVE_BYTES ROW_COUNT SAFERSTATS_OK SAFERSTATS_WHY REPS HAS_CACHE
 export FILE_COUNT="${#FILES[@]}"
 export NPROC="$(nproc)"
 export CPU_MODEL="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
