@@ -201,6 +201,10 @@ pub fn artefacts(
             table::comparison_csv(cmp),
         ),
         Artefact::new(format!("reports/tables/{stem}.md"), table_md.clone()),
+        Artefact::new(
+            format!("reports/tables/{stem}.html"),
+            table::html::comparison_html(cmp, &labels.source),
+        ),
         Artefact::new("reports/evidence-base.html", report::html(&ctx)?),
         Artefact::new(
             "reports/evidence-base.md",
@@ -374,7 +378,7 @@ fn appendix_workbook(
     }
     let n = tables.len() + 1;
     tables.push(appendix::reconciliation(data, format!("Table_{n}"), n));
-    crate::render::xlsx::workbook(&appendix::cover(&cfg.title, cmp, source), &tables)
+    crate::render::table::xlsx::workbook(&appendix::cover(&cfg.title, cmp, source), &tables)
 }
 
 /// One monthly trend chart and table per area with monthly data.

@@ -83,6 +83,12 @@ fn hostile_labels_are_text_in_every_output() {
     let md = std::fs::read_to_string(out.join("reports/evidence-base.md")).unwrap();
     assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
     assert!(md.contains("\\| pipe \\* star \\_ under"), "{md}");
+    let table =
+        std::fs::read_to_string(out.join("reports/tables/yoy-2016-17-to-2017-18.html")).unwrap();
+    assert!(
+        !table.contains("<script>alert") && table.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{table}"
+    );
     let csv =
         std::fs::read_to_string(out.join("reports/tables/yoy-2016-17-to-2017-18.csv")).unwrap();
     assert!(

@@ -10,4 +10,3 @@ pub mod outcomes;
 pub mod reconciliation;
 pub mod table;
 pub mod trend;
-pub mod xlsx;

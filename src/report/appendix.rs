@@ -4,7 +4,7 @@
 use crate::model::Dataset;
 use crate::outcomes::OutcomeAssessment;
 use crate::render::table::note;
-use crate::render::xlsx::{Cell, Cover, Table};
+use crate::render::table::xlsx::{Cell, Cover, Table};
 use crate::stats::trend::Series;
 use crate::stats::{Change, Comparison};
 

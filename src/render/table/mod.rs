@@ -1,0 +1,199 @@
+//! Tables, in one place: the rows every format shares (here), and one file per format:
+//! [`csv`] (tidy, for machines), [`markdown`], [`text`] (a terminal), [`json`], [`html`] (a
+//! standalone accessible table) and [`xlsx`] (the data appendix).
+//!
+//! Every format is filled from the same formatted rows, so they cannot disagree, and every
+//! data-derived string is escaped for its format.
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod text;
+pub mod xlsx;
+
+pub use self::csv::{comparison_csv, comparisons_csv, csv_of, defuse, monthly_csv, write_csv};
+pub use self::json::json_of;
+pub use self::markdown::{comparison_markdown, markdown, markdown_escape};
+pub use self::text::{aligned, comparison_text, plain};
+
+use serde::Serialize;
+
+use crate::model::{Observation, Value};
+use crate::render::format::{sig4, signed, signed_pct, thousands};
+use crate::stats::{Change, Comparison};
+
+/// The comparison CSV's columns, in order.
+pub const COMPARISON_COLUMNS: [&str; 12] = [
+    "category",
+    "from_period",
+    "to_period",
+    "from_count",
+    "to_count",
+    "change",
+    "pct_change",
+    "p_value",
+    "ci_low",
+    "ci_high",
+    "significant",
+    "note",
+];
+
+/// The counts CSV's columns, in order.
+pub const COUNTS_COLUMNS: [&str; 4] = ["period", "area", "category", "count"];
+
+/// One comparison row formatted for people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisplayRow {
+    pub category: String,
+    pub from: String,
+    pub to: String,
+    pub change: String,
+    pub pct: String,
+    pub p_value: String,
+    pub ci: String,
+    pub significant: bool,
+    pub small_numbers: bool,
+    pub note: String,
+}
+
+/// The caveats on a row: small numbers, and why there is no test.
+pub fn note(c: &Change, cmp: &Comparison) -> String {
+    let mut parts = Vec::new();
+    let small: Vec<String> = [(c.from_count, cmp.from), (c.to_count, cmp.to)]
+        .iter()
+        .filter(|(n, _)| *n <= cmp.small_numbers)
+        .map(|(n, p)| format!("{} in {p}", thousands(*n)))
+        .collect();
+    if !small.is_empty() {
+        parts.push(format!("small numbers: {}", small.join(", ")));
+    }
+    if c.p_value.is_none() {
+        parts.push("no test: no crimes in either period".to_string());
+    }
+    parts.join("; ")
+}
+
+/// A row for people: thousands separators, signs, the interval as `low to high`.
+pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
+    let ci = match (c.ci_low, c.ci_high) {
+        (Some(low), Some(high)) => format!("{} to {}", sig4(Some(low)), sig4(Some(high))),
+        (Some(low), None) => format!("{} to unbounded", sig4(Some(low))),
+        _ => String::new(),
+    };
+    DisplayRow {
+        category: c.category.clone(),
+        from: thousands(c.from_count),
+        to: thousands(c.to_count),
+        change: signed(c.change),
+        pct: signed_pct(c.pct_change),
+        p_value: sig4(c.p_value),
+        ci,
+        significant: c.significant,
+        small_numbers: c.small_numbers,
+        note: note(c, cmp),
+    }
+}
+
+/// Every row for people: categories, the total, then rows kept apart from it (ASB).
+pub fn display_rows(cmp: &Comparison) -> Vec<DisplayRow> {
+    cmp.rows
+        .iter()
+        .chain([&cmp.total])
+        .chain(&cmp.separate)
+        .map(|c| display_row(c, cmp))
+        .collect()
+}
+
+/// The `counts --by lsoa` columns.
+pub const LSOA_COLUMNS: [&str; 6] = [
+    "period",
+    "area",
+    "lsoa_code",
+    "lsoa_name",
+    "category",
+    "count",
+];
+
+/// One period's figures, as rows of [`COUNTS_COLUMNS`].
+pub fn count_rows(figures: &[Observation]) -> Vec<Vec<String>> {
+    figures
+        .iter()
+        .map(|o| {
+            let value = match &o.value {
+                Value::Count(n) => n.to_string(),
+                Value::Measure(x) => format!("{x}"),
+                Value::Suppressed(marker) => marker.clone(),
+            };
+            vec![
+                o.period.to_string(),
+                o.area.clone(),
+                o.category.clone(),
+                value,
+            ]
+        })
+        .collect()
+}
+
+/// LSOA counts as rows of [`LSOA_COLUMNS`] (the period is given by its first month's year span).
+pub fn lsoa_rows(counts: &[crate::ingest::police_uk::LsoaCount]) -> Vec<Vec<String>> {
+    counts
+        .iter()
+        .map(|l| {
+            let code = if l.lsoa_code.is_empty() {
+                "(no location)".to_string()
+            } else {
+                l.lsoa_code.clone()
+            };
+            vec![
+                l.month.to_string(),
+                l.area.clone(),
+                code,
+                l.lsoa_name.clone(),
+                l.category.clone(),
+                l.count.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The monthly table for people: one row per month, one column per category, then Total crime.
+pub fn monthly_rows(series: &[crate::stats::trend::Series]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec!["Month".to_string()];
+    header.extend(series.iter().map(|s| s.category.clone()));
+    header.push("Total crime".into());
+    let months: std::collections::BTreeSet<crate::harmonise::Month> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.month))
+        .collect();
+    let rows = months
+        .into_iter()
+        .map(|m| {
+            let counts: Vec<i64> = series
+                .iter()
+                .map(|s| {
+                    s.points
+                        .iter()
+                        .find(|p| p.month == m)
+                        .map_or(0, |p| p.count)
+                })
+                .collect();
+            let crime: i64 = series
+                .iter()
+                .zip(&counts)
+                .filter(|(s, _)| !crate::harmonise::police_uk::is_asb(&s.category))
+                .map(|(_, n)| n)
+                .sum();
+            let mut row = vec![m.to_string()];
+            row.extend(counts.iter().map(|n| thousands(*n)));
+            row.push(thousands(crime));
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// `0.05` -> `95%`.
+pub fn confidence_label(alpha: f64) -> String {
+    format!("{}%", sig4(Some(100.0 * (1.0 - alpha))))
+}
