@@ -4,8 +4,8 @@
 #   scripts/browser-check.sh [REPORT_HTML] [SCREENSHOT_PNG]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-report="${1:-$root/reports/evidence-base.html}"
-screenshot="${2:-${TMPDIR:-/tmp}/saferstats-evidence-base.png}"
+report="$(realpath "${1:-$root/reports/evidence-base.html}")"
+screenshot="$(realpath -m "${2:-${TMPDIR:-/tmp}/saferstats-evidence-base.png}")"
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing Debian's chromium (apt)" >&2
   apt-get update -qq

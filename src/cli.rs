@@ -95,6 +95,10 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FIRST..LAST", value_parser = parse_months)]
     pub months: Option<(Month, Month)>,
 
+    /// The text encoding of sources named with --source: utf-8 (default) or windows-1252.
+    #[arg(long, global = true, value_name = "ENCODING")]
+    pub encoding: Option<crate::ingest::read::Encoding>,
+
     /// Archives: the incremental cache's folder [default: $SAFERSTATS_CACHE_DIR, else
     /// ~/.cache/saferstats].
     #[arg(long, global = true, value_name = "DIR")]
@@ -235,11 +239,9 @@ impl Cli {
             None => Config::default(),
         };
         if !g.sources.is_empty() {
-            cfg.sources = g
-                .sources
-                .iter()
-                .map(|(kind, path)| flag_source(*kind, path, &g.area))
-                .collect();
+            let encoding = g.encoding.unwrap_or_default();
+            let flagged = g.sources.iter().map(|(kind, path)| flag_source(*kind, path, &g.area, encoding));
+            cfg.sources = flagged.collect();
         }
         cfg.area = g.area.clone().or(cfg.area);
         cfg.settings.alpha = g.alpha.unwrap_or(cfg.settings.alpha);
@@ -326,8 +328,9 @@ impl Cli {
     }
 }
 
-fn flag_source(kind: SourceKind, path: &Path, area: &Option<String>) -> Source {
+fn flag_source(kind: SourceKind, path: &Path, area: &Option<String>, encoding: crate::ingest::read::Encoding) -> Source {
     Source {
+        encoding,
         name: kind.to_string(),
         kind,
         path: path.to_path_buf(),

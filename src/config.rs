@@ -97,6 +97,8 @@ pub struct Source {
     pub publisher: Option<String>,
     /// For archives: which forces and months to read, and how strictly.
     pub selection: Selection,
+    /// The text encoding of CSV sources (UTF-8 unless declared).
+    pub encoding: crate::ingest::read::Encoding,
 }
 
 /// The local-authority prefixes of LSOA names inside each force's own area, where known.
@@ -205,6 +207,8 @@ struct RawSource {
     to_month: Option<String>,
     /// police-uk: `fail` (default) or `reject` rows that cannot be counted.
     bad_rows: Option<String>,
+    /// `utf-8` (default) or `windows-1252`.
+    encoding: Option<String>,
     /// police-uk: LSOA-name prefixes inside each force's area, by slug (added to the defaults).
     #[serde(default)]
     force_areas: BTreeMap<String, Vec<String>>,
@@ -372,7 +376,9 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         cache_dir: None,
         lsoa_detail: true,
     };
+    let encoding = raw.encoding.as_deref().map(str::parse).transpose().map_err(|e| at("encoding", e))?.unwrap_or_default();
     Ok(Source {
+        encoding,
         name: raw.name.unwrap_or_else(|| kind.to_string()),
         kind,
         path: base.join(&raw.path),

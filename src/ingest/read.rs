@@ -13,26 +13,78 @@ pub struct Table {
     pub text: String,
 }
 
-/// Reads `source`'s file whole, hashes the bytes and decodes them as UTF-8 (a BOM is dropped).
+/// Reads `source`'s file whole, hashes the bytes and decodes them: UTF-8 (a BOM is dropped) unless
+/// the source declares `encoding = "windows-1252"`. Undeclared non-UTF-8 text is an error that says
+/// which line and how to declare it; an unbalanced quote is an error naming the line it opens on.
 pub fn read_table(source: &Source) -> Result<Table> {
     let bytes = std::fs::read(&source.path).map_err(|e| Error::Read {
         path: source.display.clone(),
         source: e,
     })?;
     let sha256 = hex(&Sha256::digest(&bytes));
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = String::from_utf8(body.to_vec()).map_err(|e| Error::Csv {
-        at: Location::line(&source.display, line_of(body, e.utf8_error().valid_up_to())),
-        message: "the text is not UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel)".into(),
-    })?;
+    let text = decode(&bytes, source)?;
     if text.trim().is_empty() {
         return Err(Error::EmptyFile(Location::file(&source.display)));
+    }
+    if let Some(line) = unbalanced_quote(&text) {
+        return Err(Error::Csv {
+            at: Location::line(&source.display, line),
+            message: "a quote opens here and is never closed; close it (\"...\") or remove it".into(),
+        });
     }
     Ok(Table {
         display: source.display.clone(),
         sha256,
         text,
     })
+}
+
+fn decode(bytes: &[u8], source: &Source) -> Result<String> {
+    if source.encoding == Encoding::Windows1252 {
+        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        return Ok(text.into_owned());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    String::from_utf8(body.to_vec()).map_err(|e| Error::Csv {
+        at: Location::line(&source.display, line_of(body, e.utf8_error().valid_up_to())),
+        message: "the text is not UTF-8 (a Windows-1252 export?): declare `encoding = \"windows-1252\"` on the source (or --encoding windows-1252), or save it as CSV UTF-8".into(),
+    })
+}
+
+/// The line where a quote opens that never closes, if any.
+pub fn unbalanced_quote(text: &str) -> Option<u64> {
+    let (mut open, mut line, mut opened_at) = (false, 1u64, 0u64);
+    for c in text.chars() {
+        match c {
+            '"' => {
+                open = !open;
+                opened_at = line;
+            }
+            '\n' => line += 1,
+            _ => {}
+        }
+    }
+    open.then_some(opened_at)
+}
+
+/// The text encodings a source can declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    Windows1252,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Ok(Encoding::Windows1252),
+            other => Err(format!("unknown encoding `{other}`; use utf-8 or windows-1252")),
+        }
+    }
 }
 
 /// A strict reader over `text`: tab-delimited when the first line holds a tab, comma otherwise;

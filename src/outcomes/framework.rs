@@ -392,6 +392,7 @@ impl Framework {
             area: None,
             publisher: None,
             selection: Default::default(),
+            encoding: Default::default(),
         };
         let table = read::read_table(&source)?;
         let sha256 = table.sha256.clone();
