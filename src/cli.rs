@@ -240,7 +240,10 @@ impl Cli {
         };
         if !g.sources.is_empty() {
             let encoding = g.encoding.unwrap_or_default();
-            let flagged = g.sources.iter().map(|(kind, path)| flag_source(*kind, path, &g.area, encoding));
+            let flagged = g
+                .sources
+                .iter()
+                .map(|(kind, path)| flag_source(*kind, path, &g.area, encoding));
             cfg.sources = flagged.collect();
         }
         cfg.area = g.area.clone().or(cfg.area);
@@ -328,7 +331,12 @@ impl Cli {
     }
 }
 
-fn flag_source(kind: SourceKind, path: &Path, area: &Option<String>, encoding: crate::ingest::read::Encoding) -> Source {
+fn flag_source(
+    kind: SourceKind,
+    path: &Path,
+    area: &Option<String>,
+    encoding: crate::ingest::read::Encoding,
+) -> Source {
     Source {
         encoding,
         name: kind.to_string(),

@@ -376,7 +376,13 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         cache_dir: None,
         lsoa_detail: true,
     };
-    let encoding = raw.encoding.as_deref().map(str::parse).transpose().map_err(|e| at("encoding", e))?.unwrap_or_default();
+    let encoding = raw
+        .encoding
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| at("encoding", e))?
+        .unwrap_or_default();
     Ok(Source {
         encoding,
         name: raw.name.unwrap_or_else(|| kind.to_string()),

@@ -156,7 +156,7 @@ fn fixture_comparison() -> saferstats::stats::Comparison {
         area: None,
         publisher: None,
         selection: Default::default(),
-            encoding: Default::default(),
+        encoding: Default::default(),
     }])
     .unwrap();
     let (from, to) = ("2016/17".parse().unwrap(), "2017/18".parse().unwrap());

@@ -21,15 +21,21 @@ pub fn read_table(source: &Source) -> Result<Table> {
         path: source.display.clone(),
         source: e,
     })?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let text = decode(&bytes, source)?;
+    table_from_bytes(&bytes, source)
+}
+
+/// The same checks on bytes already in memory (the file's contents).
+pub fn table_from_bytes(bytes: &[u8], source: &Source) -> Result<Table> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let text = decode(bytes, source)?;
     if text.trim().is_empty() {
         return Err(Error::EmptyFile(Location::file(&source.display)));
     }
     if let Some(line) = unbalanced_quote(&text) {
         return Err(Error::Csv {
             at: Location::line(&source.display, line),
-            message: "a quote opens here and is never closed; close it (\"...\") or remove it".into(),
+            message: "a quote opens here and is never closed; close it (\"...\") or remove it"
+                .into(),
         });
     }
     Ok(Table {
@@ -82,7 +88,9 @@ impl std::str::FromStr for Encoding {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "utf-8" | "utf8" => Ok(Encoding::Utf8),
             "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Ok(Encoding::Windows1252),
-            other => Err(format!("unknown encoding `{other}`; use utf-8 or windows-1252")),
+            other => Err(format!(
+                "unknown encoding `{other}`; use utf-8 or windows-1252"
+            )),
         }
     }
 }

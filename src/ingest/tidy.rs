@@ -29,7 +29,11 @@ struct Columns {
 
 /// Loads a tidy CSV.
 pub fn load(source: &Source, input: usize) -> Result<Loaded> {
-    let table = read::read_table(source)?;
+    load_table(read::read_table(source)?, source, input)
+}
+
+/// Loads a table already read (see [`read::table_from_bytes`]); the entry point for fuzzing.
+pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<Loaded> {
     let mut reader = read::csv_reader(&table.text);
     let mut records = reader.records();
     let header = match records.next() {

@@ -97,23 +97,51 @@ pub fn share_bars(
 
 /// Draws `spec` as SVG and PNG.
 pub fn grouped_bars(spec: &Grouped, labels: &Labels) -> Result<Figure> {
+    struct Chart<'a>(&'a Grouped<'a>, &'a Labels);
+    impl Draw for Chart<'_> {
+        fn draw<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+            scale: f64,
+        ) -> DrawResult<DB> {
+            draw_grouped(root, self.0, self.1, scale)
+        }
+    }
+    figure(
+        (1000, 150 + 30 * spec.rows.len() as u32),
+        "bar chart",
+        &Chart(spec, labels),
+    )
+}
+
+/// A figure that draws itself at a scale (1 for SVG, [`PNG_SCALE`] for PNG) on any backend.
+pub(crate) trait Draw {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scale: f64)
+    -> DrawResult<DB>;
+}
+
+/// Draws `chart` as SVG at `size` pixels and as PNG at [`PNG_SCALE`] times that, with the bundled
+/// font; `what` names it in errors.
+pub(crate) fn figure(size: (u32, u32), what: &str, chart: &impl Draw) -> Result<Figure> {
     register_font();
-    let (w, h) = (1000, 150 + 30 * spec.rows.len() as u32);
+    let (w, h) = size;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw_grouped(&root, spec, labels, 1.0).map_err(|e| render_error("bar chart (SVG)", e))?;
-        root.present()
-            .map_err(|e| render_error("bar chart (SVG)", e))?;
+        chart
+            .draw(&root, 1.0)
+            .and_then(|()| root.present())
+            .map_err(|e| render_error(&format!("{what} (SVG)"), e))?;
     }
     let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
     let mut pixels = vec![0u8; (pw * ph * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
-        draw_grouped(&root, spec, labels, f64::from(PNG_SCALE))
-            .map_err(|e| render_error("bar chart (PNG)", e))?;
-        root.present()
-            .map_err(|e| render_error("bar chart (PNG)", e))?;
+        let scale = f64::from(PNG_SCALE);
+        chart
+            .draw(&root, scale)
+            .and_then(|()| root.present())
+            .map_err(|e| render_error(&format!("{what} (PNG)"), e))?;
     }
     Ok(Figure {
         svg,
@@ -380,29 +408,22 @@ pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
 
 /// Diverging horizontal bars of percentage change, with a legend and a note beside each bar.
 pub fn diverging(bars: &[Bar], legend: &[(String, RGBColor)], labels: &Labels) -> Result<Figure> {
-    register_font();
-    let (w, h) = (1000, 160 + 30 * slots(bars.len()) as u32);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw_diverging(&root, bars, legend, labels, 1.0)
-            .map_err(|e| render_error("percentage-change chart (SVG)", e))?;
-        root.present()
-            .map_err(|e| render_error("percentage-change chart (SVG)", e))?;
+    struct Chart<'a>(&'a [Bar], &'a [(String, RGBColor)], &'a Labels);
+    impl Draw for Chart<'_> {
+        fn draw<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+            scale: f64,
+        ) -> DrawResult<DB> {
+            draw_diverging(root, self.0, self.1, self.2, scale)
+        }
     }
-    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
-    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
-        draw_diverging(&root, bars, legend, labels, f64::from(PNG_SCALE))
-            .map_err(|e| render_error("percentage-change chart (PNG)", e))?;
-        root.present()
-            .map_err(|e| render_error("percentage-change chart (PNG)", e))?;
-    }
-    Ok(Figure {
-        svg,
-        png: encode_png(&pixels, pw, ph)?,
-    })
+    let size = (1000, 160 + 30 * slots(bars.len()) as u32);
+    figure(
+        size,
+        "percentage-change chart",
+        &Chart(bars, legend, labels),
+    )
 }
 
 fn draw_diverging<DB: DrawingBackend>(

@@ -7,8 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::render::chart::{
-    DrawResult, EARLIER, Figure, INK, LATER, Labels, PNG_SCALE, draw_frame, draw_legend,
-    encode_png, register_font, render_error, text,
+    Draw, DrawResult, EARLIER, Figure, INK, LATER, Labels, draw_frame, draw_legend, figure, text,
 };
 use crate::render::format::thousands;
 use crate::stats::trend::Series;
@@ -17,29 +16,22 @@ const COLUMNS: usize = 4;
 
 /// Monthly counts and their rolling 12-month average, one panel per series.
 pub fn monthly_panels(series: &[Series], labels: &Labels) -> Result<Figure> {
-    register_font();
+    struct Chart<'a>(&'a [Series], &'a Labels);
+    impl Draw for Chart<'_> {
+        fn draw<DB: DrawingBackend>(
+            &self,
+            root: &DrawingArea<DB, Shift>,
+            scale: f64,
+        ) -> DrawResult<DB> {
+            draw(root, self.0, self.1, scale)
+        }
+    }
     let rows = series.len().div_ceil(COLUMNS) as u32;
-    let (w, h) = (1200, 170 + 200 * rows);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        draw(&root, series, labels, 1.0).map_err(|e| render_error("trend chart (SVG)", e))?;
-        root.present()
-            .map_err(|e| render_error("trend chart (SVG)", e))?;
-    }
-    let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
-    let mut pixels = vec![0u8; (pw * ph * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (pw, ph)).into_drawing_area();
-        draw(&root, series, labels, f64::from(PNG_SCALE))
-            .map_err(|e| render_error("trend chart (PNG)", e))?;
-        root.present()
-            .map_err(|e| render_error("trend chart (PNG)", e))?;
-    }
-    Ok(Figure {
-        svg,
-        png: encode_png(&pixels, pw, ph)?,
-    })
+    figure(
+        (1200, 170 + 200 * rows),
+        "trend chart",
+        &Chart(series, labels),
+    )
 }
 
 fn draw<DB: DrawingBackend>(
