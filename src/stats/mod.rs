@@ -4,10 +4,12 @@
 //! - [`counts`]: picking one area's counts for one period.
 //! - [`compare`]: two periods side by side, per category and in total.
 //! - [`trend`]: monthly series with rolling 12-month averages.
+//! - [`rates`]: rates per population with Byar / exact Poisson intervals.
 
 pub mod compare;
 pub mod counts;
 pub mod exact;
+pub mod rates;
 pub mod shares;
 pub mod trend;
 
