@@ -142,7 +142,7 @@ pub struct Config {
     pub export_parquet: Option<PathBuf>,
     /// Write the report's view-model as JSON here (for debugging templates).
     pub dump_context: Option<PathBuf>,
-    /// Offence groups for the share-of-total chart: the file and its path as written.
+    /// The category taxonomy for the share-of-total chart: the file and its path as written.
     pub groups: Option<(PathBuf, String)>,
 }
 
@@ -177,8 +177,8 @@ struct RawConfig {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawReport {
-    /// Offence groups file for the share-of-total chart.
-    groups: Option<String>,
+    /// The category taxonomy (offence groups and subgroups) for the share-of-total chart.
+    taxonomy: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -316,7 +316,7 @@ impl Config {
             allow_partial: raw.compare.allow_partial.unwrap_or(false),
             export_parquet: None,
             dump_context: None,
-            groups: raw.report.groups.map(|g| (base.join(&g), g)),
+            groups: raw.report.taxonomy.map(|g| (base.join(&g), g)),
         })
     }
 }

@@ -310,8 +310,8 @@ fn comparison_figures(
     let figure = chart::change_by_category(cmp, &labels)?;
     figures.push(figure_view(format!("change-{stem}"), "Percentage change by category", "Each bar is labelled with its change and whether it is beyond chance (exact test); categories resting on small numbers are pale and say so.", labels, figure, artefacts));
     if let Some((path, display)) = &cfg.groups {
-        let groups = crate::harmonise::groups::Groups::load(path, display)?;
-        let (shares, (_, acquisitive)) = stats::shares::shares(cmp, &groups)?;
+        let taxonomy = crate::harmonise::taxonomy::Taxonomy::load(path, display)?;
+        let (shares, (_, acquisitive)) = stats::shares::shares(cmp, &taxonomy)?;
         let top = &shares[0];
         let labels = chart::Labels {
             title: format!(
@@ -328,7 +328,7 @@ fn comparison_figures(
             source: source.to_string(),
         };
         let figure = chart::share_bars(&shares, cmp, &labels)?;
-        figures.push(figure_view(format!("shares-{stem}"), "Share of recorded crime by offence group", "Groups follow the Home Office offence classification; each category's group is set in the offence-groups file.", labels, figure, artefacts));
+        figures.push(figure_view(format!("shares-{stem}"), "Share of recorded crime by offence group", "Groups follow the Home Office offence classification; each category's subgroup and group are set in the taxonomy file.", labels, figure, artefacts));
     }
     Ok(figures)
 }

@@ -124,6 +124,30 @@ fn total_is_the_sum_of_its_parts() {
 }
 
 #[test]
+fn every_default_label_resolves_to_a_home_office_subgroup() {
+    let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::load(
+        &common::repo().join("data/taxonomy.toml"),
+        "taxonomy",
+    )
+    .unwrap();
+    let cmp = default_comparison();
+    let unmatched: Vec<&str> = cmp
+        .rows
+        .iter()
+        .map(|r| r.category.as_str())
+        .filter(|c| taxonomy.subgroup(c).is_err())
+        .collect();
+    assert!(unmatched.is_empty(), "{unmatched:?}");
+    assert_eq!(
+        taxonomy
+            .subgroup("Burglary – Business/Community")
+            .unwrap()
+            .name,
+        "Non-residential burglary"
+    );
+}
+
+#[test]
 fn every_category_keeps_its_printed_label() {
     let cmp = default_comparison();
     let labels: Vec<&str> = cmp.rows.iter().map(|r| r.category.as_str()).collect();

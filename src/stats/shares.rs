@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::harmonise::groups::Groups;
+use crate::harmonise::taxonomy::Taxonomy;
 use crate::stats::Comparison;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -16,13 +16,13 @@ pub struct Share {
     pub to_pct: f64,
 }
 
-/// Shares by group (in the groups file's order, empty groups left out) and the acquisitive share
+/// Shares by group (largest first in the later period) and the acquisitive share
 /// (earlier, later), in per cent.
-pub fn shares(cmp: &Comparison, groups: &Groups) -> Result<(Vec<Share>, (f64, f64))> {
+pub fn shares(cmp: &Comparison, taxonomy: &Taxonomy) -> Result<(Vec<Share>, (f64, f64))> {
     let mut out: Vec<Share> = Vec::new();
     let (mut acq_from, mut acq_to) = (0, 0);
     for row in &cmp.rows {
-        let g = groups.of(&row.category)?;
+        let g = taxonomy.group_of(&row.category)?;
         if g.acquisitive {
             acq_from += row.from_count;
             acq_to += row.to_count;
