@@ -595,3 +595,43 @@ fn export_writes_hive_partitions_by_year_and_force() {
         ]
     );
 }
+
+/// Regression (found by `scripts/fuzz.sh`, target police_street): a row whose LSOA code is not
+/// UTF-8 was rejected after its crime type had been counted, so it was both counted and rejected.
+#[test]
+fn regression_fuzz_a_rejected_row_is_never_also_counted() {
+    let archive = fixture("police-uk/fuzz-lsoa-not-utf8");
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["--reject-bad-rows", "check"])
+        .expect(0);
+    assert!(
+        out.contains("police-uk street: 1 files, 3 rows read, 1 counted, 2 rejected"),
+        "{out}"
+    );
+    let (counts, _) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args([
+            "--reject-bad-rows",
+            "counts",
+            "--period",
+            "2016-04",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    let total: u64 = counts
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 1, "{counts}");
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["check"])
+        .expect(2);
+    assert!(
+        err.contains("2016-04-city-of-london-street.csv:3:"),
+        "{err}"
+    );
+}

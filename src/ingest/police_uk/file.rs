@@ -312,21 +312,29 @@ fn count_row(
         ));
     }
     let raw_type = field(cols.crime_type);
-    let type_index = match CRIME_TYPES.iter().position(|t| t.as_bytes() == raw_type) {
-        Some(i) => i,
-        None => legacy_type(raw_type, counts)?,
+    // Everything that can reject the row is checked before anything is counted, so a rejected row
+    // is never also counted (found by fuzzing: see tests/police_uk.rs).
+    let (type_index, legacy) = match CRIME_TYPES.iter().position(|t| t.as_bytes() == raw_type) {
+        Some(i) => (i, None),
+        None => legacy_type(raw_type)?,
     };
+    let code = cols.lsoa_code.map_or(&b""[..], field);
+    let code =
+        std::str::from_utf8(code).map_err(|_| "the LSOA code is not text (UTF-8)".to_string())?;
+    if let Some(l) = legacy
+        && !counts.legacy.iter().any(|x| x.label == l.label)
+    {
+        counts.legacy.push(l);
+    }
     counts.by_type[type_index] += 1;
     if counts.falls_within.is_empty()
         && let Some(i) = cols.falls_within
     {
         counts.falls_within = text(field(i));
     }
-    let code = cols.lsoa_code.map_or(&b""[..], field);
     if code.is_empty() {
         counts.no_location += 1;
     }
-    let code = std::str::from_utf8(code).map_err(|_| "the LSOA code is not text".to_string())?;
     match counts.by_lsoa.get_mut(code) {
         Some((_, by_type)) => by_type[type_index] += 1,
         None => {
@@ -377,20 +385,14 @@ fn decode_hex_32(id: &[u8]) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn legacy_type(raw: &[u8], counts: &mut StreetCounts) -> std::result::Result<usize, String> {
+fn legacy_type(raw: &[u8]) -> std::result::Result<(usize, Option<&'static Legacy>), String> {
     let label = String::from_utf8_lossy(raw);
-    let (index, legacy) = police_uk::crime_type(&label).ok_or_else(|| {
+    police_uk::crime_type(&label).ok_or_else(|| {
         format!(
             "crime type `{label}` matches none of data.police.uk's categories ({})",
             CRIME_TYPES.join(", ")
         )
-    })?;
-    if let Some(l) = legacy
-        && !counts.legacy.iter().any(|x| x.label == l.label)
-    {
-        counts.legacy.push(l);
-    }
-    Ok(index)
+    })
 }
 
 #[cfg(test)]
