@@ -55,9 +55,11 @@ pub enum SourceKind {
     Tidy,
     /// A data.police.uk archive: a folder tree or a zip.
     PoliceUk,
+    /// A Home Office police recorded crime open data table (CSV).
+    HomeOffice,
 }
 
-const KINDS: &str = "summary, tidy, police-uk";
+const KINDS: &str = "summary, tidy, police-uk, home-office";
 
 impl FromStr for SourceKind {
     type Err = String;
@@ -67,6 +69,7 @@ impl FromStr for SourceKind {
             "summary" => Ok(SourceKind::Summary),
             "tidy" => Ok(SourceKind::Tidy),
             "police-uk" | "police.uk" | "policeuk" => Ok(SourceKind::PoliceUk),
+            "home-office" | "homeoffice" => Ok(SourceKind::HomeOffice),
             other => Err(format!(
                 "unknown source kind `{other}`; the kinds are {KINDS}"
             )),
@@ -80,6 +83,7 @@ impl fmt::Display for SourceKind {
             SourceKind::Summary => "summary",
             SourceKind::Tidy => "tidy",
             SourceKind::PoliceUk => "police-uk",
+            SourceKind::HomeOffice => "home-office",
         })
     }
 }

@@ -6,7 +6,9 @@
 //! | `summary` | wide table: category, then one column per period           | [`summary`] |
 //! | `tidy`    | long table: `period,area,category,value[,unit]`            | [`tidy`]    |
 //! | `police-uk` | data.police.uk archive (folder tree or zip)              | [`police_uk`] |
+//! | `home-office` | Home Office recorded crime open data table (CSV)       | [`home_office`] |
 
+pub mod home_office;
 pub mod number;
 pub mod police_uk;
 pub mod read;
@@ -31,6 +33,11 @@ pub fn load_all(sources: &[Source]) -> Result<Dataset> {
         let loaded = match source.kind {
             SourceKind::Summary => summary::load(source, input)?,
             SourceKind::Tidy => tidy::load(source, input)?,
+            SourceKind::HomeOffice => {
+                let (loaded, finding) = home_office::load(source, input)?;
+                data.findings.extend(finding);
+                loaded
+            }
             SourceKind::PoliceUk => {
                 police_uk::load_into(&mut data, source, &source.selection)?;
                 continue;
@@ -46,8 +53,11 @@ pub fn load_all(sources: &[Source]) -> Result<Dataset> {
 /// A tidy file's monthly figures cover their months: a month with a row for the area is present.
 fn record_monthly_coverage(data: &mut Dataset, observations: &[Observation]) {
     for o in observations {
-        if let crate::harmonise::Period::Month(m) = o.period {
-            data.coverage.entry(o.area.clone()).or_default().insert(m);
+        if o.period.month_count() < 12 {
+            data.coverage
+                .entry(o.area.clone())
+                .or_default()
+                .extend(o.period.months());
         }
     }
 }

@@ -88,11 +88,7 @@ pub fn period_figures(
             inputs,
         });
     }
-    let monthly: Vec<&Observation> = data
-        .observations
-        .iter()
-        .filter(|o| o.area == area && matches!(o.period, Period::Month(m) if period.contains(m)))
-        .collect();
+    let monthly = parts(data, area, period);
     if monthly.is_empty() || matches!(period, Period::Month(_)) {
         return Err(not_in_data(data, area, period, flag));
     }
@@ -124,6 +120,25 @@ pub fn period_figures(
         coverage: Some(coverage),
         inputs,
     })
+}
+
+/// The figures for shorter periods inside `period` (months, or quarters where there are no months),
+/// of one length only, so a month is never counted twice.
+fn parts<'a>(data: &'a Dataset, area: &str, period: Period) -> Vec<&'a Observation> {
+    let inside = |p: Period| {
+        p.month_count() < period.month_count()
+            && period.contains(p.first_month())
+            && period.contains(p.last_month())
+    };
+    let all: Vec<&Observation> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area && inside(o.period))
+        .collect();
+    let finest = all.iter().map(|o| o.period.month_count()).min();
+    all.into_iter()
+        .filter(|o| Some(o.period.month_count()) == finest)
+        .collect()
 }
 
 fn inputs_of(obs: &[Observation]) -> Vec<usize> {

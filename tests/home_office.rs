@@ -1,0 +1,104 @@
+//! Home Office recorded crime tables (CSV): both column namings, quarters rolled up to financial
+//! years, negative adjustments kept, partial years refused. Expected figures are in
+//! tests/data/README.md, summed by hand.
+
+mod common;
+
+use common::Cli;
+
+#[test]
+fn csp_table_rolls_quarters_up_to_years() {
+    let (out, _) = Cli::new()
+        .source("home-office", "ok/home-office-csp.csv")
+        .args([
+            "--area",
+            "London, City of",
+            "compare",
+            "--from",
+            "2016/17",
+            "--to",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("\nRape,2016/17,2017/18,10,27,17,170.0,0.007632,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nResidential burglary,2016/17,2017/18,14,14,0,0.0,1,"),
+        "{out}"
+    );
+    assert!(out.contains("\nTotal,2016/17,2017/18,24,41,17,"), "{out}");
+    let (out, _) = Cli::new()
+        .source("home-office", "ok/home-office-csp.csv")
+        .args([
+            "--area",
+            "westminster",
+            "counts",
+            "--period",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert_eq!(
+        out,
+        "period,area,category,count\n2017/18,Westminster,Rape,80\n"
+    );
+}
+
+#[test]
+fn negative_adjustments_are_kept_and_reported() {
+    let (out, _) = Cli::new()
+        .source("home-office", "ok/home-office-csp.csv")
+        .args(["check"])
+        .expect(0);
+    assert!(out.contains("home-office-csp.csv: 1 rows are negative adjustments; they are kept and summed as published"), "{out}");
+    let (out, _) = Cli::new()
+        .source("home-office", "ok/home-office-csp.csv")
+        .args([
+            "--area",
+            "London, City of",
+            "counts",
+            "--period",
+            "2016/17 Q4",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("2016/17 Q4,\"London, City of\",Residential burglary,3\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn newer_column_names_and_partial_years() {
+    let (out, _) = Cli::new()
+        .source("home-office", "ok/home-office-pfa-new-naming.csv")
+        .args(["counts", "--period", "2016/17", "--format", "csv"])
+        .expect(0);
+    assert_eq!(
+        out,
+        "period,area,category,count\n2016/17,City of London,Shoplifting,7300\n"
+    );
+    let (_, err) = Cli::new()
+        .source("home-office", "ok/home-office-pfa-new-naming.csv")
+        .args(["compare", "--from", "2016/17", "--to", "2017/18"])
+        .expect(2);
+    assert!(err.contains("2017/18 is a partial year in the data: City of London has 9 of its 12 months (missing 2018-01, 2018-02, 2018-03)"), "{err}");
+}
+
+#[test]
+fn a_table_without_the_needed_columns_is_refused() {
+    let (_, err) = Cli::new()
+        .source("home-office", "ok/tidy-two-areas.csv")
+        .args(["counts", "--period", "2016/17"])
+        .expect(2);
+    assert!(
+        err.contains("tidy-two-areas.csv:1: no `Financial Year` column"),
+        "{err}"
+    );
+}
