@@ -392,7 +392,7 @@ fn trend_artefacts(
         let (Some(first), Some(last)) = (first_month(&series), last_month(&series)) else {
             continue;
         };
-        let slug = slug(area);
+        let slug = crate::harmonise::label::slug(area);
         let labels = chart::Labels {
             title: format!("{area}: monthly counts by crime type, {first} to {last}"),
             subtitle: "Each panel on its own scale; anti-social behaviour incidents are not recorded crime".into(),
@@ -439,25 +439,6 @@ fn last_month(series: &[stats::trend::Series]) -> Option<crate::harmonise::Month
         .iter()
         .filter_map(|s| s.points.last().map(|p| p.month))
         .max()
-}
-
-/// `City of London Police` -> `city-of-london-police`.
-pub fn slug(name: &str) -> String {
-    let lowered: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    lowered
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 /// The publishers of the inputs that hold `area`'s figures.

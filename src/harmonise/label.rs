@@ -27,6 +27,25 @@ pub fn tidy(label: &str) -> String {
     label.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `City of London Police` -> `city-of-london-police`.
+pub fn slug(name: &str) -> String {
+    let lowered: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    lowered
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

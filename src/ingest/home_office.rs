@@ -60,10 +60,7 @@ pub fn load(source: &Source, input: usize) -> Result<(Loaded, Option<Finding>)> 
     let table = read::read_table(source)?;
     let mut reader = read::csv_reader(&table.text);
     let mut records = reader.records();
-    let header = match records.next() {
-        Some(r) => r.map_err(|e| read::csv_error(&table.display, e))?,
-        None => return Err(Error::EmptyFile(Location::file(&table.display))),
-    };
+    let header = read::header(&mut records, &table.display)?;
     let cols = find_columns(&header, &table.display)?;
     let mut sums: BTreeMap<(String, String, Period), (i64, u64)> = BTreeMap::new();
     let (mut rows, mut negatives) = (0u64, 0u64);
@@ -78,10 +75,7 @@ pub fn load(source: &Source, input: usize) -> Result<(Loaded, Option<Finding>)> 
         entry.0 += n;
     }
     if rows == 0 {
-        return Err(Error::Header {
-            at: Location::line(&table.display, 1),
-            message: "the file has a header but no data rows".into(),
-        });
+        return Err(read::no_rows(&table.display));
     }
     let observations: Vec<Observation> = sums
         .into_iter()

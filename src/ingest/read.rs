@@ -131,6 +131,25 @@ pub fn csv_error(file: &str, err: csv::Error) -> Error {
     }
 }
 
+/// The header row of a CSV being read, or the error for an empty file.
+pub fn header(
+    records: &mut csv::StringRecordsIter<&[u8]>,
+    file: &str,
+) -> Result<csv::StringRecord> {
+    match records.next() {
+        Some(r) => r.map_err(|e| csv_error(file, e)),
+        None => Err(Error::EmptyFile(Location::file(file))),
+    }
+}
+
+/// The error for a file with a header and no data rows.
+pub fn no_rows(file: &str) -> Error {
+    Error::Header {
+        at: Location::line(file, 1),
+        message: "the file has a header but no data rows".into(),
+    }
+}
+
 /// The 1-based line of a record.
 pub fn line_of_record(record: &csv::StringRecord) -> u64 {
     record.position().map_or(0, |p| p.line())

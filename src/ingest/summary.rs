@@ -27,10 +27,7 @@ pub fn load(source: &Source, input: usize) -> Result<Loaded> {
 pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<Loaded> {
     let mut reader = read::csv_reader(&table.text);
     let mut records = reader.records();
-    let header = match records.next() {
-        Some(r) => r.map_err(|e| read::csv_error(&table.display, e))?,
-        None => return Err(Error::EmptyFile(Location::file(&table.display))),
-    };
+    let header = read::header(&mut records, &table.display)?;
     let periods = header_periods(&header, &table.display)?;
     let area = source.area.clone().unwrap_or_else(|| "unnamed area".into());
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -57,10 +54,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
         }
     }
     if rows_read == 0 {
-        return Err(Error::Header {
-            at: Location::line(&table.display, 1),
-            message: "the file has a header but no data rows".into(),
-        });
+        return Err(read::no_rows(&table.display));
     }
     let file = InputFile {
         source: source.name.clone(),

@@ -36,10 +36,7 @@ pub fn load(source: &Source, input: usize) -> Result<Loaded> {
 pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<Loaded> {
     let mut reader = read::csv_reader(&table.text);
     let mut records = reader.records();
-    let header = match records.next() {
-        Some(r) => r.map_err(|e| read::csv_error(&table.display, e))?,
-        None => return Err(Error::EmptyFile(Location::file(&table.display))),
-    };
+    let header = read::header(&mut records, &table.display)?;
     let columns = find_columns(&header, &table.display)?;
     let mut seen: HashMap<(Period, String, String), u64> = HashMap::new();
     let mut observations: Vec<Observation> = Vec::new();
@@ -62,10 +59,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
         observations.push(o);
     }
     if observations.is_empty() {
-        return Err(Error::Header {
-            at: Location::line(&table.display, 1),
-            message: "the file has a header but no data rows".into(),
-        });
+        return Err(read::no_rows(&table.display));
     }
     let mut periods: Vec<Period> = observations.iter().map(|o| o.period).collect();
     periods.sort();

@@ -24,7 +24,7 @@ pub fn write(data: &Dataset, dir: &Path) -> Result<Vec<PathBuf>> {
     for r in &data.lsoa {
         let slug = slug_of
             .get(&*r.area)
-            .map_or_else(|| crate::pipeline::slug(&r.area), |s| s.to_string());
+            .map_or_else(|| crate::harmonise::label::slug(&r.area), |s| s.to_string());
         parts.entry((r.month.year(), slug)).or_default().push(r);
     }
     let mut written = Vec::new();
