@@ -57,8 +57,9 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// An input named directly, as KIND=PATH (kinds: summary, tidy). Repeatable; replaces the
-    /// config's sources.
+    /// An input named directly, as KIND=PATH (kinds: summary, tidy, police-uk, home-office,
+    /// ons-pfa, partner, population). Repeatable; replaces the config's sources of the same role
+    /// (recorded crime, partner data or populations).
     #[arg(long = "source", global = true, value_name = "KIND=PATH", value_parser = parse_source)]
     pub sources: Vec<(SourceKind, PathBuf)>,
 
@@ -171,6 +172,41 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Rates per 1,000 (or --per) with confidence intervals (Byar; exact Poisson below 10
+    /// events), per each denominator known for the area: csv columns
+    /// category,period,count,denominator,population,rate,ci_low,ci_high.
+    Rates {
+        #[arg(long, value_name = "PERIOD")]
+        period: Period,
+        /// Rates per this many people [default: rates.per in the config, else 1000].
+        #[arg(long, value_name = "N")]
+        per: Option<f64>,
+        /// Only this denominator (e.g. residents, "workday population").
+        #[arg(long, value_name = "NAME")]
+        denominator: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+    /// The area's change in recorded crime beside its peers ([peers] in the config).
+    Peers {
+        /// The earlier period [default: compare.from in the config].
+        #[arg(long, value_name = "PERIOD")]
+        from: Option<Period>,
+        /// The later period [default: compare.to in the config].
+        #[arg(long, value_name = "PERIOD")]
+        to: Option<Period>,
+        /// Peer areas, comma-separated [default: peers.areas in the config].
+        #[arg(long, value_delimiter = ',', value_name = "AREAS")]
+        peers: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List the partner datasets' figures (kept apart from recorded crime): csv columns
+    /// source,area,measure,period,value,unit,note.
+    Measures {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the counts behind a comparison for one period.
     Counts {
         #[arg(long, value_name = "PERIOD")]
@@ -244,7 +280,10 @@ impl Cli {
                 .sources
                 .iter()
                 .map(|(kind, path)| flag_source(*kind, path, &g.area, encoding));
-            cfg.sources = flagged.collect();
+            let flagged: Vec<Source> = flagged.collect();
+            cfg.sources
+                .retain(|s| !flagged.iter().any(|f| f.kind.role() == s.kind.role()));
+            cfg.sources.extend(flagged);
         }
         cfg.area = g.area.clone().or(cfg.area);
         cfg.settings.alpha = g.alpha.unwrap_or(cfg.settings.alpha);
@@ -280,9 +319,19 @@ impl Cli {
                 cfg.from = from.or(cfg.from);
                 cfg.to = to.or(cfg.to);
             }
-            Command::Compare { from, to, .. } | Command::Outcomes { from, to, .. } => {
+            Command::Compare { from, to, .. }
+            | Command::Outcomes { from, to, .. }
+            | Command::Peers { from, to, .. } => {
                 cfg.from = from.or(cfg.from);
                 cfg.to = to.or(cfg.to);
+            }
+            Command::Rates { per: Some(per), .. } => {
+                if !(*per > 0.0 && per.is_finite()) {
+                    return Err(Error::Usage(format!(
+                        "--per: {per} is not a positive number"
+                    )));
+                }
+                cfg.per = *per;
             }
             _ => {}
         }
@@ -339,16 +388,12 @@ fn flag_source(
 ) -> Source {
     Source {
         encoding,
-        name: kind.to_string(),
-        kind,
-        path: path.to_path_buf(),
-        display: path.display().to_string(),
         area: area.clone(),
-        publisher: None,
         selection: Selection {
             force_areas: default_force_areas(),
             ..Selection::default()
         },
+        ..Source::new(kind, path, path.display().to_string())
     }
 }
 
@@ -369,6 +414,14 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         } => compare_all(&cfg, *format)?,
         Command::Counts { period, by, format } => counts(&cfg, *period, *by, *format)?,
         Command::Check => return finish_check(&cfg),
+        Command::Rates {
+            period,
+            denominator,
+            format,
+            ..
+        } => rates(&cfg, *period, denominator.as_deref(), *format)?,
+        Command::Peers { peers, format, .. } => peers_table(&cfg, peers, *format)?,
+        Command::Measures { format } => measures(&cfg, *format)?,
         Command::Outcomes { detail, format, .. } => outcomes(&cfg, *detail, *format)?,
     };
     report_findings(&findings, cfg.quiet);
@@ -488,6 +541,51 @@ fn counts(cfg: &Config, period: Period, by: Option<By>, format: Format) -> Resul
         Format::Json => table::json_of(&header, &rows),
     };
     print(&text)?;
+    Ok(data.findings)
+}
+
+fn rates(
+    cfg: &Config,
+    period: Period,
+    denominator: Option<&str>,
+    format: Format,
+) -> Result<Vec<Finding>> {
+    let (rows, findings) = pipeline::rates(cfg, period, denominator)?;
+    let header = crate::stats::rates::COLUMNS.to_vec();
+    let cells = table::rate_rows(&rows);
+    print(&match format {
+        Format::Table => table::plain(&header, &cells),
+        Format::Csv => table::csv_of(&header, &cells),
+        Format::Json => serde_json::to_string_pretty(&rows).expect("rates serialise") + "\n",
+    })?;
+    Ok(findings)
+}
+
+fn peers_table(cfg: &Config, flagged: &[String], format: Format) -> Result<Vec<Finding>> {
+    let (rows, findings) = pipeline::peers(cfg, flagged)?;
+    let (header, cells) = table::peer_rows(&rows, cfg.per);
+    print(&match format {
+        Format::Table => table::plain(&header, &cells),
+        Format::Csv => table::csv_of(&header, &cells),
+        Format::Json => serde_json::to_string_pretty(&rows).expect("peers serialise") + "\n",
+    })?;
+    Ok(findings)
+}
+
+fn measures(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
+    let data = pipeline::load_all(cfg)?;
+    if data.partner.is_empty() {
+        return Err(Error::Usage(
+            "no partner datasets: add a [[source]] with kind = \"partner\" to the config, or --source partner=FILE".into(),
+        ));
+    }
+    let header = table::MEASURE_COLUMNS.to_vec();
+    let cells = table::measure_rows(&data.partner);
+    print(&match format {
+        Format::Table => table::plain(&header, &cells),
+        Format::Csv => table::csv_of(&header, &cells),
+        Format::Json => table::json_of(&header, &cells),
+    })?;
     Ok(data.findings)
 }
 

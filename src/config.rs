@@ -55,11 +55,17 @@ pub enum SourceKind {
     Tidy,
     /// A data.police.uk archive: a folder tree or a zip.
     PoliceUk,
-    /// A Home Office police recorded crime open data table (CSV).
+    /// A Home Office police recorded crime open data table (CSV, xlsx, ods).
     HomeOffice,
+    /// The ONS police force area rolling-year file.
+    OnsPfa,
+    /// A partner dataset laid out in the config.
+    Partner,
+    /// A population table (denominators for rates).
+    Population,
 }
 
-const KINDS: &str = "summary, tidy, police-uk, home-office";
+const KINDS: &str = "summary, tidy, police-uk, home-office, ons-pfa, partner, population";
 
 impl FromStr for SourceKind {
     type Err = String;
@@ -70,6 +76,9 @@ impl FromStr for SourceKind {
             "tidy" => Ok(SourceKind::Tidy),
             "police-uk" | "police.uk" | "policeuk" => Ok(SourceKind::PoliceUk),
             "home-office" | "homeoffice" => Ok(SourceKind::HomeOffice),
+            "ons-pfa" | "ons" => Ok(SourceKind::OnsPfa),
+            "partner" => Ok(SourceKind::Partner),
+            "population" => Ok(SourceKind::Population),
             other => Err(format!(
                 "unknown source kind `{other}`; the kinds are {KINDS}"
             )),
@@ -84,6 +93,9 @@ impl fmt::Display for SourceKind {
             SourceKind::Tidy => "tidy",
             SourceKind::PoliceUk => "police-uk",
             SourceKind::HomeOffice => "home-office",
+            SourceKind::OnsPfa => "ons-pfa",
+            SourceKind::Partner => "partner",
+            SourceKind::Population => "population",
         })
     }
 }
@@ -103,6 +115,43 @@ pub struct Source {
     pub selection: Selection,
     /// The text encoding of CSV sources (UTF-8 unless declared).
     pub encoding: crate::ingest::read::Encoding,
+    /// For workbooks: the one sheet to read (every sheet holding a table, by default).
+    pub sheet: Option<String>,
+    /// Partner and population tables: which columns hold what.
+    pub layout: Option<crate::ingest::partner::Layout>,
+    /// Disclosure control: counts from 1 to this are published as `[c]` (sensitive sources only).
+    pub sensitive: Option<i64>,
+}
+
+impl Source {
+    /// A source with no options set: named by its kind, every force and month, UTF-8.
+    pub fn new(kind: SourceKind, path: impl Into<PathBuf>, display: impl Into<String>) -> Source {
+        Source {
+            name: kind.to_string(),
+            kind,
+            path: path.into(),
+            display: display.into(),
+            area: None,
+            publisher: None,
+            selection: Selection::default(),
+            encoding: Default::default(),
+            sheet: None,
+            layout: None,
+            sensitive: None,
+        }
+    }
+}
+
+impl SourceKind {
+    /// What a source contributes: recorded crime, partner figures or populations. A `--source`
+    /// flag replaces the config's sources of its role only.
+    pub fn role(self) -> &'static str {
+        match self {
+            SourceKind::Partner => "partner",
+            SourceKind::Population => "population",
+            _ => "crime",
+        }
+    }
 }
 
 /// The local-authority prefixes of LSOA names inside each force's own area, where known.
@@ -146,8 +195,47 @@ pub struct Config {
     pub export_parquet: Option<PathBuf>,
     /// Write the report's view-model as JSON here (for debugging templates).
     pub dump_context: Option<PathBuf>,
-    /// The category taxonomy for the share-of-total chart: the file and its path as written.
-    pub groups: Option<(PathBuf, String)>,
+    /// The category taxonomy: the shipped one unless the config names another, plus extensions.
+    pub taxonomy: TaxonomyConfig,
+    /// Draw the chart of each offence group's share of recorded crime.
+    pub shares_chart: bool,
+    /// Populations given in the config (the workday population, say).
+    pub denominators: Vec<crate::model::Denominator>,
+    /// Peer areas to compare the chosen area with.
+    pub peers: Vec<String>,
+    /// The denominator peers' rates are per.
+    pub peers_denominator: Option<String>,
+    /// Rates per this many people.
+    pub per: f64,
+}
+
+/// Which taxonomy to use: a file in place of the shipped one, files that extend it, and aliases.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaxonomyConfig {
+    /// Replaces the shipped taxonomy: the file and its path as written.
+    pub file: Option<(PathBuf, String)>,
+    /// Extend it (more subgroups, more aliases of existing ones).
+    pub extend: Vec<(PathBuf, String)>,
+    /// `label = "canonical name"`.
+    pub aliases: BTreeMap<String, String>,
+    /// The config that declared the aliases, for messages.
+    pub declared_in: String,
+}
+
+impl TaxonomyConfig {
+    /// The taxonomy this config describes, read and validated.
+    pub fn load(&self) -> Result<crate::harmonise::taxonomy::Taxonomy> {
+        use crate::harmonise::taxonomy::Taxonomy;
+        let mut t = match &self.file {
+            Some((path, display)) => Taxonomy::load(path, display)?,
+            None => Taxonomy::shipped(),
+        };
+        for (path, display) in &self.extend {
+            t.extend_with_file(path, display)?;
+        }
+        t.add_aliases(&self.aliases, &self.declared_in)?;
+        Ok(t)
+    }
 }
 
 /// The outcome framework to assess, and how.
@@ -176,13 +264,52 @@ struct RawConfig {
     outcomes: Option<RawOutcomes>,
     #[serde(default)]
     report: RawReport,
+    #[serde(default)]
+    taxonomy: RawTaxonomy,
+    #[serde(default, rename = "denominator")]
+    denominators: Vec<RawDenominator>,
+    #[serde(default)]
+    peers: RawPeers,
+    #[serde(default)]
+    rates: RawRates,
+}
+
+/// The areas the chosen one is compared with.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPeers {
+    #[serde(default)]
+    areas: Vec<String>,
+    /// The denominator the peers' rates are per (a name from [[denominator]] or a population source).
+    denominator: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRates {
+    /// Rates per this many people (1,000 by default).
+    per: Option<f64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    /// Replaces the shipped taxonomy.
+    file: Option<String>,
+    /// Files that extend it.
+    #[serde(default)]
+    extend: Vec<String>,
+    /// `label = "canonical name"`.
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawReport {
-    /// The category taxonomy (offence groups and subgroups) for the share-of-total chart.
-    taxonomy: Option<String>,
+    /// Draw the chart of each offence group's share of recorded crime.
+    #[serde(default)]
+    shares_chart: bool,
 }
 
 #[derive(Deserialize)]
@@ -213,9 +340,100 @@ struct RawSource {
     bad_rows: Option<String>,
     /// `utf-8` (default) or `windows-1252`.
     encoding: Option<String>,
+    /// Workbooks: the sheet to read.
+    sheet: Option<String>,
+    /// partner: `values` (default) or `incidents`.
+    rows: Option<crate::ingest::partner::RowKind>,
+    /// partner: `count` (default), `percent` or `rate`.
+    unit: Option<crate::model::Unit>,
+    /// partner, population: which column holds what.
+    columns: Option<crate::ingest::partner::Columns>,
+    date_format: Option<String>,
+    measure: Option<String>,
+    total: Option<String>,
+    publish_by: Option<crate::ingest::partner::Grain>,
+    /// population (ONS LSOA estimates): the period the estimate is the denominator for.
+    period: Option<String>,
+    /// partner: disclosure control; `true` withholds counts of 1 to 4, a number sets the top.
+    sensitive: Option<Sensitive>,
     /// police-uk: LSOA-name prefixes inside each force's area, by slug (added to the defaults).
     #[serde(default)]
     force_areas: BTreeMap<String, Vec<String>>,
+}
+
+/// `sensitive = true` or `sensitive = 9`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(untagged)]
+enum Sensitive {
+    Flag(bool),
+    Threshold(i64),
+}
+
+/// The layout keys of partner and population sources.
+fn layout(
+    raw: &RawSource,
+    kind: SourceKind,
+) -> Result<Option<crate::ingest::partner::Layout>, String> {
+    use crate::ingest::partner::Layout;
+    if !matches!(kind, SourceKind::Partner | SourceKind::Population) {
+        let set = [
+            ("rows", raw.rows.is_some()),
+            ("unit", raw.unit.is_some()),
+            ("columns", raw.columns.is_some()),
+            ("date_format", raw.date_format.is_some()),
+            ("measure", raw.measure.is_some()),
+            ("total", raw.total.is_some()),
+            ("publish_by", raw.publish_by.is_some()),
+            ("period", raw.period.is_some()),
+        ];
+        return match set.iter().find(|(_, on)| *on) {
+            Some((key, _)) => Err(format!(
+                "`{key}` applies to partner and population sources only"
+            )),
+            None => Ok(None),
+        };
+    }
+    let period = raw
+        .period
+        .as_deref()
+        .map(|p| p.parse::<Period>().map_err(|e| format!("period: {e}")))
+        .transpose()?;
+    if let Some(f) = &raw.date_format {
+        check_date_format(f)?;
+    }
+    Ok(Some(Layout {
+        rows: raw.rows.unwrap_or_default(),
+        unit: raw.unit.unwrap_or_default(),
+        columns: raw.columns.clone().unwrap_or_default(),
+        date_format: raw.date_format.clone(),
+        measure: raw.measure.clone(),
+        total: raw.total.clone(),
+        publish_by: raw.publish_by.unwrap_or_default(),
+        period,
+    }))
+}
+
+/// A date format must name a day, month and year (chrono `%d`, `%m` or `%b`, `%Y`).
+fn check_date_format(f: &str) -> Result<(), String> {
+    let has = |any: &[&str]| any.iter().any(|p| f.contains(p));
+    if has(&["%d", "%e"]) && has(&["%m", "%b", "%B"]) && has(&["%Y", "%y"]) {
+        Ok(())
+    } else {
+        Err(format!(
+            "date_format `{f}` must hold a day, month and year, e.g. \"%d/%m/%Y\" or \"%Y-%m-%d\""
+        ))
+    }
+}
+
+/// A population the config gives directly, such as the workday population.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDenominator {
+    name: String,
+    area: String,
+    period: Option<String>,
+    population: f64,
+    source: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -255,7 +473,12 @@ impl Default for Config {
             allow_partial: false,
             export_parquet: None,
             dump_context: None,
-            groups: None,
+            taxonomy: TaxonomyConfig::default(),
+            shares_chart: false,
+            denominators: Vec::new(),
+            peers: Vec::new(),
+            peers_denominator: None,
+            per: 1000.0,
         }
     }
 }
@@ -320,9 +543,57 @@ impl Config {
             allow_partial: raw.compare.allow_partial.unwrap_or(false),
             export_parquet: None,
             dump_context: None,
-            groups: raw.report.taxonomy.map(|g| (base.join(&g), g)),
+            taxonomy: TaxonomyConfig {
+                file: raw.taxonomy.file.map(|f| (base.join(&f), f)),
+                extend: raw
+                    .taxonomy
+                    .extend
+                    .into_iter()
+                    .map(|f| (base.join(&f), f))
+                    .collect(),
+                aliases: raw.taxonomy.aliases,
+                declared_in: display.to_string(),
+            },
+            shares_chart: raw.report.shares_chart,
+            denominators: raw
+                .denominators
+                .into_iter()
+                .enumerate()
+                .map(|(i, d)| resolve_denominator(d, i))
+                .collect::<Result<_, _>>()
+                .map_err(err)?,
+            peers: raw.peers.areas,
+            peers_denominator: raw.peers.denominator,
+            per: match raw.rates.per {
+                None => 1000.0,
+                Some(p) if p > 0.0 && p.is_finite() => p,
+                Some(p) => return Err(err(format!("rates.per must be a positive number, not {p}"))),
+            },
         })
     }
+}
+
+fn resolve_denominator(d: RawDenominator, i: usize) -> Result<crate::model::Denominator, String> {
+    let at = |m: String| format!("denominator {} (`{}`): {m}", i + 1, d.name);
+    if !(d.population > 0.0 && d.population.is_finite()) {
+        return Err(at(format!(
+            "population {} cannot be a denominator; give the number of people",
+            d.population
+        )));
+    }
+    let period = d
+        .period
+        .as_deref()
+        .map(|p| p.parse::<Period>().map_err(|e| at(format!("period: {e}"))))
+        .transpose()?;
+    Ok(crate::model::Denominator {
+        name: d.name.clone(),
+        area: d.area.clone(),
+        period,
+        population: d.population,
+        source: d.source.clone(),
+        input: None,
+    })
 }
 
 fn resolve_outcomes(raw: RawOutcomes, base: &Path) -> Result<OutcomesConfig, String> {
@@ -359,6 +630,18 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         return Err(format!("source {}: `path` is empty", index + 1));
     }
     let at = |key: &str, e: String| format!("source {}: {key}: {e}", index + 1);
+    let layout = layout(&raw, kind).map_err(|e| at("layout", e))?;
+    let sensitive = match raw.sensitive {
+        None | Some(Sensitive::Flag(false)) => None,
+        Some(Sensitive::Flag(true)) => Some(crate::stats::disclosure::DEFAULT_THRESHOLD),
+        Some(Sensitive::Threshold(n)) if n >= 1 => Some(n),
+        Some(Sensitive::Threshold(n)) => {
+            return Err(at("sensitive", format!("{n} is not a threshold; give true or a count of 1 or more")));
+        }
+    };
+    if sensitive.is_some() && kind != SourceKind::Partner {
+        return Err(at("sensitive", "disclosure control applies to partner datasets (kind = \"partner\")".into()));
+    }
     let month = |key: &str, v: Option<String>| {
         v.map(|m| m.parse::<Month>().map_err(|e| at(key, e.to_string())))
             .transpose()
@@ -389,6 +672,9 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         .unwrap_or_default();
     Ok(Source {
         encoding,
+        layout,
+        sensitive,
+        sheet: raw.sheet,
         name: raw.name.unwrap_or_else(|| kind.to_string()),
         kind,
         path: base.join(&raw.path),

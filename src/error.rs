@@ -13,6 +13,8 @@ use thiserror::Error;
 pub struct Location {
     pub file: String,
     pub line: Option<u64>,
+    /// The workbook sheet, for spreadsheets (`line` is then the sheet's row).
+    pub sheet: Option<String>,
 }
 
 impl Location {
@@ -20,6 +22,7 @@ impl Location {
         Location {
             file: file.into(),
             line: None,
+            sheet: None,
         }
     }
 
@@ -27,15 +30,27 @@ impl Location {
         Location {
             file: file.into(),
             line: Some(line),
+            sheet: None,
+        }
+    }
+
+    /// A row of a workbook sheet.
+    pub fn cell(file: impl Into<String>, sheet: Option<&str>, row: u64) -> Self {
+        Location {
+            file: file.into(),
+            line: Some(row),
+            sheet: sheet.map(str::to_string),
         }
     }
 }
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}", self.file, line),
-            None => write!(f, "{}", self.file),
+        match (&self.sheet, self.line) {
+            (Some(sheet), Some(row)) => write!(f, "{}, sheet `{sheet}`, row {row}", self.file),
+            (Some(sheet), None) => write!(f, "{}, sheet `{sheet}`", self.file),
+            (None, Some(line)) => write!(f, "{}:{}", self.file, line),
+            (None, None) => write!(f, "{}", self.file),
         }
     }
 }

@@ -11,10 +11,11 @@ use crate::ingest::police_uk::LsoaRecord;
 use crate::ingest::police_uk::quality::ForceMonthQuality;
 
 /// What a figure measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// A count of crimes or incidents.
+    #[default]
     Count,
     /// A percentage (0 to 100).
     Percent,
@@ -66,6 +67,39 @@ pub struct InputFile {
     pub rejections: Vec<Rejection>,
 }
 
+/// A partner dataset's figure (ASB incidents, referrals, survey results): kept apart from
+/// recorded crime, never added into crime totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartnerFigure {
+    /// The source's name in the config.
+    pub source: String,
+    pub input: usize,
+    pub line: u64,
+    pub area: String,
+    pub measure: String,
+    pub period: Period,
+    pub value: Value,
+    pub unit: Unit,
+    /// What a reader must know about this figure (a partial period, a caveat from the file).
+    pub note: Option<String>,
+}
+
+/// A population a rate can be computed per: residents from a population table, or a user's
+/// denominator such as the workday population.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Denominator {
+    /// Its name (`residents`, `workday population`): what the report says a rate is per.
+    pub name: String,
+    pub area: String,
+    /// The period it applies to; `None` applies to every period.
+    pub period: Option<Period>,
+    pub population: f64,
+    /// Where the figure comes from.
+    pub source: String,
+    /// The input file, when it was read from one.
+    pub input: Option<usize>,
+}
+
 /// A data row that was read but not counted, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejection {
@@ -88,6 +122,10 @@ pub struct Dataset {
     pub quality: Vec<ForceMonthQuality>,
     /// What the loaders found that a reader must know.
     pub findings: Vec<Finding>,
+    /// Partner datasets' figures, kept apart from recorded crime.
+    pub partner: Vec<PartnerFigure>,
+    /// Populations for rates.
+    pub denominators: Vec<Denominator>,
 }
 
 impl Dataset {

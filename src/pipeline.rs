@@ -30,7 +30,8 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
             "no sources: name one with --source KIND=PATH (e.g. --source summary=table.csv) or add a [[source]] to the config".into(),
         ));
     }
-    let data = crate::ingest::load_all(&cfg.sources)?;
+    let taxonomy = cfg.taxonomy.load()?;
+    let data = crate::ingest::load_all(&cfg.sources, &taxonomy)?;
     if let Some(dir) = &cfg.export_parquet {
         let written = crate::ingest::police_uk::export::write(&data, dir)?;
         if !cfg.quiet {
@@ -69,6 +70,107 @@ pub fn periods(cfg: &Config) -> Result<(Period, Period)> {
             "no periods to compare: give --from and --to (e.g. --from 2016/17 --to 2017/18) or set them under [compare] in the config".into(),
         )),
     }
+}
+
+/// Every denominator: from population tables and from the config.
+pub fn denominators(cfg: &Config, data: &Dataset) -> Vec<crate::model::Denominator> {
+    data.denominators
+        .iter()
+        .chain(&cfg.denominators)
+        .cloned()
+        .collect()
+}
+
+/// The counts a rate is computed on, for `area` in `period`: each category, the crime total, then
+/// anti-social behaviour apart (never in the total).
+pub fn rate_counts(
+    data: &Dataset,
+    area: &str,
+    period: Period,
+    allow_partial: bool,
+) -> Result<Vec<(String, i64)>> {
+    let figures = counts::period_figures(data, area, period, "--period", allow_partial)?;
+    let mut crime = Vec::new();
+    let mut apart = Vec::new();
+    for o in &figures.observations {
+        let n = match (&o.value, o.unit) {
+            (crate::model::Value::Count(n), crate::model::Unit::Count) => *n,
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{}:{}: `{}` in {period} is not a published count, so no rate can be computed",
+                    data.inputs[o.input].path, o.line, o.category
+                )));
+            }
+        };
+        if crate::harmonise::police_uk::is_asb(&o.category) {
+            apart.push((o.category.clone(), n));
+        } else {
+            crime.push((o.category.clone(), n));
+        }
+    }
+    let total = crime.iter().map(|(_, n)| n).sum();
+    let label = if apart.is_empty() { stats::compare::TOTAL } else { stats::compare::TOTAL_CRIME };
+    crime.push((label.to_string(), total));
+    crime.extend(apart);
+    Ok(crime)
+}
+
+/// Rates per `cfg.per` for the area in `period`, per the named denominator or every one known
+/// for the area.
+pub fn rates(
+    cfg: &Config,
+    period: Period,
+    wanted: Option<&str>,
+) -> Result<(Vec<stats::rates::RateRow>, Vec<Finding>)> {
+    let (data, area) = load(cfg)?;
+    let all = denominators(cfg, &data);
+    let names: Vec<&str> = match wanted {
+        Some(w) => vec![w],
+        None => stats::rates::names_for(&all, &area),
+    };
+    if names.is_empty() {
+        return Err(Error::Usage(format!(
+            "no denominator for {area}: add a [[denominator]] to the config (e.g. the workday population) or name a population table with --source population=FILE"
+        )));
+    }
+    let counts = rate_counts(&data, &area, period, cfg.allow_partial)?;
+    let rows = stats::rates::rate_rows(
+        &counts,
+        period,
+        &area,
+        &all,
+        &names,
+        cfg.per,
+        1.0 - cfg.settings.alpha,
+    )?;
+    Ok((rows, data.findings))
+}
+
+/// The area beside its peers (the flagged list, else the config's), changes and rates.
+pub fn peers(
+    cfg: &Config,
+    flagged: &[String],
+) -> Result<(Vec<stats::peers::PeerRow>, Vec<Finding>)> {
+    let (from, to) = periods(cfg)?;
+    let peers = if flagged.is_empty() { &cfg.peers } else { flagged };
+    if peers.is_empty() {
+        return Err(Error::Usage(
+            "no peer areas: list them under [peers] areas in the config or give --peers A,B".into(),
+        ));
+    }
+    let (data, area) = load(cfg)?;
+    let all = denominators(cfg, &data);
+    let q = stats::peers::PeerQuery {
+        area: &area,
+        peers,
+        from,
+        to,
+        settings: &cfg.settings,
+        allow_partial: cfg.allow_partial,
+        denominator: cfg.peers_denominator.as_deref().map(|n| (n, all.as_slice())),
+        per: cfg.per,
+    };
+    Ok((stats::peers::peers(&data, &q)?, data.findings))
 }
 
 /// Loads the data and compares the configured periods.
@@ -309,8 +411,8 @@ fn comparison_figures(
     };
     let figure = chart::change_by_category(cmp, &labels)?;
     figures.push(figure_view(format!("change-{stem}"), "Percentage change by category", "Each bar is labelled with its change and whether it is beyond chance (exact test); categories resting on small numbers are pale and say so.", labels, figure, artefacts));
-    if let Some((path, display)) = &cfg.groups {
-        let taxonomy = crate::harmonise::taxonomy::Taxonomy::load(path, display)?;
+    if cfg.shares_chart {
+        let taxonomy = cfg.taxonomy.load()?;
         let (shares, (_, acquisitive)) = stats::shares::shares(cmp, &taxonomy)?;
         let top = &shares[0];
         let labels = chart::Labels {

@@ -148,16 +148,14 @@ fn a_new_plan_is_a_new_file() {
 }
 
 fn fixture_comparison() -> saferstats::stats::Comparison {
-    let data = saferstats::ingest::load_all(&[saferstats::config::Source {
-        name: "tidy".into(),
-        kind: saferstats::config::SourceKind::Tidy,
-        path: fixture("ok/tidy-two-areas.csv"),
-        display: "tidy-two-areas.csv".into(),
-        area: None,
-        publisher: None,
-        selection: Default::default(),
-        encoding: Default::default(),
-    }])
+    let data = saferstats::ingest::load_all(
+        &[saferstats::config::Source::new(
+            saferstats::config::SourceKind::Tidy,
+            fixture("ok/tidy-two-areas.csv"),
+            "tidy-two-areas.csv",
+        )],
+        &saferstats::harmonise::taxonomy::Taxonomy::shipped(),
+    )
     .unwrap();
     let (from, to) = ("2016/17".parse().unwrap(), "2017/18".parse().unwrap());
     saferstats::stats::compare(

@@ -75,16 +75,10 @@ proptest! {
         }
         std::fs::write(&path, text).unwrap();
         let source = saferstats::config::Source {
-            name: "t".into(),
-            kind: saferstats::config::SourceKind::Summary,
-            path,
-            display: "t.csv".into(),
             area: Some("Area".into()),
-            publisher: None,
-            selection: Default::default(),
-            encoding: Default::default(),
+            ..saferstats::config::Source::new(saferstats::config::SourceKind::Summary, path, "t.csv")
         };
-        let data = saferstats::ingest::load_all(&[source]).unwrap();
+        let data = saferstats::ingest::load_all(&[source], &saferstats::harmonise::taxonomy::Taxonomy::shipped()).unwrap();
         let (from, to) = ("2016/17".parse().unwrap(), "2017/18".parse().unwrap());
         let cmp = saferstats::stats::compare(&data, "Area", from, to, &CompareSettings::default(), false).unwrap();
         prop_assert_eq!(cmp.total.from_count, counts.iter().map(|c| c.0).sum::<i64>());

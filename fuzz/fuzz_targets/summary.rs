@@ -7,14 +7,8 @@ use saferstats::ingest::{read, summary};
 
 fuzz_target!(|data: &[u8]| {
     let source = Source {
-        name: "fuzz".into(),
-        kind: SourceKind::Summary,
-        path: "fuzz.csv".into(),
-        display: "fuzz.csv".into(),
         area: Some("Area".into()),
-        publisher: None,
-        selection: Default::default(),
-        encoding: Default::default(),
+        ..Source::new(SourceKind::Summary, "fuzz.csv", "fuzz.csv")
     };
     let Ok(table) = read::table_from_bytes(data, &source) else { return };
     if let Ok(loaded) = summary::load_table(table, &source, 0) {

@@ -7,14 +7,8 @@ use saferstats::ingest::{read, tidy};
 
 fuzz_target!(|data: &[u8]| {
     let source = Source {
-        name: "fuzz".into(),
-        kind: SourceKind::Tidy,
-        path: "fuzz.csv".into(),
-        display: "fuzz.csv".into(),
         area: Some("Area".into()),
-        publisher: None,
-        selection: Default::default(),
-        encoding: Default::default(),
+        ..Source::new(SourceKind::Tidy, "fuzz.csv", "fuzz.csv")
     };
     let Ok(table) = read::table_from_bytes(data, &source) else { return };
     if let Ok(loaded) = tidy::load_table(table, &source, 0) {

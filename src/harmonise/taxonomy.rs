@@ -3,6 +3,7 @@
 //! to the groups. Matching ignores case, dash style and spacing; a label that matches nothing is an
 //! error naming the closest known labels, never a silent drop.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -10,12 +11,22 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::harmonise::label;
 
+/// The taxonomy shipped with saferstats (`data/taxonomy.toml`), used when the config names none.
+pub const SHIPPED: &str = include_str!("../../data/taxonomy.toml");
+
+/// Where the shipped taxonomy says it comes from, in messages.
+pub const SHIPPED_NAME: &str = "data/taxonomy.toml (shipped)";
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     pub name: String,
     /// Counted in "acquisitive crime" (theft offences and robbery).
+    #[serde(default)]
     pub acquisitive: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -23,6 +34,16 @@ pub struct Group {
 pub struct Subgroup {
     pub name: String,
     pub group: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// A total across groups ("Total recorded crime"): published alongside its parts, never a part.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Total {
+    pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
     pub note: Option<String>,
@@ -45,15 +66,35 @@ impl PoliceUkType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// How fine a category is: a subgroup is a part of its group, a group a part of every total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Subgroup,
+    Group,
+    Total,
+}
+
+/// What a label names: its canonical name, level and (for a subgroup) group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub name: String,
+    pub level: Level,
+    /// The offence group: the subgroup's, or the group itself; `None` for a total.
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Taxonomy {
-    #[serde(rename = "group")]
+    #[serde(default, rename = "group")]
     pub groups: Vec<Group>,
-    #[serde(rename = "subgroup")]
+    #[serde(default, rename = "subgroup")]
     pub subgroups: Vec<Subgroup>,
+    #[serde(default, rename = "total")]
+    pub totals: Vec<Total>,
     #[serde(default, rename = "police_uk")]
     pub police_uk: Vec<PoliceUkType>,
+    /// The files it was read from, for messages.
     #[serde(skip)]
     pub file: String,
 }
@@ -61,17 +102,80 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// Reads and validates a taxonomy file; `display` names it in errors.
     pub fn load(path: &Path, display: &str) -> Result<Taxonomy> {
+        let t = Self::read(path, display)?;
+        t.validate()?;
+        Ok(t)
+    }
+
+    /// The shipped taxonomy.
+    pub fn shipped() -> Taxonomy {
+        let t = Self::parse(SHIPPED, SHIPPED_NAME).expect("the shipped taxonomy parses");
+        t.validate().expect("the shipped taxonomy is valid");
+        t
+    }
+
+    fn read(path: &Path, display: &str) -> Result<Taxonomy> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
             path: display.to_string(),
             source: e,
         })?;
-        let mut t: Taxonomy = toml::from_str(&text).map_err(|e| Error::Config {
+        Self::parse(&text, display)
+    }
+
+    fn parse(text: &str, display: &str) -> Result<Taxonomy> {
+        let mut t: Taxonomy = toml::from_str(text).map_err(|e| Error::Config {
             path: display.to_string(),
             message: e.to_string(),
         })?;
         t.file = display.to_string();
-        t.validate()?;
         Ok(t)
+    }
+
+    /// Adds a user's file: new groups, subgroups and totals, and more aliases for existing ones
+    /// (an entry whose name exists adds its aliases to it).
+    pub fn extend_with_file(&mut self, path: &Path, display: &str) -> Result<()> {
+        let more = Self::read(path, display)?;
+        self.file = format!("{} + {display}", self.file);
+        for g in more.groups {
+            match self.groups.iter_mut().find(|x| same(&x.name, &g.name)) {
+                Some(x) => x.aliases.extend(g.aliases),
+                None => self.groups.push(g),
+            }
+        }
+        for s in more.subgroups {
+            match self.subgroups.iter_mut().find(|x| same(&x.name, &s.name)) {
+                Some(x) => x.aliases.extend(s.aliases),
+                None => self.subgroups.push(s),
+            }
+        }
+        for t in more.totals {
+            match self.totals.iter_mut().find(|x| same(&x.name, &t.name)) {
+                Some(x) => x.aliases.extend(t.aliases),
+                None => self.totals.push(t),
+            }
+        }
+        self.police_uk.extend(more.police_uk);
+        self.validate()
+    }
+
+    /// Adds aliases from the config (`label = "canonical name"`); `display` names the config.
+    pub fn add_aliases(&mut self, aliases: &BTreeMap<String, String>, display: &str) -> Result<()> {
+        for (alias, target) in aliases {
+            let entry = format!("[taxonomy.aliases] `{alias}`");
+            let err = |message: String| Error::Framework {
+                file: display.to_string(),
+                entry: entry.clone(),
+                message,
+            };
+            let resolved = self.resolve(target).map_err(|e| err(e.to_string()))?;
+            let list = match resolved.level {
+                Level::Subgroup => self.subgroups.iter_mut().find(|x| x.name == resolved.name).map(|x| &mut x.aliases),
+                Level::Group => self.groups.iter_mut().find(|x| x.name == resolved.name).map(|x| &mut x.aliases),
+                Level::Total => self.totals.iter_mut().find(|x| x.name == resolved.name).map(|x| &mut x.aliases),
+            };
+            list.expect("resolved names exist").push(alias.clone());
+        }
+        self.validate()
     }
 
     fn error(&self, entry: String, message: String) -> Error {
@@ -105,42 +209,117 @@ impl Taxonomy {
                 ),
             ));
         }
+        for level in [Level::Subgroup, Level::Group, Level::Total] {
+            self.unique_labels(level)?;
+        }
+        Ok(())
+    }
+
+    /// Within one level, every label names one entry.
+    fn unique_labels(&self, level: Level) -> Result<()> {
         let mut seen: Vec<(String, &str)> = Vec::new();
-        for s in &self.subgroups {
-            for l in std::iter::once(&s.name).chain(&s.aliases) {
+        for (name, labels) in self.entries(level) {
+            for l in labels {
                 let key = label::match_key(l);
                 if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
                     return Err(self.error(
-                        format!("subgroup `{}`", s.name),
-                        format!("the label `{l}` also names subgroup `{other}`"),
+                        format!("{} `{name}`", level.word()),
+                        format!("the label `{l}` also names {} `{other}`", level.word()),
                     ));
                 }
-                seen.push((key, &s.name));
+                seen.push((key, name));
             }
         }
         Ok(())
     }
 
+    /// Each entry of a level: its name and every label it answers to (the name first).
+    fn entries(&self, level: Level) -> Vec<(&str, Vec<&str>)> {
+        match level {
+
+            Level::Subgroup => self.subgroups.iter().map(|s| entry(&s.name, &s.aliases)).collect(),
+            Level::Group => self.groups.iter().map(|g| entry(&g.name, &g.aliases)).collect(),
+            Level::Total => self.totals.iter().map(|t| entry(&t.name, &t.aliases)).collect(),
+        }
+    }
+
+    /// What a label names, finest level first (`Public order offences` is both a subgroup and a
+    /// group: the subgroup), or an error naming the closest known labels.
+    pub fn resolve(&self, category: &str) -> Result<Resolved> {
+        let key = label::match_key(category);
+        for level in [Level::Subgroup, Level::Group, Level::Total] {
+            let found = self
+                .entries(level)
+                .into_iter()
+                .find(|(_, labels)| labels.iter().any(|l| label::match_key(l) == key));
+            if let Some((name, _)) = found {
+                return Ok(self.resolved(name, level));
+            }
+        }
+        let known: Vec<&str> = [Level::Subgroup, Level::Group, Level::Total]
+            .into_iter()
+            .flat_map(|level| self.entries(level))
+            .flat_map(|(_, labels)| labels)
+            .collect();
+        let closest = crate::outcomes::verdict::closest(category, &known).join(", ");
+        Err(self.error(
+            format!("category `{category}`"),
+            format!("matches no subgroup, group, total or alias; closest: {closest}. Add it as an alias under [taxonomy.aliases] in the config if it names one of these"),
+        ))
+    }
+
+    /// [`Taxonomy::resolve`] for a cell of an input: the error names the file, row and column.
+    pub fn resolve_at(
+        &self,
+        category: &str,
+        at: &crate::error::Location,
+        column: &str,
+    ) -> Result<Resolved> {
+        self.resolve(category).map_err(|e| match e {
+            Error::Framework { message, .. } => Error::Row {
+                at: at.clone(),
+                message: format!(
+                    "column `{column}`: `{}` {message} (taxonomy: {})",
+                    category.trim(),
+                    self.file
+                ),
+            },
+            other => other,
+        })
+    }
+
+    fn resolved(&self, name: &str, level: Level) -> Resolved {
+
+        let group = match level {
+            Level::Subgroup => self
+                .subgroups
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| s.group.clone()),
+            Level::Group => Some(name.to_string()),
+            Level::Total => None,
+        };
+        Resolved {
+            name: name.to_string(),
+            level,
+            group,
+        }
+    }
+
     /// The subgroup a label names (by its name or an alias), or an error naming the closest labels.
     pub fn subgroup(&self, category: &str) -> Result<&Subgroup> {
-        let key = label::match_key(category);
-        let names = |s: &Subgroup| {
-            std::iter::once(s.name.clone())
-                .chain(s.aliases.clone())
-                .collect::<Vec<_>>()
-        };
-        self.subgroups
-            .iter()
-            .find(|s| names(s).iter().any(|l| label::match_key(l) == key))
-            .ok_or_else(|| {
-                let known: Vec<String> = self.subgroups.iter().flat_map(names).collect();
-                let known: Vec<&str> = known.iter().map(String::as_str).collect();
-                let closest = crate::outcomes::verdict::closest(category, &known).join(", ");
-                self.error(
-                    format!("category `{category}`"),
-                    format!("matches no subgroup or alias; closest: {closest}"),
-                )
-            })
+        let r = self.resolve(category)?;
+        match r.level {
+            Level::Subgroup => Ok(self
+                .subgroups
+                .iter()
+                .find(|s| s.name == r.name)
+                .expect("resolved names exist")),
+            _ => Err(self.error(
+                format!("category `{category}`"),
+                format!("names the {} `{}`, not a subgroup", r.level.word(), r.name),
+            )),
+        }
     }
 
     /// The offence group of a label.
@@ -154,16 +333,41 @@ impl Taxonomy {
     }
 }
 
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+impl Level {
+    fn word(self) -> &'static str {
+        match self {
+            Level::Subgroup => "subgroup",
+            Level::Group => "group",
+            Level::Total => "total",
+        }
+    }
+}
+
+fn entry<'a>(name: &'a str, aliases: &'a [String]) -> (&'a str, Vec<&'a str>) {
+    (
+        name,
+        std::iter::once(name)
+            .chain(aliases.iter().map(String::as_str))
+            .collect(),
+    )
+}
+
+fn same(a: &str, b: &str) -> bool {
+    label::match_key(a) == label::match_key(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn shipped() -> Taxonomy {
-        Taxonomy::load(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/taxonomy.toml"),
-            "taxonomy",
-        )
-        .unwrap()
+        Taxonomy::shipped()
     }
 
     #[test]
@@ -190,7 +394,7 @@ mod tests {
             "Robbery"
         );
         let e = t.subgroup("Cyber flashing").unwrap_err().to_string();
-        assert!(e.contains("matches no subgroup or alias; closest:"), "{e}");
+        assert!(e.contains("matches no subgroup, group, total or alias; closest:"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Home Office police recorded crime open data tables (CSV form), at community safety partnership
-//! or police force area level:
+//! Home Office police recorded crime open data tables, at community safety partnership or police
+//! force area level, as CSV or as the published xlsx/ods workbooks (one sheet per year plus a Notes
+//! sheet; sheets without a table are skipped and said so):
 //!
 //! ```text
 //! Financial Year,Financial Quarter,Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,Number of Offences
@@ -15,8 +16,10 @@ use std::collections::BTreeMap;
 use crate::config::Source;
 use crate::error::{Error, Location, Result};
 use crate::findings::{Finding, Severity};
+use crate::harmonise::taxonomy::{Level, Taxonomy};
 use crate::harmonise::{FinancialYear, Period, label};
-use crate::ingest::{Loaded, number, read};
+use crate::ingest::grid::{self, Grid, GridRow};
+use crate::ingest::{Loaded, number};
 use crate::model::{InputFile, Observation, Unit, Value};
 
 /// Column positions, by either naming.
@@ -29,8 +32,10 @@ struct Columns {
     count: usize,
 }
 
-fn find_columns(header: &csv::StringRecord, file: &str) -> Result<Columns> {
-    let names: Vec<String> = header.iter().map(label::match_key).collect();
+const HEADER_HINT: &str = "a Home Office table needs Financial Year, Financial Quarter, Force Name (or Police Force), Offence Subgroup and Number of Offences (or Offence Count)";
+
+fn find_columns(header: &GridRow, at: Location) -> Result<Columns> {
+    let names: Vec<String> = header.cells.iter().map(|c| label::match_key(c)).collect();
     let find = |options: &[&str]| {
         options
             .iter()
@@ -38,11 +43,8 @@ fn find_columns(header: &csv::StringRecord, file: &str) -> Result<Columns> {
     };
     let need = |options: &[&str]| {
         find(options).ok_or_else(|| Error::Header {
-            at: Location::line(file, 1),
-            message: format!(
-                "no `{}` column; a Home Office table needs Financial Year, Financial Quarter, Force Name (or Police Force), Offence Subgroup and Number of Offences (or Offence Count)",
-                options.join("` or `")
-            ),
+            at: at.clone(),
+            message: format!("no `{}` column; {HEADER_HINT}", options.join("` or `")),
         })
     };
     Ok(Columns {
@@ -55,29 +57,56 @@ fn find_columns(header: &csv::StringRecord, file: &str) -> Result<Columns> {
     })
 }
 
-/// Loads a Home Office CSV; negative adjustments are returned as a finding.
-pub fn load(source: &Source, input: usize) -> Result<(Loaded, Option<Finding>)> {
-    let table = read::read_table(source)?;
-    let mut reader = read::csv_reader(&table.text);
-    let mut records = reader.records();
-    let header = read::header(&mut records, &table.display)?;
-    let cols = find_columns(&header, &table.display)?;
-    let mut sums: BTreeMap<(String, String, Period), (i64, u64)> = BTreeMap::new();
+/// Sums by (area, subgroup, quarter), with the first line of each.
+type Sums = BTreeMap<(String, String, Period), (i64, u64)>;
+
+/// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one);
+/// negative adjustments and sheets without a table are returned as findings. Offence subgroups
+/// are named as the taxonomy names them, so a renamed subgroup stays one series.
+pub fn load(
+    source: &Source,
+    input: usize,
+    taxonomy: &Taxonomy,
+) -> Result<(Loaded, Vec<Finding>)> {
+    let tables = grid::read(source, source.sheet.as_deref())?;
+    let mut sums = Sums::new();
     let (mut rows, mut negatives) = (0u64, 0u64);
-    for record in records {
-        let record = record.map_err(|e| read::csv_error(&table.display, e))?;
-        let line = read::line_of_record(&record);
-        let at = Location::line(&table.display, line);
-        let (key, n) = row(&record, &cols, &at)?;
-        rows += 1;
-        negatives += u64::from(n < 0);
-        let entry = sums.entry(key).or_insert((0, line));
-        entry.0 += n;
+    let mut findings = Vec::new();
+    for g in &tables.grids {
+        let Some(h) = grid::header_row(g, &["Financial Year", "Financial Quarter"]) else {
+            if g.sheet.is_none() || source.sheet.is_some() {
+                return Err(Error::Header {
+                    at: g.at(1),
+                    message: format!("no header row with `Financial Year` and `Financial Quarter` in the first 20 rows; {HEADER_HINT}"),
+                });
+            }
+            findings.push(skipped_sheet(g));
+            continue;
+        };
+        let cols = find_columns(&g.rows[h], g.at(g.rows[h].line))?;
+        for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
+            let (key, n) = row(r, &cols, g, taxonomy)?;
+            rows += 1;
+            negatives += u64::from(n < 0);
+            let entry = sums.entry(key).or_insert((0, r.line));
+            entry.0 += n;
+        }
     }
     if rows == 0 {
-        return Err(read::no_rows(&table.display));
+        return Err(crate::ingest::read::no_rows(&source.display));
     }
-    let observations: Vec<Observation> = sums
+    if negatives > 0 {
+        findings.push(Finding {
+            severity: Severity::Note,
+            code: "negative-adjustments",
+            message: format!(
+                "{}: {negatives} rows are negative adjustments; they are kept and summed as published",
+                source.display
+            ),
+        });
+    }
+    let file = input_file(source, tables.sha256, rows, &sums);
+    let observations = sums
         .into_iter()
         .map(|((area, category, period), (n, line))| Observation {
             input,
@@ -89,22 +118,30 @@ pub fn load(source: &Source, input: usize) -> Result<(Loaded, Option<Finding>)> 
             unit: Unit::Count,
         })
         .collect();
-    let mut periods: Vec<Period> = observations.iter().map(|o| o.period).collect();
+    Ok((Loaded { file, observations }, findings))
+}
+
+fn skipped_sheet(g: &Grid) -> Finding {
+    Finding {
+        severity: Severity::Note,
+        code: "sheet-skipped",
+        message: format!(
+            "{}: holds no Home Office table (no `Financial Year` header in its first 20 rows), so it was not read; {} rows",
+            g.whole(),
+            g.rows.len()
+        ),
+    }
+}
+
+fn input_file(source: &Source, sha256: String, rows: u64, sums: &Sums) -> InputFile {
+    let mut periods: Vec<Period> = sums.keys().map(|(_, _, p)| *p).collect();
     periods.sort();
     periods.dedup();
-    let finding = (negatives > 0).then(|| Finding {
-        severity: Severity::Note,
-        code: "negative-adjustments",
-        message: format!(
-            "{}: {negatives} rows are negative adjustments; they are kept and summed as published",
-            table.display
-        ),
-    });
-    let file = InputFile {
+    InputFile {
         source: source.name.clone(),
         kind: source.kind.to_string(),
-        path: table.display,
-        sha256: table.sha256,
+        path: source.display.clone(),
+        sha256,
         publisher: source
             .publisher
             .clone()
@@ -114,21 +151,23 @@ pub fn load(source: &Source, input: usize) -> Result<(Loaded, Option<Finding>)> 
         rows_rejected: 0,
         periods,
         rejections: Vec::new(),
-    };
-    Ok((Loaded { file, observations }, finding))
+    }
 }
 
-/// One row's key (area, subgroup, quarter) and count.
+/// One row's key (area, canonical subgroup, quarter) and count.
 fn row(
-    r: &csv::StringRecord,
+    r: &GridRow,
     cols: &Columns,
-    at: &Location,
+    g: &Grid,
+    taxonomy: &Taxonomy,
 ) -> Result<((String, String, Period), i64)> {
-    let year: FinancialYear = r[cols.year].parse().map_err(|e| Error::Period {
+    let at = g.at(r.line);
+    let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
+    let year: FinancialYear = cell(cols.year).parse().map_err(|e| Error::Period {
         at: format!("{at}: column `Financial Year`"),
         message: format!("{e}"),
     })?;
-    let quarter = match r[cols.quarter].trim() {
+    let quarter = match cell(cols.quarter).trim() {
         q @ ("1" | "2" | "3" | "4") => q.parse::<u8>().expect("a digit 1 to 4"),
         other => {
             return Err(Error::Period {
@@ -141,23 +180,35 @@ fn row(
     };
     let area = cols
         .csp
-        .map(|i| label::tidy(&r[i]))
+        .map(|i| label::tidy(cell(i)))
         .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| label::tidy(&r[cols.force]));
-    let count = match number::parse_count(&r[cols.count]) {
+        .unwrap_or_else(|| label::tidy(cell(cols.force)));
+    let count = match number::parse_count(cell(cols.count)) {
         Some(Value::Count(n)) => n,
         _ => {
             return Err(Error::NotANumber {
                 at: at.clone(),
                 column: "Number of Offences".into(),
-                value: r[cols.count].to_string(),
+                value: cell(cols.count).to_string(),
             });
         }
     };
+    let subgroup = taxonomy.resolve_at(cell(cols.subgroup), &at, "Offence Subgroup")?;
+    if subgroup.level != Level::Subgroup {
+        return Err(Error::Row {
+            at,
+            message: format!(
+                "column `Offence Subgroup`: `{}` names the offence {} `{}`, not a subgroup; a Home Office table lists subgroups",
+                cell(cols.subgroup),
+                subgroup.level,
+                subgroup.name
+            ),
+        });
+    }
     Ok((
         (
             area,
-            label::tidy(&r[cols.subgroup]),
+            subgroup.name,
             Period::FinancialQuarter(year, quarter),
         ),
         count,

@@ -6,17 +6,25 @@
 //! | `summary` | wide table: category, then one column per period           | [`summary`] |
 //! | `tidy`    | long table: `period,area,category,value[,unit]`            | [`tidy`]    |
 //! | `police-uk` | data.police.uk archive (folder tree or zip)              | [`police_uk`] |
-//! | `home-office` | Home Office recorded crime open data table (CSV)       | [`home_office`] |
+//! | `home-office` | Home Office recorded crime open data table (CSV, xlsx, ods) | [`home_office`] |
+//! | `ons-pfa` | ONS police force area rolling-year file                   | [`ons`]      |
+//! | `partner` | a partner dataset laid out in the config                   | [`partner`]  |
+//! | `population` | population table: `area,period,population` or ONS LSOA estimates | [`population`] |
 
+pub mod grid;
 pub mod home_office;
 pub mod number;
+pub mod ons;
+pub mod partner;
 pub mod police_uk;
+pub mod population;
 pub mod read;
 pub mod summary;
 pub mod tidy;
 
 use crate::config::{Source, SourceKind};
 use crate::error::{Error, Location, Result};
+use crate::harmonise::taxonomy::Taxonomy;
 use crate::model::{Dataset, InputFile, Observation, Value};
 
 /// What one loader returns: the file's provenance and its figures.
@@ -26,7 +34,7 @@ pub struct Loaded {
 }
 
 /// Loads every source, in order. The first bad file stops the run with its error.
-pub fn load_all(sources: &[Source]) -> Result<Dataset> {
+pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
     let mut data = Dataset::default();
     for source in sources {
         let input = data.inputs.len();
@@ -34,12 +42,29 @@ pub fn load_all(sources: &[Source]) -> Result<Dataset> {
             SourceKind::Summary => summary::load(source, input)?,
             SourceKind::Tidy => tidy::load(source, input)?,
             SourceKind::HomeOffice => {
-                let (loaded, finding) = home_office::load(source, input)?;
-                data.findings.extend(finding);
+                let (loaded, findings) = home_office::load(source, input, taxonomy)?;
+                data.findings.extend(findings);
+                loaded
+            }
+            SourceKind::OnsPfa => {
+                let (loaded, findings) = ons::load(source, input, taxonomy)?;
+                data.findings.extend(findings);
                 loaded
             }
             SourceKind::PoliceUk => {
                 police_uk::load_into(&mut data, source, &source.selection)?;
+                continue;
+            }
+            SourceKind::Partner => {
+                let (figures, file) = partner::load(source, input)?;
+                data.partner.extend(figures);
+                data.inputs.push(file);
+                continue;
+            }
+            SourceKind::Population => {
+                let (denominators, file) = population::load(source, input)?;
+                data.denominators.extend(denominators);
+                data.inputs.push(file);
                 continue;
             }
         };

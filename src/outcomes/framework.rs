@@ -384,16 +384,7 @@ impl Framework {
 
     /// Reads an activity table: `code,title,owner,outcome,theme,rag,note`.
     fn activities(&mut self, path: &Path, display: &str, key: &RagKey) -> Result<Vec<Activity>> {
-        let source = crate::config::Source {
-            name: "activities".into(),
-            kind: crate::config::SourceKind::Tidy,
-            path: path.to_path_buf(),
-            display: display.to_string(),
-            area: None,
-            publisher: None,
-            selection: Default::default(),
-            encoding: Default::default(),
-        };
+        let source = crate::config::Source::new(crate::config::SourceKind::Tidy, path, display);
         let table = read::read_table(&source)?;
         let sha256 = table.sha256.clone();
         let mut reader = read::csv_reader(&table.text);

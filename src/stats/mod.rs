@@ -8,7 +8,9 @@
 
 pub mod compare;
 pub mod counts;
+pub mod disclosure;
 pub mod exact;
+pub mod peers;
 pub mod rates;
 pub mod shares;
 pub mod trend;

@@ -2,10 +2,15 @@
 //! tools compute them: Byar's approximation for 10 or more events, the exact Poisson interval (from
 //! the gamma distribution) below that.
 
+use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Gamma, Normal};
 
+use crate::error::{Error, Result};
+use crate::harmonise::{Period, label};
+use crate::model::Denominator;
+
 /// A rate and its interval, per `per` people.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Rate {
     pub rate: f64,
     pub low: f64,
@@ -45,6 +50,142 @@ pub fn event_interval(o: u64, confidence: f64) -> (f64, f64) {
     let up = o + 1.0;
     let high = up * (1.0 - 1.0 / (9.0 * up) + z / (3.0 * up.sqrt())).powi(3);
     (low, high)
+}
+
+/// One rate as the `rates` command prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateRow {
+    pub category: String,
+    pub period: Period,
+    pub count: i64,
+    /// The denominator's name (what the rate is per).
+    pub denominator: String,
+    pub population: f64,
+    pub rate: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Where the population figure comes from.
+    pub source: String,
+}
+
+/// The columns of [`RateRow`] in CSV.
+pub const COLUMNS: [&str; 8] = [
+    "category",
+    "period",
+    "count",
+    "denominator",
+    "population",
+    "rate",
+    "ci_low",
+    "ci_high",
+];
+
+/// The names of the denominators known for `area`, in the order first given.
+pub fn names_for<'a>(denominators: &'a [Denominator], area: &str) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    for d in denominators.iter().filter(|d| same(&d.area, area)) {
+        if !names.contains(&d.name.as_str()) {
+            names.push(&d.name);
+        }
+    }
+    names
+}
+
+/// The population called `name` for `area` in `period`: one given for that period, else one
+/// given for every period. An error says which periods it has, and where to add the missing one.
+pub fn denominator_for<'a>(
+    denominators: &'a [Denominator],
+    name: &str,
+    area: &str,
+    period: Period,
+) -> Result<&'a Denominator> {
+    let named: Vec<&Denominator> = denominators
+        .iter()
+        .filter(|d| same(&d.name, name))
+        .collect();
+    if named.is_empty() {
+        let mut known: Vec<&str> = denominators.iter().map(|d| d.name.as_str()).collect();
+        known.dedup();
+        return Err(Error::Usage(format!(
+            "--denominator: no denominator called `{name}`; {}",
+            if known.is_empty() {
+                "none is given: add a [[denominator]] to the config or name a population table with --source population=FILE".to_string()
+            } else {
+                format!("the known ones are {}", known.join(", "))
+            }
+        )));
+    }
+    let in_area: Vec<&Denominator> = named.into_iter().filter(|d| same(&d.area, area)).collect();
+    in_area
+        .iter()
+        .find(|d| d.period == Some(period))
+        .or_else(|| in_area.iter().find(|d| d.period.is_none()))
+        .copied()
+        .ok_or_else(|| {
+            let has: Vec<String> = in_area
+                .iter()
+                .filter_map(|d| d.period.map(|p| p.to_string()))
+                .collect();
+            let source = in_area
+                .first()
+                .map(|d| d.source.clone())
+                .or_else(|| {
+                    denominators
+                        .iter()
+                        .find(|d| same(&d.name, name))
+                        .map(|d| d.source.clone())
+                })
+                .unwrap_or_default();
+            Error::Usage(format!(
+                "denominator `{name}` has no population for {area} in {period} (it has {}); add one for {period} to {source}",
+                if has.is_empty() {
+                    "none for this area".to_string()
+                } else {
+                    has.join(", ")
+                },
+            ))
+        })
+}
+
+/// Rates for `counts` (category and count, in order) per each named denominator.
+pub fn rate_rows(
+    counts: &[(String, i64)],
+    period: Period,
+    area: &str,
+    denominators: &[Denominator],
+    names: &[&str],
+    per: f64,
+    confidence: f64,
+) -> Result<Vec<RateRow>> {
+    let mut out = Vec::new();
+    for name in names {
+        let d = denominator_for(denominators, name, area, period)?;
+        for (category, count) in counts {
+            let events = u64::try_from(*count).map_err(|_| {
+                Error::Usage(format!(
+                    "{category} in {period} is {count}; a rate needs a count of 0 or more"
+                ))
+            })?;
+            let r = rate(events, d.population, per, confidence)
+                .expect("populations are checked positive when read");
+            out.push(RateRow {
+                category: category.clone(),
+                period,
+                count: *count,
+                denominator: d.name.clone(),
+                population: d.population,
+                rate: r.rate,
+                ci_low: r.low,
+                ci_high: r.high,
+                source: d.source.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn same(a: &str, b: &str) -> bool {
+    label::match_key(a) == label::match_key(b)
 }
 
 #[cfg(test)]

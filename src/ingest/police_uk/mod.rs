@@ -166,7 +166,9 @@ fn within(display: &str, e: Error) -> Error {
             at: crate::error::Location {
                 file: format!("{display}: {}", at.file),
                 line: at.line,
+                sheet: None,
             },
+
             message,
         },
         other => other,

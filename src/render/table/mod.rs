@@ -120,11 +120,7 @@ pub fn count_rows(figures: &[Observation]) -> Vec<Vec<String>> {
     figures
         .iter()
         .map(|o| {
-            let value = match &o.value {
-                Value::Count(n) => n.to_string(),
-                Value::Measure(x) => format!("{x}"),
-                Value::Suppressed(marker) => marker.clone(),
-            };
+            let value = value_cell(&o.value);
             vec![
                 o.period.to_string(),
                 o.area.clone(),
@@ -196,4 +192,114 @@ pub fn monthly_rows(series: &[crate::stats::trend::Series]) -> (Vec<String>, Vec
 /// `0.05` -> `95%`.
 pub fn confidence_label(alpha: f64) -> String {
     format!("{}%", sig4(Some(100.0 * (1.0 - alpha))))
+}
+
+/// A rate, or an interval limit, for a table: three decimals.
+pub fn rate_cell(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+/// A population: whole people without decimals.
+pub fn population_cell(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// Rates as rows of [`crate::stats::rates::COLUMNS`].
+pub fn rate_rows(rows: &[crate::stats::rates::RateRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            vec![
+                r.category.clone(),
+                r.period.to_string(),
+                r.count.to_string(),
+                r.denominator.clone(),
+                population_cell(r.population),
+                rate_cell(r.rate),
+                rate_cell(r.ci_low),
+                rate_cell(r.ci_high),
+            ]
+        })
+        .collect()
+}
+
+/// The peer table: its header (the rate columns only when rates were computed) and rows.
+pub fn peer_rows(
+    rows: &[crate::stats::peers::PeerRow],
+    per: f64,
+) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let with_rates = rows.iter().any(|r| r.rate.is_some());
+    let mut header = vec![
+        "area",
+        "role",
+        "from_count",
+        "to_count",
+        "change",
+        "pct_change",
+        "p_value",
+        "significant",
+    ];
+    if with_rates {
+        header.extend(["rate", "rate_ci_low", "rate_ci_high", "per"]);
+    }
+    let cells = rows
+        .iter()
+        .map(|r| {
+            let c = &r.change;
+            let mut row = vec![
+                r.area.clone(),
+                r.role.to_string(),
+                c.from_count.to_string(),
+                c.to_count.to_string(),
+                c.change.to_string(),
+                c.pct_change.map(|p| format!("{p:.1}")).unwrap_or_default(),
+                sig4(c.p_value),
+                if c.significant { "yes" } else { "no" }.to_string(),
+            ];
+            if with_rates {
+                let (rate, low, high) = r
+                    .rate
+                    .map(|x| (rate_cell(x.rate), rate_cell(x.low), rate_cell(x.high)))
+                    .unwrap_or_default();
+                row.extend([rate, low, high, population_cell(per)]);
+            }
+            row
+        })
+        .collect();
+    (header, cells)
+}
+
+/// The partner figures' columns, in order.
+pub const MEASURE_COLUMNS: [&str; 7] = [
+    "source", "area", "measure", "period", "value", "unit", "note",
+];
+
+/// A published value as a table shows it: counts whole, measures as given, markers as written.
+pub fn value_cell(v: &Value) -> String {
+    match v {
+        Value::Count(n) => n.to_string(),
+        Value::Measure(x) => format!("{x}"),
+        Value::Suppressed(marker) => marker.clone(),
+    }
+}
+
+/// Partner figures as rows of [`MEASURE_COLUMNS`], in source order.
+pub fn measure_rows(figures: &[crate::model::PartnerFigure]) -> Vec<Vec<String>> {
+    figures
+        .iter()
+        .map(|f| {
+            vec![
+                f.source.clone(),
+                f.area.clone(),
+                f.measure.clone(),
+                f.period.to_string(),
+                value_cell(&f.value),
+                format!("{:?}", f.unit).to_lowercase(),
+                f.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
 }

@@ -1,0 +1,192 @@
+//! A table as rows of text cells, read from a CSV file or from the sheets of a workbook (xlsx, xls
+//! or ods, through calamine), each row with the line or sheet row an error can name.
+//!
+//! Loaders that accept both forms (Home Office tables, partner datasets, population tables) read a
+//! [`Grid`] and never care which it was.
+
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use sha2::{Digest, Sha256};
+
+use crate::config::Source;
+use crate::error::{Error, Location, Result};
+use crate::ingest::read;
+
+/// One row: its 1-based line (CSV) or row (sheet) and its cells as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridRow {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// A table: where it came from and its rows, header included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub rows: Vec<GridRow>,
+}
+
+impl Grid {
+    /// The location of row `line`.
+    pub fn at(&self, line: u64) -> Location {
+        Location::cell(&self.file, self.sheet.as_deref(), line)
+    }
+
+    /// The location of the table as a whole.
+    pub fn whole(&self) -> Location {
+        Location {
+            file: self.file.clone(),
+            line: None,
+            sheet: self.sheet.clone(),
+        }
+    }
+}
+
+/// A source's tables and the SHA-256 of its bytes.
+pub struct Tables {
+    pub sha256: String,
+    pub grids: Vec<Grid>,
+}
+
+/// Whether a path names a workbook calamine reads.
+pub fn is_workbook(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    )
+}
+
+/// Reads a source: its one CSV table, or every sheet of a workbook (only `sheet` when named; a
+/// sheet that is not there is an error listing those that are).
+pub fn read(source: &Source, sheet: Option<&str>) -> Result<Tables> {
+    if is_workbook(&source.path) {
+        return read_workbook(source, sheet);
+    }
+    if let Some(s) = sheet {
+        return Err(Error::Header {
+            at: Location::file(&source.display),
+            message: format!(
+                "`sheet = \"{s}\"` is set but this is a CSV file, which has no sheets; remove the key"
+            ),
+        });
+    }
+    let table = read::read_table(source)?;
+    let mut reader = read::csv_reader(&table.text);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| read::csv_error(&table.display, e))?;
+        rows.push(GridRow {
+            line: read::line_of_record(&record),
+            cells: record.iter().map(str::to_string).collect(),
+        });
+    }
+    Ok(Tables {
+        sha256: table.sha256,
+        grids: vec![Grid {
+            file: table.display,
+            sheet: None,
+            rows,
+        }],
+    })
+}
+
+fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
+    let bytes = std::fs::read(&source.path).map_err(|e| Error::Read {
+        path: source.display.clone(),
+        source: e,
+    })?;
+    let sha256 = read::hex(&Sha256::digest(&bytes));
+    let unreadable = |e: calamine::Error| Error::Header {
+        at: Location::file(&source.display),
+        message: format!(
+            "cannot read the workbook: {e}; check it opens in a spreadsheet program and is saved as xlsx, xls or ods"
+        ),
+    };
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let names = book.sheet_names();
+    let chosen: Vec<String> = match wanted {
+        None => names.clone(),
+        Some(w) => match names.iter().find(|n| n.trim() == w.trim()) {
+            Some(n) => vec![n.clone()],
+            None => {
+                return Err(Error::Header {
+                    at: Location::file(&source.display),
+                    message: format!(
+                        "there is no sheet `{w}`; the workbook's sheets are {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+        },
+    };
+    let mut grids = Vec::new();
+    for name in chosen {
+        let range = book.worksheet_range(&name).map_err(unreadable)?;
+        grids.push(grid_of(&source.display, &name, &range));
+    }
+    Ok(Tables { sha256, grids })
+}
+
+/// A sheet's cells as text; rows numbered as the spreadsheet program shows them.
+fn grid_of(file: &str, sheet: &str, range: &calamine::Range<Data>) -> Grid {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| GridRow {
+            line: u64::from(first_row) + i as u64 + 1,
+            cells: std::iter::repeat_n(String::new(), first_col as usize)
+                .chain(cells.iter().map(text))
+                .collect(),
+        })
+        .collect();
+    Grid {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        rows,
+    }
+}
+
+/// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as ISO dates.
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", *x as i64),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|t| {
+                if t.time() == chrono::NaiveTime::MIN {
+                    t.date().format("%Y-%m-%d").to_string()
+                } else {
+                    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+                }
+            })
+            .unwrap_or_else(|| cell.to_string()),
+        other => other.to_string(),
+    }
+}
+
+/// Finds the header row: the first of the first 20 rows holding every `needed` column name
+/// (compared by [`crate::harmonise::label::match_key`]). `None` when there is none.
+pub fn header_row(grid: &Grid, needed: &[&str]) -> Option<usize> {
+    use crate::harmonise::label::match_key;
+    let keys: Vec<String> = needed.iter().map(|n| match_key(n)).collect();
+    grid.rows.iter().take(20).position(|r| {
+        let cells: Vec<String> = r.cells.iter().map(|c| match_key(c)).collect();
+        keys.iter().all(|k| cells.contains(k))
+    })
+}
+
+/// Whether every cell of a row is blank.
+pub fn is_blank(row: &GridRow) -> bool {
+    row.cells.iter().all(|c| c.trim().is_empty())
+}

@@ -1,0 +1,209 @@
+//! Population tables, the denominators of rates (kind `population`), in either of two forms:
+//!
+//! - a simple table `area,period,population` (`1,954` with its thousands separator is fine);
+//! - the ONS mid-year estimates by LSOA (`LSOA Code,LSOA Name,...,All Ages`, UTF-8 with a BOM,
+//!   quoted thousands), summed into each local authority by the LSOA name (`City of London 001A`
+//!   belongs to `City of London`). The file has no period column: the source says which period the
+//!   estimate is the denominator for (`period = "2017/18"`, conventionally mid-2017's estimate).
+//!
+//! Every row is counted into one area's population; a population of zero or less is an error.
+
+use std::collections::BTreeMap;
+
+use crate::config::Source;
+use crate::error::{Error, Location, Result};
+use crate::harmonise::{Period, label};
+use crate::ingest::grid::{self, Grid, GridRow};
+use crate::ingest::number;
+use crate::model::{Denominator, InputFile, Value};
+
+/// Loads a population table into denominators named after the source.
+pub fn load(source: &Source, input: usize) -> Result<(Vec<Denominator>, InputFile)> {
+    let tables = grid::read(source, source.sheet.as_deref())?;
+    let mut sums: BTreeMap<(String, Option<Period>), f64> = BTreeMap::new();
+    let mut rows = 0u64;
+    for g in &tables.grids {
+        let Some((header, body)) = g.rows.split_first() else {
+            continue;
+        };
+        let form = Form::of(header, g, source)?;
+        let mut first_line: BTreeMap<(String, Option<Period>), u64> = BTreeMap::new();
+        for r in body.iter().filter(|r| !grid::is_blank(r)) {
+            let (area, period, population) = form.row(r, g)?;
+            let key = (area, period);
+            if let (Form::Simple { .. }, Some(first)) = (&form, first_line.get(&key)) {
+                return Err(Error::Row {
+                    at: g.at(r.line),
+                    message: format!(
+                        "{} already has a population for {} (line {first}); give each area and period once",
+                        key.0,
+                        key.1.map_or_else(String::new, |p| p.to_string())
+                    ),
+                });
+            }
+            first_line.entry(key.clone()).or_insert(r.line);
+            *sums.entry(key).or_default() += population;
+            rows += 1;
+        }
+
+    }
+    if rows == 0 {
+        return Err(crate::ingest::read::no_rows(&source.display));
+    }
+    let mut periods: Vec<Period> = sums.keys().filter_map(|(_, p)| *p).collect();
+    periods.dedup();
+    let denominators = sums
+        .into_iter()
+        .map(|((area, period), population)| Denominator {
+            name: source.name.clone(),
+            area,
+            period,
+            population,
+            source: source.display.clone(),
+            input: Some(input),
+        })
+        .collect();
+    let file = InputFile {
+        source: source.name.clone(),
+        kind: source.kind.to_string(),
+        path: source.display.clone(),
+        sha256: tables.sha256,
+        publisher: source.publisher.clone(),
+        rows_read: rows,
+        rows_counted: rows,
+        rows_rejected: 0,
+        periods,
+        rejections: Vec::new(),
+    };
+    Ok((denominators, file))
+}
+
+/// Which form the table is in, with its column positions.
+enum Form {
+    Simple {
+        area: usize,
+        period: usize,
+        population: usize,
+    },
+    Lsoa {
+        name: usize,
+        population: usize,
+        period: Option<Period>,
+    },
+}
+
+impl Form {
+    fn of(header: &GridRow, g: &Grid, source: &Source) -> Result<Form> {
+        let names: Vec<String> = header.cells.iter().map(|c| label::match_key(c)).collect();
+        let find = |n: &str| names.iter().position(|x| *x == label::match_key(n));
+        let wanted = source
+            .layout
+            .as_ref()
+            .and_then(|l| l.columns.population.clone());
+        let population = |default: &str| find(wanted.as_deref().unwrap_or(default));
+        let declared = source.layout.as_ref().and_then(|l| l.period);
+        if let (Some(name), Some(pop)) = (find("LSOA Name"), population("All Ages")) {
+            return Ok(Form::Lsoa {
+                name,
+                population: pop,
+                period: declared,
+            });
+        }
+        if let (Some(area), Some(period), Some(pop)) =
+            (find("area"), find("period"), population("population"))
+        {
+            return Ok(Form::Simple {
+                area,
+                period,
+                population: pop,
+            });
+        }
+        Err(Error::Header {
+            at: g.at(header.line),
+            message: format!(
+                "not a population table: expected the columns `area,period,population`, or the ONS estimates by LSOA (`LSOA Code,LSOA Name,...,All Ages`); found {}",
+                header.cells.iter().map(|c| format!("`{}`", c.trim())).collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+
+    fn row(&self, r: &GridRow, g: &Grid) -> Result<(String, Option<Period>, f64)> {
+        let at = g.at(r.line);
+        let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
+        match *self {
+            Form::Simple {
+                area,
+                period,
+                population,
+            } => {
+                let p: Period = cell(period).parse().map_err(|e| Error::Period {
+                    at: format!("{at}: column `period`"),
+                    message: format!("{e}"),
+                })?;
+                let n = positive(cell(population), "population", &at)?;
+                Ok((label::tidy(cell(area)), Some(p), n))
+            }
+            Form::Lsoa {
+                name,
+                population,
+                period,
+            } => {
+                let area = local_authority(cell(name)).ok_or_else(|| Error::Row {
+                    at: at.clone(),
+                    message: format!(
+                        "column `LSOA Name`: `{}` is not an LSOA name such as `City of London 001A`",
+                        cell(name)
+                    ),
+                })?;
+                let n = positive(cell(population), "All Ages", &at)?;
+                Ok((area, period, n))
+            }
+        }
+    }
+}
+
+/// `City of London 001A` -> `City of London`.
+pub fn local_authority(lsoa_name: &str) -> Option<String> {
+    let t = label::tidy(lsoa_name);
+    let (la, code) = t.rsplit_once(' ')?;
+    let well_formed = code.len() == 4
+        && code[..3].bytes().all(|b| b.is_ascii_digit())
+        && code.as_bytes()[3].is_ascii_uppercase();
+    (well_formed && !la.is_empty()).then(|| la.to_string())
+}
+
+fn positive(raw: &str, column: &str, at: &Location) -> Result<f64> {
+    match number::parse_count(raw) {
+        Some(Value::Count(n)) if n > 0 => Ok(n as f64),
+        Some(Value::Count(n)) => Err(Error::Row {
+            at: at.clone(),
+            message: format!(
+                "column `{column}`: a population of {n} cannot be a denominator; correct the figure"
+            ),
+        }),
+        _ => Err(Error::NotANumber {
+            at: at.clone(),
+            column: column.to_string(),
+            value: raw.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lsoa_names_give_their_local_authority() {
+        assert_eq!(
+            local_authority("City of London 001A").as_deref(),
+            Some("City of London")
+        );
+        assert_eq!(
+            local_authority("Kingston upon Thames 023E").as_deref(),
+            Some("Kingston upon Thames")
+        );
+        assert_eq!(local_authority("City of London"), None);
+        assert_eq!(local_authority("001A"), None);
+    }
+}
