@@ -567,7 +567,9 @@ impl Config {
             per: match raw.rates.per {
                 None => 1000.0,
                 Some(p) if p > 0.0 && p.is_finite() => p,
-                Some(p) => return Err(err(format!("rates.per must be a positive number, not {p}"))),
+                Some(p) => {
+                    return Err(err(format!("rates.per must be a positive number, not {p}")));
+                }
             },
         })
     }
@@ -636,11 +638,17 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         Some(Sensitive::Flag(true)) => Some(crate::stats::disclosure::DEFAULT_THRESHOLD),
         Some(Sensitive::Threshold(n)) if n >= 1 => Some(n),
         Some(Sensitive::Threshold(n)) => {
-            return Err(at("sensitive", format!("{n} is not a threshold; give true or a count of 1 or more")));
+            return Err(at(
+                "sensitive",
+                format!("{n} is not a threshold; give true or a count of 1 or more"),
+            ));
         }
     };
     if sensitive.is_some() && kind != SourceKind::Partner {
-        return Err(at("sensitive", "disclosure control applies to partner datasets (kind = \"partner\")".into()));
+        return Err(at(
+            "sensitive",
+            "disclosure control applies to partner datasets (kind = \"partner\")".into(),
+        ));
     }
     let month = |key: &str, v: Option<String>| {
         v.map(|m| m.parse::<Month>().map_err(|e| at(key, e.to_string())))

@@ -13,8 +13,8 @@ use thiserror::Error;
 pub struct Location {
     pub file: String,
     pub line: Option<u64>,
-    /// The workbook sheet, for spreadsheets (`line` is then the sheet's row).
-    pub sheet: Option<String>,
+    /// A workbook sheet's row: `file` names the sheet too, and `line` is the row.
+    pub in_sheet: bool,
 }
 
 impl Location {
@@ -22,7 +22,7 @@ impl Location {
         Location {
             file: file.into(),
             line: None,
-            sheet: None,
+            in_sheet: false,
         }
     }
 
@@ -30,27 +30,30 @@ impl Location {
         Location {
             file: file.into(),
             line: Some(line),
-            sheet: None,
+            in_sheet: false,
         }
     }
 
     /// A row of a workbook sheet.
     pub fn cell(file: impl Into<String>, sheet: Option<&str>, row: u64) -> Self {
-        Location {
-            file: file.into(),
-            line: Some(row),
-            sheet: sheet.map(str::to_string),
+        let file = file.into();
+        match sheet {
+            Some(sheet) => Location {
+                file: format!("{file}, sheet `{sheet}`"),
+                line: Some(row),
+                in_sheet: true,
+            },
+            None => Location::line(file, row),
         }
     }
 }
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.sheet, self.line) {
-            (Some(sheet), Some(row)) => write!(f, "{}, sheet `{sheet}`, row {row}", self.file),
-            (Some(sheet), None) => write!(f, "{}, sheet `{sheet}`", self.file),
-            (None, Some(line)) => write!(f, "{}:{}", self.file, line),
-            (None, None) => write!(f, "{}", self.file),
+        match (self.in_sheet, self.line) {
+            (true, Some(row)) => write!(f, "{}, row {row}", self.file),
+            (false, Some(line)) => write!(f, "{}:{}", self.file, line),
+            (_, None) => write!(f, "{}", self.file),
         }
     }
 }

@@ -47,8 +47,9 @@ pub struct Observation {
 }
 
 /// Where figures came from, and the reconciliation of that file: every data row read is either
-/// counted or rejected.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// counted or rejected. For a sensitive source whose rows are people (`withheld`), the row counts
+/// are checked but published as `[c]` only, here and in every artefact.
+#[derive(Debug, Clone, PartialEq)]
 pub struct InputFile {
     /// The source's name in the config (or its kind, for `--source`).
     pub source: String,
@@ -63,8 +64,48 @@ pub struct InputFile {
     /// The periods the file holds figures for, in order.
     pub periods: Vec<Period>,
     /// Every rejected row with its line and reason (`rows_rejected` of them).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rejections: Vec<Rejection>,
+    /// The row counts are disclosive (disclosure control): publish them as `[c]`.
+    pub withheld: bool,
+}
+
+impl InputFile {
+    /// Rows read, counted and rejected as they may be published: numbers, or `[c]` when withheld.
+    pub fn ledger(&self) -> [String; 3] {
+        if self.withheld {
+            return std::array::from_fn(|_| crate::stats::disclosure::MARKER.to_string());
+        }
+        [self.rows_read, self.rows_counted, self.rows_rejected].map(|n| n.to_string())
+    }
+}
+
+impl Serialize for InputFile {
+    /// As published: row counts are `[c]` strings for a withheld file.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("InputFile", 11)?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("sha256", &self.sha256)?;
+        st.serialize_field("publisher", &self.publisher)?;
+        let [read, counted, rejected] = self.ledger();
+        if self.withheld {
+            st.serialize_field("rows_read", &read)?;
+            st.serialize_field("rows_counted", &counted)?;
+            st.serialize_field("rows_rejected", &rejected)?;
+            st.serialize_field("withheld", &true)?;
+        } else {
+            st.serialize_field("rows_read", &self.rows_read)?;
+            st.serialize_field("rows_counted", &self.rows_counted)?;
+            st.serialize_field("rows_rejected", &self.rows_rejected)?;
+        }
+        st.serialize_field("periods", &self.periods)?;
+        if !self.rejections.is_empty() {
+            st.serialize_field("rejections", &self.rejections)?;
+        }
+        st.end()
+    }
 }
 
 /// A partner dataset's figure (ASB incidents, referrals, survey results): kept apart from

@@ -109,7 +109,11 @@ pub fn rate_counts(
         }
     }
     let total = crime.iter().map(|(_, n)| n).sum();
-    let label = if apart.is_empty() { stats::compare::TOTAL } else { stats::compare::TOTAL_CRIME };
+    let label = if apart.is_empty() {
+        stats::compare::TOTAL
+    } else {
+        stats::compare::TOTAL_CRIME
+    };
     crime.push((label.to_string(), total));
     crime.extend(apart);
     Ok(crime)
@@ -152,7 +156,11 @@ pub fn peers(
     flagged: &[String],
 ) -> Result<(Vec<stats::peers::PeerRow>, Vec<Finding>)> {
     let (from, to) = periods(cfg)?;
-    let peers = if flagged.is_empty() { &cfg.peers } else { flagged };
+    let peers = if flagged.is_empty() {
+        &cfg.peers
+    } else {
+        flagged
+    };
     if peers.is_empty() {
         return Err(Error::Usage(
             "no peer areas: list them under [peers] areas in the config or give --peers A,B".into(),
@@ -167,7 +175,10 @@ pub fn peers(
         to,
         settings: &cfg.settings,
         allow_partial: cfg.allow_partial,
-        denominator: cfg.peers_denominator.as_deref().map(|n| (n, all.as_slice())),
+        denominator: cfg
+            .peers_denominator
+            .as_deref()
+            .map(|n| (n, all.as_slice())),
         per: cfg.per,
     };
     Ok((stats::peers::peers(&data, &q)?, data.findings))
@@ -283,7 +294,8 @@ pub fn artefacts(
         "reports/reconciliation.csv",
         reconciliation::csv(data),
     ));
-    let workbook = appendix_workbook(cfg, data, cmp, oa, &labels.source)?;
+    let sections = table_sections(cfg, data, cmp, &stem, &mut artefacts)?;
+    let workbook = appendix_workbook(cfg, data, cmp, oa, &labels.source, &sections)?;
     artefacts.push(Artefact::new("reports/data-appendix.xlsx", workbook));
     if !data.quality.is_empty() {
         artefacts.push(Artefact::new(
@@ -293,6 +305,7 @@ pub fn artefacts(
     }
     let mut ctx = ctx;
     ctx.trends = trends;
+    ctx.sections = sections;
     ctx.figures = comparison_figures(cfg, cmp, &labels.source, &stem, &mut artefacts)?;
     let table_md = table::comparison_markdown(cmp);
     artefacts.extend([
@@ -313,14 +326,20 @@ pub fn artefacts(
             report::markdown(&ctx, &table_md, &outcomes_md)?,
         ),
     ]);
-    // Every artefact draws on the compared sources and, when outcomes are assessed, the framework.
-    let framework_files = data
+    // Every artefact draws on the compared sources, the framework (when outcomes are assessed) and
+    // the partner and population tables the report's sections show.
+    let shown_apart = data.inputs.iter().enumerate().filter(|(_, f)| {
+        f.periods.is_empty() || matches!(f.kind.as_str(), "partner" | "population")
+    });
+    let mut used: Vec<usize> = cmp
         .inputs
         .iter()
-        .enumerate()
-        .filter(|(_, f)| f.periods.is_empty())
-        .map(|(i, _)| i);
-    let used: Vec<usize> = cmp.inputs.iter().copied().chain(framework_files).collect();
+        .copied()
+        .chain(shown_apart.map(|(i, _)| i))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+
     let manifest = manifest::build(cfg.file.as_deref(), &data.inputs, &artefacts, &used);
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";
     artefacts.push(Artefact::new("reports/manifest.json", json));
@@ -467,6 +486,7 @@ fn appendix_workbook(
     cmp: &Comparison,
     oa: Option<&OutcomeAssessment>,
     source: &str,
+    sections: &[crate::render::sections::Section],
 ) -> Result<Vec<u8>> {
     use crate::report::appendix;
     let mut tables = vec![appendix::comparison(cmp)];
@@ -478,9 +498,80 @@ fn appendix_workbook(
         let series = stats::trend::monthly_series(data, area);
         tables.push(appendix::monthly(area, &series, format!("Table_{n}"), n));
     }
+    for s in sections {
+        let n = tables.len() + 1;
+        tables.push(s.appendix_table(format!("Table_{n}"), n));
+    }
     let n = tables.len() + 1;
     tables.push(appendix::reconciliation(data, format!("Table_{n}"), n));
     crate::render::table::xlsx::workbook(&appendix::cover(&cfg.title, cmp, source), &tables)
+}
+
+/// The one-table sections (rates, peers, partner data), each with its CSV artefact.
+fn table_sections(
+    cfg: &Config,
+    data: &Dataset,
+    cmp: &Comparison,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<Vec<crate::render::sections::Section>> {
+    use crate::render::sections;
+    let mut out = Vec::new();
+    let all = denominators(cfg, data);
+    let names = stats::rates::names_for(&all, &cmp.area);
+    if !names.is_empty() {
+        let counts = rate_counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
+        let confidence = 1.0 - cfg.settings.alpha;
+        let rows = stats::rates::rate_rows(
+            &counts, cmp.to, &cmp.area, &all, &names, cfg.per, confidence,
+        )?;
+        artefacts.push(Artefact::new(
+            format!("reports/tables/rates-{}.csv", cmp.to.slug()),
+            table::csv_of(&stats::rates::COLUMNS, &table::rate_rows(&rows)),
+        ));
+        out.push(sections::rates(
+            &rows,
+            cfg.per,
+            &table::confidence_label(cfg.settings.alpha),
+        ));
+    }
+    if !cfg.peers.is_empty() {
+        let q = stats::peers::PeerQuery {
+            area: &cmp.area,
+            peers: &cfg.peers,
+            from: cmp.from,
+            to: cmp.to,
+            settings: &cfg.settings,
+            allow_partial: cfg.allow_partial,
+            denominator: cfg
+                .peers_denominator
+                .as_deref()
+                .map(|n| (n, all.as_slice())),
+            per: cfg.per,
+        };
+        let rows = stats::peers::peers(data, &q)?;
+        let (header, cells) = table::peer_rows(&rows, cfg.per);
+        artefacts.push(Artefact::new(
+            format!("reports/tables/peers-{stem}.csv"),
+            table::csv_of(&header, &cells),
+        ));
+        out.push(sections::peers(
+            &rows,
+            &cmp.label(false),
+            &cmp.label(true),
+            cfg.per,
+            cfg.peers_denominator.as_deref(),
+        ));
+    }
+    if !data.partner.is_empty() {
+        artefacts.push(Artefact::new(
+            "reports/tables/partner-data.csv",
+            table::csv_of(&table::MEASURE_COLUMNS, &table::measure_rows(&data.partner)),
+        ));
+        let threshold = cfg.sources.iter().filter_map(|s| s.sensitive).max();
+        out.push(sections::partner(&data.partner, threshold));
+    }
+    Ok(out)
 }
 
 /// One monthly trend chart and table per area with monthly data.

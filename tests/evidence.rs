@@ -25,9 +25,36 @@ fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
     assert_eq!(
         names,
         [
-            "Cover", "Contents", "Notes", "Table_1", "Table_2", "Table_3", "Table_4", "Table_5"
+            "Cover", "Contents", "Notes", "Table_1", "Table_2", "Table_3", "Table_4", "Table_5",
+            "Table_6", "Table_7"
         ]
     );
+    // Rates per both denominators, and the partner data with MARAC counts withheld.
+    let rates = book.worksheet_range("Table_5").unwrap();
+    assert_eq!(
+        rates.get_value((0, 0)),
+        Some(&Data::String(
+            "Table 5: Rates per 1,000 people, 2017/18".into()
+        ))
+    );
+    let rape = (4..rates.height() as u32)
+        .find(|r| rates.get_value((*r, 0)) == Some(&Data::String("Rape".into())))
+        .unwrap();
+    assert_eq!(
+        rates.get_value((rape, 2)),
+        Some(&Data::String("3.600 (2.372 to 5.238)".into()))
+    );
+    let partner = book.worksheet_range("Table_6").unwrap();
+    let marac: Vec<_> = partner
+        .rows()
+        .filter(|r| matches!(&r[0], Data::String(s) if s.starts_with("MARAC")))
+        .map(|r| r[3].clone())
+        .collect();
+    assert_eq!(
+        marac,
+        [Data::String("[c]".into()), Data::String("[c]".into())]
+    );
+
     let t1 = book.worksheet_range("Table_1").unwrap();
     assert_eq!(
         t1.get_value((0, 0)),

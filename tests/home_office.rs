@@ -98,7 +98,21 @@ fn a_table_without_the_needed_columns_is_refused() {
         .args(["counts", "--period", "2016/17"])
         .expect(2);
     assert!(
-        err.contains("tidy-two-areas.csv:1: no `Financial Year` column"),
+        err.contains("tidy-two-areas.csv:1: no header row with `Financial Year` and `Financial Quarter` in the first 20 rows"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ho.csv");
+    std::fs::write(&file, "Financial Year,Financial Quarter,Force Name,Offence Group,Number of Offences\n2017/18,1,City of London,Robbery,3\n").unwrap();
+    let (_, err) = Cli::new()
+        .args([
+            "--source".to_string(),
+            format!("home-office={}", file.display()),
+            "check".into(),
+        ])
+        .expect(2);
+    assert!(
+        err.contains("ho.csv:1: no `Offence Subgroup` column; a Home Office table needs"),
         "{err}"
     );
 }

@@ -26,18 +26,52 @@ fn home_office_workbooks_read_like_the_csv_in_both_namings() {
         let file = format!("ok/home-office/prc-csp-2016-17-to-2017-18.{book}");
         let (out, _) = Cli::new()
             .source("home-office", &file)
-            .args(["--area", "London, City of", "compare", "--from", "2016/17", "--to", "2017/18", "--format", "csv"])
+            .args([
+                "--area",
+                "London, City of",
+                "compare",
+                "--from",
+                "2016/17",
+                "--to",
+                "2017/18",
+                "--format",
+                "csv",
+            ])
             .expect(0);
         // Domestic burglary (2016/17 sheet) and Residential burglary (2017/18) are one series;
         // "Rape" and "Rape offences" too; 2017/18 violence is 90 + 95 + 100 + 99 - 2 = 382.
-        assert!(out.contains(&format!("\n{WORKBOOK_COMPARE}")), "{book}: {out}");
-        assert!(out.contains("\nRape,2016/17,2017/18,10,27,17,170.0,0.007632,"), "{book}: {out}");
-        assert!(out.contains("\nResidential burglary,2016/17,2017/18,14,14,0,0.0,1,"), "{book}: {out}");
-        assert!(out.contains("\nViolence with injury,2016/17,2017/18,307,382,75,24.4,"), "{book}: {out}");
-        assert!(out.contains("\nTotal,2016/17,2017/18,1951,2003,52,2.7,"), "{book}: {out}");
-        let (out, _) = Cli::new().source("home-office", &file).args(["check"]).expect(0);
-        assert!(out.contains("sheet `Notes`: holds no Home Office table"), "{book}: {out}");
-        assert!(out.contains("1 rows are negative adjustments"), "{book}: {out}");
+        assert!(
+            out.contains(&format!("\n{WORKBOOK_COMPARE}")),
+            "{book}: {out}"
+        );
+        assert!(
+            out.contains("\nRape,2016/17,2017/18,10,27,17,170.0,0.007632,"),
+            "{book}: {out}"
+        );
+        assert!(
+            out.contains("\nResidential burglary,2016/17,2017/18,14,14,0,0.0,1,"),
+            "{book}: {out}"
+        );
+        assert!(
+            out.contains("\nViolence with injury,2016/17,2017/18,307,382,75,24.4,"),
+            "{book}: {out}"
+        );
+        assert!(
+            out.contains("\nTotal,2016/17,2017/18,1951,2003,52,2.7,"),
+            "{book}: {out}"
+        );
+        let (out, _) = Cli::new()
+            .source("home-office", &file)
+            .args(["check"])
+            .expect(0);
+        assert!(
+            out.contains("sheet `Notes`: holds no Home Office table"),
+            "{book}: {out}"
+        );
+        assert!(
+            out.contains("1 rows are negative adjustments"),
+            "{book}: {out}"
+        );
         assert!(out.contains(" 65 "), "65 rows read and counted: {out}");
     }
 }
@@ -45,9 +79,18 @@ fn home_office_workbooks_read_like_the_csv_in_both_namings() {
 #[test]
 fn a_sheet_can_be_chosen_and_a_missing_one_is_named() {
     let book = path("ok/home-office/prc-csp-2016-17-to-2017-18.xlsx");
-    let cfg = format!("[[source]]\nkind = \"home-office\"\npath = \"{book}\"\nsheet = \"2017-18\"\n");
+    let cfg =
+        format!("[[source]]\nkind = \"home-office\"\npath = \"{book}\"\nsheet = \"2017-18\"\n");
     let (out, _) = with_config(Cli::new(), &cfg)
-        .args(["--area", "Westminster", "counts", "--period", "2017/18", "--format", "csv"])
+        .args([
+            "--area",
+            "Westminster",
+            "counts",
+            "--period",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
         .expect(0);
     assert_eq!(
         out,
@@ -66,9 +109,22 @@ fn a_sheet_can_be_chosen_and_a_missing_one_is_named() {
 fn ons_rolling_year_file_compares_financial_years() {
     let (out, _) = Cli::new()
         .source("ons-pfa", "ok/ons-pfa-rolling.csv")
-        .args(["--area", "City of London", "compare", "--from", "2016/17", "--to", "2017/18", "--format", "csv"])
+        .args([
+            "--area",
+            "City of London",
+            "compare",
+            "--from",
+            "2016/17",
+            "--to",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
         .expect(0);
-    let lines: Vec<&str> = out.lines().map(|l| l.split(',').take(6).collect::<Vec<_>>().join(",").leak() as &str).collect();
+    let lines: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(',').take(6).collect::<Vec<_>>().join(",").leak() as &str)
+        .collect();
     assert_eq!(
         lines,
         [
@@ -87,9 +143,20 @@ fn ons_rolling_year_file_compares_financial_years() {
     // 30-06-2017 is a rolling year, not a financial year.
     let (out, _) = Cli::new()
         .source("ons-pfa", "ok/ons-pfa-rolling.csv")
-        .args(["--area", "City of London", "counts", "--period", "12 months ending 2017-06", "--format", "csv"])
+        .args([
+            "--area",
+            "City of London",
+            "counts",
+            "--period",
+            "12 months ending 2017-06",
+            "--format",
+            "csv",
+        ])
         .expect(0);
-    assert!(out.contains("12 months ending 2017-06,City of London,Rape,14\n"), "{out}");
+    assert!(
+        out.contains("12 months ending 2017-06,City of London,Rape,14\n"),
+        "{out}"
+    );
     let (out, _) = Cli::new()
         .source("ons-pfa", "ok/ons-pfa-rolling.csv")
         .args(["check"])
@@ -105,9 +172,18 @@ fn ons_dates_that_do_not_end_a_month_are_refused() {
     let file = dir.path().join("ons.csv");
     std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n15-03-2018,City of London,London,Rape,27\n").unwrap();
     let (_, err) = Cli::new()
-        .args(["--source".to_string(), format!("ons-pfa={}", file.display()), "check".into()])
+        .args([
+            "--source".to_string(),
+            format!("ons-pfa={}", file.display()),
+            "check".into(),
+        ])
         .expect(2);
-    assert!(err.contains("ons.csv:2: column `12 months ending`: `15-03-2018` is not the last day of a month"), "{err}");
+    assert!(
+        err.contains(
+            "ons.csv:2: column `12 months ending`: `15-03-2018` is not the last day of a month"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -116,33 +192,65 @@ fn unmatched_labels_name_the_cell_and_the_closest_labels() {
     let file = dir.path().join("ons.csv");
     std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n31-03-2018,City of London,London,Shopliftng,27\n").unwrap();
     let (_, err) = Cli::new()
-        .args(["--source".to_string(), format!("ons-pfa={}", file.display()), "check".into()])
+        .args([
+            "--source".to_string(),
+            format!("ons-pfa={}", file.display()),
+            "check".into(),
+        ])
         .expect(2);
     assert!(err.contains("ons.csv:2: column `Offence`: `Shopliftng` matches no subgroup, group, total or alias; closest: Shoplifting"), "{err}");
     // The user's own alias makes it known.
-    let cfg = format!("[[source]]\nkind = \"ons-pfa\"\npath = \"{}\"\n[taxonomy.aliases]\n\"Shopliftng\" = \"Shoplifting\"\n", file.display().to_string().replace('\\', "/"));
+    let cfg = format!(
+        "[[source]]\nkind = \"ons-pfa\"\npath = \"{}\"\n[taxonomy.aliases]\n\"Shopliftng\" = \"Shoplifting\"\n",
+        file.display().to_string().replace('\\', "/")
+    );
     let (out, _) = with_config(Cli::new(), &cfg)
         .args(["counts", "--period", "2017/18", "--format", "csv"])
         .expect(0);
-    assert_eq!(out, "period,area,category,count\n2017/18,City of London,Shoplifting,27\n");
+    assert_eq!(
+        out,
+        "period,area,category,count\n2017/18,City of London,Shoplifting,27\n"
+    );
 }
 
 #[test]
 fn the_citys_labels_resolve_to_home_office_subgroups() {
     let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
-    let text = std::fs::read_to_string(common::repo().join("data/city-of-london/recorded-crime-2016-17-to-2017-18.csv")).unwrap();
-    let labels: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let text = std::fs::read_to_string(
+        common::repo().join("data/city-of-london/recorded-crime-2016-17-to-2017-18.csv"),
+    )
+    .unwrap();
+    let labels: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
     assert_eq!(labels.len(), 24);
     for label in labels {
-        let r = taxonomy.resolve(label).unwrap_or_else(|e| panic!("{label}: {e}"));
-        assert_eq!(r.level, saferstats::harmonise::taxonomy::Level::Subgroup, "{label}");
+        let r = taxonomy
+            .resolve(label)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(
+            r.level,
+            saferstats::harmonise::taxonomy::Level::Subgroup,
+            "{label}"
+        );
     }
-    assert_eq!(taxonomy.subgroup("Drug trafficking").unwrap().name, "Trafficking of drugs");
-    assert_eq!(taxonomy.subgroup("Theft from a person").unwrap().name, "Theft from the person");
+    assert_eq!(
+        taxonomy.subgroup("Drug trafficking").unwrap().name,
+        "Trafficking of drugs"
+    );
+    assert_eq!(
+        taxonomy.subgroup("Theft from a person").unwrap().name,
+        "Theft from the person"
+    );
 }
 
 fn partner(cli: Cli, file: &str, extra: &str) -> Cli {
-    let cfg = format!("[[source]]\nname = \"p\"\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\n{extra}", path(file));
+    let cfg = format!(
+        "[[source]]\nname = \"p\"\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\n{extra}",
+        path(file)
+    );
     with_config(cli, &cfg)
 }
 
@@ -165,9 +273,13 @@ fn a_survey_with_a_bom_and_crlf_keeps_its_percentages() {
 #[test]
 fn windows_1252_incidents_are_counted_by_financial_year() {
     let layout = "rows = \"incidents\"\nencoding = \"windows-1252\"\ndate_format = \"%d/%m/%Y\"\n[source.columns]\ndate = \"Date\"\ncategory = \"Type\"\n";
-    let (out, _) = partner(Cli::new(), "ok/partner/asb-incidents-windows-1252.csv", layout)
-        .args(["measures", "--format", "csv"])
-        .expect(0);
+    let (out, _) = partner(
+        Cli::new(),
+        "ok/partner/asb-incidents-windows-1252.csv",
+        layout,
+    )
+    .args(["measures", "--format", "csv"])
+    .expect(0);
     assert_eq!(
         out,
         "source,area,measure,period,value,unit,note\n\
@@ -177,31 +289,55 @@ fn windows_1252_incidents_are_counted_by_financial_year() {
          p,City of London,Street drinking,2018/19,1,count,partial: the data covers 2 of its 12 months\n"
     );
     // Undeclared, the en dash (byte 0x96) is refused at its line.
-    let (_, err) = partner(Cli::new(), "ok/partner/asb-incidents-windows-1252.csv", &layout.replace("encoding = \"windows-1252\"\n", ""))
-        .args(["measures"])
-        .expect(2);
-    assert!(err.contains("asb-incidents-windows-1252.csv:2: malformed CSV: the text is not UTF-8"), "{err}");
+    let (_, err) = partner(
+        Cli::new(),
+        "ok/partner/asb-incidents-windows-1252.csv",
+        &layout.replace("encoding = \"windows-1252\"\n", ""),
+    )
+    .args(["measures"])
+    .expect(2);
+    assert!(
+        err.contains("asb-incidents-windows-1252.csv:2: malformed CSV: the text is not UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]
 fn suppressed_cells_stay_suppressed_and_thousands_are_read() {
-    let layout = "[source.columns]\nperiod = \"Period\"\ncategory = \"Measure\"\nvalue = \"Complaints\"\n";
+    let layout =
+        "[source.columns]\nperiod = \"Period\"\ncategory = \"Measure\"\nvalue = \"Complaints\"\n";
     let (out, _) = partner(Cli::new(), "ok/partner/noise-suppressed.csv", layout)
         .args(["measures", "--format", "csv"])
         .expect(0);
-    assert!(out.contains("p,City of London,Noise complaints,2016/17,1054,count,\n"), "{out}");
-    assert!(out.contains("p,City of London,Construction noise,2016/17,[x],count,\n"), "{out}");
+    assert!(
+        out.contains("p,City of London,Noise complaints,2016/17,1054,count,\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("p,City of London,Construction noise,2016/17,[x],count,\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn partner_layout_errors_name_file_row_and_column() {
     let survey = "unit = \"percent\"\n[source.columns]\nperiod = \"Year\"\ncategory = \"Question\"\nvalue = \"Percentage\"\n";
-    let (_, err) = partner(Cli::new(), "bad/partner-percent-over-100.csv", survey).args(["measures"]).expect(2);
+    let (_, err) = partner(Cli::new(), "bad/partner-percent-over-100.csv", survey)
+        .args(["measures"])
+        .expect(2);
     assert!(err.contains("partner-percent-over-100.csv:3: column `Percentage`: 826 is not a percentage (0 to 100)"), "{err}");
-    let (_, err) = partner(Cli::new(), "ok/partner/survey-bom-crlf.csv", &survey.replace("\"Percentage\"", "\"Percent\"")).args(["measures"]).expect(2);
+    let (_, err) = partner(
+        Cli::new(),
+        "ok/partner/survey-bom-crlf.csv",
+        &survey.replace("\"Percentage\"", "\"Percent\""),
+    )
+    .args(["measures"])
+    .expect(2);
     assert!(err.contains("survey-bom-crlf.csv:1: columns.value = \"Percent\" names no column; the header holds `Year`, `Question`, `Percentage`"), "{err}");
     let dated = "rows = \"incidents\"\ndate_format = \"%d/%m/%Y\"\n[source.columns]\ndate = \"Date\"\ncategory = \"Type\"\n";
-    let (_, err) = partner(Cli::new(), "bad/partner-bad-date.csv", dated).args(["measures"]).expect(2);
+    let (_, err) = partner(Cli::new(), "bad/partner-bad-date.csv", dated)
+        .args(["measures"])
+        .expect(2);
     assert!(err.contains("partner-bad-date.csv:3: column `Date`: `31/13/2017` is not a date in the format %d/%m/%Y"), "{err}");
 }
 
@@ -213,17 +349,37 @@ fn population_tables_give_denominators_and_rates() {
         .source("population", "ok/population/simple.csv")
         .args(["--area", "London, City of", "rates", "--period", "2017/18"])
         .expect(0);
-    assert!(out.starts_with("category,period,count,denominator,population,rate,ci_low,ci_high\n"), "{out}");
-    assert!(out.contains("\nRape,2017/18,27,population,7500,3.600,2.372,5.238\n"), "{out}");
+    assert!(
+        out.starts_with("category,period,count,denominator,population,rate,ci_low,ci_high\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nRape,2017/18,27,population,7500,3.600,2.372,5.238\n"),
+        "{out}"
+    );
     // Residential burglary 14 of 7,500: 1.867 per 1,000, Byar 1.020 to 3.132.
-    assert!(out.contains("\nResidential burglary,2017/18,14,population,7500,1.867,1.020,3.132\n"), "{out}");
+    assert!(
+        out.contains("\nResidential burglary,2017/18,14,population,7500,1.867,1.020,3.132\n"),
+        "{out}"
+    );
     // The ONS LSOA estimates (BOM, quoted thousands) sum to 7,500 for the City's five LSOAs.
     let (out, _) = Cli::new()
         .source("ons-pfa", "ok/ons-pfa-rolling.csv")
         .source("population", "ok/population/lsoa-mid-2017.csv")
-        .args(["--area", "City of London", "rates", "--period", "2017/18", "--per", "100000"])
+        .args([
+            "--area",
+            "City of London",
+            "rates",
+            "--period",
+            "2017/18",
+            "--per",
+            "100000",
+        ])
         .expect(0);
-    assert!(out.contains("\nRape,2017/18,27,population,7500,360.000,237.186,523.801\n"), "{out}");
+    assert!(
+        out.contains("\nRape,2017/18,27,population,7500,360.000,237.186,523.801\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -239,18 +395,35 @@ fn several_denominators_side_by_side_and_missing_ones_refused() {
     let (out, _) = with_config(Cli::new(), &cfg)
         .args(["rates", "--period", "2017/18"])
         .expect(0);
-    assert!(out.contains("\nTotal,2017/18,2502,residents,7500,333.600,"), "{out}");
+    assert!(
+        out.contains("\nTotal,2017/18,2502,residents,7500,333.600,"),
+        "{out}"
+    );
     // 2,502 / 483,000 * 1,000 = 5.180.
-    assert!(out.contains("\nTotal,2017/18,2502,workday population,483000,5.180,"), "{out}");
+    assert!(
+        out.contains("\nTotal,2017/18,2502,workday population,483000,5.180,"),
+        "{out}"
+    );
     let (_, err) = with_config(Cli::new(), &cfg)
-        .args(["rates", "--period", "2016/17", "--denominator", "workday population"])
+        .args([
+            "rates",
+            "--period",
+            "2016/17",
+            "--denominator",
+            "workday population",
+        ])
         .expect(2);
     assert!(err.contains("denominator `workday population` has no population for City of London in 2016/17 (it has 2017/18); add one for 2016/17 to Safer City Partnership Strategic Plan 2018-23"), "{err}");
     let (_, err) = Cli::new()
         .source("population", "bad/population-zero.csv")
         .args(["check"])
         .expect(2);
-    assert!(err.contains("population-zero.csv:3: column `population`: a population of 0 cannot be a denominator"), "{err}");
+    assert!(
+        err.contains(
+            "population-zero.csv:3: column `population`: a population of 0 cannot be a denominator"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -264,13 +437,27 @@ fn peers_table_compares_the_area_with_its_group() {
         path("ok/home-office/prc-csp-2016-17-to-2017-18.xlsx"),
         path("ok/population/simple.csv")
     );
-    let (out, _) = with_config(Cli::new(), &cfg).args(["peers", "--format", "csv"]).expect(0);
+    let (out, _) = with_config(Cli::new(), &cfg)
+        .args(["peers", "--format", "csv"])
+        .expect(0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "area,role,from_count,to_count,change,pct_change,p_value,significant,rate,rate_ci_low,rate_ci_high,per");
+    assert_eq!(
+        lines[0],
+        "area,role,from_count,to_count,change,pct_change,p_value,significant,rate,rate_ci_low,rate_ci_high,per"
+    );
     // 2,003 / 7,500 * 1,000 = 267.067; Westminster 26,892 / 255,324 * 1,000 = 105.325.
-    assert!(lines[1].starts_with("\"London, City of\",area,1951,2003,52,2.7,0.4173,no,"), "{out}");
+    assert!(
+        lines[1].starts_with("\"London, City of\",area,1951,2003,52,2.7,0.4173,no,"),
+        "{out}"
+    );
     assert!(lines[1].contains(",267.067,"), "{out}");
-    assert!(lines[2].starts_with("Westminster,peer,26092,26892,800,3.1,0.0005181,yes,"), "{out}");
+    assert!(
+        lines[2].starts_with("Westminster,peer,26092,26892,800,3.1,0.0005181,yes,"),
+        "{out}"
+    );
     assert!(lines[2].contains(",105.325,"), "{out}");
-    assert!(lines[3].starts_with("Peer group,peer group,26092,26892,800,"), "{out}");
+    assert!(
+        lines[3].starts_with("Peer group,peer group,26092,26892,800,"),
+        "{out}"
+    );
 }

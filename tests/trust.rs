@@ -107,3 +107,147 @@ fn config_typos_are_errors_not_silences() {
         .expect(2);
     assert!(err.contains("unknown field `encodig`"), "{err}");
 }
+
+/// Every text an artefact shows, SVG markup left out (its coordinates are not figures); xlsx
+/// sheets read back cell by cell.
+fn published_text(out: &std::path::Path) -> String {
+    use calamine::Reader;
+    let mut all = String::new();
+    for entry in walk(out) {
+        let name = entry.display().to_string();
+        if name.ends_with(".xlsx") {
+            let mut book = calamine::open_workbook_auto(&entry).unwrap();
+            for sheet in book.sheet_names() {
+                let range = book.worksheet_range(&sheet).unwrap();
+                for row in range.rows() {
+                    for cell in row {
+                        all += &format!("{cell}\n");
+                    }
+                }
+            }
+        } else if !name.ends_with(".png") && !name.ends_with(".svg") {
+            let text = std::fs::read_to_string(&entry).unwrap();
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find("<svg") {
+                all += &rest[..start];
+                rest = rest[start..].split_once("</svg>").map_or("", |(_, r)| r);
+            }
+            all += rest;
+        }
+    }
+    all
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn sensitive_partner_counts_never_reach_an_artefact() {
+    let path = |f: &str| fixture(f).display().to_string().replace('\\', "/");
+    let crime = common::repo().join("data/city-of-london/recorded-crime-2016-17-to-2017-18.csv");
+    let cli = Cli::new();
+    let out = cli.dir.path().join("out");
+    let cfg = format!(
+        "area = \"City of London\"\n\
+         [[source]]\nkind = \"summary\"\npath = \"{}\"\narea = \"City of London\"\n\
+         [[source]]\nname = \"referrals\"\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\nsensitive = true\ntotal = \"All referrals\"\n\
+         [source.columns]\nperiod = \"Period\"\ncategory = \"Measure\"\nvalue = \"Referrals\"\n\
+         [[source]]\nname = \"incidents\"\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\nrows = \"incidents\"\nsensitive = true\n\
+         [source.columns]\ndate = \"Date\"\ncategory = \"Type\"\n\
+         [compare]\nfrom = \"2016/17\"\nto = \"2017/18\"\n",
+        crime.display().to_string().replace('\\', "/"),
+        path("ok/partner/referrals-sensitive.csv"),
+        path("ok/partner/referral-incidents.csv"),
+    );
+    let config = cli.dir.path().join("s.toml");
+    std::fs::write(&config, cfg).unwrap();
+    let context = cli.dir.path().join("context.json");
+    let cli = cli.args([
+        "--config".to_string(),
+        config.display().to_string(),
+        "run".into(),
+        "--out".into(),
+        out.display().to_string(),
+        "--dump-context".into(),
+        context.display().to_string(),
+    ]);
+    cli.expect(0);
+    let partner = std::fs::read_to_string(out.join("reports/tables/partner-data.csv")).unwrap();
+    // Total 1,307 = 2 + 617 + 688: the 2 is withheld (1 to 4), and so is 617, the next smallest
+    // part, else 1,307 - 617 - 688 would give it away. MARAC's 3 incidents are withheld; Channel's 9
+    // are shown; the file's 12 rows (3 + 9) are withheld too, else 12 - 9 would give the 3 away.
+    assert_eq!(
+        partner,
+        "source,area,measure,period,value,unit,note\n\
+         referrals,City of London,All referrals,2018/19,1307,count,\n\
+         referrals,City of London,Referred to the City MARAC,2018/19,[c],count,\n\
+         referrals,City of London,Referred to other boroughs,2018/19,[c],count,\n\
+         referrals,City of London,Referred by partners,2018/19,688,count,\n\
+         incidents,City of London,Channel referral,2018/19,9,count,partial: the data covers 9 of its 12 months\n\
+         incidents,City of London,MARAC referral,2018/19,[c],count,partial: the data covers 9 of its 12 months\n"
+    );
+    let mut published = published_text(&out);
+    published += &std::fs::read_to_string(&context).unwrap();
+    // As a number of its own: not inside 0.6171 or 26,170.
+    let numbers: Vec<&str> = published
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map(|t| t.trim_matches(|c| c == '.' || c == ','))
+        .collect();
+    assert!(!numbers.contains(&"617"), "617 is published somewhere");
+    assert!(numbers.contains(&"1307") || numbers.contains(&"1,307"));
+
+    let ledger = std::fs::read_to_string(out.join("reports/reconciliation.csv")).unwrap();
+    assert!(
+        ledger.contains("referral-incidents.csv,partner,"),
+        "{ledger}"
+    );
+    let line = ledger
+        .lines()
+        .find(|l| l.contains("referral-incidents.csv"))
+        .unwrap();
+    assert!(line.ends_with(",[c],[c],[c],,"), "{line}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("reports/manifest.json")).unwrap())
+            .unwrap();
+    let input = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("referral-incidents.csv")
+        })
+        .unwrap();
+    assert_eq!(input["rows_read"], "[c]");
+    let ctx: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&context).unwrap()).unwrap();
+    let source = ctx["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("referral-incidents.csv")
+        })
+        .unwrap();
+    assert_eq!(source["rows_read"], "[c]");
+    assert!(
+        !ctx.to_string().contains("\"rows_read\":12"),
+        "the incident count leaks into the view-model"
+    );
+}

@@ -169,9 +169,21 @@ impl Taxonomy {
             };
             let resolved = self.resolve(target).map_err(|e| err(e.to_string()))?;
             let list = match resolved.level {
-                Level::Subgroup => self.subgroups.iter_mut().find(|x| x.name == resolved.name).map(|x| &mut x.aliases),
-                Level::Group => self.groups.iter_mut().find(|x| x.name == resolved.name).map(|x| &mut x.aliases),
-                Level::Total => self.totals.iter_mut().find(|x| x.name == resolved.name).map(|x| &mut x.aliases),
+                Level::Subgroup => self
+                    .subgroups
+                    .iter_mut()
+                    .find(|x| x.name == resolved.name)
+                    .map(|x| &mut x.aliases),
+                Level::Group => self
+                    .groups
+                    .iter_mut()
+                    .find(|x| x.name == resolved.name)
+                    .map(|x| &mut x.aliases),
+                Level::Total => self
+                    .totals
+                    .iter_mut()
+                    .find(|x| x.name == resolved.name)
+                    .map(|x| &mut x.aliases),
             };
             list.expect("resolved names exist").push(alias.clone());
         }
@@ -236,10 +248,21 @@ impl Taxonomy {
     /// Each entry of a level: its name and every label it answers to (the name first).
     fn entries(&self, level: Level) -> Vec<(&str, Vec<&str>)> {
         match level {
-
-            Level::Subgroup => self.subgroups.iter().map(|s| entry(&s.name, &s.aliases)).collect(),
-            Level::Group => self.groups.iter().map(|g| entry(&g.name, &g.aliases)).collect(),
-            Level::Total => self.totals.iter().map(|t| entry(&t.name, &t.aliases)).collect(),
+            Level::Subgroup => self
+                .subgroups
+                .iter()
+                .map(|s| entry(&s.name, &s.aliases))
+                .collect(),
+            Level::Group => self
+                .groups
+                .iter()
+                .map(|g| entry(&g.name, &g.aliases))
+                .collect(),
+            Level::Total => self
+                .totals
+                .iter()
+                .map(|t| entry(&t.name, &t.aliases))
+                .collect(),
         }
     }
 
@@ -289,7 +312,6 @@ impl Taxonomy {
     }
 
     fn resolved(&self, name: &str, level: Level) -> Resolved {
-
         let group = match level {
             Level::Subgroup => self
                 .subgroups
@@ -394,7 +416,10 @@ mod tests {
             "Robbery"
         );
         let e = t.subgroup("Cyber flashing").unwrap_err().to_string();
-        assert!(e.contains("matches no subgroup, group, total or alias; closest:"), "{e}");
+        assert!(
+            e.contains("matches no subgroup, group, total or alias; closest:"),
+            "{e}"
+        );
     }
 
     #[test]

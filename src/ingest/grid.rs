@@ -36,10 +36,9 @@ impl Grid {
 
     /// The location of the table as a whole.
     pub fn whole(&self) -> Location {
-        Location {
-            file: self.file.clone(),
-            line: None,
-            sheet: self.sheet.clone(),
+        match &self.sheet {
+            Some(sheet) => Location::file(format!("{}, sheet `{sheet}`", self.file)),
+            None => Location::file(&self.file),
         }
     }
 }

@@ -63,11 +63,7 @@ type Sums = BTreeMap<(String, String, Period), (i64, u64)>;
 /// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one);
 /// negative adjustments and sheets without a table are returned as findings. Offence subgroups
 /// are named as the taxonomy names them, so a renamed subgroup stays one series.
-pub fn load(
-    source: &Source,
-    input: usize,
-    taxonomy: &Taxonomy,
-) -> Result<(Loaded, Vec<Finding>)> {
+pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loaded, Vec<Finding>)> {
     let tables = grid::read(source, source.sheet.as_deref())?;
     let mut sums = Sums::new();
     let (mut rows, mut negatives) = (0u64, 0u64);
@@ -77,7 +73,9 @@ pub fn load(
             if g.sheet.is_none() || source.sheet.is_some() {
                 return Err(Error::Header {
                     at: g.at(1),
-                    message: format!("no header row with `Financial Year` and `Financial Quarter` in the first 20 rows; {HEADER_HINT}"),
+                    message: format!(
+                        "no header row with `Financial Year` and `Financial Quarter` in the first 20 rows; {HEADER_HINT}"
+                    ),
                 });
             }
             findings.push(skipped_sheet(g));
@@ -149,6 +147,7 @@ fn input_file(source: &Source, sha256: String, rows: u64, sums: &Sums) -> InputF
         rows_read: rows,
         rows_counted: rows,
         rows_rejected: 0,
+        withheld: false,
         periods,
         rejections: Vec::new(),
     }
@@ -206,11 +205,7 @@ fn row(
         });
     }
     Ok((
-        (
-            area,
-            subgroup.name,
-            Period::FinancialQuarter(year, quarter),
-        ),
+        (area, subgroup.name, Period::FinancialQuarter(year, quarter)),
         count,
     ))
 }

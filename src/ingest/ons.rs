@@ -36,11 +36,7 @@ struct Row {
 }
 
 /// Loads the rolling-year file; mismatched totals are returned as findings.
-pub fn load(
-    source: &Source,
-    input: usize,
-    taxonomy: &Taxonomy,
-) -> Result<(Loaded, Vec<Finding>)> {
+pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loaded, Vec<Finding>)> {
     let tables = grid::read(source, source.sheet.as_deref())?;
     let mut rows = Vec::new();
     for g in &tables.grids {
@@ -66,6 +62,7 @@ pub fn load(
         rows_read: read,
         rows_counted: read - rejections.len() as u64,
         rows_rejected: rejections.len() as u64,
+        withheld: false,
         periods,
         rejections,
     };
@@ -81,7 +78,11 @@ fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<Vec<Row>> {
             ),
         });
     };
-    let names: Vec<String> = g.rows[h].cells.iter().map(|c| label::match_key(c)).collect();
+    let names: Vec<String> = g.rows[h]
+        .cells
+        .iter()
+        .map(|c| label::match_key(c))
+        .collect();
     let col = |n: &str| names.iter().position(|x| *x == label::match_key(n));
     let count = col(COUNT)
         .or_else(|| names.iter().position(|x| x.contains("number of offences")))
@@ -124,7 +125,10 @@ fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<Vec<Row>> {
 pub fn period_ending(raw: &str, at: &Location) -> Result<Period> {
     let bad = |why: &str| Error::Period {
         at: format!("{at}: column `12 months ending`"),
-        message: format!("`{}` {why}; write the last day of the period's final month, e.g. 31-03-2018", raw.trim()),
+        message: format!(
+            "`{}` {why}; write the last day of the period's final month, e.g. 31-03-2018",
+            raw.trim()
+        ),
     };
     let date = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
         .iter()
@@ -134,7 +138,8 @@ pub fn period_ending(raw: &str, at: &Location) -> Result<Period> {
     if date.succ_opt().is_some_and(|d| d.month() == date.month()) {
         return Err(bad("is not the last day of a month"));
     }
-    let month = Month::new(date.year(), date.month() as u8).ok_or_else(|| bad("has an implausible year"))?;
+    let month = Month::new(date.year(), date.month() as u8)
+        .ok_or_else(|| bad("has an implausible year"))?;
     Ok(if month.month() == 3 {
         Period::FinancialYear(month.financial_year())
     } else {
@@ -188,13 +193,21 @@ fn classify(rows: Vec<Row>, input: usize, file: &str) -> Counted {
 }
 
 /// Compares each group and total row with the sum of the counted rows it covers.
-fn check_sums(checks: &[Row], sums: &BTreeMap<(String, Period, String), i64>, file: &str) -> Vec<Finding> {
+fn check_sums(
+    checks: &[Row],
+    sums: &BTreeMap<(String, Period, String), i64>,
+    file: &str,
+) -> Vec<Finding> {
     checks
         .iter()
         .filter_map(|r| {
             let covered = sums
                 .iter()
-                .filter(|((a, p, g), _)| *a == r.area && *p == r.period && r.offence.group.as_ref().is_none_or(|want| want == g))
+                .filter(|((a, p, g), _)| {
+                    *a == r.area
+                        && *p == r.period
+                        && r.offence.group.as_ref().is_none_or(|want| want == g)
+                })
                 .map(|(_, n)| n)
                 .sum::<i64>();
             (covered != r.count).then(|| Finding {
@@ -207,7 +220,11 @@ fn check_sums(checks: &[Row], sums: &BTreeMap<(String, Period, String), i64>, fi
                     r.offence.name,
                     r.area,
                     r.count,
-                    if r.offence.level == Level::Total { " (a total may include offences the file does not list, such as fraud)" } else { "" }
+                    if r.offence.level == Level::Total {
+                        " (a total may include offences the file does not list, such as fraud)"
+                    } else {
+                        ""
+                    }
                 ),
             })
         })

@@ -135,6 +135,8 @@ pub fn load(source: &Source, input: usize) -> Result<(Vec<PartnerFigure>, InputF
         rows_read: rows,
         rows_counted: rows,
         rows_rejected: 0,
+        // Incident rows of a sensitive source count people: their number is withheld too.
+        withheld: source.sensitive.is_some() && layout.rows == RowKind::Incidents,
         periods,
         rejections: Vec::new(),
     };
@@ -234,10 +236,14 @@ fn period_of(r: &GridRow, pos: &Positions, layout: &Layout, at: &Location) -> Re
         });
     }
     if let Some(i) = pos.date {
-        let month = parse_date(cell(i), layout.date_format.as_deref()).map_err(|m| Error::Period {
-            at: format!("{at}: column `{}`", layout.columns.date.as_deref().unwrap_or("date")),
-            message: m,
-        })?;
+        let month =
+            parse_date(cell(i), layout.date_format.as_deref()).map_err(|m| Error::Period {
+                at: format!(
+                    "{at}: column `{}`",
+                    layout.columns.date.as_deref().unwrap_or("date")
+                ),
+                message: m,
+            })?;
         return Ok(Period::Month(month));
     }
     Ok(layout.period.expect("checked in positions"))
@@ -285,7 +291,11 @@ fn value_of(raw: &str, unit: Unit, at: &Location, columns: &Columns) -> Result<V
 fn check_unique(figures: Vec<PartnerFigure>, source: &Source) -> Result<Vec<PartnerFigure>> {
     let mut seen: BTreeMap<(String, String, Period), u64> = BTreeMap::new();
     for f in &figures {
-        let key = (label::match_key(&f.area), label::match_key(&f.measure), f.period);
+        let key = (
+            label::match_key(&f.area),
+            label::match_key(&f.measure),
+            f.period,
+        );
         if let Some(first_line) = seen.insert(key, f.line) {
             return Err(Error::DuplicateCategory {
                 at: Location::line(&source.display, f.line),
@@ -299,7 +309,11 @@ fn check_unique(figures: Vec<PartnerFigure>, source: &Source) -> Result<Vec<Part
 
 /// Incidents: counted by (area, measure) over each publication period; a period the data covers
 /// only in part carries a note saying which months it has.
-fn count_incidents(figures: Vec<PartnerFigure>, layout: &Layout, source: &Source) -> Vec<PartnerFigure> {
+fn count_incidents(
+    figures: Vec<PartnerFigure>,
+    layout: &Layout,
+    source: &Source,
+) -> Vec<PartnerFigure> {
     let months: Vec<Month> = figures.iter().map(|f| f.period.first_month()).collect();
     let covered = coverage(source, &months);
     let mut sums: BTreeMap<(String, String, Period), PartnerFigure> = BTreeMap::new();
@@ -307,7 +321,9 @@ fn count_incidents(figures: Vec<PartnerFigure>, layout: &Layout, source: &Source
         let month = f.period.first_month();
         let period = match layout.publish_by {
             Grain::Month => Period::Month(month),
-            Grain::Quarter => Period::FinancialQuarter(month.financial_year(), month.financial_quarter()),
+            Grain::Quarter => {
+                Period::FinancialQuarter(month.financial_year(), month.financial_quarter())
+            }
             Grain::FinancialYear => Period::FinancialYear(month.financial_year()),
         };
         let key = (f.area.clone(), f.measure.clone(), period);
@@ -336,7 +352,10 @@ fn count_incidents(figures: Vec<PartnerFigure>, layout: &Layout, source: &Source
 
 /// The months an incident file covers: declared (`from_month`, `to_month`) or first to last seen.
 fn coverage(source: &Source, months: &[Month]) -> std::collections::BTreeSet<Month> {
-    let first = source.selection.from.or_else(|| months.iter().min().copied());
+    let first = source
+        .selection
+        .from
+        .or_else(|| months.iter().min().copied());
     let last = source.selection.to.or_else(|| months.iter().max().copied());
     match (first, last) {
         (Some(a), Some(b)) => (0..=a.months_until(b)).map(|i| a.plus(i)).collect(),

@@ -45,7 +45,6 @@ pub fn load(source: &Source, input: usize) -> Result<(Vec<Denominator>, InputFil
             *sums.entry(key).or_default() += population;
             rows += 1;
         }
-
     }
     if rows == 0 {
         return Err(crate::ingest::read::no_rows(&source.display));
@@ -72,6 +71,7 @@ pub fn load(source: &Source, input: usize) -> Result<(Vec<Denominator>, InputFil
         rows_read: rows,
         rows_counted: rows,
         rows_rejected: 0,
+        withheld: false,
         periods,
         rejections: Vec::new(),
     };
@@ -122,7 +122,12 @@ impl Form {
             at: g.at(header.line),
             message: format!(
                 "not a population table: expected the columns `area,period,population`, or the ONS estimates by LSOA (`LSOA Code,LSOA Name,...,All Ages`); found {}",
-                header.cells.iter().map(|c| format!("`{}`", c.trim())).collect::<Vec<_>>().join(", ")
+                header
+                    .cells
+                    .iter()
+                    .map(|c| format!("`{}`", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         })
     }

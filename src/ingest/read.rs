@@ -126,7 +126,7 @@ pub fn csv_error(file: &str, err: csv::Error) -> Error {
         at: Location {
             file: file.to_string(),
             line,
-            sheet: None,
+            in_sheet: false,
         },
         message,
     }

@@ -65,6 +65,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
         rows_read,
         rows_counted: rows_read,
         rows_rejected: 0,
+        withheld: false,
         periods: periods.clone(),
         rejections: Vec::new(),
     };

@@ -74,6 +74,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
         rows_read: rows,
         rows_counted: rows,
         rows_rejected: 0,
+        withheld: false,
         periods,
         rejections: Vec::new(),
     };

@@ -499,6 +499,7 @@ fn provenance(kind: &str, display: &str, bytes: &[u8], rows: u64) -> InputFile {
         rows_read: rows,
         rows_counted: rows,
         rows_rejected: 0,
+        withheld: false,
         periods: Vec::new(),
         rejections: Vec::new(),
     }

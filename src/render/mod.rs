@@ -8,5 +8,6 @@ pub mod chart;
 pub mod format;
 pub mod outcomes;
 pub mod reconciliation;
+pub mod sections;
 pub mod table;
 pub mod trend;

@@ -21,7 +21,7 @@ pub const COLUMNS: [&str; 8] = [
 pub fn csv(data: &Dataset) -> String {
     let mut rows = vec![COLUMNS.map(String::from).to_vec()];
     for f in &data.inputs {
-        let counts = [f.rows_read, f.rows_counted, f.rows_rejected].map(|n| n.to_string());
+        let counts = f.ledger();
         rows.push(
             [
                 vec![defuse(&f.path), f.kind.clone(), f.sha256.clone()],
@@ -85,17 +85,27 @@ pub fn summary(data: &Dataset) -> String {
     kinds.dedup();
     let mut out = String::from("reconciliation (rows read = counted + rejected, per file):\n");
     for kind in kinds {
-        let files: Vec<_> = data.inputs.iter().filter(|f| f.kind == kind).collect();
+        let all: Vec<_> = data.inputs.iter().filter(|f| f.kind == kind).collect();
+        // Files under disclosure control are listed apart: a sum with them in would reveal them.
+        let files: Vec<_> = all.iter().copied().filter(|f| !f.withheld).collect();
+        let withheld = all.len() - files.len();
         let sum = |g: fn(&crate::model::InputFile) -> u64| {
             thousands(files.iter().map(|f| g(f)).sum::<u64>() as i64)
         };
-        out += &format!(
-            "  {kind}: {} files, {} rows read, {} counted, {} rejected\n",
-            files.len(),
-            sum(|f| f.rows_read),
-            sum(|f| f.rows_counted),
-            sum(|f| f.rows_rejected)
-        );
+        if !files.is_empty() {
+            out += &format!(
+                "  {kind}: {} files, {} rows read, {} counted, {} rejected\n",
+                files.len(),
+                sum(|f| f.rows_read),
+                sum(|f| f.rows_counted),
+                sum(|f| f.rows_rejected)
+            );
+        }
+        if withheld > 0 {
+            out += &format!(
+                "  {kind}: {withheld} files under disclosure control: balanced, row counts withheld [c]\n"
+            );
+        }
     }
     out
 }

@@ -166,7 +166,13 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
             .inputs
             .iter()
             .map(|f| {
-                let n = |v: u64| Cell::Count(v as i64);
+                let n = |v: u64| {
+                    if f.withheld {
+                        text(crate::stats::disclosure::MARKER)
+                    } else {
+                        Cell::Count(v as i64)
+                    }
+                };
                 vec![
                     text(&f.path),
                     text(&f.kind),

@@ -25,9 +25,10 @@ pub struct ManifestInput {
     /// Relative to the config file's folder (or as given on the command line).
     pub path: String,
     pub sha256: String,
-    pub rows_read: u64,
-    pub rows_counted: u64,
-    pub rows_rejected: u64,
+    /// Row counts; `[c]` strings for a source under disclosure control.
+    pub rows_read: serde_json::Value,
+    pub rows_counted: serde_json::Value,
+    pub rows_rejected: serde_json::Value,
 }
 
 #[derive(Debug, Serialize)]
@@ -58,9 +59,9 @@ pub fn build(
                 kind: f.kind.clone(),
                 path: f.path.clone(),
                 sha256: f.sha256.clone(),
-                rows_read: f.rows_read,
-                rows_counted: f.rows_counted,
-                rows_rejected: f.rows_rejected,
+                rows_read: ledger_value(f, f.rows_read),
+                rows_counted: ledger_value(f, f.rows_counted),
+                rows_rejected: ledger_value(f, f.rows_rejected),
             })
             .collect(),
         artefacts: artefacts
@@ -72,5 +73,14 @@ pub fn build(
                 inputs: used_paths.clone(),
             })
             .collect(),
+    }
+}
+
+/// A row count as the manifest publishes it.
+fn ledger_value(f: &InputFile, n: u64) -> serde_json::Value {
+    if f.withheld {
+        crate::stats::disclosure::MARKER.into()
+    } else {
+        n.into()
     }
 }

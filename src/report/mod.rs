@@ -52,6 +52,8 @@ pub struct Context {
     pub trends: Vec<TrendView>,
     /// Further figures on the comparison (percentage change, shares by group).
     pub figures: Vec<FigureView>,
+    /// One-table sections: rates, peers, partner data.
+    pub sections: Vec<crate::render::sections::Section>,
 }
 
 /// A figure with its own heading and a sentence on how to read it.
@@ -170,6 +172,7 @@ pub fn context(
         outcomes,
         trends: Vec::new(),
         figures: Vec::new(),
+        sections: Vec::new(),
     }
 }
 

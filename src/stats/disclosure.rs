@@ -130,6 +130,5 @@ mod tests {
         f[3].area = "B".into();
         apply(&mut f, 4, Some("Total"));
         assert_eq!(shown(&f), ["20", "[c]", "[c]", "6"]);
-
     }
 }

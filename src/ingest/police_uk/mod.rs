@@ -166,7 +166,7 @@ fn within(display: &str, e: Error) -> Error {
             at: crate::error::Location {
                 file: format!("{display}: {}", at.file),
                 line: at.line,
-                sheet: None,
+                in_sheet: false,
             },
 
             message,
@@ -322,6 +322,7 @@ fn provenance(f: &ReadFile, source: &Source) -> InputFile {
         rows_read: f.parsed.rows_read,
         rows_counted: f.parsed.rows_read - rejected,
         rows_rejected: rejected,
+        withheld: false,
         periods: vec![Period::Month(f.name.month)],
         rejections: f.parsed.rejected.clone(),
     }

@@ -1,0 +1,257 @@
+//! Report sections that are one table each: rates per each denominator, the area beside its
+//! peers, and the partner datasets' figures. Each becomes the same [`Section`] in the HTML and
+//! Markdown report and a sheet of the data appendix.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{PartnerFigure, Unit, Value};
+use crate::render::format::{sig4, signed, signed_pct, thousands};
+use crate::render::table::xlsx::{Cell, Table};
+use crate::render::table::{population_cell, rate_cell, value_cell};
+use crate::stats::peers::PeerRow;
+use crate::stats::rates::RateRow;
+
+/// A titled table with the sentences a reader needs before and after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub id: String,
+    pub heading: String,
+    pub intro: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub notes: Vec<String>,
+}
+
+impl Section {
+    /// The section as a data appendix sheet: counts and numbers typed, markers as text.
+    pub fn appendix_table(&self, sheet: String, number: usize) -> Table {
+        Table {
+            sheet,
+            title: format!("Table {number}: {}", self.heading),
+            description: self.intro.clone(),
+            header: self.header.clone(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| typed(c)).collect())
+                .collect(),
+        }
+    }
+}
+
+fn typed(cell: &str) -> Cell {
+    let plain = cell.replace(',', "");
+    if let Ok(n) = plain.parse::<i64>() {
+        return Cell::Count(n);
+    }
+    match plain.parse::<f64>() {
+        Ok(x) if x.is_finite() => Cell::Number(x, "0.000"),
+        _ => Cell::Text(cell.to_string()),
+    }
+}
+
+/// Rates for one period, categories down, one column per denominator.
+pub fn rates(rows: &[RateRow], per: f64, confidence: &str) -> Section {
+    let mut names: Vec<&str> = Vec::new();
+    for r in rows {
+        if !names.contains(&r.denominator.as_str()) {
+            names.push(&r.denominator);
+        }
+    }
+    let per_label = thousands(per as i64);
+    let mut header = vec!["Category".to_string(), "Count".to_string()];
+    header.extend(
+        names
+            .iter()
+            .map(|n| format!("Per {per_label} {n} ({confidence} interval)")),
+    );
+    let mut by_category: Vec<(String, i64, Vec<String>)> = Vec::new();
+    for r in rows {
+        let cell = format!(
+            "{} ({} to {})",
+            rate_cell(r.rate),
+            rate_cell(r.ci_low),
+            rate_cell(r.ci_high)
+        );
+        match by_category.iter_mut().find(|(c, _, _)| *c == r.category) {
+            Some((_, _, cells)) => cells.push(cell),
+            None => by_category.push((r.category.clone(), r.count, vec![cell])),
+        }
+    }
+    let period = rows
+        .first()
+        .map(|r| r.period.to_string())
+        .unwrap_or_default();
+    let notes = names
+        .iter()
+        .filter_map(|n| rows.iter().find(|r| r.denominator == *n))
+        .map(|r| {
+            format!(
+                "{}: {} people in {} ({})",
+                r.denominator,
+                population_label(r.population),
+                period,
+                r.source
+            )
+        })
+        .chain(std::iter::once("Intervals: Byar's method, exact Poisson below 10 events. A rate says which population it is per: where many more people work in or visit an area than live there, a rate per resident overstates the risk to any one person.".to_string()))
+        .collect();
+    Section {
+        id: "rates".into(),
+        heading: format!("Rates per {per_label} people, {period}"),
+        intro: format!(
+            "Recorded crime in {period} per {per_label} of each population, side by side; anti-social behaviour incidents are shown apart and are not in the crime total."
+        ),
+        header,
+        rows: by_category
+            .into_iter()
+            .map(|(c, n, cells)| {
+                let mut row = vec![c, thousands(n)];
+                row.extend(cells);
+                row
+            })
+            .collect(),
+        notes,
+    }
+}
+
+/// The area beside its peers: total recorded crime, change, test and rate.
+pub fn peers(
+    rows: &[PeerRow],
+    from: &str,
+    to: &str,
+    per: f64,
+    denominator: Option<&str>,
+) -> Section {
+    let mut header: Vec<String> = [
+        "Area",
+        from,
+        to,
+        "Change",
+        "Percentage change",
+        "p-value",
+        "Significant",
+    ]
+    .map(String::from)
+    .to_vec();
+    if let Some(d) = denominator {
+        header.push(format!("{to} per {} {d}", thousands(per as i64)));
+    }
+    let body = rows
+        .iter()
+        .map(|r| {
+            let c = &r.change;
+            let mut row = vec![
+                r.area.clone(),
+                thousands(c.from_count),
+                thousands(c.to_count),
+                signed(c.change),
+                signed_pct(c.pct_change),
+                sig4(c.p_value),
+                if c.significant { "yes" } else { "no" }.to_string(),
+            ];
+            if denominator.is_some() {
+                row.push(r.rate.map_or_else(String::new, |x| {
+                    format!(
+                        "{} ({} to {})",
+                        rate_cell(x.rate),
+                        rate_cell(x.low),
+                        rate_cell(x.high)
+                    )
+                }));
+            }
+            row
+        })
+        .collect();
+    Section {
+        id: "peers".into(),
+        heading: format!("Beside its peers, {from} and {to}"),
+        intro: "Total recorded crime in the area and in each peer area, with the exact test of each change; the peer group row sums the peers.".into(),
+        header,
+        rows: body,
+        notes: vec![],
+    }
+}
+
+/// Partner figures: each measure's values by period, with the change on its previous period.
+pub fn partner(figures: &[PartnerFigure], disclosure: Option<i64>) -> Section {
+    let mut previous: BTreeMap<(&str, &str, &str), &PartnerFigure> = BTreeMap::new();
+    let mut sorted: Vec<&PartnerFigure> = figures.iter().collect();
+    sorted.sort_by_key(|f| {
+        (
+            f.source.clone(),
+            f.area.clone(),
+            f.measure.clone(),
+            f.period,
+        )
+    });
+    let rows = sorted
+        .iter()
+        .map(|f| {
+            let key = (f.source.as_str(), f.area.as_str(), f.measure.as_str());
+            let change = previous
+                .get(&key)
+                .map_or_else(String::new, |p| change(p, f));
+            previous.insert(key, f);
+            vec![
+                f.measure.clone(),
+                f.area.clone(),
+                f.period.to_string(),
+                shown(f),
+                change,
+                f.source.clone(),
+                f.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let mut notes = vec![
+        "Partner figures are not recorded crime and are never added into crime totals.".to_string(),
+    ];
+    if let Some(t) = disclosure {
+        notes.push(crate::stats::disclosure::note(t));
+    }
+    if figures
+        .iter()
+        .any(|f| matches!(&f.value, Value::Suppressed(m) if m != crate::stats::disclosure::MARKER))
+    {
+        notes.push("[x], [z], *, .. and -: not available, not applicable or withheld at source; never read as zero.".into());
+    }
+    Section {
+        id: "partner".into(),
+        heading: "Partner data".into(),
+        intro: "Figures from the partnership's other datasets, as declared in the config, with the change on each measure's previous period.".into(),
+        header: ["Measure", "Area", "Period", "Value", "Change on previous period", "Source", "Note"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        notes,
+    }
+}
+
+fn shown(f: &PartnerFigure) -> String {
+    match (&f.value, f.unit) {
+        (Value::Measure(x), Unit::Percent) => format!("{x:.1}%"),
+        (Value::Count(n), _) => thousands(*n),
+        (v, _) => value_cell(v),
+    }
+}
+
+/// A change in the unit's own terms: counts, or percentage points; none across a withheld value.
+fn change(before: &PartnerFigure, after: &PartnerFigure) -> String {
+    match (&before.value, &after.value, after.unit) {
+        (Value::Count(a), Value::Count(b), _) => signed(b - a),
+        (Value::Measure(a), Value::Measure(b), Unit::Percent) => format!("{:+.1} points", b - a),
+        (Value::Measure(a), Value::Measure(b), _) => format!("{:+}", b - a),
+        _ => String::new(),
+    }
+}
+
+fn population_label(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        thousands(x as i64)
+    } else {
+        population_cell(x)
+    }
+}
