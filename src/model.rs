@@ -181,6 +181,18 @@ impl Dataset {
         areas
     }
 
+    /// An area's name and the other names it answers to (a force's name for its only CSP).
+    pub fn names_of(&self, area: &str) -> Vec<String> {
+        std::iter::once(area.to_string())
+            .chain(
+                self.aliases
+                    .iter()
+                    .filter(|(_, a)| a.as_str() == area)
+                    .map(|(alias, _)| alias.clone()),
+            )
+            .collect()
+    }
+
     /// The distinct periods, in time order.
     pub fn periods(&self) -> Vec<Period> {
         let mut periods: Vec<Period> = self.observations.iter().map(|o| o.period).collect();

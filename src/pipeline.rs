@@ -130,7 +130,7 @@ pub fn rates(
     let all = denominators(cfg, &data);
     let names: Vec<&str> = match wanted {
         Some(w) => vec![w],
-        None => stats::rates::names_for(&all, &area),
+        None => stats::rates::names_for(&all, &data.names_of(&area)),
     };
     if names.is_empty() {
         return Err(Error::Usage(format!(
@@ -141,7 +141,7 @@ pub fn rates(
     let rows = stats::rates::rate_rows(
         &counts,
         period,
-        &area,
+        &data.names_of(&area),
         &all,
         &names,
         cfg.per,
@@ -518,13 +518,13 @@ fn table_sections(
     use crate::render::sections;
     let mut out = Vec::new();
     let all = denominators(cfg, data);
-    let names = stats::rates::names_for(&all, &cmp.area);
+    let areas = data.names_of(&cmp.area);
+    let names = stats::rates::names_for(&all, &areas);
     if !names.is_empty() {
         let counts = rate_counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
         let confidence = 1.0 - cfg.settings.alpha;
-        let rows = stats::rates::rate_rows(
-            &counts, cmp.to, &cmp.area, &all, &names, cfg.per, confidence,
-        )?;
+        let rows =
+            stats::rates::rate_rows(&counts, cmp.to, &areas, &all, &names, cfg.per, confidence)?;
         artefacts.push(Artefact::new(
             format!("reports/tables/rates-{}.csv", cmp.to.slug()),
             table::csv_of(&stats::rates::COLUMNS, &table::rate_rows(&rows)),

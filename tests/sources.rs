@@ -461,3 +461,108 @@ fn peers_table_compares_the_area_with_its_group() {
         "{out}"
     );
 }
+
+#[test]
+fn a_force_with_one_csp_answers_to_the_force_name() {
+    // The City's CSP is `London, City of`; its force, `City of London`, has no other CSP.
+    let cfg = format!(
+        "[[source]]\nkind = \"home-office\"\npath = \"{}\"\n\
+         [[denominator]]\nname = \"residents\"\narea = \"City of London\"\npopulation = 7500\nsource = \"plan\"\n",
+        path("ok/home-office/prc-csp-2016-17-to-2017-18.ods")
+    );
+    let (out, _) = with_config(Cli::new(), &cfg)
+        .args(["--area", "City of London", "rates", "--period", "2017/18"])
+        .expect(0);
+    assert!(
+        out.contains("\nRape,2017/18,27,residents,7500,3.600,2.372,5.238\n"),
+        "{out}"
+    );
+    // In this fixture the Metropolitan Police has one CSP too; in a full table, with 32 London
+    // CSPs, its name would answer to none of them.
+
+    let (out, _) = with_config(Cli::new(), &cfg)
+        .args([
+            "--area",
+            "Metropolitan Police",
+            "counts",
+            "--period",
+            "2016/17",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(out.contains("2016/17,Westminster,Rape,172\n"), "{out}");
+}
+
+#[test]
+fn a_bad_cell_in_a_workbook_names_the_sheet_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prc.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("2017-18").unwrap();
+    let header = [
+        "Financial Year",
+        "Financial Quarter",
+        "Force Name",
+        "CSP Name",
+        "Offence Subgroup",
+        "Number of Offences",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        [
+            "2017/18",
+            "1",
+            "City of London",
+            "London, City of",
+            "Rape",
+            "6",
+        ],
+        [
+            "2017/18",
+            "5",
+            "City of London",
+            "London, City of",
+            "Rape",
+            "7",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&file).unwrap();
+    let (_, err) = Cli::new()
+        .args([
+            "--source".to_string(),
+            format!("home-office={}", file.display()),
+            "check".into(),
+        ])
+        .expect(2);
+    assert!(err.contains("prc.xlsx, sheet `2017-18`, row 3: column `Financial Quarter`: `5` is not a financial quarter"), "{err}");
+}
+
+#[test]
+fn a_users_taxonomy_file_extends_the_shipped_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("mine.toml");
+    std::fs::write(&extra, "[[subgroup]]\nname = \"Shoplifting\"\ngroup = \"Theft offences\"\naliases = [\"Theft from shops and stalls\"]\n").unwrap();
+    let ons = dir.path().join("ons.csv");
+    std::fs::write(&ons, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n31-03-2018,City of London,London,Theft from shops and stalls,738\n").unwrap();
+    let p = |f: &std::path::Path| f.display().to_string().replace('\\', "/");
+    let cfg = format!(
+        "[[source]]\nkind = \"ons-pfa\"\npath = \"{}\"\n[taxonomy]\nextend = [\"{}\"]\n",
+        p(&ons),
+        p(&extra)
+    );
+    let (out, _) = with_config(Cli::new(), &cfg)
+        .args(["counts", "--period", "2017/18", "--format", "csv"])
+        .expect(0);
+    assert_eq!(
+        out,
+        "period,area,category,count\n2017/18,City of London,Shoplifting,738\n"
+    );
+}

@@ -60,14 +60,18 @@ fn find_columns(header: &GridRow, at: Location) -> Result<Columns> {
 /// Sums by (area, subgroup, quarter), with the first line of each.
 type Sums = BTreeMap<(String, String, Period), (i64, u64)>;
 
-/// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one);
-/// negative adjustments and sheets without a table are returned as findings. Offence subgroups
-/// are named as the taxonomy names them, so a renamed subgroup stays one series.
-pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loaded, Vec<Finding>)> {
+/// What a Home Office table gives: figures, findings (negative adjustments, sheets without a
+/// table) and area aliases (a force with one CSP answers to the force's name too).
+pub type HomeOffice = (Loaded, Vec<Finding>, Vec<(String, String)>);
+
+/// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one).
+/// Offence subgroups are named as the taxonomy names them, so a renamed subgroup stays one series.
+pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<HomeOffice> {
     let tables = grid::read(source, source.sheet.as_deref())?;
     let mut sums = Sums::new();
     let (mut rows, mut negatives) = (0u64, 0u64);
     let mut findings = Vec::new();
+    let mut areas_of_force: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     for g in &tables.grids {
         let Some(h) = grid::header_row(g, &["Financial Year", "Financial Quarter"]) else {
             if g.sheet.is_none() || source.sheet.is_some() {
@@ -84,6 +88,11 @@ pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loade
         let cols = find_columns(&g.rows[h], g.at(g.rows[h].line))?;
         for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
             let (key, n) = row(r, &cols, g, taxonomy)?;
+            let force = label::tidy(r.cells.get(cols.force).map_or("", String::as_str));
+            areas_of_force
+                .entry(force)
+                .or_default()
+                .insert(key.0.clone());
             rows += 1;
             negatives += u64::from(n < 0);
             let entry = sums.entry(key).or_insert((0, r.line));
@@ -116,7 +125,12 @@ pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loade
             unit: Unit::Count,
         })
         .collect();
-    Ok((Loaded { file, observations }, findings))
+    let aliases = areas_of_force
+        .into_iter()
+        .filter(|(force, areas)| areas.len() == 1 && !areas.contains(force))
+        .map(|(force, areas)| (force, areas.into_iter().next().expect("one area")))
+        .collect();
+    Ok((Loaded { file, observations }, findings, aliases))
 }
 
 fn skipped_sheet(g: &Grid) -> Finding {

@@ -42,8 +42,9 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
             SourceKind::Summary => summary::load(source, input)?,
             SourceKind::Tidy => tidy::load(source, input)?,
             SourceKind::HomeOffice => {
-                let (loaded, findings) = home_office::load(source, input, taxonomy)?;
+                let (loaded, findings, aliases) = home_office::load(source, input, taxonomy)?;
                 data.findings.extend(findings);
+                data.aliases.extend(aliases);
                 loaded
             }
             SourceKind::OnsPfa => {

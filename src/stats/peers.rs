@@ -44,7 +44,7 @@ pub fn peers(data: &Dataset, q: &PeerQuery) -> Result<Vec<PeerRow>> {
         let cmp = compare(data, &area, q.from, q.to, q.settings, q.allow_partial)?;
         let mut change = cmp.total.clone();
         change.category = area.clone();
-        let rate = area_rate(q, &area, change.to_count)?;
+        let rate = area_rate(q, &data.names_of(&area), change.to_count)?;
         out.push(PeerRow {
             area,
             role: if i == 0 { "area" } else { "peer" },
@@ -53,12 +53,12 @@ pub fn peers(data: &Dataset, q: &PeerQuery) -> Result<Vec<PeerRow>> {
         });
     }
     if out.len() > 1 {
-        out.push(group_row(&out[1..], q)?);
+        out.push(group_row(data, &out[1..], q)?);
     }
     Ok(out)
 }
 
-fn area_rate(q: &PeerQuery, area: &str, count: i64) -> Result<Option<Rate>> {
+fn area_rate(q: &PeerQuery, area: &[String], count: i64) -> Result<Option<Rate>> {
     let Some((name, denominators)) = q.denominator else {
         return Ok(None);
     };
@@ -72,7 +72,7 @@ fn area_rate(q: &PeerQuery, area: &str, count: i64) -> Result<Option<Rate>> {
 }
 
 /// The peers summed: counts, and the rate on their summed populations.
-fn group_row(peers: &[PeerRow], q: &PeerQuery) -> Result<PeerRow> {
+fn group_row(data: &Dataset, peers: &[PeerRow], q: &PeerQuery) -> Result<PeerRow> {
     let from: i64 = peers.iter().map(|p| p.change.from_count).sum();
     let to: i64 = peers.iter().map(|p| p.change.to_count).sum();
     let change = Change::new("Peer group", from, to, q.settings);
@@ -81,7 +81,8 @@ fn group_row(peers: &[PeerRow], q: &PeerQuery) -> Result<PeerRow> {
         Some((name, denominators)) => {
             let mut population = 0.0;
             for p in peers {
-                population += denominator_for(denominators, name, &p.area, q.to)?.population;
+                let names = data.names_of(&p.area);
+                population += denominator_for(denominators, name, &names, q.to)?.population;
             }
             rate(
                 u64::try_from(to).unwrap_or(0),

@@ -80,10 +80,11 @@ pub const COLUMNS: [&str; 8] = [
     "ci_high",
 ];
 
-/// The names of the denominators known for `area`, in the order first given.
-pub fn names_for<'a>(denominators: &'a [Denominator], area: &str) -> Vec<&'a str> {
+/// The names of the denominators known for an area (`areas`: its name and aliases), in the order
+/// first given.
+pub fn names_for<'a>(denominators: &'a [Denominator], areas: &[String]) -> Vec<&'a str> {
     let mut names: Vec<&str> = Vec::new();
-    for d in denominators.iter().filter(|d| same(&d.area, area)) {
+    for d in denominators.iter().filter(|d| in_area(d, areas)) {
         if !names.contains(&d.name.as_str()) {
             names.push(&d.name);
         }
@@ -91,14 +92,16 @@ pub fn names_for<'a>(denominators: &'a [Denominator], area: &str) -> Vec<&'a str
     names
 }
 
-/// The population called `name` for `area` in `period`: one given for that period, else one
-/// given for every period. An error says which periods it has, and where to add the missing one.
+/// The population called `name` for an area (`areas`: its name, then its aliases) in `period`:
+/// one given for that period, else one given for every period. An error says which periods it
+/// has, and where to add the missing one.
 pub fn denominator_for<'a>(
     denominators: &'a [Denominator],
     name: &str,
-    area: &str,
+    areas: &[String],
     period: Period,
 ) -> Result<&'a Denominator> {
+    let area = areas.first().map_or("", String::as_str);
     let named: Vec<&Denominator> = denominators
         .iter()
         .filter(|d| same(&d.name, name))
@@ -115,7 +118,7 @@ pub fn denominator_for<'a>(
             }
         )));
     }
-    let in_area: Vec<&Denominator> = named.into_iter().filter(|d| same(&d.area, area)).collect();
+    let in_area: Vec<&Denominator> = named.into_iter().filter(|d| in_area(d, areas)).collect();
     in_area
         .iter()
         .find(|d| d.period == Some(period))
@@ -151,7 +154,7 @@ pub fn denominator_for<'a>(
 pub fn rate_rows(
     counts: &[(String, i64)],
     period: Period,
-    area: &str,
+    area: &[String],
     denominators: &[Denominator],
     names: &[&str],
     per: f64,
@@ -182,6 +185,10 @@ pub fn rate_rows(
         }
     }
     Ok(out)
+}
+
+fn in_area(d: &Denominator, areas: &[String]) -> bool {
+    areas.iter().any(|a| same(&d.area, a))
 }
 
 fn same(a: &str, b: &str) -> bool {
