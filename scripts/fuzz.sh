@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(period summary tidy police_street config)
+[ ${#targets[@]} -gt 0 ] || targets=(period summary tidy police_street config home_office ons partner population)
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 cd "$root"
 # Seed corpora from the test fixtures and the shipped data.
@@ -27,6 +27,12 @@ seed summary tests/data/ok/*.csv tests/data/bad/*.csv data/city-of-london/record
 seed tidy tests/data/ok/tidy-two-areas.csv tests/data/bad/tidy-*.csv
 seed police_street tests/data/police-uk/*/*/*-street.csv
 seed config saferstats.toml
+seed home_office tests/data/ok/home-office-*.csv
+seed ons tests/data/ok/ons-pfa-rolling.csv
+seed population tests/data/ok/population/*.csv tests/data/bad/population-*.csv
+mkdir -p fuzz/corpus/partner
+printf '\000Period,Measure,Value\n2017/18,Noise,"1,054"\n2018/19,Noise,[x]\n' > fuzz/corpus/partner/values
+printf '\001Date,Measure\n03/04/2017,Noise\n31/03/2018,Street drinking\n' > fuzz/corpus/partner/incidents
 mkdir -p fuzz/corpus/period && printf '2017/18' > fuzz/corpus/period/fy && printf '2017/18 Q1' > fuzz/corpus/period/fq && printf '12 months ending 2018-03' > fuzz/corpus/period/rolling
 export RUSTC_BOOTSTRAP=1
 for target in "${targets[@]}"; do

@@ -176,6 +176,11 @@ fn bad_inputs_name_the_file_line_and_fix() {
         ),
         (
             "summary",
+            "bad/too-many-fields.csv",
+            "too-many-fields.csv:3: malformed CSV: this row has 4 fields but the header has 3",
+        ),
+        (
+            "summary",
             "bad/negative-count.csv",
             "negative-count.csv:2: column `2016/17`: the count -10 is negative",
         ),

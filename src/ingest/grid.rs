@@ -74,7 +74,11 @@ pub fn read(source: &Source, sheet: Option<&str>) -> Result<Tables> {
             ),
         });
     }
-    let table = read::read_table(source)?;
+    from_csv(read::read_table(source)?)
+}
+
+/// A CSV table already read (see [`read::table_from_bytes`]); the entry point for fuzzing.
+pub fn from_csv(table: read::Table) -> Result<Tables> {
     let mut reader = read::csv_reader(&table.text);
     let mut rows = Vec::new();
     for record in reader.records() {

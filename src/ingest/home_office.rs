@@ -67,7 +67,21 @@ pub type HomeOffice = (Loaded, Vec<Finding>, Vec<(String, String)>);
 /// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one).
 /// Offence subgroups are named as the taxonomy names them, so a renamed subgroup stays one series.
 pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<HomeOffice> {
-    let tables = grid::read(source, source.sheet.as_deref())?;
+    load_tables(
+        grid::read(source, source.sheet.as_deref())?,
+        source,
+        input,
+        taxonomy,
+    )
+}
+
+/// Loads tables already read; the entry point for fuzzing.
+pub fn load_tables(
+    tables: grid::Tables,
+    source: &Source,
+    input: usize,
+    taxonomy: &Taxonomy,
+) -> Result<HomeOffice> {
     let mut sums = Sums::new();
     let (mut rows, mut negatives) = (0u64, 0u64);
     let mut findings = Vec::new();

@@ -37,7 +37,21 @@ struct Row {
 
 /// Loads the rolling-year file; mismatched totals are returned as findings.
 pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loaded, Vec<Finding>)> {
-    let tables = grid::read(source, source.sheet.as_deref())?;
+    load_tables(
+        grid::read(source, source.sheet.as_deref())?,
+        source,
+        input,
+        taxonomy,
+    )
+}
+
+/// Loads tables already read; the entry point for fuzzing.
+pub fn load_tables(
+    tables: grid::Tables,
+    source: &Source,
+    input: usize,
+    taxonomy: &Taxonomy,
+) -> Result<(Loaded, Vec<Finding>)> {
     let mut rows = Vec::new();
     for g in &tables.grids {
         rows.extend(read_grid(g, taxonomy)?);

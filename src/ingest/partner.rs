@@ -99,8 +99,16 @@ struct Positions {
 /// Loads a partner dataset: figures (after disclosure control, for sensitive sources) and the
 /// file's ledger.
 pub fn load(source: &Source, input: usize) -> Result<(Vec<PartnerFigure>, InputFile)> {
+    load_tables(grid::read(source, source.sheet.as_deref())?, source, input)
+}
+
+/// Loads tables already read; the entry point for fuzzing.
+pub fn load_tables(
+    tables: grid::Tables,
+    source: &Source,
+    input: usize,
+) -> Result<(Vec<PartnerFigure>, InputFile)> {
     let layout = source.layout.clone().unwrap_or_default();
-    let tables = grid::read(source, source.sheet.as_deref())?;
     let mut figures = Vec::new();
     let mut rows = 0u64;
     for g in &tables.grids {

@@ -19,7 +19,15 @@ use crate::model::{Denominator, InputFile, Value};
 
 /// Loads a population table into denominators named after the source.
 pub fn load(source: &Source, input: usize) -> Result<(Vec<Denominator>, InputFile)> {
-    let tables = grid::read(source, source.sheet.as_deref())?;
+    load_tables(grid::read(source, source.sheet.as_deref())?, source, input)
+}
+
+/// Loads tables already read; the entry point for fuzzing.
+pub fn load_tables(
+    tables: grid::Tables,
+    source: &Source,
+    input: usize,
+) -> Result<(Vec<Denominator>, InputFile)> {
     let mut sums: BTreeMap<(String, Option<Period>), f64> = BTreeMap::new();
     let mut rows = 0u64;
     for g in &tables.grids {
