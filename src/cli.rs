@@ -552,24 +552,29 @@ fn rates(
 ) -> Result<Vec<Finding>> {
     let (rows, findings) = pipeline::rates(cfg, period, denominator)?;
     let header = crate::stats::rates::COLUMNS.to_vec();
-    let cells = table::rate_rows(&rows);
-    print(&match format {
-        Format::Table => table::plain(&header, &cells),
-        Format::Csv => table::csv_of(&header, &cells),
-        Format::Json => serde_json::to_string_pretty(&rows).expect("rates serialise") + "\n",
-    })?;
+    print_rows(format, &header, &table::rate_rows(&rows), &rows)?;
     Ok(findings)
 }
 
 fn peers_table(cfg: &Config, flagged: &[String], format: Format) -> Result<Vec<Finding>> {
     let (rows, findings) = pipeline::peers(cfg, flagged)?;
     let (header, cells) = table::peer_rows(&rows, cfg.per);
-    print(&match format {
-        Format::Table => table::plain(&header, &cells),
-        Format::Csv => table::csv_of(&header, &cells),
-        Format::Json => serde_json::to_string_pretty(&rows).expect("peers serialise") + "\n",
-    })?;
+    print_rows(format, &header, &cells, &rows)?;
     Ok(findings)
+}
+
+/// Prints rows as a table or CSV; JSON is `typed` serialised, with its numbers as numbers.
+fn print_rows(
+    format: Format,
+    header: &[&str],
+    cells: &[Vec<String>],
+    typed: &impl serde::Serialize,
+) -> Result<()> {
+    print(&match format {
+        Format::Table => table::plain(header, cells),
+        Format::Csv => table::csv_of(header, cells),
+        Format::Json => serde_json::to_string_pretty(typed).expect("rows serialise") + "\n",
+    })
 }
 
 fn measures(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
@@ -580,12 +585,12 @@ fn measures(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
         ));
     }
     let header = table::MEASURE_COLUMNS.to_vec();
-    let cells = table::measure_rows(&data.partner);
-    print(&match format {
-        Format::Table => table::plain(&header, &cells),
-        Format::Csv => table::csv_of(&header, &cells),
-        Format::Json => table::json_of(&header, &cells),
-    })?;
+    print_rows(
+        format,
+        &header,
+        &table::measure_rows(&data.partner),
+        &data.partner,
+    )?;
     Ok(data.findings)
 }
 

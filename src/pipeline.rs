@@ -168,20 +168,28 @@ pub fn peers(
     }
     let (data, area) = load(cfg)?;
     let all = denominators(cfg, &data);
-    let q = stats::peers::PeerQuery {
-        area: &area,
+    let q = peer_query(cfg, &area, peers, (from, to), &all);
+    Ok((stats::peers::peers(&data, &q)?, data.findings))
+}
+
+/// What the peer table compares, with the config's settings.
+fn peer_query<'a>(
+    cfg: &'a Config,
+    area: &'a str,
+    peers: &'a [String],
+    (from, to): (Period, Period),
+    denominators: &'a [crate::model::Denominator],
+) -> stats::peers::PeerQuery<'a> {
+    stats::peers::PeerQuery {
+        area,
         peers,
         from,
         to,
         settings: &cfg.settings,
         allow_partial: cfg.allow_partial,
-        denominator: cfg
-            .peers_denominator
-            .as_deref()
-            .map(|n| (n, all.as_slice())),
+        denominator: cfg.peers_denominator.as_deref().map(|n| (n, denominators)),
         per: cfg.per,
-    };
-    Ok((stats::peers::peers(&data, &q)?, data.findings))
+    }
 }
 
 /// Loads the data and compares the configured periods.
@@ -536,19 +544,7 @@ fn table_sections(
         ));
     }
     if !cfg.peers.is_empty() {
-        let q = stats::peers::PeerQuery {
-            area: &cmp.area,
-            peers: &cfg.peers,
-            from: cmp.from,
-            to: cmp.to,
-            settings: &cfg.settings,
-            allow_partial: cfg.allow_partial,
-            denominator: cfg
-                .peers_denominator
-                .as_deref()
-                .map(|n| (n, all.as_slice())),
-            per: cfg.per,
-        };
+        let q = peer_query(cfg, &cmp.area, &cfg.peers, (cmp.from, cmp.to), &all);
         let rows = stats::peers::peers(data, &q)?;
         let (header, cells) = table::peer_rows(&rows, cfg.per);
         artefacts.push(Artefact::new(

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let source = Source::new(SourceKind::OnsPfa, "fuzz.csv", "fuzz.csv");
     let Ok(table) = read::table_from_bytes(data, &source) else { return };
     let Ok(tables) = grid::from_csv(table) else { return };
-    if let Ok((loaded, _)) = ons::load_tables(tables, &source, 0, &Taxonomy::shipped()) {
+    if let Ok((loaded, _)) = ons::load(tables, &source, 0, &Taxonomy::shipped()) {
         let f = &loaded.file;
         assert_eq!(f.rows_read, f.rows_counted + f.rows_rejected);
         assert_eq!(loaded.observations.len() as u64, f.rows_counted);

@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(table) = read::table_from_bytes(data, &source) else { return };
     let Ok(tables) = grid::from_csv(table) else { return };
-    if let Ok((figures, file)) = partner::load_tables(tables, &source, 0) {
+    if let Ok((figures, file)) = partner::load(tables, &source, 0) {
         assert_eq!(file.rows_read, file.rows_counted + file.rows_rejected);
         if incidents {
             let sum: i64 = figures.iter().map(|f| match f.value { Value::Count(n) => n, _ => 0 }).sum();

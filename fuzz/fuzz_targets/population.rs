@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let source = Source::new(SourceKind::Population, "fuzz.csv", "fuzz.csv");
     let Ok(table) = read::table_from_bytes(data, &source) else { return };
     let Ok(tables) = grid::from_csv(table) else { return };
-    if let Ok((denominators, file)) = population::load_tables(tables, &source, 0) {
+    if let Ok((denominators, file)) = population::load(tables, &source, 0) {
         assert_eq!(file.rows_read, file.rows_counted + file.rows_rejected);
         assert!(denominators.iter().all(|d| d.population > 0.0 && d.population.is_finite()));
     }

@@ -64,19 +64,10 @@ type Sums = BTreeMap<(String, String, Period), (i64, u64)>;
 /// table) and area aliases (a force with one CSP answers to the force's name too).
 pub type HomeOffice = (Loaded, Vec<Finding>, Vec<(String, String)>);
 
-/// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one).
-/// Offence subgroups are named as the taxonomy names them, so a renamed subgroup stays one series.
-pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<HomeOffice> {
-    load_tables(
-        grid::read(source, source.sheet.as_deref())?,
-        source,
-        input,
-        taxonomy,
-    )
-}
-
-/// Loads tables already read; the entry point for fuzzing.
-pub fn load_tables(
+/// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one),
+/// read by [`grid::read`]. Offence subgroups are named as the taxonomy names them, so a renamed
+/// subgroup stays one series.
+pub fn load(
     tables: grid::Tables,
     source: &Source,
     input: usize,
@@ -163,22 +154,11 @@ fn input_file(source: &Source, sha256: String, rows: u64, sums: &Sums) -> InputF
     let mut periods: Vec<Period> = sums.keys().map(|(_, _, p)| *p).collect();
     periods.sort();
     periods.dedup();
-    InputFile {
-        source: source.name.clone(),
-        kind: source.kind.to_string(),
-        path: source.display.clone(),
-        sha256,
-        publisher: source
-            .publisher
-            .clone()
-            .or_else(|| Some("Home Office police recorded crime open data tables".into())),
-        rows_read: rows,
-        rows_counted: rows,
-        rows_rejected: 0,
-        withheld: false,
-        periods,
-        rejections: Vec::new(),
-    }
+    let mut file = crate::ingest::counted_file(source, sha256, rows, periods);
+    file.publisher = file
+        .publisher
+        .or_else(|| Some("Home Office police recorded crime open data tables".into()));
+    file
 }
 
 /// One row's key (area, canonical subgroup, quarter) and count.

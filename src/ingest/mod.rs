@@ -42,13 +42,14 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
             SourceKind::Summary => summary::load(source, input)?,
             SourceKind::Tidy => tidy::load(source, input)?,
             SourceKind::HomeOffice => {
-                let (loaded, findings, aliases) = home_office::load(source, input, taxonomy)?;
+                let (loaded, findings, aliases) =
+                    home_office::load(tables(source)?, source, input, taxonomy)?;
                 data.findings.extend(findings);
                 data.aliases.extend(aliases);
                 loaded
             }
             SourceKind::OnsPfa => {
-                let (loaded, findings) = ons::load(source, input, taxonomy)?;
+                let (loaded, findings) = ons::load(tables(source)?, source, input, taxonomy)?;
                 data.findings.extend(findings);
                 loaded
             }
@@ -57,13 +58,13 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
                 continue;
             }
             SourceKind::Partner => {
-                let (figures, file) = partner::load(source, input)?;
+                let (figures, file) = partner::load(tables(source)?, source, input)?;
                 data.partner.extend(figures);
                 data.inputs.push(file);
                 continue;
             }
             SourceKind::Population => {
-                let (denominators, file) = population::load(source, input)?;
+                let (denominators, file) = population::load(tables(source)?, source, input)?;
                 data.denominators.extend(denominators);
                 data.inputs.push(file);
                 continue;
@@ -74,6 +75,33 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
         data.observations.extend(loaded.observations);
     }
     Ok(data)
+}
+
+/// A source's tables: its CSV, or its workbook's sheets (only the one it names, if it does).
+fn tables(source: &Source) -> Result<grid::Tables> {
+    grid::read(source, source.sheet.as_deref())
+}
+
+/// The provenance of a file whose every data row was counted.
+pub(crate) fn counted_file(
+    source: &Source,
+    sha256: String,
+    rows: u64,
+    periods: Vec<crate::harmonise::Period>,
+) -> InputFile {
+    InputFile {
+        source: source.name.clone(),
+        kind: source.kind.to_string(),
+        path: source.display.clone(),
+        sha256,
+        publisher: source.publisher.clone(),
+        rows_read: rows,
+        rows_counted: rows,
+        rows_rejected: 0,
+        periods,
+        rejections: Vec::new(),
+        withheld: false,
+    }
 }
 
 /// A tidy file's monthly figures cover their months: a month with a row for the area is present.

@@ -21,7 +21,7 @@ use crate::harmonise::taxonomy::{Level, Resolved, Taxonomy};
 use crate::harmonise::{Month, Period, label};
 use crate::ingest::grid::{self, Grid};
 use crate::ingest::{Loaded, check_count};
-use crate::model::{InputFile, Observation, Rejection, Unit, Value};
+use crate::model::{Observation, Rejection, Unit, Value};
 
 const COLUMNS: [&str; 3] = ["12 months ending", "PFA", "Offence"];
 const COUNT: &str = "Rolling year total number of offences";
@@ -35,18 +35,9 @@ struct Row {
     count: i64,
 }
 
-/// Loads the rolling-year file; mismatched totals are returned as findings.
-pub fn load(source: &Source, input: usize, taxonomy: &Taxonomy) -> Result<(Loaded, Vec<Finding>)> {
-    load_tables(
-        grid::read(source, source.sheet.as_deref())?,
-        source,
-        input,
-        taxonomy,
-    )
-}
-
-/// Loads tables already read; the entry point for fuzzing.
-pub fn load_tables(
+/// Loads the rolling-year file (read by [`grid::read`]); mismatched totals are returned as
+/// findings.
+pub fn load(
     tables: grid::Tables,
     source: &Source,
     input: usize,
@@ -64,22 +55,13 @@ pub fn load_tables(
     let mut periods: Vec<Period> = observations.iter().map(|o| o.period).collect();
     periods.sort();
     periods.dedup();
-    let file = InputFile {
-        source: source.name.clone(),
-        kind: source.kind.to_string(),
-        path: source.display.clone(),
-        sha256: tables.sha256,
-        publisher: source
-            .publisher
-            .clone()
-            .or_else(|| Some("Office for National Statistics, police recorded crime by police force area (rolling year)".into())),
-        rows_read: read,
-        rows_counted: read - rejections.len() as u64,
-        rows_rejected: rejections.len() as u64,
-        withheld: false,
-        periods,
-        rejections,
-    };
+    let mut file = crate::ingest::counted_file(source, tables.sha256, read, periods);
+    file.publisher = file.publisher.or_else(|| {
+        Some("Office for National Statistics, police recorded crime by police force area (rolling year)".into())
+    });
+    file.rows_rejected = rejections.len() as u64;
+    file.rows_counted = read - file.rows_rejected;
+    file.rejections = rejections;
     Ok((Loaded { file, observations }, findings))
 }
 

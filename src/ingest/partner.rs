@@ -98,12 +98,7 @@ struct Positions {
 
 /// Loads a partner dataset: figures (after disclosure control, for sensitive sources) and the
 /// file's ledger.
-pub fn load(source: &Source, input: usize) -> Result<(Vec<PartnerFigure>, InputFile)> {
-    load_tables(grid::read(source, source.sheet.as_deref())?, source, input)
-}
-
-/// Loads tables already read; the entry point for fuzzing.
-pub fn load_tables(
+pub fn load(
     tables: grid::Tables,
     source: &Source,
     input: usize,
@@ -135,18 +130,9 @@ pub fn load_tables(
     periods.sort();
     periods.dedup();
     let file = InputFile {
-        source: source.name.clone(),
-        kind: source.kind.to_string(),
-        path: source.display.clone(),
-        sha256: tables.sha256,
-        publisher: source.publisher.clone(),
-        rows_read: rows,
-        rows_counted: rows,
-        rows_rejected: 0,
         // Incident rows of a sensitive source count people: their number is withheld too.
         withheld: source.sensitive.is_some() && layout.rows == RowKind::Incidents,
-        periods,
-        rejections: Vec::new(),
+        ..crate::ingest::counted_file(source, tables.sha256, rows, periods)
     };
     Ok((figures, file))
 }

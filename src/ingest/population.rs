@@ -18,12 +18,7 @@ use crate::ingest::number;
 use crate::model::{Denominator, InputFile, Value};
 
 /// Loads a population table into denominators named after the source.
-pub fn load(source: &Source, input: usize) -> Result<(Vec<Denominator>, InputFile)> {
-    load_tables(grid::read(source, source.sheet.as_deref())?, source, input)
-}
-
-/// Loads tables already read; the entry point for fuzzing.
-pub fn load_tables(
+pub fn load(
     tables: grid::Tables,
     source: &Source,
     input: usize,
@@ -70,19 +65,7 @@ pub fn load_tables(
             input: Some(input),
         })
         .collect();
-    let file = InputFile {
-        source: source.name.clone(),
-        kind: source.kind.to_string(),
-        path: source.display.clone(),
-        sha256: tables.sha256,
-        publisher: source.publisher.clone(),
-        rows_read: rows,
-        rows_counted: rows,
-        rows_rejected: 0,
-        withheld: false,
-        periods,
-        rejections: Vec::new(),
-    };
+    let file = crate::ingest::counted_file(source, tables.sha256, rows, periods);
     Ok((denominators, file))
 }
 

@@ -16,7 +16,7 @@ use crate::config::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
 use crate::ingest::{Loaded, check_count, read};
-use crate::model::{InputFile, Observation, Unit};
+use crate::model::{Observation, Unit};
 
 /// Loads a summary table as observations for `source`'s area.
 pub fn load(source: &Source, input: usize) -> Result<Loaded> {
@@ -56,19 +56,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
     if rows_read == 0 {
         return Err(read::no_rows(&table.display));
     }
-    let file = InputFile {
-        source: source.name.clone(),
-        kind: source.kind.to_string(),
-        path: table.display,
-        sha256: table.sha256,
-        publisher: source.publisher.clone(),
-        rows_read,
-        rows_counted: rows_read,
-        rows_rejected: 0,
-        withheld: false,
-        periods: periods.clone(),
-        rejections: Vec::new(),
-    };
+    let file = crate::ingest::counted_file(source, table.sha256, rows_read, periods.clone());
     Ok(Loaded { file, observations })
 }
 

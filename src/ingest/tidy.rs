@@ -14,7 +14,7 @@ use crate::config::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
 use crate::ingest::{Loaded, check_count, read};
-use crate::model::{InputFile, Observation, Unit};
+use crate::model::{Observation, Unit};
 
 const REQUIRED: [&str; 4] = ["period", "area", "category", "value"];
 
@@ -65,19 +65,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
     periods.sort();
     periods.dedup();
     let rows = observations.len() as u64;
-    let file = InputFile {
-        source: source.name.clone(),
-        kind: source.kind.to_string(),
-        path: table.display,
-        sha256: table.sha256,
-        publisher: source.publisher.clone(),
-        rows_read: rows,
-        rows_counted: rows,
-        rows_rejected: 0,
-        withheld: false,
-        periods,
-        rejections: Vec::new(),
-    };
+    let file = crate::ingest::counted_file(source, table.sha256, rows, periods);
     Ok(Loaded { file, observations })
 }
 
