@@ -566,3 +566,17 @@ fn a_users_taxonomy_file_extends_the_shipped_one() {
         "period,area,category,count\n2017/18,City of London,Shoplifting,738\n"
     );
 }
+
+#[test]
+fn regression_fuzz_an_lsoa_code_ending_in_a_multibyte_character_is_refused_not_a_panic() {
+    // Found by `scripts/fuzz.sh` (target population): the LSOA name `... 01Ԣ` ends in four bytes
+    // that are three characters, and checking them by byte offset split a character.
+    let (_, err) = Cli::new()
+        .source("population", "bad/fuzz-population-lsoa-multibyte.csv")
+        .args(["check"])
+        .expect(2);
+    assert!(
+        err.contains("fuzz-population-lsoa-multibyte.csv:3: column `LSOA Name`: `~ity d Dagenham 01Ԣ` is not an LSOA name"),
+        "{err}"
+    );
+}

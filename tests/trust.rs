@@ -251,3 +251,47 @@ fn sensitive_partner_counts_never_reach_an_artefact() {
         "the incident count leaks into the view-model"
     );
 }
+
+#[test]
+fn crlf_files_name_the_right_line() {
+    // The csv crate counts a line at each `\n` it consumes, and after a CRLF record consumes the
+    // `\n` only with the next one: every line it reported in a CRLF file was one short.
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("crlf.csv");
+    std::fs::write(
+        &table,
+        "Category,2016/17,2017/18\r\nRape,10,27\r\nHomicide,one,2\r\nArson,3\r\n",
+    )
+    .unwrap();
+    let (_, err) = Cli::new()
+        .args([
+            "--source".to_string(),
+            format!("summary={}", table.display()),
+            "check".into(),
+        ])
+        .expect(2);
+    assert!(
+        err.contains("crlf.csv:3: column `2016/17`: `one` is not a number"),
+        "{err}"
+    );
+    // An archive file with CRLF line ends: the short row is on line 3, as in police-uk/ragged.
+    let month = dir.path().join("archive/2016-04");
+    std::fs::create_dir_all(&month).unwrap();
+    let ragged = std::fs::read_to_string(fixture(
+        "police-uk/ragged/2016-04/2016-04-city-of-london-street.csv",
+    ))
+    .unwrap();
+    std::fs::write(
+        month.join("2016-04-city-of-london-street.csv"),
+        ragged.replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let (_, err) = Cli::new()
+        .args([
+            "--source".to_string(),
+            format!("police-uk={}", dir.path().join("archive").display()),
+            "check".into(),
+        ])
+        .expect(2);
+    assert!(err.contains("2016-04-city-of-london-street.csv:3: malformed CSV: this row has 3 fields but the header has 12"), "{err}");
+}

@@ -162,9 +162,10 @@ impl Form {
 pub fn local_authority(lsoa_name: &str) -> Option<String> {
     let t = label::tidy(lsoa_name);
     let (la, code) = t.rsplit_once(' ')?;
-    let well_formed = code.len() == 4
-        && code[..3].bytes().all(|b| b.is_ascii_digit())
-        && code.as_bytes()[3].is_ascii_uppercase();
+    let code = code.as_bytes();
+    let well_formed =
+        code.len() == 4 && code[..3].iter().all(u8::is_ascii_digit) && code[3].is_ascii_uppercase();
+
     (well_formed && !la.is_empty()).then(|| la.to_string())
 }
 
@@ -201,5 +202,6 @@ mod tests {
         );
         assert_eq!(local_authority("City of London"), None);
         assert_eq!(local_authority("001A"), None);
+        assert_eq!(local_authority("Dagenham 01Ԣ"), None);
     }
 }

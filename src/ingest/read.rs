@@ -48,13 +48,31 @@ pub fn table_from_bytes(bytes: &[u8], source: &Source) -> Result<Table> {
 fn decode(bytes: &[u8], source: &Source) -> Result<String> {
     if source.encoding == Encoding::Windows1252 {
         let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-        return Ok(text.into_owned());
+        return Ok(unix_lines(text.into_owned()));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8(body.to_vec()).map_err(|e| Error::Csv {
+    String::from_utf8(body.to_vec()).map(unix_lines).map_err(|e| Error::Csv {
         at: Location::line(&source.display, line_of(body, e.utf8_error().valid_up_to())),
         message: "the text is not UTF-8 (a Windows-1252 export?): declare `encoding = \"windows-1252\"` on the source (or --encoding windows-1252), or save it as CSV UTF-8".into(),
     })
+}
+
+/// CRLF and lone CR line ends as LF. The `csv` crate reads all three, but counts lines by the `\n`
+/// it has consumed: after a CRLF record the `\n` is consumed only with the next record, so every
+/// line it reported in a CRLF file was one short (and every line was 1 in a CR-only file).
+fn unix_lines(text: String) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// The 1-based line a record read from `body` starts on (see [`unix_lines`] for why `csv`'s own
+/// count can be one short in CRLF text): for bytes parsed in place, such as archive files.
+pub fn line_at(position: &csv::Position, body: &[u8]) -> u64 {
+    let leftover_newline = body.get(position.byte() as usize) == Some(&b'\n');
+    position.line() + u64::from(leftover_newline)
 }
 
 /// The line where a quote opens that never closes, if any.
@@ -113,7 +131,14 @@ pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
 
 /// A `csv` error, located in `file`.
 pub fn csv_error(file: &str, err: csv::Error) -> Error {
-    let line = err.position().map(|p| p.line());
+    csv_error_in(file, err, None)
+}
+
+/// A `csv` error in bytes parsed in place (`body`), its line counted by [`line_at`].
+pub fn csv_error_in(file: &str, err: csv::Error, body: Option<&[u8]>) -> Error {
+    let line = err
+        .position()
+        .map(|p| body.map_or(p.line(), |b| line_at(p, b)));
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

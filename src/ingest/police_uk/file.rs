@@ -190,12 +190,18 @@ pub fn parse(
         });
     }
     match kind {
-        Kind::Street => street(&mut reader, &columns, name, display, policy, area),
-        _ => count_rows(&mut reader, display, policy),
+        Kind::Street => street(&mut reader, body, &columns, name, display, policy, area),
+        _ => count_rows(&mut reader, body, display, policy),
     }
 }
 
-fn count_rows(reader: &mut csv::Reader<&[u8]>, display: &str, policy: BadRows) -> Result<Parsed> {
+/// `body` is the whole text the reader reads (for line numbers; see [`super::super::read::line_at`]).
+fn count_rows(
+    reader: &mut csv::Reader<&[u8]>,
+    body: &[u8],
+    display: &str,
+    policy: BadRows,
+) -> Result<Parsed> {
     let mut parsed = Parsed {
         rows_read: 0,
         rejected: Vec::new(),
@@ -206,7 +212,7 @@ fn count_rows(reader: &mut csv::Reader<&[u8]>, display: &str, policy: BadRows) -
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => parsed.rows_read += 1,
-            Err(e) => reject_or_fail(&mut parsed, e, display, policy)?,
+            Err(e) => reject_or_fail(&mut parsed, e, display, policy, body)?,
         }
     }
     Ok(parsed)
@@ -217,8 +223,9 @@ fn reject_or_fail(
     e: csv::Error,
     display: &str,
     policy: BadRows,
+    body: &[u8],
 ) -> Result<()> {
-    let err = super::super::read::csv_error(display, e);
+    let err = super::super::read::csv_error_in(display, e, Some(body));
     match (policy, &err) {
         (BadRows::Reject, Error::Csv { at, message }) => {
             parsed.rows_read += 1;
@@ -240,6 +247,7 @@ fn find(columns: &[&str], name: &str) -> Option<usize> {
 
 fn street(
     reader: &mut csv::Reader<&[u8]>,
+    body: &[u8],
     columns: &[&str],
     name: &Name,
     display: &str,
@@ -268,7 +276,9 @@ fn street(
             Ok(false) => break,
             Ok(true) => {
                 parsed.rows_read += 1;
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(0, |p| super::super::read::line_at(p, body));
                 if let Err(reason) =
                     count_row(&record, &cols, month.as_bytes(), &mut counts, &mut ids)
                 {
@@ -285,7 +295,7 @@ fn street(
                     }
                 }
             }
-            Err(e) => reject_or_fail(&mut parsed, e, display, policy)?,
+            Err(e) => reject_or_fail(&mut parsed, e, display, policy, body)?,
         }
     }
     counts.has_lsoa_detail = true;
