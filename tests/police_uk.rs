@@ -473,12 +473,12 @@ fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
     };
     let first = run(&[]);
     assert!(
-        first.contains("0 of 3 files taken from the cache (same bytes), 3 parsed"),
+        first.contains("0 of 3 files taken from the cache (same name and bytes), 3 parsed"),
         "{first}"
     );
     let second = run(&[]);
     assert!(
-        second.contains("3 of 3 files taken from the cache (same bytes), 0 parsed"),
+        second.contains("3 of 3 files taken from the cache (same name and bytes), 0 parsed"),
         "{second}"
     );
     // Same findings and ledger either way.
@@ -497,7 +497,7 @@ fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
     std::fs::write(&may, text).unwrap();
     let third = run(&[]);
     assert!(
-        third.contains("2 of 3 files taken from the cache (same bytes), 1 parsed"),
+        third.contains("2 of 3 files taken from the cache (same name and bytes), 1 parsed"),
         "{third}"
     );
     let (counts, _) = Cli::new()
@@ -539,7 +539,7 @@ fn a_damaged_cache_is_ignored() {
             .0
     };
     check();
-    for e in std::fs::read_dir(cache.join("police-uk-v2")).unwrap() {
+    for e in std::fs::read_dir(cache.join("police-uk-v3")).unwrap() {
         std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
     }
     let out = check();
@@ -624,4 +624,86 @@ fn regression_fuzz_a_rejected_row_is_never_also_counted() {
         err.contains("2016-04-city-of-london-street.csv:3:"),
         "{err}"
     );
+}
+
+#[test]
+fn the_same_bytes_under_another_months_name_are_parsed_not_taken_from_the_cache() {
+    // April's file, cached, then copied by mistake into June under June's name: its rows say
+    // 2016-04, so it must be refused as a fresh parse would, not counted as June from the cache.
+    let cli = Cli::new();
+    let archive = cli.dir.path().join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    copy_tree(&fixture("police-uk/good"), &archive);
+    let cache = cli.dir.path().join("cache").display().to_string();
+    Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["--cache-dir", &cache, "check"])
+        .expect(0);
+    let june = archive.join("2016-06");
+    std::fs::create_dir_all(&june).unwrap();
+    std::fs::copy(
+        archive.join("2016-04/2016-04-city-of-london-street.csv"),
+        june.join("2016-06-city-of-london-street.csv"),
+    )
+    .unwrap();
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["--cache-dir", &cache, "check"])
+        .expect(2);
+    assert!(
+        err.contains("2016-06-city-of-london-street.csv") && err.contains("2016-04"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
+    let cli = Cli::new();
+    let cache = cli.dir.path().join("cache").display().to_string();
+    let folder = cli.dir.path().join("archive");
+    std::fs::create_dir_all(&folder).unwrap();
+    copy_tree(&fixture("police-uk/good"), &folder);
+    let zip_path = cli.dir.path().join("archive.zip");
+    zip_folder(&folder, &zip_path);
+    let check = || {
+        Cli::new()
+            .args(arg("police-uk", &zip_path))
+            .args(["--cache-dir", &cache, "check"])
+            .expect(0)
+            .0
+    };
+    let first = check();
+    assert!(
+        first.contains("0 of 3 files taken from the cache"),
+        "{first}"
+    );
+    let second = check();
+    assert!(
+        second.contains("3 of 3 files taken from the cache (same name and bytes, 3 of them by the zip's checksum without decompressing), 0 parsed"),
+        "{second}"
+    );
+    // A new download where May's street file changed: its checksum differs, so it is read again.
+    let may = folder.join("2016-05/2016-05-city-of-london-street.csv");
+    let text = std::fs::read_to_string(&may)
+        .unwrap()
+        .replacen("Shoplifting", "Bicycle theft", 1);
+    std::fs::write(&may, text).unwrap();
+    zip_folder(&folder, &zip_path);
+    let third = check();
+    assert!(
+        third.contains("2 of 3 files taken from the cache (same name and bytes, 2 of them by the zip's checksum without decompressing), 1 parsed"),
+        "{third}"
+    );
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("[cache]"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let fresh = Cli::new()
+        .args(arg("police-uk", &zip_path))
+        .args(["--no-cache", "check"])
+        .expect(0)
+        .0;
+    assert_eq!(strip(&third), strip(&fresh));
 }

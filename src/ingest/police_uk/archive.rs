@@ -33,6 +33,9 @@ pub enum Archive {
 pub struct Entry {
     pub name: String,
     location: Location,
+    /// For a zip entry, the checksum of its content the zip itself records (CRC-32 and size, from
+    /// the central directory): known without decompressing. `None` for a folder's files.
+    pub checksum: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +165,7 @@ fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
                 out.push(Entry {
                     name,
                     location: Location::File(path),
+                    checksum: None,
                 });
             }
         }
@@ -206,6 +210,11 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
             &mut total,
         )?;
         out.push(Entry {
+            checksum: Some(format!(
+                "zip-crc32:{:08x}:{}:{raw_name}",
+                entry.crc32(),
+                entry.size()
+            )),
             name: raw_name,
             location: Location::ZipIndex(i),
         });

@@ -8,7 +8,7 @@
 //! aggregate is never used. Files with rejected rows are never cached. The cache is only ever a
 //! copy: delete the folder and the next run rebuilds it; an unreadable segment is ignored.
 //!
-//! Layout: `<dir>/police-uk-v2/files-<id>.parquet` (one row per month-file: key, sha256, rows_read,
+//! Layout: `<dir>/police-uk-v3/files-<id>.parquet` (one row per month-file: key, sha256, zip_checksum, rows_read,
 //! is_street, falls_within, no_location, duplicate_ids, legacy, outside_area, outside_prefixes,
 //! t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code, lsoa_name,
 //! c0..c13). Each run that parses new files adds one pair.
@@ -38,6 +38,8 @@ pub fn default_dir() -> Option<PathBuf> {
 #[derive(Debug, Clone)]
 pub struct Cached {
     pub sha256: String,
+    /// The zip's own checksum of the file (CRC-32 and size), when it was read from a zip.
+    pub zip_checksum: Option<String>,
     pub rows_read: u64,
     /// `Some` for street files.
     pub street: Option<Arc<StreetCounts>>,
@@ -47,10 +49,13 @@ pub struct Cached {
 pub struct Cache {
     dir: PathBuf,
     entries: HashMap<String, Cached>,
+    /// Zip checksum -> key, for entries first read from a zip.
+    by_checksum: HashMap<String, String>,
     added: Vec<(String, Cached)>,
 }
 
-const VERSION: &str = "police-uk-v2";
+/// v3: keys include the file's name in the archive; zip checksums are kept.
+const VERSION: &str = "police-uk-v3";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
@@ -68,15 +73,26 @@ impl Cache {
                 let _ = read_pair(files, detail.then_some(segment.as_path()), &mut entries);
             }
         }
+        let by_checksum = entries
+            .iter()
+            .filter_map(|(key, c)| Some((c.zip_checksum.clone()?, key.clone())))
+            .collect();
         Cache {
             dir,
             entries,
+            by_checksum,
             added: Vec::new(),
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&Cached> {
         self.entries.get(key)
+    }
+
+    /// The aggregate of a zip entry whose recorded checksum (CRC-32 and size) matches one cached
+    /// from a zip before: found without decompressing the entry.
+    pub fn get_by_checksum(&self, checksum: &str) -> Option<&Cached> {
+        self.by_checksum.get(checksum).and_then(|k| self.get(k))
     }
 
     /// Keeps `cached` for the next run.
@@ -114,9 +130,15 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The BLAKE3 key of a file's bytes.
-pub fn key(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+/// The BLAKE3 key of a file: its name in the archive and its bytes. The name is part of it because
+/// the aggregate depends on it (the month and force the file must hold): the same bytes under
+/// another month's name are parsed, and refused, not taken from the cache.
+pub fn key(name: &str, bytes: &[u8]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(name.as_bytes());
+    h.update(&[0]);
+    h.update(bytes);
+    h.finalize().to_hex().to_string()
 }
 
 fn write(path: &Path, df: &mut DataFrame) -> Result<(), String> {
@@ -179,6 +201,9 @@ fn files_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
             added.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
         ),
         strs("sha256", &|c| c.sha256.clone()),
+        strs("zip_checksum", &|c| {
+            c.zip_checksum.clone().unwrap_or_default()
+        }),
         u64s("rows_read", &|c| c.rows_read),
         u64s("is_street", &|c| u64::from(c.street.is_some())),
         strs("falls_within", &|c| street(c).falls_within.clone()),
@@ -233,6 +258,7 @@ fn read_pair(
         text("legacy")?,
         text("outside_prefixes")?,
     );
+    let checksums = text("zip_checksum")?;
     let (rows, is_street, no_loc, dups) = (
         num("rows_read")?,
         num("is_street")?,
@@ -270,6 +296,10 @@ fn read_pair(
         }
         let cached = Cached {
             sha256: sha256.to_string(),
+            zip_checksum: checksums
+                .get(i)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
             rows_read: rows.get(i).unwrap_or(0),
             street: None,
         };

@@ -87,10 +87,15 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .cache_dir
         .as_deref()
         .map(|dir| cache::Cache::open(dir, selection.lsoa_detail));
-    let (files, fresh) = read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
+    let (files, fresh, unzipped) =
+        read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
     if let Some(cache) = cache.as_mut() {
-        data.findings
-            .push(cache_note(&source.display, files.len(), fresh.len()));
+        data.findings.push(cache_note(
+            &source.display,
+            files.len(),
+            fresh.len(),
+            unzipped,
+        ));
         for (key, cached) in fresh {
             cache.add(key, cached);
         }
@@ -188,12 +193,23 @@ fn current_month() -> Month {
     Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
 }
 
-fn cache_note(display: &str, files: usize, parsed: usize) -> crate::findings::Finding {
+/// `by_checksum` of the cached files were known by the zip's own checksum, not decompressed.
+fn cache_note(
+    display: &str,
+    files: usize,
+    parsed: usize,
+    by_checksum: usize,
+) -> crate::findings::Finding {
+    let how = if by_checksum > 0 {
+        format!(", {by_checksum} of them by the zip's checksum without decompressing")
+    } else {
+        String::new()
+    };
     crate::findings::Finding {
         severity: crate::findings::Severity::Note,
         code: "cache",
         message: format!(
-            "{display}: {} of {files} files taken from the cache (same bytes), {parsed} parsed",
+            "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {parsed} parsed",
             files - parsed
         ),
     }
@@ -206,21 +222,28 @@ type Keyed = (String, cache::Cached);
 type Fresh = Option<Keyed>;
 
 /// Reads every chosen file in parallel, keeping archive order: from the cache when its bytes are
-/// known, parsed otherwise. Also returns the newly parsed clean aggregates.
+/// known (for a zip entry, by the zip's own checksum), parsed otherwise. Also returns the newly
+/// parsed clean aggregates, and how many zip entries the cache knew without decompressing them.
 fn read_all(
     archive: &Archive,
     chosen: Vec<(Entry, Name)>,
     display: &str,
     s: &Selection,
     cache: Option<&cache::Cache>,
-) -> Result<(Vec<ReadFile>, Vec<Keyed>)> {
+) -> Result<(Vec<ReadFile>, Vec<Keyed>, usize)> {
     let bar = progress_bar(chosen.len() as u64, s.progress);
+    let unzipped = std::sync::atomic::AtomicUsize::new(0);
     let results: Result<Vec<(ReadFile, Fresh)>> = chosen
         .into_par_iter()
         .map_init(
             || archive.zip_reader(),
             |zip, (entry, name)| {
                 let zip = zip.as_mut().map_err(|e| Error::Usage(e.to_string()))?;
+                if let Some(hit) = checksum_hit(&entry, &name, s, cache) {
+                    unzipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    bar.inc(1);
+                    return Ok((hit, None));
+                }
                 let bytes = archive.read(&entry, zip)?;
                 let read = read_one(bytes, entry, name, display, s, cache);
                 bar.inc(1);
@@ -230,7 +253,11 @@ fn read_all(
         .collect();
     bar.finish_and_clear();
     let (files, fresh): (Vec<ReadFile>, Vec<Fresh>) = results?.into_iter().unzip();
-    Ok((files, fresh.into_iter().flatten().collect()))
+    Ok((
+        files,
+        fresh.into_iter().flatten().collect(),
+        unzipped.into_inner(),
+    ))
 }
 
 /// One file: from the cache when its bytes are known, parsed (and hashed for provenance) otherwise.
@@ -243,26 +270,13 @@ fn read_one(
     cache: Option<&cache::Cache>,
 ) -> Result<(ReadFile, Fresh)> {
     let area = s.force_areas.get(&name.force);
-    let key = cache.map(|_| cache::key(&bytes));
+    let key = cache.map(|_| cache::key(&entry.name, &bytes));
     let hit = key
         .as_deref()
         .and_then(|k| cache?.get(k))
         .filter(|hit| usable(hit, area, s.lsoa_detail));
     if let Some(hit) = hit {
-        let parsed = Parsed {
-            rows_read: hit.rows_read,
-            rejected: Vec::new(),
-            street: hit.street.clone(),
-        };
-        return Ok((
-            ReadFile {
-                sha256: hit.sha256.clone(),
-                entry,
-                name,
-                parsed,
-            },
-            None,
-        ));
+        return Ok((from_cache(hit, entry, name), None));
     }
     let shown = format!("{display}/{}", entry.name);
     let parsed = file::parse(&bytes, &name, &shown, s.bad_rows, area)?;
@@ -270,6 +284,7 @@ fn read_one(
     let fresh = key.filter(|_| parsed.rejected.is_empty()).map(|k| {
         let cached = cache::Cached {
             sha256: sha256.clone(),
+            zip_checksum: entry.checksum.clone(),
             rows_read: parsed.rows_read,
             street: parsed.street.clone(),
         };
@@ -284,6 +299,32 @@ fn read_one(
         },
         fresh,
     ))
+}
+
+/// A zip entry the cache knows by the zip's own checksum: no need to decompress it.
+fn checksum_hit(
+    entry: &Entry,
+    name: &Name,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Option<ReadFile> {
+    let hit = cache?.get_by_checksum(entry.checksum.as_deref()?)?;
+    usable(hit, s.force_areas.get(&name.force), s.lsoa_detail)
+        .then(|| from_cache(hit, entry.clone(), name.clone()))
+}
+
+/// A file as its cached aggregate gives it.
+fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
+    ReadFile {
+        sha256: hit.sha256.clone(),
+        entry,
+        name,
+        parsed: Parsed {
+            rows_read: hit.rows_read,
+            rejected: Vec::new(),
+            street: hit.street.clone(),
+        },
+    }
 }
 
 /// A cached aggregate serves this run if it was counted against the same force area and holds
