@@ -70,6 +70,46 @@ pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
     out
 }
 
+/// A monthly count of 0 is implausible when the same series' other months average at least this
+/// many: under a Poisson model P(0) = e^-20, about 2 in 10^9.
+pub const IMPLAUSIBLE_ZERO_MEAN: f64 = 20.0;
+
+/// Months where a category is 0 but its other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more: the
+/// month is most likely missing from the release (data.police.uk publishes an absent submission as
+/// no rows), and any total over it understates.
+pub fn implausible_zeros(data: &crate::model::Dataset) -> Vec<Finding> {
+    use crate::harmonise::Period;
+    use crate::model::Value;
+    let mut series: std::collections::BTreeMap<(&str, &str), Vec<(crate::harmonise::Month, i64)>> =
+        Default::default();
+    for o in &data.observations {
+        if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
+            series
+                .entry((&o.area, &o.category))
+                .or_default()
+                .push((m, *n));
+        }
+    }
+    let mut out = Vec::new();
+    for ((area, category), months) in &series {
+        let total: i64 = months.iter().map(|(_, n)| n).sum();
+        let others = months.len().saturating_sub(1);
+        for (month, _) in months.iter().filter(|(_, n)| *n == 0) {
+            let mean = total as f64 / others.max(1) as f64;
+            if others > 0 && mean >= IMPLAUSIBLE_ZERO_MEAN {
+                out.push(Finding {
+                    severity: Severity::Warning,
+                    code: "implausible-zero",
+                    message: format!(
+                        "{area}: {category} is 0 in {month} where its other {others} months average {mean:.0}: most likely missing from the release rather than none; any total over {month} understates it"
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Whether `findings` fail the `policy`.
 pub fn fails(findings: &[Finding], policy: FailOn) -> bool {
     let worst = findings.iter().map(|f| f.severity).max();

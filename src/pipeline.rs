@@ -31,7 +31,9 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
         ));
     }
     let taxonomy = cfg.taxonomy.load()?;
-    let data = crate::ingest::load_all(&cfg.sources, &taxonomy)?;
+    let mut data = crate::ingest::load_all(&cfg.sources, &taxonomy)?;
+    let zeros = findings::implausible_zeros(&data);
+    data.findings.extend(zeros);
     if let Some(dir) = &cfg.export_parquet {
         let written = crate::ingest::police_uk::export::write(&data, dir)?;
         if !cfg.quiet {

@@ -707,3 +707,19 @@ fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
         .0;
     assert_eq!(strip(&third), strip(&fresh));
 }
+
+#[test]
+fn a_month_missing_from_the_release_is_said_not_read_as_none() {
+    // The real City of London street file for 2017-05 holds no anti-social behaviour rows at all,
+    // where the other 17 months average 116 (1,980 in all): P(0) under Poisson is about e^-116.
+    let Some(city) = shared_archive() else { return };
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &city))
+        .args(["--no-cache", "check"])
+        .expect(0);
+    assert!(
+        out.contains("warning: City of London Police: Anti-social behaviour is 0 in 2017-05 where its other 17 months average 116: most likely missing from the release rather than none"),
+        "{out}"
+    );
+    assert_eq!(out.matches("[implausible-zero]").count(), 1, "{out}");
+}
