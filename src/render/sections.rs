@@ -22,6 +22,8 @@ pub struct Section {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub notes: Vec<String>,
+    /// Which columns hold figures (right-aligned in the HTML report).
+    pub numeric: Vec<bool>,
 }
 
 impl Section {
@@ -113,6 +115,7 @@ pub fn rates(rows: &[RateRow], per: f64, confidence: &str) -> Section {
                 row
             })
             .collect(),
+        numeric: figures_after(1, names.len() + 2),
         notes,
     }
 }
@@ -169,6 +172,7 @@ pub fn peers(
         id: "peers".into(),
         heading: format!("Beside its peers, {from} and {to}"),
         intro: "Total recorded crime in the area and in each peer area, with the exact test of each change; the peer group row sums the peers.".into(),
+        numeric: figures_after(1, header.len()),
         header,
         rows: body,
         notes: vec![],
@@ -227,7 +231,13 @@ pub fn partner(figures: &[PartnerFigure], disclosure: Option<i64>) -> Section {
             .to_vec(),
         rows,
         notes,
+        numeric: vec![false, false, false, true, true, false, false],
     }
+}
+
+/// Every column but the first `labels` holds figures.
+fn figures_after(labels: usize, columns: usize) -> Vec<bool> {
+    (0..columns).map(|i| i >= labels).collect()
 }
 
 fn shown(f: &PartnerFigure) -> String {
