@@ -83,15 +83,31 @@ pub fn denominators(cfg: &Config, data: &Dataset) -> Vec<crate::model::Denominat
         .collect()
 }
 
+/// Counts by category, in order, for rates.
+pub type RateCounts = Vec<(String, i64)>;
+
 /// The counts a rate is computed on, for `area` in `period`: each category, the crime total, then
-/// anti-social behaviour apart (never in the total).
+/// anti-social behaviour apart (never in the total); and a warning when the period is partial
+/// (allowed with --allow-partial), since its rates then understate a whole period's.
 pub fn rate_counts(
     data: &Dataset,
     area: &str,
     period: Period,
     allow_partial: bool,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<(RateCounts, Option<Finding>)> {
     let figures = counts::period_figures(data, area, period, "--period", allow_partial)?;
+    let partial = figures
+        .coverage
+        .as_ref()
+        .filter(|c| c.is_partial())
+        .map(|c| Finding {
+            severity: crate::findings::Severity::Warning,
+            code: "partial-rates",
+            message: format!(
+                "{area}: rates for {period} rest on {} of its {} months of counts, so they understate a whole period's",
+                c.have, c.of
+            ),
+        });
     let mut crime = Vec::new();
     let mut apart = Vec::new();
     for o in &figures.observations {
@@ -118,7 +134,7 @@ pub fn rate_counts(
     };
     crime.push((label.to_string(), total));
     crime.extend(apart);
-    Ok(crime)
+    Ok((crime, partial))
 }
 
 /// Rates per `cfg.per` for the area in `period`, per the named denominator or every one known
@@ -139,7 +155,7 @@ pub fn rates(
             "no denominator for {area}: add a [[denominator]] to the config (e.g. the workday population) or name a population table with --source population=FILE"
         )));
     }
-    let counts = rate_counts(&data, &area, period, cfg.allow_partial)?;
+    let (counts, partial) = rate_counts(&data, &area, period, cfg.allow_partial)?;
     let rows = stats::rates::rate_rows(
         &counts,
         period,
@@ -149,7 +165,9 @@ pub fn rates(
         cfg.per,
         1.0 - cfg.settings.alpha,
     )?;
-    Ok((rows, data.findings))
+    let mut findings = data.findings;
+    findings.extend(partial);
+    Ok((rows, findings))
 }
 
 /// The area beside its peers (the flagged list, else the config's), changes and rates.
@@ -531,7 +549,8 @@ fn table_sections(
     let areas = data.names_of(&cmp.area);
     let names = stats::rates::names_for(&all, &areas);
     if !names.is_empty() {
-        let counts = rate_counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
+        // A partial period is labelled through the comparison's own label below.
+        let (counts, _) = rate_counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
         let confidence = 1.0 - cfg.settings.alpha;
         let rows =
             stats::rates::rate_rows(&counts, cmp.to, &areas, &all, &names, cfg.per, confidence)?;
@@ -541,6 +560,7 @@ fn table_sections(
         ));
         out.push(sections::rates(
             &rows,
+            &cmp.label(true),
             cfg.per,
             &table::confidence_label(cfg.settings.alpha),
         ));

@@ -580,3 +580,35 @@ fn regression_fuzz_an_lsoa_code_ending_in_a_multibyte_character_is_refused_not_a
         "{err}"
     );
 }
+
+#[test]
+fn rates_for_a_partial_year_are_refused_or_said_to_understate() {
+    let dir = tempfile::tempdir().unwrap();
+    let population = dir.path().join("population.csv");
+    std::fs::write(
+        &population,
+        "area,period,population\nCity of London Police,2017/18,7500\n",
+    )
+    .unwrap();
+    let monthly =
+        common::repo().join("data/city-of-london/police-uk-monthly-2016-01-to-2017-06.csv");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "--source".to_string(),
+            format!("tidy={}", monthly.display()),
+            "--source".into(),
+            format!("population={}", population.display()),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a.extend(["rates", "--period", "2017/18"].map(String::from));
+        a
+    };
+    let (_, err) = Cli::new().args(args(&[])).expect(2);
+    assert!(
+        err.contains("2017/18 is a partial year in the data"),
+        "{err}"
+    );
+    let (out, err) = Cli::new().args(args(&["--allow-partial"])).expect(0);
+    assert!(err.contains("warning: City of London Police: rates for 2017/18 rest on 3 of its 12 months of counts, so they understate a whole period's [partial-rates]"), "{err}");
+    assert!(out.contains("\nTotal crime,2017/18,"), "{out}");
+}

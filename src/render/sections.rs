@@ -55,7 +55,8 @@ fn typed(cell: &str) -> Cell {
 }
 
 /// Rates for one period, categories down, one column per denominator.
-pub fn rates(rows: &[RateRow], per: f64, confidence: &str) -> Section {
+/// `period` is the period's label as the comparison gives it (saying so when it is partial).
+pub fn rates(rows: &[RateRow], period: &str, per: f64, confidence: &str) -> Section {
     let mut names: Vec<&str> = Vec::new();
     for r in rows {
         if !names.contains(&r.denominator.as_str()) {
@@ -82,10 +83,6 @@ pub fn rates(rows: &[RateRow], per: f64, confidence: &str) -> Section {
             None => by_category.push((r.category.clone(), r.count, vec![cell])),
         }
     }
-    let period = rows
-        .first()
-        .map(|r| r.period.to_string())
-        .unwrap_or_default();
     let notes = names
         .iter()
         .filter_map(|n| rows.iter().find(|r| r.denominator == *n))
