@@ -612,3 +612,37 @@ fn rates_for_a_partial_year_are_refused_or_said_to_understate() {
     assert!(err.contains("warning: City of London Police: rates for 2017/18 rest on 3 of its 12 months of counts, so they understate a whole period's [partial-rates]"), "{err}");
     assert!(out.contains("\nTotal crime,2017/18,"), "{out}");
 }
+
+#[test]
+fn a_total_excluding_fraud_is_checked_without_the_fraud_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ons.csv");
+    std::fs::write(
+        &file,
+        "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n\
+         31-03-2018,City of London,London,Total recorded crime - including fraud,\"1,027\"\n\
+         31-03-2018,City of London,London,Total recorded crime (excluding fraud),27\n\
+         31-03-2018,City of London,London,Rape offences,27\n\
+         31-03-2018,City of London,London,Fraud offences,\"1,000\"\n",
+    )
+    .unwrap();
+    let source = [
+        "--source".to_string(),
+        format!("ons-pfa={}", file.display()),
+    ];
+    let (out, _) = Cli::new().args(source.clone()).args(["check"]).expect(0);
+    assert!(!out.contains("[aggregate-differs]"), "{out}");
+    // Both totals are ledgered as checked, not counted; fraud is a category of its own.
+    assert!(
+        out.contains("ons-pfa: 1 files, 4 rows read, 2 counted, 2 rejected"),
+        "{out}"
+    );
+    let (out, _) = Cli::new()
+        .args(source)
+        .args(["counts", "--period", "2017/18", "--format", "csv"])
+        .expect(0);
+    assert_eq!(
+        out,
+        "period,area,category,count\n2017/18,City of London,Rape,27\n2017/18,City of London,Fraud offences,1000\n"
+    );
+}

@@ -46,6 +46,9 @@ pub struct Total {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Groups the total leaves out ("excluding fraud").
+    #[serde(default)]
+    pub excludes: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -81,6 +84,8 @@ pub struct Resolved {
     pub level: Level,
     /// The offence group: the subgroup's, or the group itself; `None` for a total.
     pub group: Option<String>,
+    /// For a total: the groups it leaves out.
+    pub excludes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -209,8 +214,14 @@ impl Taxonomy {
                 .iter()
                 .map(move |g| (format!("police_uk `{}`", p.crime_type), g))
         });
+        let left_out = self.totals.iter().flat_map(|t| {
+            t.excludes
+                .iter()
+                .map(move |g| (format!("total `{}`", t.name), g))
+        });
         if let Some((entry, g)) = referenced
             .chain(by_type)
+            .chain(left_out)
             .find(|(_, g)| !group_names.contains(&g.as_str()))
         {
             return Err(self.error(
@@ -321,10 +332,20 @@ impl Taxonomy {
             Level::Group => Some(name.to_string()),
             Level::Total => None,
         };
+        let excludes = match level {
+            Level::Total => self
+                .totals
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.excludes.clone())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         Resolved {
             name: name.to_string(),
             level,
             group,
+            excludes,
         }
     }
 

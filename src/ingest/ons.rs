@@ -203,6 +203,7 @@ fn check_sums(
                     *a == r.area
                         && *p == r.period
                         && r.offence.group.as_ref().is_none_or(|want| want == g)
+                        && !r.offence.excludes.contains(g)
                 })
                 .map(|(_, n)| n)
                 .sum::<i64>();
@@ -217,7 +218,7 @@ fn check_sums(
                     r.area,
                     r.count,
                     if r.offence.level == Level::Total {
-                        " (a total may include offences the file does not list, such as fraud)"
+                        " (a total may include offences the file does not list)"
                     } else {
                         ""
                     }
