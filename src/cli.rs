@@ -458,8 +458,8 @@ fn compare(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
 }
 
 fn outcomes(cfg: &Config, detail: bool, format: Format) -> Result<Vec<Finding>> {
-    let (_, cmp, findings) = pipeline::comparison(cfg)?;
-    let (oa, _) = pipeline::outcome_assessment(cfg, &cmp)?.ok_or_else(|| {
+    let (data, cmp, findings) = pipeline::comparison(cfg)?;
+    let (oa, _) = pipeline::outcome_assessment(cfg, &data, &cmp)?.ok_or_else(|| {
         Error::Usage(
             "no outcome framework: give --framework FILE or set outcomes.framework in the config"
                 .into(),

@@ -222,10 +222,11 @@ pub fn comparison(cfg: &Config) -> Result<(Dataset, Comparison, Vec<Finding>)> {
     Ok((data, cmp, findings))
 }
 
-/// The outcome framework assessed against `cmp`, when the config names one; with the framework
-/// files' provenance.
+/// The outcome framework assessed against `cmp` and the partner data in `data`, when the config
+/// names one; with the framework files' provenance.
 pub fn outcome_assessment(
     cfg: &Config,
+    data: &Dataset,
     cmp: &Comparison,
 ) -> Result<Option<(OutcomeAssessment, Vec<InputFile>)>> {
     let Some(o) = &cfg.outcomes else {
@@ -240,14 +241,16 @@ pub fn outcome_assessment(
             o.display
         )));
     }
-    let oa = outcomes::assess(&fw, cmp, &o.verdicts, &o.rule, o.report)?;
+    let partner =
+        outcomes::PartnerEvidence::from_figures(&data.partner, &data.names_of(&cmp.area), cmp);
+    let oa = outcomes::assess(&fw, cmp, &o.verdicts, &o.rule, o.report, &partner)?;
     Ok(Some((oa, fw.inputs)))
 }
 
 /// The whole job: compare, assess outcomes, render every artefact, write them all or none.
 pub fn run(cfg: &Config) -> Result<RunOutcome> {
     let (mut data, cmp, findings) = comparison(cfg)?;
-    let assessed = outcome_assessment(cfg, &cmp)?;
+    let assessed = outcome_assessment(cfg, &data, &cmp)?;
     let oa = assessed.map(|(oa, inputs)| {
         data.inputs.extend(inputs);
         oa
@@ -267,7 +270,7 @@ pub fn run(cfg: &Config) -> Result<RunOutcome> {
 /// The report's view-model for the configured run, computed without writing anything.
 pub fn context(cfg: &Config) -> Result<report::Context> {
     let (mut data, cmp, findings) = comparison(cfg)?;
-    let oa = outcome_assessment(cfg, &cmp)?.map(|(oa, inputs)| {
+    let oa = outcome_assessment(cfg, &data, &cmp)?.map(|(oa, inputs)| {
         data.inputs.extend(inputs);
         oa
     });

@@ -174,8 +174,10 @@ fn snapshot_default_view_model() {
 #[test]
 fn snapshot_default_markdown_tables() {
     let cfg = default_config();
-    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
-    let (oa, _) = pipeline::outcome_assessment(&cfg, &cmp).unwrap().unwrap();
+    let (data, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    let (oa, _) = pipeline::outcome_assessment(&cfg, &data, &cmp)
+        .unwrap()
+        .unwrap();
     insta::assert_snapshot!("comparison_markdown", table::comparison_markdown(&cmp));
     insta::assert_snapshot!(
         "outcomes_markdown",

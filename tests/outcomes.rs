@@ -13,8 +13,11 @@ use saferstats::pipeline;
 
 fn default_assessment() -> OutcomeAssessment {
     let cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
-    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
-    pipeline::outcome_assessment(&cfg, &cmp).unwrap().unwrap().0
+    let (data, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    pipeline::outcome_assessment(&cfg, &data, &cmp)
+        .unwrap()
+        .unwrap()
+        .0
 }
 
 fn indicator<'a>(oa: &'a OutcomeAssessment, outcome: &str, name: &str) -> &'a Assessment {
@@ -140,8 +143,11 @@ fn a_new_plan_is_a_new_file() {
     cfg.outcomes.as_mut().unwrap().framework =
         repo().join("data/city-of-london/framework-2016-17.toml");
     cfg.outcomes.as_mut().unwrap().report = None;
-    let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
-    let oa = pipeline::outcome_assessment(&cfg, &cmp).unwrap().unwrap().0;
+    let (data, cmp, _) = pipeline::comparison(&cfg).unwrap();
+    let oa = pipeline::outcome_assessment(&cfg, &data, &cmp)
+        .unwrap()
+        .unwrap()
+        .0;
     assert_eq!(oa.outcomes.len(), 5);
     assert_eq!(oa.plan, "Safer City Partnership Strategic Plan 2016-17");
     assert!(oa.outcomes.iter().all(|o| o.activity_rag.is_none()));
@@ -174,8 +180,15 @@ fn each_report_keeps_its_own_rag_key() {
     let fw = Framework::load(&fixture("frameworks/base.toml"), "base.toml").unwrap();
     let cmp = fixture_comparison();
     let (s, rule) = (VerdictSettings::default(), RagRule::default());
-    let sept_2018 =
-        outcomes::assess(&fw, &cmp, &s, &rule, Some(Month::new(2018, 9).unwrap())).unwrap();
+    let sept_2018 = outcomes::assess(
+        &fw,
+        &cmp,
+        &s,
+        &rule,
+        Some(Month::new(2018, 9).unwrap()),
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(sept_2018.outcomes[0].activity_rag.as_deref(), Some("GREEN"));
     assert!(
         sept_2018.outcomes[0]
@@ -185,7 +198,7 @@ fn each_report_keeps_its_own_rag_key() {
         sept_2018.outcomes[0].activity_detail
     );
     // The latest report (2021) used Blue/Green/Amber/Red and rated no outcome itself: worst activity.
-    let latest = outcomes::assess(&fw, &cmp, &s, &rule, None).unwrap();
+    let latest = outcomes::assess(&fw, &cmp, &s, &rule, None, &Default::default()).unwrap();
     assert_eq!(latest.activity_report.as_deref(), Some("2021-02"));
     assert_eq!(latest.outcomes[0].activity_rag.as_deref(), Some("AMBER"));
     assert!(
@@ -225,6 +238,7 @@ fn a_series_break_inside_the_span_makes_an_indicator_not_assessable() {
         &Default::default(),
         &Default::default(),
         None,
+        &Default::default(),
     )
     .unwrap();
     assert_eq!(oa.indicators[0].verdict, Verdict::NotAssessable);
@@ -337,4 +351,51 @@ fn bad_frameworks_name_the_file_and_entry() {
             .expect(2);
         assert!(err.contains(expected), "{file}:\n{err}");
     }
+}
+
+#[test]
+fn partner_measures_are_judged_from_partner_data() {
+    let p = |f: &str| fixture(f).display().to_string().replace('\\', "/");
+    let cfg = format!(
+        "area = \"City of London\"\n\
+         [[source]]\nkind = \"tidy\"\npath = \"{}\"\n\
+         [[source]]\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\n\
+         [source.columns]\nperiod = \"Period\"\ncategory = \"Measure\"\nvalue = \"Value\"\n\
+         [[source]]\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\nunit = \"percent\"\n\
+         [source.columns]\nperiod = \"Year\"\ncategory = \"Question\"\nvalue = \"Percentage\"\n\
+         [compare]\nfrom = \"2016/17\"\nto = \"2017/18\"\n\
+         [outcomes]\nframework = \"{}\"\n",
+        p("ok/tidy-two-areas.csv"),
+        p("ok/partner/measures-two-years.csv"),
+        p("ok/partner/survey-two-years.csv"),
+        p("frameworks/partner.toml"),
+    );
+    let cli = Cli::new();
+    let config = cli.dir.path().join("s.toml");
+    std::fs::write(&config, cfg).unwrap();
+    let (out, _) = cli
+        .args(["--config".to_string(), config.display().to_string()])
+        .args(["outcomes", "--detail", "--format", "csv"])
+        .expect(0);
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {out}"))
+            .to_string()
+    };
+    // 1,463 -> 1,210: -17.3%, far beyond chance (exact test); ASB is wanted down.
+    assert!(row("ASB incidents").contains("improving"), "{out}");
+    assert!(
+        row("ASB incidents").contains("1,463 to 1,210 (-17.3%)"),
+        "{out}"
+    );
+    assert!(
+        row("Felt safe after dark").contains("a percent with no count behind it (87.4 in 2016/17, 82.6 in 2017/18): no test of the change is possible"),
+        "{out}"
+    );
+    assert!(
+        row("Noise complaints")
+            .contains("suppressed: `Noise complaints` is withheld ([x]) in 2016/17 or 2017/18"),
+        "{out}"
+    );
 }

@@ -11,7 +11,7 @@ pub mod verdict;
 
 pub use framework::{Direction, Framework};
 pub use summary::{DataRag, OutcomeSummary, RagRule};
-pub use verdict::{Assessment, Verdict, VerdictSettings};
+pub use verdict::{Assessment, PartnerEvidence, Verdict, VerdictSettings};
 
 use serde::Serialize;
 
@@ -39,8 +39,9 @@ pub fn assess(
     settings: &VerdictSettings,
     rule: &RagRule,
     report: Option<Month>,
+    partner: &PartnerEvidence,
 ) -> Result<OutcomeAssessment> {
-    let indicators = verdict::assess_all(fw, cmp, settings)?;
+    let indicators = verdict::assess_all(fw, cmp, settings, partner)?;
     let report = fw.report_at(report);
     Ok(OutcomeAssessment {
         plan: fw.plan.title.clone(),

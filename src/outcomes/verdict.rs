@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::harmonise::label;
+use crate::model::{PartnerFigure, Value};
 use crate::outcomes::framework::{Direction, Framework, Indicator, Subject};
 use crate::render::format::{sig4, signed_pct, thousands};
 use crate::stats::{Change, Comparison};
@@ -70,17 +71,113 @@ impl Default for VerdictSettings {
     }
 }
 
-/// Assesses every indicator of every outcome against `cmp`, in framework order.
+/// What the partner datasets say about the framework's partner measures in the compared periods:
+/// a change where a measure is a count in both, else why it cannot be judged.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartnerEvidence {
+    pub changes: Vec<Change>,
+    /// By the measure's match key.
+    pub reasons: std::collections::BTreeMap<String, String>,
+}
+
+impl PartnerEvidence {
+    /// From the partner figures of an area (`areas`: its name and aliases) for `cmp`'s periods.
+    pub fn from_figures(figures: &[PartnerFigure], areas: &[String], cmp: &Comparison) -> Self {
+        let settings = crate::stats::CompareSettings {
+            alpha: cmp.alpha,
+            small_numbers: cmp.small_numbers,
+        };
+        let in_area = |f: &&PartnerFigure| {
+            areas
+                .iter()
+                .any(|a| label::match_key(a) == label::match_key(&f.area))
+        };
+        let mut out = PartnerEvidence::default();
+        let mut measures: Vec<&str> = Vec::new();
+        for f in figures.iter().filter(in_area) {
+            if !measures.contains(&f.measure.as_str()) {
+                measures.push(&f.measure);
+            }
+        }
+        for m in measures {
+            let at = |p| {
+                figures
+                    .iter()
+                    .filter(in_area)
+                    .find(|f| f.measure == m && f.period == p)
+            };
+            match partner_change(m, at(cmp.from), at(cmp.to), cmp, &settings) {
+                Ok(c) => out.changes.push(c),
+                Err(reason) => {
+                    out.reasons.insert(label::match_key(m), reason);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A partner measure's change, or why there is none.
+fn partner_change(
+    measure: &str,
+    from: Option<&PartnerFigure>,
+    to: Option<&PartnerFigure>,
+    cmp: &Comparison,
+    settings: &crate::stats::CompareSettings,
+) -> std::result::Result<Change, String> {
+    let (Some(a), Some(b)) = (from, to) else {
+        let lacking = if from.is_none() { cmp.from } else { cmp.to };
+        return Err(format!(
+            "missing data: the partner data has no `{measure}` for {lacking}"
+        ));
+    };
+    if let Some(note) = [a, b]
+        .iter()
+        .find_map(|f| f.note.as_deref().filter(|n| n.starts_with("partial")))
+    {
+        return Err(format!("partial year: {note}"));
+    }
+    match (&a.value, &b.value) {
+        (Value::Count(x), Value::Count(y)) => Ok(Change::new(measure, *x, *y, settings)),
+        (Value::Suppressed(m), _) | (_, Value::Suppressed(m)) => Err(format!(
+            "suppressed: `{measure}` is withheld ({m}) in {} or {}",
+            cmp.from, cmp.to
+        )),
+        (Value::Measure(x), Value::Measure(y)) => Err(format!(
+            "a {} with no count behind it ({x} in {}, {y} in {}): no test of the change is possible",
+            format!("{:?}", b.unit).to_lowercase(),
+            cmp.from,
+            cmp.to
+        )),
+        _ => Err(format!(
+            "`{measure}` is published in different units in {} and {}",
+            cmp.from, cmp.to
+        )),
+    }
+}
+
+/// Assesses every indicator of every outcome against `cmp` (and partner measures against the
+/// partner data), in framework order.
 pub fn assess_all(
     fw: &Framework,
     cmp: &Comparison,
     settings: &VerdictSettings,
+    partner: &PartnerEvidence,
 ) -> Result<Vec<Assessment>> {
     let mut out = Vec::new();
     for outcome in &fw.outcomes {
         for indicator in &outcome.indicators {
-            let change = find_change(fw, &outcome.id, indicator, cmp)?;
-            let (verdict, reason) = judge(indicator, change, cmp, settings);
+            let change = find_change(fw, &outcome.id, indicator, cmp)?.or_else(|| {
+                let key = label::match_key(indicator.subject.label());
+                partner
+                    .changes
+                    .iter()
+                    .find(|c| label::match_key(&c.category) == key)
+            });
+            let why_not = partner
+                .reasons
+                .get(&label::match_key(indicator.subject.label()));
+            let (verdict, reason) = judge(indicator, change, why_not, cmp, settings);
             out.push(Assessment {
                 outcome: outcome.id.clone(),
                 indicator: indicator.subject.label().to_string(),
@@ -144,17 +241,18 @@ pub fn closest<'a>(wanted: &str, known: &[&'a str]) -> Vec<&'a str> {
 fn judge(
     ind: &Indicator,
     change: Option<&Change>,
+    why_not: Option<&String>,
     cmp: &Comparison,
     s: &VerdictSettings,
 ) -> (Verdict, String) {
     let Some(c) = change else {
-        return (
-            Verdict::NotAssessable,
+        let reason = why_not.cloned().unwrap_or_else(|| {
             format!(
                 "missing data: no source provides the measure `{}`",
                 ind.subject.label()
-            ),
-        );
+            )
+        });
+        return (Verdict::NotAssessable, reason);
     };
     if cmp.is_partial() {
         let reason = format!(
