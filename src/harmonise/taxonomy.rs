@@ -3,7 +3,7 @@
 //! to the groups. Matching ignores case, dash style and spacing; a label that matches nothing is an
 //! error naming the closest known labels, never a silent drop.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -102,19 +102,22 @@ pub struct Taxonomy {
     /// The files it was read from, for messages.
     #[serde(skip)]
     pub file: String,
+    /// Every label's match key and what it names, finest level first; built by `validate`.
+    #[serde(skip)]
+    index: HashMap<String, Resolved>,
 }
 
 impl Taxonomy {
     /// Reads and validates a taxonomy file; `display` names it in errors.
     pub fn load(path: &Path, display: &str) -> Result<Taxonomy> {
-        let t = Self::read(path, display)?;
+        let mut t = Self::read(path, display)?;
         t.validate()?;
         Ok(t)
     }
 
     /// The shipped taxonomy.
     pub fn shipped() -> Taxonomy {
-        let t = Self::parse(SHIPPED, SHIPPED_NAME).expect("the shipped taxonomy parses");
+        let mut t = Self::parse(SHIPPED, SHIPPED_NAME).expect("the shipped taxonomy parses");
         t.validate().expect("the shipped taxonomy is valid");
         t
     }
@@ -203,7 +206,8 @@ impl Taxonomy {
         }
     }
 
-    fn validate(&self) -> Result<()> {
+    /// Checks every group reference, then indexes every label (unique within its level).
+    fn validate(&mut self) -> Result<()> {
         let group_names: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
         let referenced = self
             .subgroups
@@ -232,27 +236,26 @@ impl Taxonomy {
                 ),
             ));
         }
+        let mut index: HashMap<String, Resolved> = HashMap::new();
         for level in [Level::Subgroup, Level::Group, Level::Total] {
-            self.unique_labels(level)?;
-        }
-        Ok(())
-    }
-
-    /// Within one level, every label names one entry.
-    fn unique_labels(&self, level: Level) -> Result<()> {
-        let mut seen: Vec<(String, &str)> = Vec::new();
-        for (name, labels) in self.entries(level) {
-            for l in labels {
-                let key = label::match_key(l);
-                if let Some((_, other)) = seen.iter().find(|(k, _)| *k == key) {
-                    return Err(self.error(
-                        format!("{} `{name}`", level.word()),
-                        format!("the label `{l}` also names {} `{other}`", level.word()),
-                    ));
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for (name, labels) in self.entries(level) {
+                for l in labels {
+                    let key = label::match_key(l);
+                    if let Some(other) = seen.insert(key.clone(), name).filter(|o| *o != name) {
+                        return Err(self.error(
+                            format!("{} `{name}`", level.word()),
+                            format!("the label `{l}` also names {} `{other}`", level.word()),
+                        ));
+                    }
+                    // A label at two levels names the finer (indexed first).
+                    index
+                        .entry(key)
+                        .or_insert_with(|| self.resolved(name, level));
                 }
-                seen.push((key, name));
             }
         }
+        self.index = index;
         Ok(())
     }
 
@@ -280,15 +283,8 @@ impl Taxonomy {
     /// What a label names, finest level first (`Public order offences` is both a subgroup and a
     /// group: the subgroup), or an error naming the closest known labels.
     pub fn resolve(&self, category: &str) -> Result<Resolved> {
-        let key = label::match_key(category);
-        for level in [Level::Subgroup, Level::Group, Level::Total] {
-            let found = self
-                .entries(level)
-                .into_iter()
-                .find(|(_, labels)| labels.iter().any(|l| label::match_key(l) == key));
-            if let Some((name, _)) = found {
-                return Ok(self.resolved(name, level));
-            }
+        if let Some(r) = self.index.get(&label::match_key(category)) {
+            return Ok(r.clone());
         }
         let known: Vec<&str> = [Level::Subgroup, Level::Group, Level::Total]
             .into_iter()
