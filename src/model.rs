@@ -69,18 +69,47 @@ pub struct InputFile {
     pub withheld: bool,
 }
 
-impl InputFile {
-    /// Rows read, counted and rejected as they may be published: numbers, or `[c]` when withheld.
-    pub fn ledger(&self) -> [String; 3] {
-        if self.withheld {
-            return std::array::from_fn(|_| crate::stats::disclosure::MARKER.to_string());
+/// A row count as it may be published: the number, or `[c]` for a file whose row counts are
+/// disclosive (see [`InputFile::withheld`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowCount {
+    Shown(u64),
+    Withheld,
+}
+
+impl Serialize for RowCount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RowCount::Shown(n) => s.serialize_u64(*n),
+            RowCount::Withheld => s.serialize_str(crate::stats::disclosure::MARKER),
         }
-        [self.rows_read, self.rows_counted, self.rows_rejected].map(|n| n.to_string())
+    }
+}
+
+impl std::fmt::Display for RowCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowCount::Shown(n) => write!(f, "{n}"),
+            RowCount::Withheld => f.write_str(crate::stats::disclosure::MARKER),
+        }
+    }
+}
+
+impl InputFile {
+    /// Rows read, counted and rejected as they may be published, in every artefact.
+    pub fn published(&self) -> [RowCount; 3] {
+        [self.rows_read, self.rows_counted, self.rows_rejected].map(|n| {
+            if self.withheld {
+                RowCount::Withheld
+            } else {
+                RowCount::Shown(n)
+            }
+        })
     }
 }
 
 impl Serialize for InputFile {
-    /// As published: row counts are `[c]` strings for a withheld file.
+    /// As published: row counts are `[c]` for a withheld file.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("InputFile", 11)?;
@@ -89,16 +118,12 @@ impl Serialize for InputFile {
         st.serialize_field("path", &self.path)?;
         st.serialize_field("sha256", &self.sha256)?;
         st.serialize_field("publisher", &self.publisher)?;
-        let [read, counted, rejected] = self.ledger();
+        let [read, counted, rejected] = self.published();
+        st.serialize_field("rows_read", &read)?;
+        st.serialize_field("rows_counted", &counted)?;
+        st.serialize_field("rows_rejected", &rejected)?;
         if self.withheld {
-            st.serialize_field("rows_read", &read)?;
-            st.serialize_field("rows_counted", &counted)?;
-            st.serialize_field("rows_rejected", &rejected)?;
             st.serialize_field("withheld", &true)?;
-        } else {
-            st.serialize_field("rows_read", &self.rows_read)?;
-            st.serialize_field("rows_counted", &self.rows_counted)?;
-            st.serialize_field("rows_rejected", &self.rows_rejected)?;
         }
         st.serialize_field("periods", &self.periods)?;
         if !self.rejections.is_empty() {

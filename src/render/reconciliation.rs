@@ -21,7 +21,7 @@ pub const COLUMNS: [&str; 8] = [
 pub fn csv(data: &Dataset) -> String {
     let mut rows = vec![COLUMNS.map(String::from).to_vec()];
     for f in &data.inputs {
-        let counts = f.ledger();
+        let counts = f.published().map(|n| n.to_string());
         rows.push(
             [
                 vec![defuse(&f.path), f.kind.clone(), f.sha256.clone()],

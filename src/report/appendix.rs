@@ -1,7 +1,7 @@
 //! The data appendix's tables, from the run's results: the comparison, the outcomes and their
 //! indicators, monthly counts per area, and the reconciliation of every input file.
 
-use crate::model::Dataset;
+use crate::model::{Dataset, RowCount};
 use crate::outcomes::OutcomeAssessment;
 use crate::render::table::note;
 use crate::render::table::xlsx::{Cell, Cover, Table};
@@ -166,21 +166,14 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
             .inputs
             .iter()
             .map(|f| {
-                let n = |v: u64| {
-                    if f.withheld {
-                        text(crate::stats::disclosure::MARKER)
-                    } else {
-                        Cell::Count(v as i64)
-                    }
-                };
-                vec![
-                    text(&f.path),
-                    text(&f.kind),
-                    text(&f.sha256),
-                    n(f.rows_read),
-                    n(f.rows_counted),
-                    n(f.rows_rejected),
-                ]
+                let counts = f.published().map(|n| match n {
+                    RowCount::Shown(v) => Cell::Count(v as i64),
+                    withheld => text(withheld.to_string()),
+                });
+                [text(&f.path), text(&f.kind), text(&f.sha256)]
+                    .into_iter()
+                    .chain(counts)
+                    .collect()
             })
             .collect(),
     }

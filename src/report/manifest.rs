@@ -6,7 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::ingest::read::hex;
-use crate::model::InputFile;
+use crate::model::{InputFile, RowCount};
 use crate::output::Artefact;
 
 #[derive(Debug, Serialize)]
@@ -25,10 +25,10 @@ pub struct ManifestInput {
     /// Relative to the config file's folder (or as given on the command line).
     pub path: String,
     pub sha256: String,
-    /// Row counts; `[c]` strings for a source under disclosure control.
-    pub rows_read: serde_json::Value,
-    pub rows_counted: serde_json::Value,
-    pub rows_rejected: serde_json::Value,
+    /// Row counts; `[c]` for a source under disclosure control.
+    pub rows_read: RowCount,
+    pub rows_counted: RowCount,
+    pub rows_rejected: RowCount,
 }
 
 #[derive(Debug, Serialize)]
@@ -54,14 +54,17 @@ pub fn build(
         config: config.map(str::to_string),
         inputs: inputs
             .iter()
-            .map(|f| ManifestInput {
-                source: f.source.clone(),
-                kind: f.kind.clone(),
-                path: f.path.clone(),
-                sha256: f.sha256.clone(),
-                rows_read: ledger_value(f, f.rows_read),
-                rows_counted: ledger_value(f, f.rows_counted),
-                rows_rejected: ledger_value(f, f.rows_rejected),
+            .map(|f| {
+                let [rows_read, rows_counted, rows_rejected] = f.published();
+                ManifestInput {
+                    source: f.source.clone(),
+                    kind: f.kind.clone(),
+                    path: f.path.clone(),
+                    sha256: f.sha256.clone(),
+                    rows_read,
+                    rows_counted,
+                    rows_rejected,
+                }
             })
             .collect(),
         artefacts: artefacts
@@ -73,14 +76,5 @@ pub fn build(
                 inputs: used_paths.clone(),
             })
             .collect(),
-    }
-}
-
-/// A row count as the manifest publishes it.
-fn ledger_value(f: &InputFile, n: u64) -> serde_json::Value {
-    if f.withheld {
-        crate::stats::disclosure::MARKER.into()
-    } else {
-        n.into()
     }
 }
