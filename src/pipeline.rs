@@ -83,60 +83,6 @@ pub fn denominators(cfg: &Config, data: &Dataset) -> Vec<crate::model::Denominat
         .collect()
 }
 
-/// Counts by category, in order, for rates.
-pub type RateCounts = Vec<(String, i64)>;
-
-/// The counts a rate is computed on, for `area` in `period`: each category, the crime total, then
-/// anti-social behaviour apart (never in the total); and a warning when the period is partial
-/// (allowed with --allow-partial), since its rates then understate a whole period's.
-pub fn rate_counts(
-    data: &Dataset,
-    area: &str,
-    period: Period,
-    allow_partial: bool,
-) -> Result<(RateCounts, Option<Finding>)> {
-    let figures = counts::period_figures(data, area, period, "--period", allow_partial)?;
-    let partial = figures
-        .coverage
-        .as_ref()
-        .filter(|c| c.is_partial())
-        .map(|c| Finding {
-            severity: crate::findings::Severity::Warning,
-            code: "partial-rates",
-            message: format!(
-                "{area}: rates for {period} rest on {} of its {} months of counts, so they understate a whole period's",
-                c.have, c.of
-            ),
-        });
-    let mut crime = Vec::new();
-    let mut apart = Vec::new();
-    for o in &figures.observations {
-        let n = match (&o.value, o.unit) {
-            (crate::model::Value::Count(n), crate::model::Unit::Count) => *n,
-            _ => {
-                return Err(Error::Usage(format!(
-                    "{}:{}: `{}` in {period} is not a published count, so no rate can be computed",
-                    data.inputs[o.input].path, o.line, o.category
-                )));
-            }
-        };
-        if crate::harmonise::police_uk::is_asb(&o.category) {
-            apart.push((o.category.clone(), n));
-        } else {
-            crime.push((o.category.clone(), n));
-        }
-    }
-    let total = crime.iter().map(|(_, n)| n).sum();
-    let label = if apart.is_empty() {
-        stats::compare::TOTAL
-    } else {
-        stats::compare::TOTAL_CRIME
-    };
-    crime.push((label.to_string(), total));
-    crime.extend(apart);
-    Ok((crime, partial))
-}
-
 /// Rates per `cfg.per` for the area in `period`, per the named denominator or every one known
 /// for the area.
 pub fn rates(
@@ -155,7 +101,7 @@ pub fn rates(
             "no denominator for {area}: add a [[denominator]] to the config (e.g. the workday population) or name a population table with --source population=FILE"
         )));
     }
-    let (counts, partial) = rate_counts(&data, &area, period, cfg.allow_partial)?;
+    let (counts, coverage) = stats::rates::counts(&data, &area, period, cfg.allow_partial)?;
     let rows = stats::rates::rate_rows(
         &counts,
         period,
@@ -166,7 +112,14 @@ pub fn rates(
         1.0 - cfg.settings.alpha,
     )?;
     let mut findings = data.findings;
-    findings.extend(partial);
+    findings.extend(coverage.filter(|c| c.is_partial()).map(|c| Finding {
+        severity: crate::findings::Severity::Warning,
+        code: "partial-rates",
+        message: format!(
+            "{area}: rates for {period} rest on {} of its {} months of counts, so they understate a whole period's",
+            c.have, c.of
+        ),
+    }));
     Ok((rows, findings))
 }
 
@@ -553,7 +506,7 @@ fn table_sections(
     let names = stats::rates::names_for(&all, &areas);
     if !names.is_empty() {
         // A partial period is labelled through the comparison's own label below.
-        let (counts, _) = rate_counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
+        let (counts, _) = stats::rates::counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
         let confidence = 1.0 - cfg.settings.alpha;
         let rows =
             stats::rates::rate_rows(&counts, cmp.to, &areas, &all, &names, cfg.per, confidence)?;

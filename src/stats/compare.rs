@@ -108,6 +108,11 @@ impl Change {
     }
 }
 
+/// The total row's name: "Total crime" when anti-social behaviour is shown apart, else "Total".
+pub fn total_label(asb_apart: bool) -> &'static str {
+    if asb_apart { TOTAL_CRIME } else { TOTAL }
+}
+
 /// Compares `area`'s counts in `from` and `to`, category by category.
 pub fn compare(
     data: &Dataset,
@@ -140,11 +145,7 @@ pub fn compare(
         return Err(missing(data, b, to, from));
     }
     let total = Change::new(
-        if separate.is_empty() {
-            TOTAL
-        } else {
-            TOTAL_CRIME
-        },
+        total_label(!separate.is_empty()),
         rows.iter().map(|r| r.from_count).sum(),
         rows.iter().map(|r| r.to_count).sum(),
         settings,

@@ -6,8 +6,11 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Gamma, Normal};
 
 use crate::error::{Error, Result};
+use crate::harmonise::police_uk::is_asb;
 use crate::harmonise::{Period, label};
-use crate::model::Denominator;
+use crate::model::{Dataset, Denominator, Unit, Value};
+use crate::stats::compare::total_label;
+use crate::stats::counts::{Coverage, period_figures};
 
 /// A rate and its interval, per `per` people.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -79,6 +82,40 @@ pub const COLUMNS: [&str; 8] = [
     "ci_low",
     "ci_high",
 ];
+
+/// Counts by category, in order, for rates.
+pub type RateCounts = Vec<(String, i64)>;
+
+/// The counts a rate is computed on, for `area` in `period`: each category, the crime total, then
+/// anti-social behaviour apart (never in the total); with the months a rolled-up period covers
+/// (partial periods are refused unless `allow_partial`).
+pub fn counts(
+    data: &Dataset,
+    area: &str,
+    period: Period,
+    allow_partial: bool,
+) -> Result<(RateCounts, Option<Coverage>)> {
+    let figures = period_figures(data, area, period, "--period", allow_partial)?;
+    let (mut crime, mut apart) = (Vec::new(), Vec::new());
+    for o in &figures.observations {
+        let (Value::Count(n), Unit::Count) = (&o.value, o.unit) else {
+            return Err(Error::Usage(format!(
+                "{}:{}: `{}` in {period} is not a published count, so no rate can be computed",
+                data.inputs[o.input].path, o.line, o.category
+            )));
+        };
+        let side = if is_asb(&o.category) {
+            &mut apart
+        } else {
+            &mut crime
+        };
+        side.push((o.category.clone(), *n));
+    }
+    let total = crime.iter().map(|(_, n)| n).sum();
+    crime.push((total_label(!apart.is_empty()).to_string(), total));
+    crime.extend(apart);
+    Ok((crime, figures.coverage))
+}
 
 /// The names of the denominators known for an area (`areas`: its name and aliases), in the order
 /// first given.
