@@ -105,11 +105,8 @@ fn a_table_without_the_needed_columns_is_refused() {
     let file = dir.path().join("ho.csv");
     std::fs::write(&file, "Financial Year,Financial Quarter,Force Name,Offence Group,Number of Offences\n2017/18,1,City of London,Robbery,3\n").unwrap();
     let (_, err) = Cli::new()
-        .args([
-            "--source".to_string(),
-            format!("home-office={}", file.display()),
-            "check".into(),
-        ])
+        .source_path("home-office", &file)
+        .args(["check"])
         .expect(2);
     assert!(
         err.contains("ho.csv:1: no `Offence Subgroup` column; a Home Office table needs"),

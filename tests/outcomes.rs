@@ -355,7 +355,7 @@ fn bad_frameworks_name_the_file_and_entry() {
 
 #[test]
 fn partner_measures_are_judged_from_partner_data() {
-    let p = |f: &str| fixture(f).display().to_string().replace('\\', "/");
+    let p = |f: &str| common::toml_path(&fixture(f));
     let cfg = format!(
         "area = \"City of London\"\n\
          [[source]]\nkind = \"tidy\"\npath = \"{}\"\n\

@@ -4,17 +4,11 @@
 
 mod common;
 
-use common::{Cli, fixture};
+use common::{Cli, fixture, toml_path};
 
-/// A config in the run's folder; fixture paths are absolute.
-fn with_config(cli: Cli, text: &str) -> Cli {
-    let path = cli.dir.path().join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    cli.args(["--config".to_string(), path.display().to_string()])
-}
-
+/// A fixture's path as a config can hold it.
 fn path(name: &str) -> String {
-    fixture(name).display().to_string().replace('\\', "/")
+    toml_path(&fixture(name))
 }
 
 const WORKBOOK_COMPARE: &str = "\
@@ -81,7 +75,8 @@ fn a_sheet_can_be_chosen_and_a_missing_one_is_named() {
     let book = path("ok/home-office/prc-csp-2016-17-to-2017-18.xlsx");
     let cfg =
         format!("[[source]]\nkind = \"home-office\"\npath = \"{book}\"\nsheet = \"2017-18\"\n");
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args([
             "--area",
             "Westminster",
@@ -98,7 +93,7 @@ fn a_sheet_can_be_chosen_and_a_missing_one_is_named() {
             .replace("Other theft offences", "All other theft offences")
     );
     let cfg = cfg.replace("2017-18\"", "2018-19\"");
-    let (_, err) = with_config(Cli::new(), &cfg).args(["check"]).expect(2);
+    let (_, err) = Cli::new().config(&cfg).args(["check"]).expect(2);
     assert!(
         err.contains("prc-csp-2016-17-to-2017-18.xlsx: there is no sheet `2018-19`; the workbook's sheets are `2016-17`, `2017-18`, `Notes`"),
         "{err}"
@@ -172,11 +167,8 @@ fn ons_dates_that_do_not_end_a_month_are_refused() {
     let file = dir.path().join("ons.csv");
     std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n15-03-2018,City of London,London,Rape,27\n").unwrap();
     let (_, err) = Cli::new()
-        .args([
-            "--source".to_string(),
-            format!("ons-pfa={}", file.display()),
-            "check".into(),
-        ])
+        .source_path("ons-pfa", &file)
+        .args(["check"])
         .expect(2);
     assert!(
         err.contains(
@@ -192,19 +184,17 @@ fn unmatched_labels_name_the_cell_and_the_closest_labels() {
     let file = dir.path().join("ons.csv");
     std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n31-03-2018,City of London,London,Shopliftng,27\n").unwrap();
     let (_, err) = Cli::new()
-        .args([
-            "--source".to_string(),
-            format!("ons-pfa={}", file.display()),
-            "check".into(),
-        ])
+        .source_path("ons-pfa", &file)
+        .args(["check"])
         .expect(2);
     assert!(err.contains("ons.csv:2: column `Offence`: `Shopliftng` matches no subgroup, group, total or alias; closest: Shoplifting"), "{err}");
     // The user's own alias makes it known.
     let cfg = format!(
         "[[source]]\nkind = \"ons-pfa\"\npath = \"{}\"\n[taxonomy.aliases]\n\"Shopliftng\" = \"Shoplifting\"\n",
-        file.display().to_string().replace('\\', "/")
+        toml_path(&file)
     );
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args(["counts", "--period", "2017/18", "--format", "csv"])
         .expect(0);
     assert_eq!(
@@ -251,7 +241,7 @@ fn partner(cli: Cli, file: &str, extra: &str) -> Cli {
         "[[source]]\nname = \"p\"\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\n{extra}",
         path(file)
     );
-    with_config(cli, &cfg)
+    cli.config(&cfg)
 }
 
 #[test]
@@ -392,7 +382,8 @@ fn several_denominators_side_by_side_and_missing_ones_refused() {
         path("ok/ons-pfa-rolling.csv"),
         path("ok/population/lsoa-mid-2017.csv")
     );
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args(["rates", "--period", "2017/18"])
         .expect(0);
     assert!(
@@ -404,7 +395,8 @@ fn several_denominators_side_by_side_and_missing_ones_refused() {
         out.contains("\nTotal,2017/18,2502,workday population,483000,5.180,"),
         "{out}"
     );
-    let (_, err) = with_config(Cli::new(), &cfg)
+    let (_, err) = Cli::new()
+        .config(&cfg)
         .args([
             "rates",
             "--period",
@@ -437,7 +429,8 @@ fn peers_table_compares_the_area_with_its_group() {
         path("ok/home-office/prc-csp-2016-17-to-2017-18.xlsx"),
         path("ok/population/simple.csv")
     );
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args(["peers", "--format", "csv"])
         .expect(0);
     let lines: Vec<&str> = out.lines().collect();
@@ -470,7 +463,8 @@ fn a_force_with_one_csp_answers_to_the_force_name() {
          [[denominator]]\nname = \"residents\"\narea = \"City of London\"\npopulation = 7500\nsource = \"plan\"\n",
         path("ok/home-office/prc-csp-2016-17-to-2017-18.ods")
     );
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args(["--area", "City of London", "rates", "--period", "2017/18"])
         .expect(0);
     assert!(
@@ -480,7 +474,8 @@ fn a_force_with_one_csp_answers_to_the_force_name() {
     // In this fixture the Metropolitan Police has one CSP too; in a full table, with 32 London
     // CSPs, its name would answer to none of them.
 
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args([
             "--area",
             "Metropolitan Police",
@@ -536,11 +531,8 @@ fn a_bad_cell_in_a_workbook_names_the_sheet_row_and_column() {
     }
     book.save(&file).unwrap();
     let (_, err) = Cli::new()
-        .args([
-            "--source".to_string(),
-            format!("home-office={}", file.display()),
-            "check".into(),
-        ])
+        .source_path("home-office", &file)
+        .args(["check"])
         .expect(2);
     assert!(err.contains("prc.xlsx, sheet `2017-18`, row 3: column `Financial Quarter`: `5` is not a financial quarter"), "{err}");
 }
@@ -552,13 +544,14 @@ fn a_users_taxonomy_file_extends_the_shipped_one() {
     std::fs::write(&extra, "[[subgroup]]\nname = \"Shoplifting\"\ngroup = \"Theft offences\"\naliases = [\"Theft from shops and stalls\"]\n").unwrap();
     let ons = dir.path().join("ons.csv");
     std::fs::write(&ons, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n31-03-2018,City of London,London,Theft from shops and stalls,738\n").unwrap();
-    let p = |f: &std::path::Path| f.display().to_string().replace('\\', "/");
+    let p = |f: &std::path::Path| toml_path(f);
     let cfg = format!(
         "[[source]]\nkind = \"ons-pfa\"\npath = \"{}\"\n[taxonomy]\nextend = [\"{}\"]\n",
         p(&ons),
         p(&extra)
     );
-    let (out, _) = with_config(Cli::new(), &cfg)
+    let (out, _) = Cli::new()
+        .config(&cfg)
         .args(["counts", "--period", "2017/18", "--format", "csv"])
         .expect(0);
     assert_eq!(
@@ -592,23 +585,19 @@ fn rates_for_a_partial_year_are_refused_or_said_to_understate() {
     .unwrap();
     let monthly =
         common::repo().join("data/city-of-london/police-uk-monthly-2016-01-to-2017-06.csv");
-    let args = |extra: &[&str]| {
-        let mut a = vec![
-            "--source".to_string(),
-            format!("tidy={}", monthly.display()),
-            "--source".into(),
-            format!("population={}", population.display()),
-        ];
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a.extend(["rates", "--period", "2017/18"].map(String::from));
-        a
+    let rates = |extra: &[&str]| {
+        Cli::new()
+            .source_path("tidy", &monthly)
+            .source_path("population", &population)
+            .args(extra)
+            .args(["rates", "--period", "2017/18"])
     };
-    let (_, err) = Cli::new().args(args(&[])).expect(2);
+    let (_, err) = rates(&[]).expect(2);
     assert!(
         err.contains("2017/18 is a partial year in the data"),
         "{err}"
     );
-    let (out, err) = Cli::new().args(args(&["--allow-partial"])).expect(0);
+    let (out, err) = rates(&["--allow-partial"]).expect(0);
     assert!(err.contains("warning: City of London Police: rates for 2017/18 rest on 3 of its 12 months of counts, so they understate a whole period's [partial-rates]"), "{err}");
     assert!(out.contains("\nTotal crime,2017/18,"), "{out}");
 }
@@ -626,19 +615,15 @@ fn a_total_excluding_fraud_is_checked_without_the_fraud_rows() {
          31-03-2018,City of London,London,Fraud offences,\"1,000\"\n",
     )
     .unwrap();
-    let source = [
-        "--source".to_string(),
-        format!("ons-pfa={}", file.display()),
-    ];
-    let (out, _) = Cli::new().args(source.clone()).args(["check"]).expect(0);
+    let ons = || Cli::new().source_path("ons-pfa", &file);
+    let (out, _) = ons().args(["check"]).expect(0);
     assert!(!out.contains("[aggregate-differs]"), "{out}");
     // Both totals are ledgered as checked, not counted; fraud is a category of its own.
     assert!(
         out.contains("ons-pfa: 1 files, 4 rows read, 2 counted, 2 rejected"),
         "{out}"
     );
-    let (out, _) = Cli::new()
-        .args(source)
+    let (out, _) = ons()
         .args(["counts", "--period", "2017/18", "--format", "csv"])
         .expect(0);
     assert_eq!(

@@ -70,12 +70,10 @@ fn a_zip_bomb_is_refused_before_it_is_decompressed() {
         "the test zip should compress far beyond 200:1"
     );
     let (_, err) = Cli::new()
-        .args([
-            "--source",
-            &format!("police-uk={}", bomb.display()),
-            "check",
-        ])
+        .source_path("police-uk", &bomb)
+        .args(["check"])
         .expect(2);
+
     assert!(
         err.contains("bomb.zip: entry 2016-04/2016-04-city-of-london-street.csv expands"),
         "{err}"
@@ -154,7 +152,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn sensitive_partner_counts_never_reach_an_artefact() {
-    let path = |f: &str| fixture(f).display().to_string().replace('\\', "/");
+    let path = |f: &str| common::toml_path(&fixture(f));
     let crime = common::repo().join("data/city-of-london/recorded-crime-2016-17-to-2017-18.csv");
     let cli = Cli::new();
     let out = cli.dir.path().join("out");
@@ -166,7 +164,7 @@ fn sensitive_partner_counts_never_reach_an_artefact() {
          [[source]]\nname = \"incidents\"\nkind = \"partner\"\npath = \"{}\"\narea = \"City of London\"\nrows = \"incidents\"\nsensitive = true\n\
          [source.columns]\ndate = \"Date\"\ncategory = \"Type\"\n\
          [compare]\nfrom = \"2016/17\"\nto = \"2017/18\"\n",
-        crime.display().to_string().replace('\\', "/"),
+        common::toml_path(&crime),
         path("ok/partner/referrals-sensitive.csv"),
         path("ok/partner/referral-incidents.csv"),
     );
@@ -264,11 +262,8 @@ fn crlf_files_name_the_right_line() {
     )
     .unwrap();
     let (_, err) = Cli::new()
-        .args([
-            "--source".to_string(),
-            format!("summary={}", table.display()),
-            "check".into(),
-        ])
+        .source_path("summary", &table)
+        .args(["check"])
         .expect(2);
     assert!(
         err.contains("crlf.csv:3: column `2016/17`: `one` is not a number"),
@@ -287,11 +282,8 @@ fn crlf_files_name_the_right_line() {
     )
     .unwrap();
     let (_, err) = Cli::new()
-        .args([
-            "--source".to_string(),
-            format!("police-uk={}", dir.path().join("archive").display()),
-            "check".into(),
-        ])
+        .source_path("police-uk", &dir.path().join("archive"))
+        .args(["check"])
         .expect(2);
     assert!(err.contains("2016-04-city-of-london-street.csv:3: malformed CSV: this row has 3 fields but the header has 12"), "{err}");
 }

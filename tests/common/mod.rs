@@ -13,6 +13,11 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/data").join(name)
 }
 
+/// A path as a TOML string in a config can hold it (forward slashes).
+pub fn toml_path(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
+}
+
 /// `../shared` beside the repository, or `None` (with the reason printed) when it is absent.
 pub fn shared() -> Option<PathBuf> {
     let dir = repo().join("../shared");
@@ -46,8 +51,19 @@ impl Cli {
 
     /// Adds `--source KIND=<fixture>`.
     pub fn source(self, kind: &str, fixture_name: &str) -> Cli {
-        let path = fixture(fixture_name);
+        self.source_path(kind, &fixture(fixture_name))
+    }
+
+    /// Adds `--source KIND=<path>` for any file or folder.
+    pub fn source_path(self, kind: &str, path: &Path) -> Cli {
         self.args(["--source".to_string(), format!("{kind}={}", path.display())])
+    }
+
+    /// Writes `text` as `s.toml` in the run's folder and adds `--config` for it.
+    pub fn config(self, text: &str) -> Cli {
+        let path = self.dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        self.args(["--config".to_string(), path.display().to_string()])
     }
 
     /// Runs it: (exit code, stdout, stderr).
