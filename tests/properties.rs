@@ -86,3 +86,90 @@ proptest! {
         prop_assert_eq!(cmp.rows.len(), counts.len());
     }
 }
+
+/// One generated street-file row: what it is, and whether to quote its fields.
+#[derive(Debug, Clone)]
+enum Row {
+    /// A good row of this crime type (index into CRIME_TYPES); its location name holds a comma
+    /// and, when `multiline`, a line break inside its quotes.
+    Good {
+        kind: usize,
+        quote_all: bool,
+        multiline: bool,
+    },
+    /// A row missing its last field.
+    Ragged,
+    /// A row for another month.
+    WrongMonth,
+    /// A row whose crime type matches nothing.
+    UnknownType,
+    /// An empty line, which is no row at all.
+    Blank,
+}
+
+fn street_row() -> impl Strategy<Value = Row> {
+    prop_oneof![
+        6 => (0usize..14, any::<bool>(), prop::bool::weighted(0.1))
+            .prop_map(|(kind, quote_all, multiline)| Row::Good { kind, quote_all, multiline }),
+        1 => Just(Row::Ragged),
+        1 => Just(Row::WrongMonth),
+        1 => Just(Row::UnknownType),
+        1 => Just(Row::Blank),
+    ]
+}
+
+proptest! {
+    /// The street-file reader against an oracle built with the file: quoting, commas and line
+    /// breaks inside quotes, CRLF or LF, blank lines, ragged and wrong rows. Every row is counted
+    /// under its type or rejected at the line it starts on.
+    #[test]
+    fn a_street_file_is_counted_and_rejected_row_by_row(
+        rows in proptest::collection::vec(street_row(), 0..60),
+        crlf in any::<bool>(),
+    ) {
+        use saferstats::harmonise::police_uk::CRIME_TYPES;
+        use saferstats::ingest::police_uk::file::{self, BadRows};
+        let q = |s: &str, quote: bool| if quote { format!("\"{s}\"") } else { s.to_string() };
+        let mut text = String::from("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n");
+        let (mut line, mut expected, mut rejected_lines) = (2u64, [0u64; 14], Vec::new());
+        for (i, row) in rows.iter().enumerate() {
+            let id = format!("{i:064x}");
+            let good = |kind: usize, quote: bool, place: &str| format!(
+                "{},{},City of London Police,{},-0.09,51.51,{},E01000001,City of London 001F,{},,\n",
+                q(&id, quote), q("2016-04", quote), q("City of London Police", quote), place, q(CRIME_TYPES[kind], quote)
+            );
+            let (record, lines_in_record) = match row {
+                Row::Good { kind, quote_all, multiline } => {
+                    expected[*kind] += 1;
+                    let place = if *multiline { "\"On or near\nBank, Street\"" } else { "\"On or near Bank, Street\"" };
+                    (good(*kind, *quote_all, place), 1 + u64::from(*multiline))
+                }
+                Row::Ragged => {
+                    rejected_lines.push(line);
+                    (good(1, false, "x").replacen(",,\n", ",\n", 1), 1)
+                }
+                Row::WrongMonth => {
+                    rejected_lines.push(line);
+                    (good(1, false, "x").replace("2016-04", "2016-05"), 1)
+                }
+                Row::UnknownType => {
+                    rejected_lines.push(line);
+                    (good(1, false, "x").replace("Bicycle theft", "Bicycle thefts"), 1)
+                }
+                Row::Blank => ("\n".to_string(), 1),
+            };
+            text += &record;
+            line += lines_in_record;
+        }
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let name = file::parse_name("2016-04/2016-04-city-of-london-street.csv").unwrap();
+        let parsed = file::parse(text.as_bytes(), &name, "t.csv", BadRows::Reject, None).unwrap();
+        let lines: Vec<u64> = parsed.rejected.iter().map(|r| r.line).collect();
+        prop_assert_eq!(lines, rejected_lines);
+        let blank = rows.iter().filter(|r| matches!(r, Row::Blank)).count() as u64;
+        prop_assert_eq!(parsed.rows_read, rows.len() as u64 - blank);
+        prop_assert_eq!(parsed.street.unwrap().by_type, expected);
+    }
+}

@@ -142,9 +142,7 @@ pub fn csv_error_in(file: &str, err: csv::Error, body: Option<&[u8]>) -> Error {
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!(
-            "this row has {len} fields but the header has {expected_len}; check for a missing or extra comma, or quote fields that contain commas"
-        ),
+        } => ragged(*len as usize, *expected_len as usize),
         _ => err.to_string(),
     };
     Error::Csv {
@@ -155,6 +153,13 @@ pub fn csv_error_in(file: &str, err: csv::Error, body: Option<&[u8]>) -> Error {
         },
         message,
     }
+}
+
+/// Why a row with `len` fields cannot be read under a header of `expected`.
+pub fn ragged(len: usize, expected: usize) -> String {
+    format!(
+        "this row has {len} fields but the header has {expected}; check for a missing or extra comma, or quote fields that contain commas"
+    )
 }
 
 /// The header row of a CSV being read, or the error for an empty file.

@@ -152,6 +152,12 @@ struct Columns {
     crime_type: usize,
 }
 
+/// The zero-copy reader the archive's files are split with (simd-csv: see BENCHMARKS.md).
+type Reader<'a> = simd_csv::ZeroCopyReader<&'a [u8]>;
+
+/// One data row as the reader splits it.
+type Record<'r> = simd_csv::ZeroCopyByteRecord<'r>;
+
 /// Reads a month-file whose name said `name`; `display` names it in messages.
 pub fn parse(
     bytes: &[u8],
@@ -164,14 +170,20 @@ pub fn parse(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::EmptyFile(Location::file(display)));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
+    // Flexible: a ragged row is told apart (and rejected with its line) here, not by the reader.
+    let mut reader = simd_csv::ZeroCopyReaderBuilder::new()
+        .flexible(true)
         .from_reader(body);
-    let header = reader
-        .headers()
-        .map_err(|e| super::super::read::csv_error(display, e))?
-        .clone();
-    let columns: Vec<&str> = header.iter().collect();
+    let header: Vec<String> = reader
+        .byte_headers()
+        .map_err(|e| Error::Csv {
+            at: Location::line(display, 1),
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let columns: Vec<&str> = header.iter().map(String::as_str).collect();
     let kind = Kind::of_header(&columns).ok_or_else(|| Error::Header {
         at: Location::line(display, 1),
         message: format!(
@@ -189,53 +201,113 @@ pub fn parse(
             ),
         });
     }
-    match kind {
-        Kind::Street => street(&mut reader, body, &columns, name, display, policy, area),
-        _ => count_rows(&mut reader, body, display, policy),
-    }
-}
-
-/// `body` is the whole text the reader reads (for line numbers; see [`super::super::read::line_at`]).
-fn count_rows(
-    reader: &mut csv::Reader<&[u8]>,
-    body: &[u8],
-    display: &str,
-    policy: BadRows,
-) -> Result<Parsed> {
-    let mut parsed = Parsed {
-        rows_read: 0,
-        rejected: Vec::new(),
-        street: None,
+    let rows = Rows {
+        reader,
+        lines: Lines::new(body),
+        width: columns.len(),
+        display,
+        policy,
     };
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => parsed.rows_read += 1,
-            Err(e) => reject_or_fail(&mut parsed, e, display, policy, body)?,
-        }
+    match kind {
+        Kind::Street => street(rows, &columns, name, area),
+        _ => rows.each(|_| Ok(())),
     }
-    Ok(parsed)
 }
 
-fn reject_or_fail(
-    parsed: &mut Parsed,
-    e: csv::Error,
-    display: &str,
+/// The data rows of a file, with what is needed to place and judge each one.
+struct Rows<'a> {
+    reader: Reader<'a>,
+    lines: Lines<'a>,
+    /// Fields in the header: a row with another number is ragged.
+    width: usize,
+    display: &'a str,
     policy: BadRows,
-    body: &[u8],
-) -> Result<()> {
-    let err = super::super::read::csv_error_in(display, e, Some(body));
-    match (policy, &err) {
-        (BadRows::Reject, Error::Csv { at, message }) => {
+}
+
+impl Rows<'_> {
+    /// Hands every row with the header's width to `count`. A ragged row, or one `count` refuses,
+    /// fails the file or (with [`BadRows::Reject`]) is rejected with its line and reason.
+    fn each(
+        mut self,
+        mut count: impl FnMut(&Record) -> std::result::Result<(), String>,
+    ) -> Result<Parsed> {
+        let mut parsed = Parsed {
+            rows_read: 0,
+            rejected: Vec::new(),
+            street: None,
+        };
+        loop {
+            let start = self.reader.position();
+            let record = match self.reader.read_byte_record() {
+                Ok(Some(record)) => record,
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(Error::Csv {
+                        at: Location::line(self.display, self.lines.at(start)),
+                        message: e.to_string(),
+                    });
+                }
+            };
             parsed.rows_read += 1;
-            parsed.rejected.push(crate::model::Rejection {
-                line: at.line.unwrap_or(0),
-                reason: message.clone(),
-            });
-            Ok(())
+            let (ragged, outcome) = if record.len() == self.width {
+                (false, count(&record))
+            } else {
+                (
+                    true,
+                    Err(super::super::read::ragged(record.len(), self.width)),
+                )
+            };
+            let Err(reason) = outcome else { continue };
+            let line = self.lines.at(start);
+            match (self.policy, ragged) {
+                (BadRows::Reject, _) => parsed
+                    .rejected
+                    .push(crate::model::Rejection { line, reason }),
+                (BadRows::Fail, true) => {
+                    return Err(Error::Csv {
+                        at: Location::line(self.display, line),
+                        message: reason,
+                    });
+                }
+                (BadRows::Fail, false) => {
+                    return Err(Error::Row {
+                        at: Location::line(self.display, line),
+                        message: reason,
+                    });
+                }
+            }
         }
-        _ => Err(err),
+        Ok(parsed)
+    }
+}
+
+/// Line numbers of records, from their byte offsets. Asked only for rows that are rejected, in
+/// file order, so the newlines are counted once however many rows are rejected.
+struct Lines<'a> {
+    body: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(body: &'a [u8]) -> Self {
+        Lines {
+            body,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the reader began at `start`: the reader's offset may still point at
+    /// the previous record's line end (`\r\n`) or at blank lines it skips.
+    fn at(&mut self, start: u64) -> u64 {
+        let mut begin = (start as usize).clamp(self.offset, self.body.len());
+        while matches!(self.body.get(begin), Some(b'\r' | b'\n')) {
+            begin += 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.body[self.offset..begin]).count() as u64;
+        self.offset = begin;
+        self.line
     }
 }
 
@@ -245,15 +317,7 @@ fn find(columns: &[&str], name: &str) -> Option<usize> {
         .position(|c| c.trim().eq_ignore_ascii_case(name))
 }
 
-fn street(
-    reader: &mut csv::Reader<&[u8]>,
-    body: &[u8],
-    columns: &[&str],
-    name: &Name,
-    display: &str,
-    policy: BadRows,
-    area: Option<&Vec<String>>,
-) -> Result<Parsed> {
+fn street(rows: Rows, columns: &[&str], name: &Name, area: Option<&Vec<String>>) -> Result<Parsed> {
     let cols = Columns {
         crime_id: find(columns, "Crime ID"),
         month: find(columns, "Month").unwrap_or_default(),
@@ -263,41 +327,10 @@ fn street(
         crime_type: find(columns, "Crime type").unwrap_or_default(),
     };
     let month = name.month.to_string();
-    let mut parsed = Parsed {
-        rows_read: 0,
-        rejected: Vec::new(),
-        street: None,
-    };
     let mut counts = StreetCounts::default();
     let mut ids = CrimeIds::default();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                parsed.rows_read += 1;
-                let line = record
-                    .position()
-                    .map_or(0, |p| super::super::read::line_at(p, body));
-                if let Err(reason) =
-                    count_row(&record, &cols, month.as_bytes(), &mut counts, &mut ids)
-                {
-                    match policy {
-                        BadRows::Fail => {
-                            return Err(Error::Row {
-                                at: Location::line(display, line),
-                                message: reason,
-                            });
-                        }
-                        BadRows::Reject => parsed
-                            .rejected
-                            .push(crate::model::Rejection { line, reason }),
-                    }
-                }
-            }
-            Err(e) => reject_or_fail(&mut parsed, e, display, policy, body)?,
-        }
-    }
+    let mut parsed =
+        rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
     counts.has_lsoa_detail = true;
     counts.count_outside(area);
     parsed.street = Some(std::sync::Arc::new(counts));
@@ -306,31 +339,32 @@ fn street(
 
 /// Counts one row, or says why it cannot be counted.
 fn count_row(
-    r: &csv::ByteRecord,
+    r: &Record,
     cols: &Columns,
     month: &[u8],
     counts: &mut StreetCounts,
     ids: &mut CrimeIds,
 ) -> std::result::Result<(), String> {
-    let field = |i: usize| r.get(i).unwrap_or(b"");
+    let field = |i: usize| r.unescape(i).unwrap_or_default();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    if field(cols.month) != month {
+    let row_month = field(cols.month);
+    if *row_month != *month {
         return Err(format!(
             "the row is for month `{}` but the file is for {}",
-            text(field(cols.month)),
+            text(&row_month),
             text(month)
         ));
     }
     let raw_type = field(cols.crime_type);
     // Everything that can reject the row is checked before anything is counted, so a rejected row
     // is never also counted (found by fuzzing: see tests/police_uk.rs).
-    let (type_index, legacy) = match CRIME_TYPES.iter().position(|t| t.as_bytes() == raw_type) {
+    let (type_index, legacy) = match CRIME_TYPES.iter().position(|t| t.as_bytes() == &*raw_type) {
         Some(i) => (i, None),
-        None => legacy_type(raw_type)?,
+        None => legacy_type(&raw_type)?,
     };
-    let code = cols.lsoa_code.map_or(&b""[..], field);
+    let code = cols.lsoa_code.map(field).unwrap_or_default();
     let code =
-        std::str::from_utf8(code).map_err(|_| "the LSOA code is not text (UTF-8)".to_string())?;
+        std::str::from_utf8(&code).map_err(|_| "the LSOA code is not text (UTF-8)".to_string())?;
     if let Some(l) = legacy
         && !counts.legacy.iter().any(|x| x.label == l.label)
     {
@@ -340,7 +374,7 @@ fn count_row(
     if counts.falls_within.is_empty()
         && let Some(i) = cols.falls_within
     {
-        counts.falls_within = text(field(i));
+        counts.falls_within = text(&field(i));
     }
     if code.is_empty() {
         counts.no_location += 1;
@@ -350,17 +384,17 @@ fn count_row(
         None => {
             let mut by_type = [0; 14];
             by_type[type_index] = 1;
-            let lsoa_name = cols.lsoa_name.map_or(String::new(), |i| text(field(i)));
+            let lsoa_name = cols.lsoa_name.map_or(String::new(), |i| text(&field(i)));
             counts
                 .by_lsoa
                 .insert(code.into(), (lsoa_name.into(), by_type));
         }
     }
-    if let Some(i) = cols.crime_id
-        && !field(i).is_empty()
-        && !ids.insert(field(i))
-    {
-        counts.duplicate_ids += 1;
+    if let Some(i) = cols.crime_id {
+        let id = field(i);
+        if !id.is_empty() && !ids.insert(&id) {
+            counts.duplicate_ids += 1;
+        }
     }
     Ok(())
 }
