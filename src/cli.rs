@@ -109,6 +109,12 @@ pub struct Global {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
+    /// Archives: read and hash every file, trusting the cache only for files whose bytes it
+    /// knows (by default a file it has seen with the same size, times and inode, or a zip entry
+    /// with the same checksum, is not read again).
+    #[arg(long, global = true)]
+    pub rehash: bool,
+
     /// Archives: also write the monthly LSOA counts as Parquet under DIR, partitioned
     /// year=YYYY/force=SLUG (Hive layout, for DuckDB or Spark).
     #[arg(long, global = true, value_name = "DIR")]
@@ -370,6 +376,7 @@ impl Cli {
             selection.bad_rows = crate::ingest::police_uk::file::BadRows::Reject;
         }
         selection.progress = !g.quiet;
+        selection.rehash = g.rehash;
         selection.cache_dir = if g.no_cache {
             None
         } else {

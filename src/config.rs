@@ -670,6 +670,7 @@ fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Result<Source, S
         progress: false,
         cache_dir: None,
         lsoa_detail: true,
+        rehash: false,
     };
     let encoding = raw
         .encoding

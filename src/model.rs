@@ -56,7 +56,9 @@ pub struct InputFile {
     pub kind: String,
     /// The path as the user gave it (relative to the config file for config sources).
     pub path: String,
-    pub sha256: String,
+    /// The file's content hash, named by its algorithm: `sha256:<hex>` for tables,
+    /// `blake3:<hex>` for data.police.uk month-files (see [`crate::ingest::read::sha256_digest`]).
+    pub digest: String,
     pub publisher: Option<String>,
     pub rows_read: u64,
     pub rows_counted: u64,
@@ -116,7 +118,7 @@ impl Serialize for InputFile {
         st.serialize_field("source", &self.source)?;
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("path", &self.path)?;
-        st.serialize_field("sha256", &self.sha256)?;
+        st.serialize_field("digest", &self.digest)?;
         st.serialize_field("publisher", &self.publisher)?;
         let [read, counted, rejected] = self.published();
         st.serialize_field("rows_read", &read)?;

@@ -358,7 +358,7 @@ fn rejected_rows_are_ledgered_not_lost() {
     let ledger = std::fs::read_to_string(out_dir.join("reports/reconciliation.csv")).unwrap();
     assert!(
         ledger.starts_with(
-            "file,kind,sha256,rows_read,rows_counted,rows_rejected,rejected_line,reason\n"
+            "file,kind,digest,rows_read,rows_counted,rows_rejected,rejected_line,reason\n"
         ),
         "{ledger}"
     );
@@ -526,6 +526,93 @@ fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
     assert!(!run(&["--no-cache"]).contains("[cache]"));
 }
 
+/// Long enough for a file to count as settled (the cache's SETTLED_SECS is 2).
+fn let_files_settle() {
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_rerun_knows_settled_files_by_sight_and_sees_a_rewrite_that_hides_itself() {
+    let cli = Cli::new();
+    let archive = cli.dir.path().join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    copy_tree(&fixture("police-uk/good"), &archive);
+    let cache = cli.dir.path().join("cache").display().to_string();
+    let cli = |extra: &[&str]| {
+        Cli::new()
+            .args(arg("police-uk", &archive))
+            .args(["--cache-dir", &cache])
+            .args(extra.iter().copied())
+    };
+    // The cache's note (from `check`), and May's counts (taken from the cache as well).
+    let run = |extra: &[&str]| {
+        let note = cli(extra).args(["check"]).expect(0).0;
+        let counts = cli(extra)
+            .args(["counts", "--period", "2016-05", "--format", "csv"])
+            .expect(0)
+            .0;
+        (counts, note)
+    };
+    let by_sight = |n: usize| {
+        format!(
+            "{n} of 3 files taken from the cache (same name and bytes, {n} of them by their unchanged size, times and inode without reading them), 0 parsed"
+        )
+    };
+    // Just-written files are hashed, not known by sight (a second write in the same clock tick
+    // could leave their times unchanged), so the first two runs read all three.
+    let (_, err) = run(&[]);
+    assert!(
+        err.contains("0 of 3 files taken from the cache (same name and bytes), 3 parsed"),
+        "{err}"
+    );
+    let_files_settle();
+    let (_, err) = run(&[]);
+    assert!(
+        err.contains("3 of 3 files taken from the cache (same name and bytes), 0 parsed"),
+        "{err}"
+    );
+    let (before, err) = run(&[]);
+    assert!(err.contains(&by_sight(3)), "{err}");
+    assert!(
+        before.contains("2016-05,City of London Police,Shoplifting,1\n"),
+        "{before}"
+    );
+    // Rewrite May's file to the same size, then set its modification time back: only its change
+    // time (which no tool can set back) tells the cache.
+    let may = archive.join("2016-05/2016-05-city-of-london-street.csv");
+    let (size, modified) = {
+        let meta = std::fs::metadata(&may).unwrap();
+        (meta.len(), meta.modified().unwrap())
+    };
+    let text = std::fs::read_to_string(&may).unwrap();
+    std::fs::write(&may, text.replacen("Shoplifting", "Other theft", 1)).unwrap();
+    let file = std::fs::File::options().write(true).open(&may).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    let meta = std::fs::metadata(&may).unwrap();
+    assert_eq!((meta.len(), meta.modified().unwrap()), (size, modified));
+    let_files_settle();
+    let (after, err) = run(&[]);
+    assert!(
+        err.contains("2 of 3 files taken from the cache (same name and bytes, 2 of them by their unchanged size, times and inode without reading them), 1 parsed"),
+        "{err}"
+    );
+    assert!(
+        after.contains("2016-05,City of London Police,Shoplifting,0\n"),
+        "{after}"
+    );
+    // --rehash reads and hashes every file; the next run knows the rewritten file by sight too.
+    let (_, err) = run(&["--rehash"]);
+    assert!(
+        err.contains("3 of 3 files taken from the cache (same name and bytes), 0 parsed"),
+        "{err}"
+    );
+    let (again, err) = run(&[]);
+    assert!(err.contains(&by_sight(3)), "{err}");
+    assert_eq!(again, after);
+}
+
 #[test]
 fn a_damaged_cache_is_ignored() {
     let cli = Cli::new();
@@ -539,7 +626,7 @@ fn a_damaged_cache_is_ignored() {
             .0
     };
     check();
-    for e in std::fs::read_dir(cache.join("police-uk-v3")).unwrap() {
+    for e in std::fs::read_dir(cache.join("police-uk-v4")).unwrap() {
         std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
     }
     let out = check();

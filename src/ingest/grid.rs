@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use calamine::{Data, Reader};
-use sha2::{Digest, Sha256};
 
 use crate::config::Source;
 use crate::error::{Error, Location, Result};
@@ -45,7 +44,7 @@ impl Grid {
 
 /// A source's tables and the SHA-256 of its bytes.
 pub struct Tables {
-    pub sha256: String,
+    pub digest: String,
     pub grids: Vec<Grid>,
 }
 
@@ -89,7 +88,7 @@ pub fn from_csv(table: read::Table) -> Result<Tables> {
         });
     }
     Ok(Tables {
-        sha256: table.sha256,
+        digest: table.digest,
         grids: vec![Grid {
             file: table.display,
             sheet: None,
@@ -103,7 +102,7 @@ fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
         path: source.display.clone(),
         source: e,
     })?;
-    let sha256 = read::hex(&Sha256::digest(&bytes));
+    let digest = read::sha256_digest(&bytes);
     let unreadable = |e: calamine::Error| Error::Header {
         at: Location::file(&source.display),
         message: format!(
@@ -137,7 +136,7 @@ fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
         let range = book.worksheet_range(&name).map_err(unreadable)?;
         grids.push(grid_of(&source.display, &name, &range));
     }
-    Ok(Tables { sha256, grids })
+    Ok(Tables { digest, grids })
 }
 
 /// A sheet's cells as text; rows numbered as the spreadsheet program shows them.

@@ -117,7 +117,7 @@ pub fn load(
             ),
         });
     }
-    let file = input_file(source, tables.sha256, rows, &sums);
+    let file = input_file(source, tables.digest, rows, &sums);
     let observations = sums
         .into_iter()
         .map(|((area, category, period), (n, line))| Observation {
@@ -150,11 +150,11 @@ fn skipped_sheet(g: &Grid) -> Finding {
     }
 }
 
-fn input_file(source: &Source, sha256: String, rows: u64, sums: &Sums) -> InputFile {
+fn input_file(source: &Source, digest: String, rows: u64, sums: &Sums) -> InputFile {
     let mut periods: Vec<Period> = sums.keys().map(|(_, _, p)| *p).collect();
     periods.sort();
     periods.dedup();
-    let mut file = crate::ingest::counted_file(source, sha256, rows, periods);
+    let mut file = crate::ingest::counted_file(source, digest, rows, periods);
     file.publisher = file
         .publisher
         .or_else(|| Some("Home Office police recorded crime open data tables".into()));

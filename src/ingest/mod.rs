@@ -85,7 +85,7 @@ fn tables(source: &Source) -> Result<grid::Tables> {
 /// The provenance of a file whose every data row was counted.
 pub(crate) fn counted_file(
     source: &Source,
-    sha256: String,
+    digest: String,
     rows: u64,
     periods: Vec<crate::harmonise::Period>,
 ) -> InputFile {
@@ -93,7 +93,7 @@ pub(crate) fn counted_file(
         source: source.name.clone(),
         kind: source.kind.to_string(),
         path: source.display.clone(),
-        sha256,
+        digest,
         publisher: source.publisher.clone(),
         rows_read: rows,
         rows_counted: rows,

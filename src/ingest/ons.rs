@@ -55,7 +55,7 @@ pub fn load(
     let mut periods: Vec<Period> = observations.iter().map(|o| o.period).collect();
     periods.sort();
     periods.dedup();
-    let mut file = crate::ingest::counted_file(source, tables.sha256, read, periods);
+    let mut file = crate::ingest::counted_file(source, tables.digest, read, periods);
     file.publisher = file.publisher.or_else(|| {
         Some("Office for National Statistics, police recorded crime by police force area (rolling year)".into())
     });

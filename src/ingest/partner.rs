@@ -132,7 +132,7 @@ pub fn load(
     let file = InputFile {
         // Incident rows of a sensitive source count people: their number is withheld too.
         withheld: source.sensitive.is_some() && layout.rows == RowKind::Incidents,
-        ..crate::ingest::counted_file(source, tables.sha256, rows, periods)
+        ..crate::ingest::counted_file(source, tables.digest, rows, periods)
     };
     Ok((figures, file))
 }

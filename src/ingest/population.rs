@@ -65,7 +65,7 @@ pub fn load(
             input: Some(input),
         })
         .collect();
-    let file = crate::ingest::counted_file(source, tables.sha256, rows, periods);
+    let file = crate::ingest::counted_file(source, tables.digest, rows, periods);
     Ok((denominators, file))
 }
 

@@ -9,7 +9,8 @@ use crate::error::{Error, Location, Result};
 /// A source file's text and its provenance.
 pub struct Table {
     pub display: String,
-    pub sha256: String,
+    /// `sha256:<hex>` of the file's bytes.
+    pub digest: String,
     pub text: String,
 }
 
@@ -26,7 +27,7 @@ pub fn read_table(source: &Source) -> Result<Table> {
 
 /// The same checks on bytes already in memory (the file's contents).
 pub fn table_from_bytes(bytes: &[u8], source: &Source) -> Result<Table> {
-    let sha256 = hex(&Sha256::digest(bytes));
+    let digest = sha256_digest(bytes);
     let text = decode(bytes, source)?;
     if text.trim().is_empty() {
         return Err(Error::EmptyFile(Location::file(&source.display)));
@@ -40,9 +41,21 @@ pub fn table_from_bytes(bytes: &[u8], source: &Source) -> Result<Table> {
     }
     Ok(Table {
         display: source.display.clone(),
-        sha256,
+        digest,
         text,
     })
+}
+
+/// A file's provenance hash as published: `sha256:<hex>`, which `sha256sum` can check. Archive
+/// month-files use BLAKE3 instead (`blake3:<hex>`, checked with `b3sum`): it is several times
+/// faster, and an archive is gigabytes.
+pub fn sha256_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+/// `blake3:<hex>` of `bytes` (see [`sha256_digest`]).
+pub fn blake3_digest(bytes: &[u8]) -> String {
+    format!("blake3:{}", blake3::hash(bytes).to_hex())
 }
 
 fn decode(bytes: &[u8], source: &Source) -> Result<String> {

@@ -56,7 +56,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
     if rows_read == 0 {
         return Err(read::no_rows(&table.display));
     }
-    let file = crate::ingest::counted_file(source, table.sha256, rows_read, periods.clone());
+    let file = crate::ingest::counted_file(source, table.digest, rows_read, periods.clone());
     Ok(Loaded { file, observations })
 }
 

@@ -65,7 +65,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
     periods.sort();
     periods.dedup();
     let rows = observations.len() as u64;
-    let file = crate::ingest::counted_file(source, table.sha256, rows, periods);
+    let file = crate::ingest::counted_file(source, table.digest, rows, periods);
     Ok(Loaded { file, observations })
 }
 

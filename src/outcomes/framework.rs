@@ -386,7 +386,7 @@ impl Framework {
     fn activities(&mut self, path: &Path, display: &str, key: &RagKey) -> Result<Vec<Activity>> {
         let source = crate::config::Source::new(crate::config::SourceKind::Tidy, path, display);
         let table = read::read_table(&source)?;
-        let sha256 = table.sha256.clone();
+        let digest = table.digest.clone();
         let mut reader = read::csv_reader(&table.text);
         let mut records = reader.records();
         let header = records
@@ -420,7 +420,7 @@ impl Framework {
             out.push(a);
         }
         let mut file = provenance("activities", display, &[], out.len() as u64);
-        file.sha256 = sha256;
+        file.digest = digest;
         self.inputs.push(file);
         Ok(out)
     }
@@ -489,12 +489,11 @@ impl Framework {
 
 /// Provenance of a framework file: `rows` entries (indicators or activities) read and used.
 fn provenance(kind: &str, display: &str, bytes: &[u8], rows: u64) -> InputFile {
-    use sha2::{Digest, Sha256};
     InputFile {
         source: kind.to_string(),
         kind: kind.to_string(),
         path: display.to_string(),
-        sha256: read::hex(&Sha256::digest(bytes)),
+        digest: read::sha256_digest(bytes),
         publisher: None,
         rows_read: rows,
         rows_counted: rows,

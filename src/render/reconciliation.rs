@@ -9,7 +9,7 @@ use crate::render::table::{defuse, write_csv};
 pub const COLUMNS: [&str; 8] = [
     "file",
     "kind",
-    "sha256",
+    "digest",
     "rows_read",
     "rows_counted",
     "rows_rejected",
@@ -24,7 +24,7 @@ pub fn csv(data: &Dataset) -> String {
         let counts = f.published().map(|n| n.to_string());
         rows.push(
             [
-                vec![defuse(&f.path), f.kind.clone(), f.sha256.clone()],
+                vec![defuse(&f.path), f.kind.clone(), f.digest.clone()],
                 counts.to_vec(),
                 vec![String::new(), String::new()],
             ]
@@ -37,7 +37,7 @@ pub fn csv(data: &Dataset) -> String {
             rows.push(vec![
                 defuse(&f.path),
                 f.kind.clone(),
-                f.sha256.clone(),
+                f.digest.clone(),
                 blank(),
                 blank(),
                 blank(),

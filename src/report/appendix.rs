@@ -155,7 +155,7 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
         header: [
             "File",
             "Kind",
-            "SHA-256",
+            "Digest",
             "Rows read",
             "Rows counted",
             "Rows rejected",
@@ -170,7 +170,7 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
                     RowCount::Shown(v) => Cell::Count(v as i64),
                     withheld => text(withheld.to_string()),
                 });
-                [text(&f.path), text(&f.kind), text(&f.sha256)]
+                [text(&f.path), text(&f.kind), text(&f.digest)]
                     .into_iter()
                     .chain(counts)
                     .collect()

@@ -24,7 +24,8 @@ pub struct ManifestInput {
     pub kind: String,
     /// Relative to the config file's folder (or as given on the command line).
     pub path: String,
-    pub sha256: String,
+    /// The file's content hash, named by its algorithm (`sha256:<hex>` or `blake3:<hex>`).
+    pub digest: String,
     /// Row counts; `[c]` for a source under disclosure control.
     pub rows_read: RowCount,
     pub rows_counted: RowCount,
@@ -60,7 +61,7 @@ pub fn build(
                     source: f.source.clone(),
                     kind: f.kind.clone(),
                     path: f.path.clone(),
-                    sha256: f.sha256.clone(),
+                    digest: f.digest.clone(),
                     rows_read,
                     rows_counted,
                     rows_rejected,

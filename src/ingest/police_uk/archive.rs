@@ -33,9 +33,10 @@ pub enum Archive {
 pub struct Entry {
     pub name: String,
     location: Location,
-    /// For a zip entry, the checksum of its content the zip itself records (CRC-32 and size, from
-    /// the central directory): known without decompressing. `None` for a folder's files.
-    pub checksum: Option<String>,
+    /// What identifies the entry's content without reading it, for the cache: a zip entry's
+    /// CRC-32 and size from the zip's central directory, or a folder file's size, times, inode
+    /// and device (see [`stat_fingerprint`]). Always ends with the entry's name.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,14 +95,24 @@ impl Archive {
         }
     }
 
-    /// The entry's bytes.
-    pub fn read(&self, entry: &Entry, zip: &mut Option<zip::ZipArchive<File>>) -> Result<Vec<u8>> {
+    /// Reads the entry's bytes into `bytes` (cleared first). Each worker keeps one buffer for
+    /// all its files, so the pages of a fresh allocation are not faulted in and zeroed per file.
+    pub fn read_into(
+        &self,
+        entry: &Entry,
+        zip: &mut Option<zip::ZipArchive<File>>,
+        bytes: &mut Vec<u8>,
+    ) -> Result<()> {
+        bytes.clear();
         match (&entry.location, zip) {
-            (Location::File(path), _) => std::fs::read(path).map_err(|e| Error::Read {
-                path: path.display().to_string(),
-                source: e,
-            }),
-            (Location::ZipIndex(i), Some(zip)) => self.read_zip_entry(zip, *i, &entry.name),
+            (Location::File(path), _) => File::open(path)
+                .and_then(|mut f| f.read_to_end(bytes))
+                .map(drop)
+                .map_err(|e| Error::Read {
+                    path: path.display().to_string(),
+                    source: e,
+                }),
+            (Location::ZipIndex(i), Some(zip)) => self.read_zip_entry(zip, *i, &entry.name, bytes),
             (Location::ZipIndex(_), None) => unreachable!("zip entries are read with a zip reader"),
         }
     }
@@ -111,16 +122,17 @@ impl Archive {
         zip: &mut zip::ZipArchive<File>,
         index: usize,
         name: &str,
-    ) -> Result<Vec<u8>> {
+        bytes: &mut Vec<u8>,
+    ) -> Result<()> {
         let path = self.path();
         let mut file = zip
             .by_index(index)
             .map_err(|e| zip_error(path, format!("entry {name}: {e}")))?;
         let declared = file.size();
-        let mut bytes = Vec::with_capacity(declared.min(MAX_ENTRY_BYTES) as usize);
+        bytes.reserve(declared.min(MAX_ENTRY_BYTES) as usize);
         (&mut file)
             .take(declared + 1)
-            .read_to_end(&mut bytes)
+            .read_to_end(bytes)
             .map_err(|e| zip_error(path, format!("entry {name}: {e}")))?;
         if bytes.len() as u64 != declared {
             return Err(zip_error(
@@ -131,7 +143,7 @@ impl Archive {
                 ),
             ));
         }
-        Ok(bytes)
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -142,6 +154,9 @@ impl Archive {
 }
 
 fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -151,7 +166,12 @@ fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
         };
         for item in std::fs::read_dir(&dir).map_err(read_err)? {
             let path = item.map_err(read_err)?.path();
-            if path.is_dir() {
+            // Follows links, as reading the file will.
+            let meta = std::fs::metadata(&path).map_err(|e| Error::Read {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            if meta.is_dir() {
                 stack.push(path);
             } else if path
                 .extension()
@@ -163,9 +183,9 @@ fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
                     .to_string_lossy()
                     .replace('\\', "/");
                 out.push(Entry {
+                    fingerprint: stat_fingerprint(&meta, &name, now),
                     name,
                     location: Location::File(path),
-                    checksum: None,
                 });
             }
         }
@@ -210,7 +230,7 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
             &mut total,
         )?;
         out.push(Entry {
-            checksum: Some(format!(
+            fingerprint: Some(format!(
                 "zip-crc32:{:08x}:{}:{raw_name}",
                 entry.crc32(),
                 entry.size()
@@ -220,6 +240,38 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
         });
     }
     Ok(out)
+}
+
+/// Seconds a file must have been left unchanged before its fingerprint is trusted.
+const SETTLED_SECS: i64 = 2;
+
+/// A folder file's fingerprint, as git's index keeps one: size, modification time, change time,
+/// inode and device. The change time (ctime) is set by the kernel on every write and no tool can
+/// set it back, so a file whose bytes changed has another fingerprint even when its size and
+/// modification time were restored. A file changed in the last [`SETTLED_SECS`] gets none: a
+/// second write within the same clock tick could leave its times as they were (git's "racy"
+/// case), so it is read and hashed until it settles. `None` where there is no ctime (not Unix).
+#[cfg(unix)]
+pub fn stat_fingerprint(meta: &std::fs::Metadata, name: &str, now: i64) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    if now - meta.ctime().max(meta.mtime()) < SETTLED_SECS {
+        return None;
+    }
+    Some(format!(
+        "stat:{}:{}.{:09}:{}.{:09}:{}:{}:{name}",
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec(),
+        meta.ino(),
+        meta.dev()
+    ))
+}
+
+#[cfg(not(unix))]
+pub fn stat_fingerprint(_: &std::fs::Metadata, _: &str, _: i64) -> Option<String> {
+    None
 }
 
 fn check_bomb(path: &Path, name: &str, size: u64, compressed: u64, total: &mut u64) -> Result<()> {

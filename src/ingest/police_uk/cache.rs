@@ -1,17 +1,24 @@
 //! The incremental cache: each clean month-file's aggregate, stored in Parquet and keyed by the
-//! BLAKE3 hash of the file's bytes.
+//! file's name in the archive and the BLAKE3 hash of its bytes.
 //!
-//! A re-run still reads every file and hashes it (BLAKE3 is several times faster than SHA-256),
-//! but a file whose hash is in the cache is not parsed: its counts, quality figures and SHA-256
-//! (for provenance) come from the cache. The per-file summaries are small and always loaded; the
-//! counts by LSOA are loaded only when a run needs them (`--by lsoa`, `--export-parquet`). A file whose bytes changed has another hash, so its old
-//! aggregate is never used. Files with rejected rows are never cached. The cache is only ever a
-//! copy: delete the folder and the next run rebuilds it; an unreadable segment is ignored.
+//! A file whose key is in the cache is not parsed: its counts, quality figures and digest (for
+//! provenance) come from the cache. Most files are not even read: the cache also knows files by
+//! their fingerprint (a zip entry's CRC-32 and size from the zip's directory; a folder file's
+//! size, times, inode and device, see [`super::archive::stat_fingerprint`]), and a file whose
+//! fingerprint it has seen is taken without reading its bytes. `--rehash` turns that off: every
+//! file is read and hashed, and only its hash is trusted. A file whose bytes changed has another
+//! hash (and another fingerprint), so its old aggregate is never used.
 //!
-//! Layout: `<dir>/police-uk-v3/files-<id>.parquet` (one row per month-file: key, sha256, zip_checksum, rows_read,
-//! is_street, falls_within, no_location, duplicate_ids, legacy, outside_area, outside_prefixes,
-//! t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code, lsoa_name,
-//! c0..c13). Each run that parses new files adds one pair.
+//! The per-file summaries are small and always loaded; the counts by LSOA are loaded only when a
+//! run needs them (`--by lsoa`, `--export-parquet`). Files with rejected rows are never cached. The
+//! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
+//! segment is ignored.
+//!
+//! Layout under `<dir>/police-uk-v4/`: `files-<id>.parquet` (one row per month-file: key, digest,
+//! rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
+//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code,
+//! lsoa_name, c0..c13); each run that parses new files adds one pair. `fingerprints-<id>.parquet`
+//! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,9 +44,8 @@ pub fn default_dir() -> Option<PathBuf> {
 /// One month-file's aggregate as cached.
 #[derive(Debug, Clone)]
 pub struct Cached {
-    pub sha256: String,
-    /// The zip's own checksum of the file (CRC-32 and size), when it was read from a zip.
-    pub zip_checksum: Option<String>,
+    /// The file's provenance digest (`blake3:<hex>`).
+    pub digest: String,
     pub rows_read: u64,
     /// `Some` for street files.
     pub street: Option<Arc<StreetCounts>>,
@@ -49,13 +55,15 @@ pub struct Cached {
 pub struct Cache {
     dir: PathBuf,
     entries: HashMap<String, Cached>,
-    /// Zip checksum -> key, for entries first read from a zip.
-    by_checksum: HashMap<String, String>,
+    /// Fingerprint -> key.
+    by_fingerprint: HashMap<String, String>,
     added: Vec<(String, Cached)>,
+    /// Fingerprints met this run, with their keys.
+    learnt: Vec<(String, String)>,
 }
 
-/// v3: keys include the file's name in the archive; zip checksums are kept.
-const VERSION: &str = "police-uk-v3";
+/// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
+const VERSION: &str = "police-uk-v4";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
@@ -63,6 +71,7 @@ impl Cache {
     pub fn open(dir: &Path, detail: bool) -> Cache {
         let dir = dir.join(VERSION);
         let mut entries = HashMap::new();
+        let mut by_fingerprint = HashMap::new();
         if let Ok(listing) = std::fs::read_dir(&dir) {
             let mut names: Vec<PathBuf> =
                 listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -72,16 +81,19 @@ impl Cache {
                     files.with_file_name(file_name(files).replacen("files-", "segment-", 1));
                 let _ = read_pair(files, detail.then_some(segment.as_path()), &mut entries);
             }
+            for known in names
+                .iter()
+                .filter(|p| file_name(p).starts_with("fingerprints-"))
+            {
+                let _ = read_fingerprints(known, &mut by_fingerprint);
+            }
         }
-        let by_checksum = entries
-            .iter()
-            .filter_map(|(key, c)| Some((c.zip_checksum.clone()?, key.clone())))
-            .collect();
         Cache {
             dir,
             entries,
-            by_checksum,
+            by_fingerprint,
             added: Vec::new(),
+            learnt: Vec::new(),
         }
     }
 
@@ -89,10 +101,16 @@ impl Cache {
         self.entries.get(key)
     }
 
-    /// The aggregate of a zip entry whose recorded checksum (CRC-32 and size) matches one cached
-    /// from a zip before: found without decompressing the entry.
-    pub fn get_by_checksum(&self, checksum: &str) -> Option<&Cached> {
-        self.by_checksum.get(checksum).and_then(|k| self.get(k))
+    /// The aggregate of a file whose fingerprint the cache has seen: found without reading it.
+    pub fn get_by_fingerprint(&self, fingerprint: &str) -> Option<&Cached> {
+        self.by_fingerprint
+            .get(fingerprint)
+            .and_then(|k| self.get(k))
+    }
+
+    /// Whether the cache knows `fingerprint` already.
+    pub fn knows(&self, fingerprint: &str) -> bool {
+        self.by_fingerprint.contains_key(fingerprint)
     }
 
     /// Keeps `cached` for the next run.
@@ -100,28 +118,74 @@ impl Cache {
         self.added.push((key, cached));
     }
 
+    /// Remembers that the file with `fingerprint` has `key`, for the next run.
+    pub fn learn(&mut self, fingerprint: String, key: String) {
+        self.learnt.push((fingerprint, key));
+    }
+
     /// Writes this run's new aggregates as one pair of files. Failing to write the cache never
     /// fails the run: the cache is an optimisation.
     pub fn save(mut self) -> Result<(), String> {
-        if self.added.is_empty() {
+        if self.added.is_empty() && self.learnt.is_empty() {
             return Ok(());
         }
-        self.added.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut hasher = blake3::Hasher::new();
-        for (key, _) in &self.added {
-            hasher.update(key.as_bytes());
-        }
-        let id = hasher.finalize().to_hex()[..16].to_string();
         std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
-        write(
-            &self.dir.join(format!("segment-{id}.parquet")),
-            &mut counts_frame(&self.added)?,
-        )?;
-        write(
-            &self.dir.join(format!("files-{id}.parquet")),
-            &mut files_frame(&self.added)?,
-        )
+        if !self.added.is_empty() {
+            self.added.sort_by(|a, b| a.0.cmp(&b.0));
+            let id = id_of(self.added.iter().map(|(key, _)| key));
+            write(
+                &self.dir.join(format!("segment-{id}.parquet")),
+                &mut counts_frame(&self.added)?,
+            )?;
+            write(
+                &self.dir.join(format!("files-{id}.parquet")),
+                &mut files_frame(&self.added)?,
+            )?;
+        }
+        if !self.learnt.is_empty() {
+            self.learnt.sort();
+            let id = id_of(self.learnt.iter().map(|(fingerprint, _)| fingerprint));
+            let (prints, keys): (Vec<&str>, Vec<&str>) = self
+                .learnt
+                .iter()
+                .map(|(f, k)| (f.as_str(), k.as_str()))
+                .unzip();
+            let mut frame = DataFrame::new_infer_height(vec![
+                Column::new("fingerprint".into(), prints),
+                Column::new("key".into(), keys),
+            ])
+            .map_err(|e| e.to_string())?;
+            write(
+                &self.dir.join(format!("fingerprints-{id}.parquet")),
+                &mut frame,
+            )?;
+        }
+        Ok(())
     }
+}
+
+/// A file id from the (sorted) names it holds.
+fn id_of<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for name in names {
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.finalize().to_hex()[..16].to_string()
+}
+
+fn read_fingerprints(path: &Path, into: &mut HashMap<String, String>) -> PolarsResult<()> {
+    let frame = read(path)?;
+    let (prints, keys) = (
+        frame.column("fingerprint")?.str()?,
+        frame.column("key")?.str()?,
+    );
+    for (print, key) in prints.iter().zip(keys.iter()) {
+        if let (Some(print), Some(key)) = (print, key) {
+            into.insert(print.to_string(), key.to_string());
+        }
+    }
+    Ok(())
 }
 
 fn file_name(p: &Path) -> String {
@@ -130,14 +194,14 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The BLAKE3 key of a file: its name in the archive and its bytes. The name is part of it because
-/// the aggregate depends on it (the month and force the file must hold): the same bytes under
-/// another month's name are parsed, and refused, not taken from the cache.
-pub fn key(name: &str, bytes: &[u8]) -> String {
+/// The key of a file: its name in the archive and the digest of its bytes. The name is part of it
+/// because the aggregate depends on it (the month and force the file must hold): the same bytes
+/// under another month's name are parsed, and refused, not taken from the cache.
+pub fn key(name: &str, digest: &str) -> String {
     let mut h = blake3::Hasher::new();
     h.update(name.as_bytes());
     h.update(&[0]);
-    h.update(bytes);
+    h.update(digest.as_bytes());
     h.finalize().to_hex().to_string()
 }
 
@@ -200,10 +264,7 @@ fn files_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
             "key".into(),
             added.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
         ),
-        strs("sha256", &|c| c.sha256.clone()),
-        strs("zip_checksum", &|c| {
-            c.zip_checksum.clone().unwrap_or_default()
-        }),
+        strs("digest", &|c| c.digest.clone()),
         u64s("rows_read", &|c| c.rows_read),
         u64s("is_street", &|c| u64::from(c.street.is_some())),
         strs("falls_within", &|c| street(c).falls_within.clone()),
@@ -251,14 +312,13 @@ fn read_pair(
     let mut found: HashMap<String, (Cached, Option<StreetCounts>)> = HashMap::new();
     let text = |name: &str| meta.column(name).and_then(|c| c.str());
     let num = |name: &str| meta.column(name).and_then(|c| c.u64());
-    let (keys, shas, falls, legacy, prefixes) = (
+    let (keys, digests, falls, legacy, prefixes) = (
         text("key")?,
-        text("sha256")?,
+        text("digest")?,
         text("falls_within")?,
         text("legacy")?,
         text("outside_prefixes")?,
     );
-    let checksums = text("zip_checksum")?;
     let (rows, is_street, no_loc, dups) = (
         num("rows_read")?,
         num("is_street")?,
@@ -270,7 +330,7 @@ fn read_pair(
         .map(|t| num(&format!("t{t}")))
         .collect::<PolarsResult<_>>()?;
     for i in 0..meta.height() {
-        let (Some(key), Some(sha256)) = (keys.get(i), shas.get(i)) else {
+        let (Some(key), Some(digest)) = (keys.get(i), digests.get(i)) else {
             continue;
         };
         let mut street = StreetCounts {
@@ -295,11 +355,7 @@ fn read_pair(
             street.by_type[t] = col.get(i).unwrap_or(0);
         }
         let cached = Cached {
-            sha256: sha256.to_string(),
-            zip_checksum: checksums
-                .get(i)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string),
+            digest: digest.to_string(),
             rows_read: rows.get(i).unwrap_or(0),
             street: None,
         };

@@ -2,7 +2,7 @@
 //! stop-and-search files for one or more forces.
 //!
 //! Street rows become monthly counts by force, LSOA and crime type; anti-social behaviour stays a
-//! category of its own and is never added into crime totals. Every file gets provenance (sha256,
+//! category of its own and is never added into crime totals. Every file gets provenance (digest,
 //! rows read, counted, rejected) and the archive gets data-quality findings: missing force-months,
 //! partial financial years, rows without a location or outside the force's area, duplicate Crime
 //! IDs, and series that cross the May 2013 category change.
@@ -17,14 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::config::Source;
 use crate::error::{Error, Result};
 use crate::harmonise::Month;
 use crate::harmonise::Period;
 use crate::harmonise::police_uk::CRIME_TYPES;
-use crate::ingest::read::hex;
 use crate::model::{Dataset, InputFile, Observation, Unit, Value};
 use archive::{Archive, Entry};
 use file::{BadRows, Kind, Name, Parsed};
@@ -47,6 +45,8 @@ pub struct Selection {
     /// Keep counts by LSOA (for `counts --by lsoa` and the Parquet export); otherwise only the
     /// per-file totals and quality figures are kept, which is what comparisons need.
     pub lsoa_detail: bool,
+    /// Read and hash every file instead of taking files the cache knows by their fingerprint.
+    pub rehash: bool,
 }
 
 /// One street file's counts by LSOA, kept for `counts --by lsoa`.
@@ -75,7 +75,7 @@ pub struct LsoaRecord {
 struct ReadFile {
     entry: Entry,
     name: Name,
-    sha256: String,
+    digest: String,
     parsed: Parsed,
 }
 
@@ -87,17 +87,15 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .cache_dir
         .as_deref()
         .map(|dir| cache::Cache::open(dir, selection.lsoa_detail));
-    let (files, fresh, unzipped) =
-        read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
+    let (files, tally) = read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
     if let Some(cache) = cache.as_mut() {
-        data.findings.push(cache_note(
-            &source.display,
-            files.len(),
-            fresh.len(),
-            unzipped,
-        ));
-        for (key, cached) in fresh {
+        data.findings
+            .push(tally.note(&source.display, &archive, files.len()));
+        for (key, cached) in tally.fresh {
             cache.add(key, cached);
+        }
+        for (fingerprint, key) in tally.learnt {
+            cache.learn(fingerprint, key);
         }
     }
     if let Some(Err(e)) = cache.map(cache::Cache::save) {
@@ -193,122 +191,183 @@ fn current_month() -> Month {
     Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
 }
 
-/// `by_checksum` of the cached files were known by the zip's own checksum, not decompressed.
-fn cache_note(
-    display: &str,
-    files: usize,
+/// How the files of one archive were read, and what the cache should learn from it.
+#[derive(Default)]
+struct Tally {
+    /// Files parsed this run.
     parsed: usize,
-    by_checksum: usize,
-) -> crate::findings::Finding {
-    let how = if by_checksum > 0 {
-        format!(", {by_checksum} of them by the zip's checksum without decompressing")
-    } else {
-        String::new()
-    };
-    crate::findings::Finding {
-        severity: crate::findings::Severity::Note,
-        code: "cache",
-        message: format!(
-            "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {parsed} parsed",
-            files - parsed
-        ),
+    /// Files taken from the cache by their fingerprint, without being read.
+    by_sight: usize,
+    /// Clean aggregates parsed this run, with their keys.
+    fresh: Vec<Keyed>,
+    /// Fingerprints the cache did not know, with their files' keys.
+    learnt: Vec<(String, String)>,
+}
+
+impl Tally {
+    fn add(&mut self, how: How, learnt: Option<(String, String)>) {
+        match how {
+            How::Parsed(fresh) => {
+                self.parsed += 1;
+                self.fresh.extend(fresh);
+            }
+            How::Hashed => {}
+            How::BySight => self.by_sight += 1,
+        }
+        self.learnt.extend(learnt);
+    }
+
+    /// The note that says how much of `files` the cache served.
+    fn note(&self, display: &str, archive: &Archive, files: usize) -> crate::findings::Finding {
+        let how = match (self.by_sight, archive) {
+            (0, _) => String::new(),
+            (n, Archive::Zip(_)) => {
+                format!(", {n} of them by the zip's checksum without decompressing")
+            }
+            (n, Archive::Folder(_)) => format!(
+                ", {n} of them by their unchanged size, times and inode without reading them"
+            ),
+        };
+        crate::findings::Finding {
+            severity: crate::findings::Severity::Note,
+            code: "cache",
+            message: format!(
+                "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {} parsed",
+                files - self.parsed,
+                self.parsed
+            ),
+        }
     }
 }
 
 /// A file's aggregate with its cache key.
 type Keyed = (String, cache::Cached);
 
-/// A file's aggregate for the cache, when it is clean (no rejected rows).
-type Fresh = Option<Keyed>;
+/// How one file's aggregate was found.
+enum How {
+    /// Parsed; with its aggregate for the cache when it is clean (no rejected rows).
+    Parsed(Option<Keyed>),
+    /// Read and hashed, and its key was in the cache.
+    Hashed,
+    /// Known to the cache by its fingerprint: not read at all.
+    BySight,
+}
 
-/// Reads every chosen file in parallel, keeping archive order: from the cache when its bytes are
-/// known (for a zip entry, by the zip's own checksum), parsed otherwise. Also returns the newly
-/// parsed clean aggregates, and how many zip entries the cache knew without decompressing them.
+/// One file as read, and what the cache should learn from it.
+struct Read {
+    file: ReadFile,
+    how: How,
+    /// The file's fingerprint and key, when the cache did not know the fingerprint.
+    learnt: Option<(String, String)>,
+}
+
+/// Reads every chosen file in parallel, keeping archive order: from the cache when it knows the
+/// file by its fingerprint or its bytes, parsed otherwise.
 fn read_all(
     archive: &Archive,
     chosen: Vec<(Entry, Name)>,
     display: &str,
     s: &Selection,
     cache: Option<&cache::Cache>,
-) -> Result<(Vec<ReadFile>, Vec<Keyed>, usize)> {
+) -> Result<(Vec<ReadFile>, Tally)> {
     let bar = progress_bar(chosen.len() as u64, s.progress);
-    let unzipped = std::sync::atomic::AtomicUsize::new(0);
-    let results: Result<Vec<(ReadFile, Fresh)>> = chosen
+    let results: Result<Vec<Read>> = chosen
         .into_par_iter()
         .map_init(
-            || archive.zip_reader(),
-            |zip, (entry, name)| {
+            || (archive.zip_reader(), Vec::new()),
+            |(zip, buffer), (entry, name)| {
                 let zip = zip.as_mut().map_err(|e| Error::Usage(e.to_string()))?;
-                if let Some(hit) = checksum_hit(&entry, &name, s, cache) {
-                    unzipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    bar.inc(1);
-                    return Ok((hit, None));
-                }
-                let bytes = archive.read(&entry, zip)?;
-                let read = read_one(bytes, entry, name, display, s, cache);
+                let read = match known_by_sight(&entry, &name, s, cache) {
+                    Some(file) => Ok(Read {
+                        file,
+                        how: How::BySight,
+                        learnt: None,
+                    }),
+                    None => {
+                        archive.read_into(&entry, zip, buffer)?;
+                        read_one(buffer, entry, name, display, s, cache)
+                    }
+                };
                 bar.inc(1);
                 read
             },
         )
         .collect();
     bar.finish_and_clear();
-    let (files, fresh): (Vec<ReadFile>, Vec<Fresh>) = results?.into_iter().unzip();
-    Ok((
-        files,
-        fresh.into_iter().flatten().collect(),
-        unzipped.into_inner(),
-    ))
+    let mut files = Vec::new();
+    let mut tally = Tally::default();
+    for read in results? {
+        tally.add(read.how, read.learnt);
+        files.push(read.file);
+    }
+    Ok((files, tally))
 }
 
-/// One file: from the cache when its bytes are known, parsed (and hashed for provenance) otherwise.
+/// One file's bytes: from the cache when their key is known, parsed otherwise; hashed (BLAKE3)
+/// for provenance either way.
 fn read_one(
-    bytes: Vec<u8>,
+    bytes: &[u8],
     entry: Entry,
     name: Name,
     display: &str,
     s: &Selection,
     cache: Option<&cache::Cache>,
-) -> Result<(ReadFile, Fresh)> {
+) -> Result<Read> {
     let area = s.force_areas.get(&name.force);
-    let key = cache.map(|_| cache::key(&entry.name, &bytes));
+    let digest = crate::ingest::read::blake3_digest(bytes);
+    let key = cache.map(|_| cache::key(&entry.name, &digest));
+    let learnt = match (cache, &entry.fingerprint, &key) {
+        (Some(cache), Some(print), Some(key)) if !cache.knows(print) => {
+            Some((print.clone(), key.clone()))
+        }
+        _ => None,
+    };
     let hit = key
         .as_deref()
         .and_then(|k| cache?.get(k))
         .filter(|hit| usable(hit, area, s.lsoa_detail));
     if let Some(hit) = hit {
-        return Ok((from_cache(hit, entry, name), None));
+        let file = from_cache(hit, entry, name);
+        return Ok(Read {
+            file,
+            how: How::Hashed,
+            learnt,
+        });
     }
     let shown = format!("{display}/{}", entry.name);
-    let parsed = file::parse(&bytes, &name, &shown, s.bad_rows, area)?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let fresh = key.filter(|_| parsed.rejected.is_empty()).map(|k| {
+    let parsed = file::parse(bytes, &name, &shown, s.bad_rows, area)?;
+    let clean = parsed.rejected.is_empty();
+    let fresh = key.filter(|_| clean).map(|k| {
         let cached = cache::Cached {
-            sha256: sha256.clone(),
-            zip_checksum: entry.checksum.clone(),
+            digest: digest.clone(),
             rows_read: parsed.rows_read,
             street: parsed.street.clone(),
         };
         (k, cached)
     });
-    Ok((
-        ReadFile {
-            sha256,
+    Ok(Read {
+        file: ReadFile {
+            digest,
             entry,
             name,
             parsed,
         },
-        fresh,
-    ))
+        how: How::Parsed(fresh),
+        learnt: learnt.filter(|_| clean),
+    })
 }
 
-/// A zip entry the cache knows by the zip's own checksum: no need to decompress it.
-fn checksum_hit(
+/// A file the cache knows by its fingerprint (unless `--rehash`): no need to read it.
+fn known_by_sight(
     entry: &Entry,
     name: &Name,
     s: &Selection,
     cache: Option<&cache::Cache>,
 ) -> Option<ReadFile> {
-    let hit = cache?.get_by_checksum(entry.checksum.as_deref()?)?;
+    if s.rehash {
+        return None;
+    }
+    let hit = cache?.get_by_fingerprint(entry.fingerprint.as_deref()?)?;
     usable(hit, s.force_areas.get(&name.force), s.lsoa_detail)
         .then(|| from_cache(hit, entry.clone(), name.clone()))
 }
@@ -316,7 +375,7 @@ fn checksum_hit(
 /// A file as its cached aggregate gives it.
 fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
     ReadFile {
-        sha256: hit.sha256.clone(),
+        digest: hit.digest.clone(),
         entry,
         name,
         parsed: Parsed {
@@ -355,7 +414,7 @@ fn provenance(f: &ReadFile, source: &Source) -> InputFile {
         source: source.name.clone(),
         kind: format!("police-uk {}", f.name.kind.label()),
         path: format!("{}/{}", source.display, f.entry.name),
-        sha256: f.sha256.clone(),
+        digest: f.digest.clone(),
         publisher: source
             .publisher
             .clone()
