@@ -457,20 +457,27 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
-    let cli = Cli::new();
+/// A copy of the good fixture archive in the run's folder, and a cache folder beside it.
+fn archive_with_cache(cli: &Cli) -> (PathBuf, String) {
     let archive = cli.dir.path().join("archive");
     std::fs::create_dir_all(&archive).unwrap();
     copy_tree(&fixture("police-uk/good"), &archive);
-    let cache = cli.dir.path().join("cache").display().to_string();
-    let run = |extra: &[&str]| {
-        let c = Cli::new()
-            .args(arg("police-uk", &archive))
-            .args(["--cache-dir", &cache])
-            .args(extra.iter().copied());
-        c.args(["check"]).expect(0).0
-    };
+    (archive, cli.dir.path().join("cache").display().to_string())
+}
+
+/// A command over `archive` with its cache in `cache`.
+fn cached(archive: &Path, cache: &str, extra: &[&str]) -> Cli {
+    Cli::new()
+        .args(arg("police-uk", archive))
+        .args(["--cache-dir", cache])
+        .args(extra.iter().copied())
+}
+
+#[test]
+fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
+    let cli = Cli::new();
+    let (archive, cache) = archive_with_cache(&cli);
+    let run = |extra: &[&str]| cached(&archive, &cache, extra).args(["check"]).expect(0).0;
     let first = run(&[]);
     assert!(
         first.contains("0 of 3 files taken from the cache (same name and bytes), 3 parsed"),
@@ -535,16 +542,8 @@ fn let_files_settle() {
 #[test]
 fn a_folder_rerun_knows_settled_files_by_sight_and_sees_a_rewrite_that_hides_itself() {
     let cli = Cli::new();
-    let archive = cli.dir.path().join("archive");
-    std::fs::create_dir_all(&archive).unwrap();
-    copy_tree(&fixture("police-uk/good"), &archive);
-    let cache = cli.dir.path().join("cache").display().to_string();
-    let cli = |extra: &[&str]| {
-        Cli::new()
-            .args(arg("police-uk", &archive))
-            .args(["--cache-dir", &cache])
-            .args(extra.iter().copied())
-    };
+    let (archive, cache) = archive_with_cache(&cli);
+    let cli = |extra: &[&str]| cached(&archive, &cache, extra);
     // The cache's note (from `check`), and May's counts (taken from the cache as well).
     let run = |extra: &[&str]| {
         let note = cli(extra).args(["check"]).expect(0).0;
