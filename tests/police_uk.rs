@@ -203,6 +203,13 @@ fn good_fixture_counts_quality_and_breakdowns() {
         out.contains("\nAnti-social behaviour,2016-04,2016-05,1,2,1,100.0,"),
         "{out}"
     );
+    // The City of London Police's area is one local authority, so the CSP's name finds it.
+    let (by_csp, _) = Cli::new()
+        .args(arg("police-uk", &good))
+        .args(["--area", "City of London", "compare", "--from", "2016-04"])
+        .args(["--to", "2016-05", "--format", "csv"])
+        .expect(0);
+    assert_eq!(by_csp, out);
     let (out, _) = Cli::new()
         .args(arg("police-uk", &good))
         .args(["check"])

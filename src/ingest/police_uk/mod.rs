@@ -120,7 +120,7 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .map(|(i, f)| (f, first_input + i))
         .collect();
     for (f, input) in &streets {
-        add_street(data, f, *input, selection.lsoa_detail);
+        add_street(data, f, *input, selection);
     }
     let found = quality::findings(data, &streets_view(&streets));
     data.findings.extend(found);
@@ -436,13 +436,18 @@ fn area_of(f: &ReadFile) -> String {
     }
 }
 
-/// Adds one street file's monthly counts (every crime type, zeros included) and LSOA counts.
-fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, lsoa_detail: bool) {
+/// Adds one street file's monthly counts (every crime type, zeros included) and LSOA counts. The
+/// force answers to its slug too, and, when its area is one local authority (the City of London
+/// Police's is the City), to that authority's name, so a CSP's name finds its force's data.
+fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, selection: &Selection) {
     let Some(counts) = &f.parsed.street else {
         return;
     };
     let area = area_of(f);
     data.aliases.insert(f.name.force.clone(), area.clone());
+    if let Some([authority]) = selection.force_areas.get(&f.name.force).map(Vec::as_slice) {
+        data.aliases.insert(authority.clone(), area.clone());
+    }
     data.coverage
         .entry(area.clone())
         .or_default()
@@ -458,7 +463,7 @@ fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, lsoa_detail: bool)
             unit: Unit::Count,
         });
     }
-    if !lsoa_detail {
+    if !selection.lsoa_detail {
         return;
     }
     let area: std::sync::Arc<str> = area.into();
