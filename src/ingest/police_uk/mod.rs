@@ -270,7 +270,7 @@ fn read_all(
     s: &Selection,
     cache: Option<&cache::Cache>,
 ) -> Result<(Vec<ReadFile>, Tally)> {
-    let bar = progress_bar(chosen.len() as u64, s.progress);
+    let progress = Progress::new(chosen.len() as u64, s.progress);
     let results: Result<Vec<Read>> = chosen
         .into_par_iter()
         .map_init(
@@ -288,12 +288,14 @@ fn read_all(
                         read_one(buffer, entry, name, display, s, cache)
                     }
                 };
-                bar.inc(1);
+                if let Ok(read) = &read {
+                    progress.file_done(read.file.parsed.rows_read);
+                }
                 read
             },
         )
         .collect();
-    bar.finish_and_clear();
+    progress.bar.finish_and_clear();
     let mut files = Vec::new();
     let mut tally = Tally::default();
     for read in results? {
@@ -397,15 +399,51 @@ fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, lsoa_detail: bool) ->
     same_area && (street.has_lsoa_detail || !lsoa_detail)
 }
 
-fn progress_bar(files: u64, wanted: bool) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !wanted || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let style =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  {elapsed}")
+/// The progress bar of a long ingest, on stderr: files done of all, rows done and their rate.
+/// Hidden when stderr is not a terminal or with `--quiet`.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    rows: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    fn new(files: u64, wanted: bool) -> Progress {
+        use std::io::IsTerminal;
+        let bar = if wanted && std::io::stderr().is_terminal() {
+            let style = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files  {msg}  {elapsed}",
+            )
             .expect("the progress template is valid");
-    indicatif::ProgressBar::new(files).with_style(style)
+            indicatif::ProgressBar::new(files).with_style(style)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        Progress {
+            bar,
+            rows: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// One more file done, with its rows.
+    fn file_done(&self, rows: u64) {
+        use std::sync::atomic::Ordering;
+        let total = self.rows.fetch_add(rows, Ordering::Relaxed) + rows;
+        if !self.bar.is_hidden() {
+            let secs = self.bar.elapsed().as_secs_f64();
+            self.bar.set_message(rows_message(total, secs));
+        }
+        self.bar.inc(1);
+    }
+}
+
+/// `1,234,567 rows, 617,283 rows/s`.
+fn rows_message(rows: u64, secs: f64) -> String {
+    let rate = (rows as f64 / secs.max(1e-3)).round() as u64;
+    format!(
+        "{} rows, {} rows/s",
+        indicatif::HumanCount(rows),
+        indicatif::HumanCount(rate)
+    )
 }
 
 fn provenance(f: &ReadFile, source: &Source) -> InputFile {
@@ -502,4 +540,18 @@ fn streets_view<'a>(streets: &'a [(&'a ReadFile, usize)]) -> Vec<quality::FileVi
 /// Months each area has data for, from every monthly source.
 pub fn months_of(data: &Dataset, area: &str) -> BTreeSet<Month> {
     data.coverage.get(area).cloned().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_says_rows_and_their_rate() {
+        assert_eq!(
+            rows_message(1_234_567, 2.0),
+            "1,234,567 rows, 617,284 rows/s"
+        );
+        assert_eq!(rows_message(0, 0.0), "0 rows, 0 rows/s");
+    }
 }
