@@ -620,6 +620,23 @@ fn a_folder_rerun_knows_settled_files_by_sight_and_sees_a_rewrite_that_hides_its
 }
 
 #[test]
+fn a_file_with_rejected_rows_is_parsed_every_time_and_said_so() {
+    let cli = Cli::new();
+    let cache = cli.dir.path().join("cache").display().to_string();
+    for _ in 0..2 {
+        let out = cached(&fixture("police-uk/ragged"), &cache, &["--reject-bad-rows"])
+            .args(["check"])
+            .expect(0)
+            .0;
+        // Never cached (it has rejected rows), so never "taken from the cache".
+        assert!(
+            out.contains("0 of 1 files taken from the cache (same name and bytes), 1 parsed"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
 fn a_damaged_cache_is_ignored() {
     let cli = Cli::new();
     let cache = cli.dir.path().join("cache");
