@@ -81,13 +81,6 @@ fn unix_lines(text: String) -> String {
     }
 }
 
-/// The 1-based line a record read from `body` starts on (see [`unix_lines`] for why `csv`'s own
-/// count can be one short in CRLF text): for bytes parsed in place, such as archive files.
-pub fn line_at(position: &csv::Position, body: &[u8]) -> u64 {
-    let leftover_newline = body.get(position.byte() as usize) == Some(&b'\n');
-    position.line() + u64::from(leftover_newline)
-}
-
 /// The line where a quote opens that never closes, if any.
 pub fn unbalanced_quote(text: &str) -> Option<u64> {
     let (mut open, mut line, mut opened_at) = (false, 1u64, 0u64);
@@ -142,16 +135,9 @@ pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
-/// A `csv` error, located in `file`.
+/// A `csv` error, located in `file` (text read with LF line ends, see [`unix_lines`]).
 pub fn csv_error(file: &str, err: csv::Error) -> Error {
-    csv_error_in(file, err, None)
-}
-
-/// A `csv` error in bytes parsed in place (`body`), its line counted by [`line_at`].
-pub fn csv_error_in(file: &str, err: csv::Error, body: Option<&[u8]>) -> Error {
-    let line = err
-        .position()
-        .map(|p| body.map_or(p.line(), |b| line_at(p, b)));
+    let line = err.position().map(|p| p.line());
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
