@@ -480,6 +480,22 @@ fn cached(archive: &Path, cache: &str, extra: &[&str]) -> Cli {
         .args(extra.iter().copied())
 }
 
+/// `check`'s output without the cache's note, which is all that may differ between runs.
+fn without_cache_note(out: &str) -> String {
+    out.lines()
+        .filter(|l| !l.contains("[cache]"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rewrites May's street file in `folder` with its first `from` replaced by `to`.
+fn change_may(folder: &Path, from: &str, to: &str) -> PathBuf {
+    let may = folder.join("2016-05/2016-05-city-of-london-street.csv");
+    let text = std::fs::read_to_string(&may).unwrap();
+    std::fs::write(&may, text.replacen(from, to, 1)).unwrap();
+    may
+}
+
 #[test]
 fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
     let cli = Cli::new();
@@ -496,35 +512,16 @@ fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
         "{second}"
     );
     // Same findings and ledger either way.
-    let strip = |s: &str| {
-        s.lines()
-            .filter(|l| !l.contains("[cache]"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    assert_eq!(strip(&first), strip(&second));
+    assert_eq!(without_cache_note(&first), without_cache_note(&second));
     // Change May's file: it is parsed again, April's still comes from the cache.
-    let may = archive.join("2016-05/2016-05-city-of-london-street.csv");
-    let text = std::fs::read_to_string(&may)
-        .unwrap()
-        .replacen("Shoplifting", "Bicycle theft", 1);
-    std::fs::write(&may, text).unwrap();
+    change_may(&archive, "Shoplifting", "Bicycle theft");
     let third = run(&[]);
     assert!(
         third.contains("2 of 3 files taken from the cache (same name and bytes), 1 parsed"),
         "{third}"
     );
-    let (counts, _) = Cli::new()
-        .args(arg("police-uk", &archive))
-        .args([
-            "--cache-dir",
-            &cache,
-            "counts",
-            "--period",
-            "2016-05",
-            "--format",
-            "csv",
-        ])
+    let (counts, _) = cached(&archive, &cache, &[])
+        .args(["counts", "--period", "2016-05", "--format", "csv"])
         .expect(0);
     assert!(
         counts.contains("2016-05,City of London Police,Bicycle theft,1\n"),
@@ -586,13 +583,9 @@ fn a_folder_rerun_knows_settled_files_by_sight_and_sees_a_rewrite_that_hides_its
     );
     // Rewrite May's file to the same size, then set its modification time back: only its change
     // time (which no tool can set back) tells the cache.
-    let may = archive.join("2016-05/2016-05-city-of-london-street.csv");
-    let (size, modified) = {
-        let meta = std::fs::metadata(&may).unwrap();
-        (meta.len(), meta.modified().unwrap())
-    };
-    let text = std::fs::read_to_string(&may).unwrap();
-    std::fs::write(&may, text.replacen("Shoplifting", "Other theft", 1)).unwrap();
+    let before = std::fs::metadata(archive.join("2016-05/2016-05-city-of-london-street.csv"));
+    let (size, modified) = before.map(|m| (m.len(), m.modified().unwrap())).unwrap();
+    let may = change_may(&archive, "Shoplifting", "Other theft");
     let file = std::fs::File::options().write(true).open(&may).unwrap();
     file.set_modified(modified).unwrap();
     drop(file);
@@ -639,17 +632,10 @@ fn a_file_with_rejected_rows_is_parsed_every_time_and_said_so() {
 #[test]
 fn a_damaged_cache_is_ignored() {
     let cli = Cli::new();
-    let cache = cli.dir.path().join("cache");
-    let good = fixture("police-uk/good");
-    let check = || {
-        Cli::new()
-            .args(arg("police-uk", &good))
-            .args(["--cache-dir", &cache.display().to_string(), "check"])
-            .expect(0)
-            .0
-    };
+    let (archive, cache) = archive_with_cache(&cli);
+    let check = || cached(&archive, &cache, &[]).args(["check"]).expect(0).0;
     check();
-    for e in std::fs::read_dir(cache.join("police-uk-v4")).unwrap() {
+    for e in std::fs::read_dir(Path::new(&cache).join("police-uk-v4")).unwrap() {
         std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
     }
     let out = check();
@@ -741,14 +727,8 @@ fn the_same_bytes_under_another_months_name_are_parsed_not_taken_from_the_cache(
     // April's file, cached, then copied by mistake into June under June's name: its rows say
     // 2016-04, so it must be refused as a fresh parse would, not counted as June from the cache.
     let cli = Cli::new();
-    let archive = cli.dir.path().join("archive");
-    std::fs::create_dir_all(&archive).unwrap();
-    copy_tree(&fixture("police-uk/good"), &archive);
-    let cache = cli.dir.path().join("cache").display().to_string();
-    Cli::new()
-        .args(arg("police-uk", &archive))
-        .args(["--cache-dir", &cache, "check"])
-        .expect(0);
+    let (archive, cache) = archive_with_cache(&cli);
+    cached(&archive, &cache, &["check"]).expect(0);
     let june = archive.join("2016-06");
     std::fs::create_dir_all(&june).unwrap();
     std::fs::copy(
@@ -756,10 +736,7 @@ fn the_same_bytes_under_another_months_name_are_parsed_not_taken_from_the_cache(
         june.join("2016-06-city-of-london-street.csv"),
     )
     .unwrap();
-    let (_, err) = Cli::new()
-        .args(arg("police-uk", &archive))
-        .args(["--cache-dir", &cache, "check"])
-        .expect(2);
+    let (_, err) = cached(&archive, &cache, &["check"]).expect(2);
     assert!(
         err.contains("2016-06-city-of-london-street.csv") && err.contains("2016-04"),
         "{err}"
@@ -769,19 +746,10 @@ fn the_same_bytes_under_another_months_name_are_parsed_not_taken_from_the_cache(
 #[test]
 fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
     let cli = Cli::new();
-    let cache = cli.dir.path().join("cache").display().to_string();
-    let folder = cli.dir.path().join("archive");
-    std::fs::create_dir_all(&folder).unwrap();
-    copy_tree(&fixture("police-uk/good"), &folder);
+    let (folder, cache) = archive_with_cache(&cli);
     let zip_path = cli.dir.path().join("archive.zip");
     zip_folder(&folder, &zip_path);
-    let check = || {
-        Cli::new()
-            .args(arg("police-uk", &zip_path))
-            .args(["--cache-dir", &cache, "check"])
-            .expect(0)
-            .0
-    };
+    let check = || cached(&zip_path, &cache, &["check"]).expect(0).0;
     let first = check();
     assert!(
         first.contains("0 of 3 files taken from the cache"),
@@ -793,29 +761,19 @@ fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
         "{second}"
     );
     // A new download where May's street file changed: its checksum differs, so it is read again.
-    let may = folder.join("2016-05/2016-05-city-of-london-street.csv");
-    let text = std::fs::read_to_string(&may)
-        .unwrap()
-        .replacen("Shoplifting", "Bicycle theft", 1);
-    std::fs::write(&may, text).unwrap();
+    change_may(&folder, "Shoplifting", "Bicycle theft");
     zip_folder(&folder, &zip_path);
     let third = check();
     assert!(
         third.contains("2 of 3 files taken from the cache (same name and bytes, 2 of them by the zip's checksum without decompressing), 1 parsed"),
         "{third}"
     );
-    let strip = |s: &str| {
-        s.lines()
-            .filter(|l| !l.contains("[cache]"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let fresh = Cli::new()
         .args(arg("police-uk", &zip_path))
         .args(["--no-cache", "check"])
         .expect(0)
         .0;
-    assert_eq!(strip(&third), strip(&fresh));
+    assert_eq!(without_cache_note(&third), without_cache_note(&fresh));
 }
 
 #[test]
