@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, FailOn, OutcomesConfig, Source, SourceKind, default_force_areas};
+use crate::config::{Config, OutcomesConfig, Source, SourceKind, default_force_areas};
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
 use crate::harmonise::{Month, Period};
@@ -77,7 +77,7 @@ pub struct Global {
 
     /// Exit with code 1 when findings reach this severity.
     #[arg(long, global = true, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<FailOn>,
+    pub fail_on: Option<FailOnArg>,
 
     /// Print nothing but errors (and the requested table); no progress bar.
     #[arg(long, short, global = true)]
@@ -225,6 +225,27 @@ pub enum Command {
     },
 }
 
+/// When findings turn a successful run into exit code 1 (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Never: findings are reported, the exit code stays 0.
+    Never,
+    /// When any finding is an error.
+    Error,
+    /// When any finding is a warning or an error.
+    Warning,
+}
+
+impl From<FailOnArg> for findings::FailOn {
+    fn from(arg: FailOnArg) -> Self {
+        match arg {
+            FailOnArg::Never => findings::FailOn::Never,
+            FailOnArg::Error => findings::FailOn::Error,
+            FailOnArg::Warning => findings::FailOn::Warning,
+        }
+    }
+}
+
 /// How a command prints its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -297,7 +318,7 @@ impl Cli {
         cfg.settings
             .validate()
             .map_err(|m| Error::Usage(format!("--alpha/--small-numbers: {m}")))?;
-        cfg.fail_on = g.fail_on.unwrap_or(cfg.fail_on);
+        cfg.fail_on = g.fail_on.map_or(cfg.fail_on, Into::into);
         cfg.quiet = g.quiet;
         cfg.allow_partial |= g.allow_partial;
         cfg.export_parquet = g.export_parquet.clone();

@@ -1,35 +1,8 @@
 //! Findings: what a reader must know about the data before trusting a figure (small numbers,
 //! later: missing months, partial years). `--fail-on` turns them into exit code 1.
 
-use serde::Serialize;
-
-use crate::config::FailOn;
+pub use crate::model::finding::{Finding, Severity, severity_label};
 use crate::stats::Comparison;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Note,
-    Warning,
-    Error,
-}
-
-/// One thing a reader should know, with a stable code for scripts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub severity: Severity,
-    pub code: &'static str,
-    pub message: String,
-}
-
-/// `note`, `warning` or `error`.
-pub fn severity_label(s: Severity) -> &'static str {
-    match s {
-        Severity::Note => "note",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    }
-}
 
 /// Findings from a comparison: categories whose change rests on small numbers.
 pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
@@ -78,9 +51,8 @@ pub const IMPLAUSIBLE_ZERO_MEAN: f64 = 20.0;
 /// month is most likely missing from the release (data.police.uk publishes an absent submission as
 /// no rows), and any total over it understates.
 pub fn implausible_zeros(data: &crate::model::Dataset) -> Vec<Finding> {
-    use crate::harmonise::Period;
-    use crate::model::Value;
-    let mut series: std::collections::BTreeMap<(&str, &str), Vec<(crate::harmonise::Month, i64)>> =
+    use crate::model::{Period, Value};
+    let mut series: std::collections::BTreeMap<(&str, &str), Vec<(crate::model::Month, i64)>> =
         Default::default();
     for o in &data.observations {
         if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
@@ -108,6 +80,18 @@ pub fn implausible_zeros(data: &crate::model::Dataset) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// When findings turn a successful run into exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Never: findings are reported, the exit code stays 0.
+    #[default]
+    Never,
+    /// When any finding is an error.
+    Error,
+    /// When any finding is a warning or an error.
+    Warning,
 }
 
 /// Whether `findings` fail the `policy`.

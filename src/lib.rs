@@ -35,13 +35,11 @@ pub mod harmonise;
 pub mod ingest;
 pub mod model;
 pub mod outcomes;
-pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod stats;
 
 pub use error::{Error, Result};
-
-/// The tool and version that produced an artefact.
-pub const GENERATOR: &str = concat!("saferstats ", env!("CARGO_PKG_VERSION"));
+pub use model::GENERATOR;
+pub use report::output;

@@ -1,7 +1,7 @@
 //! The stages in order: ingest -> harmonise -> stats -> findings -> render -> report -> write.
 //!
 //! Everything is computed and rendered in memory before the first byte is written, so bad input
-//! never leaves partial output (see [`crate::output`]).
+//! never leaves partial output (see [`crate::report::output`]).
 
 use std::path::PathBuf;
 
@@ -11,7 +11,7 @@ use crate::findings::{self, Finding};
 use crate::harmonise::Period;
 use crate::model::{Dataset, InputFile};
 use crate::outcomes::{self, Framework, OutcomeAssessment};
-use crate::output::{self, Artefact};
+use crate::report::output::{self, Artefact};
 use crate::render::{chart, outcomes as outcome_table, reconciliation, table, trend};
 use crate::report::{self, manifest};
 use crate::stats::{self, Comparison, counts};

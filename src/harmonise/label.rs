@@ -46,6 +46,17 @@ pub fn slug(name: &str) -> String {
         .join("-")
 }
 
+/// Up to three known labels nearest to `wanted`, nearest first.
+pub fn closest<'a>(wanted: &str, known: &[&'a str]) -> Vec<&'a str> {
+    let key = match_key(wanted);
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&key, &match_key(k)), *k))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +81,20 @@ mod tests {
     #[test]
     fn tidy_keeps_the_dash_as_written() {
         assert_eq!(tidy("  Burglary –  Residential "), "Burglary – Residential");
+    }
+
+    #[test]
+    fn closest_labels_rank_the_near_miss_first() {
+        let known = [
+            "Violence with injury",
+            "Violence without injury",
+            "Rape",
+            "Bicycle theft",
+        ];
+        assert_eq!(
+            closest("Violense with injury", &known)[0],
+            "Violence with injury"
+        );
+        assert_eq!(closest("bicycle thefts", &known)[0], "Bicycle theft");
     }
 }

@@ -291,7 +291,7 @@ impl Taxonomy {
             .flat_map(|level| self.entries(level))
             .flat_map(|(_, labels)| labels)
             .collect();
-        let closest = crate::outcomes::verdict::closest(category, &known).join(", ");
+        let closest = crate::harmonise::label::closest(category, &known).join(", ");
         Err(self.error(
             format!("category `{category}`"),
             format!("matches no subgroup, group, total or alias; closest: {closest}. Add it as an alias under [taxonomy.aliases] in the config if it names one of these"),

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader};
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 use crate::ingest::read;
 

@@ -13,9 +13,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
-use crate::findings::{Finding, Severity};
+use crate::model::{Finding, Severity};
 use crate::harmonise::taxonomy::{Level, Taxonomy};
 use crate::harmonise::{FinancialYear, Period, label};
 use crate::ingest::grid::{self, Grid, GridRow};

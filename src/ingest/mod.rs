@@ -11,6 +11,7 @@
 //! | `partner` | a partner dataset laid out in the config                   | [`partner`]  |
 //! | `population` | population table: `area,period,population` or ONS LSOA estimates | [`population`] |
 
+pub mod disclosure;
 pub mod grid;
 pub mod home_office;
 pub mod number;
@@ -19,10 +20,11 @@ pub mod partner;
 pub mod police_uk;
 pub mod population;
 pub mod read;
+pub mod source;
 pub mod summary;
 pub mod tidy;
 
-use crate::config::{Source, SourceKind};
+pub use source::{Source, SourceKind};
 use crate::error::{Error, Location, Result};
 use crate::harmonise::taxonomy::Taxonomy;
 use crate::model::{Dataset, InputFile, Observation, Value};

@@ -14,9 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
-use crate::findings::{Finding, Severity};
+use crate::model::{Finding, Severity};
 use crate::harmonise::taxonomy::{Level, Resolved, Taxonomy};
 use crate::harmonise::{Month, Period, label};
 use crate::ingest::grid::{self, Grid};

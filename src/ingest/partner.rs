@@ -20,13 +20,13 @@
 //! "suppressed", never zero; a percentage outside 0 to 100 is an error. Incident rows are counted
 //! by month and published by financial year (or `publish_by = "quarter" | "month"`); a year the
 //! data covers only part of says so. A source marked `sensitive` goes through
-//! [`crate::stats::disclosure`] here, before any figure leaves the loader.
+//! [`crate::ingest::disclosure`] here, before any figure leaves the loader.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Month, Period, label};
 use crate::ingest::grid::{self, Grid, GridRow};
@@ -124,7 +124,7 @@ pub fn load(
         RowKind::Incidents => count_incidents(figures, &layout, source),
     };
     if let Some(threshold) = source.sensitive {
-        crate::stats::disclosure::apply(&mut figures, threshold, layout.total.as_deref());
+        crate::ingest::disclosure::apply(&mut figures, threshold, layout.total.as_deref());
     }
     let mut periods: Vec<Period> = figures.iter().map(|f| f.period).collect();
     periods.sort();

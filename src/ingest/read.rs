@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 
 /// A source file's text and its provenance.

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
 use crate::ingest::{Loaded, check_count, read};

@@ -384,7 +384,7 @@ impl Framework {
 
     /// Reads an activity table: `code,title,owner,outcome,theme,rag,note`.
     fn activities(&mut self, path: &Path, display: &str, key: &RagKey) -> Result<Vec<Activity>> {
-        let source = crate::config::Source::new(crate::config::SourceKind::Tidy, path, display);
+        let source = crate::ingest::Source::new(crate::ingest::SourceKind::Tidy, path, display);
         let table = read::read_table(&source)?;
         let digest = table.digest.clone();
         let mut reader = read::csv_reader(&table.text);

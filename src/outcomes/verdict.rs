@@ -220,22 +220,11 @@ fn find_change<'a>(
                     "no source provides this category for {} and {}; closest: {}",
                     cmp.from,
                     cmp.to,
-                    closest(c, &known).join(", ")
+                    label::closest(c, &known).join(", ")
                 ),
             })
         }
     }
-}
-
-/// Up to three known labels nearest to `wanted`, nearest first.
-pub fn closest<'a>(wanted: &str, known: &[&'a str]) -> Vec<&'a str> {
-    let key = label::match_key(wanted);
-    let mut scored: Vec<(f64, &str)> = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(&key, &label::match_key(k)), *k))
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, k)| k).collect()
 }
 
 fn judge(
@@ -342,25 +331,5 @@ fn smaller_period(c: &Change, cmp: &Comparison) -> String {
         cmp.from.to_string()
     } else {
         cmp.to.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn closest_labels_rank_the_near_miss_first() {
-        let known = [
-            "Violence with injury",
-            "Violence without injury",
-            "Rape",
-            "Bicycle theft",
-        ];
-        assert_eq!(
-            closest("Violense with injury", &known)[0],
-            "Violence with injury"
-        );
-        assert_eq!(closest("bicycle thefts", &known)[0], "Bicycle theft");
     }
 }

@@ -215,7 +215,7 @@ pub fn partner(figures: &[PartnerFigure], disclosure: Option<i64>) -> Section {
     }
     if figures
         .iter()
-        .any(|f| matches!(&f.value, Value::Suppressed(m) if m != crate::stats::disclosure::MARKER))
+        .any(|f| matches!(&f.value, Value::Suppressed(m) if m != crate::model::MARKER))
     {
         notes.push("[x], [z], *, .. and -: not available, not applicable or withheld at source; never read as zero.".into());
     }

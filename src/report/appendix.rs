@@ -192,7 +192,7 @@ pub fn cover(title: &str, cmp: &Comparison, source: &str) -> Cover {
             ),
             format!(
                 "Produced by {} from the sources listed in Table 1's source line and the reconciliation table.",
-                crate::GENERATOR
+                crate::model::GENERATOR
             ),
         ],
         source: source

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ingest::read::hex;
 use crate::model::{InputFile, RowCount};
-use crate::output::Artefact;
+use crate::report::output::Artefact;
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -51,7 +51,7 @@ pub fn build(
 ) -> Manifest {
     let used_paths: Vec<String> = used.iter().map(|&i| inputs[i].path.clone()).collect();
     Manifest {
-        generator: crate::GENERATOR.to_string(),
+        generator: crate::model::GENERATOR.to_string(),
         config: config.map(str::to_string),
         inputs: inputs
             .iter()

@@ -6,6 +6,7 @@
 
 pub mod appendix;
 pub mod manifest;
+pub mod output;
 
 use minijinja::Environment;
 use serde::Serialize;
@@ -157,7 +158,7 @@ pub fn context(
 ) -> Context {
     Context {
         title: title.to_string(),
-        generator: crate::GENERATOR.to_string(),
+        generator: crate::model::GENERATOR.to_string(),
         area: cmp.area.clone(),
         from: cmp.from.to_string(),
         to: cmp.to.to_string(),

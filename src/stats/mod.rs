@@ -8,13 +8,13 @@
 
 pub mod compare;
 pub mod counts;
-pub mod disclosure;
 pub mod exact;
 pub mod peers;
 pub mod rates;
 pub mod shares;
 pub mod trend;
 
+pub use crate::ingest::disclosure;
 pub use compare::{Change, Comparison, compare};
 
 /// How a comparison judges change.

@@ -16,14 +16,14 @@ pub mod quality;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::config::Source;
+use crate::ingest::Source;
 use crate::error::{Error, Result};
 use crate::harmonise::Month;
 use crate::harmonise::Period;
 use crate::harmonise::police_uk::CRIME_TYPES;
 use crate::model::{Dataset, InputFile, Observation, Unit, Value};
+pub use crate::model::police_uk::{LsoaCount, LsoaRecord};
 use archive::{Archive, Entry};
 use file::{BadRows, Kind, Name, Parsed};
 
@@ -47,28 +47,6 @@ pub struct Selection {
     pub lsoa_detail: bool,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
-}
-
-/// One street file's counts by LSOA, kept for `counts --by lsoa`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LsoaCount {
-    pub month: Month,
-    pub area: String,
-    pub lsoa_code: String,
-    pub lsoa_name: String,
-    pub category: String,
-    pub count: u64,
-}
-
-/// One street file's counts for one LSOA, compact: expanded into [`LsoaCount`]s only when asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LsoaRecord {
-    pub month: Month,
-    pub area: std::sync::Arc<str>,
-    pub lsoa_code: Box<str>,
-    pub lsoa_name: Box<str>,
-    /// Count per crime type (index into [`CRIME_TYPES`]).
-    pub counts: [u32; 14],
 }
 
 /// A file that was read: its name, provenance and what it held.
@@ -103,8 +81,8 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
             "{}: the cache could not be written ({e}); the next run parses every file again",
             source.display
         );
-        data.findings.push(crate::findings::Finding {
-            severity: crate::findings::Severity::Note,
+        data.findings.push(crate::model::Finding {
+            severity: crate::model::Severity::Note,
             code: "cache",
             message,
         });
@@ -218,7 +196,7 @@ impl Tally {
     }
 
     /// The note that says how much of `files` the cache served.
-    fn note(&self, display: &str, archive: &Archive, files: usize) -> crate::findings::Finding {
+    fn note(&self, display: &str, archive: &Archive, files: usize) -> crate::model::Finding {
         let how = match (self.by_sight, archive) {
             (0, _) => String::new(),
             (n, Archive::Zip(_)) => {
@@ -228,8 +206,8 @@ impl Tally {
                 ", {n} of them by their unchanged size, times and inode without reading them"
             ),
         };
-        crate::findings::Finding {
-            severity: crate::findings::Severity::Note,
+        crate::model::Finding {
+            severity: crate::model::Severity::Note,
             code: "cache",
             message: format!(
                 "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {} parsed",

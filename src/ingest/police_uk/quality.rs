@@ -3,14 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
 
-use crate::findings::{Finding, Severity};
+pub use crate::model::police_uk::ForceMonthQuality;
+use crate::model::{Finding, Severity};
 use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
 use crate::harmonise::{FinancialYear, Month, Period};
 use crate::ingest::police_uk::file::StreetCounts;
 use crate::model::Dataset;
-use crate::render::format::thousands;
 
 /// What the findings need of one street file.
 pub struct FileView<'a> {
@@ -21,19 +20,6 @@ pub struct FileView<'a> {
     pub rejected: u64,
     pub counts: &'a StreetCounts,
     pub entry: &'a str,
-}
-
-/// Quality figures for one force-month (reports/data-quality.csv).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ForceMonthQuality {
-    pub area: String,
-    pub month: Month,
-    pub rows: u64,
-    pub no_location: u64,
-    /// Located rows in LSOAs outside the force's area; `None` when the area is not configured.
-    pub outside_area: Option<u64>,
-    pub duplicate_ids: u64,
-    pub rejected: u64,
 }
 
 /// Adds per-force-month quality rows to `data` and returns the archive's findings.
@@ -156,14 +142,14 @@ fn location(quality: &[ForceMonthQuality]) -> Vec<Finding> {
             .expect("an area has months");
         out.push(finding(Severity::Note, "no-location", format!(
             "{area}: {} of {} street rows ({}) have no location or LSOA (highest {} in {}); they count in totals but not by LSOA",
-            thousands(none as i64), thousands(rows as i64), pct(none, rows), pct(worst.no_location, worst.rows), worst.month
+            thousands(none), thousands(rows), pct(none, rows), pct(worst.no_location, worst.rows), worst.month
         )));
         let outside: Option<u64> = qs.iter().map(|q| q.outside_area).sum();
         let message = match outside {
             Some(n) => format!(
                 "{area}: {} of {} located rows ({}) are in LSOAs outside the force's own area; they are counted as published",
-                thousands(n as i64),
-                thousands((rows - none) as i64),
+                thousands(n),
+                thousands(rows - none),
                 pct(n, rows - none)
             ),
             None => format!(
@@ -222,3 +208,9 @@ fn relabelled(files: &[FileView]) -> Vec<Finding> {
     }
     out
 }
+
+/// `5435` -> `5,435`, as every table writes a count.
+fn thousands(n: u64) -> String {
+    indicatif::HumanCount(n).to_string()
+}
+

@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 use crate::harmonise::{Period, label};
 use crate::model::{PartnerFigure, Value};
 
-/// The marker a suppressed figure is published as.
-pub const MARKER: &str = "[c]";
+pub use crate::model::MARKER;
 
 /// The default threshold: counts of 1 to 4 are suppressed.
 pub const DEFAULT_THRESHOLD: i64 = 4;

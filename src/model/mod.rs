@@ -1,14 +1,26 @@
-//! The tidy model every source is turned into: one [`Observation`] per figure, and one
-//! [`InputFile`] per file read, which is the provenance each figure carries.
+//! The ground: every type that crosses a stage boundary. The tidy model every source is turned
+//! into (one [`Observation`] per figure, and one [`InputFile`] per file read, which is the
+//! provenance each figure carries), periods, findings and what an archive yields by LSOA.
+//!
+//! Nothing here imports a stage; every stage may import it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::findings::Finding;
-use crate::harmonise::{Month, Period};
-use crate::ingest::police_uk::LsoaRecord;
-use crate::ingest::police_uk::quality::ForceMonthQuality;
+pub mod finding;
+pub mod period;
+pub mod police_uk;
+
+pub use finding::{Finding, Severity};
+pub use period::{FinancialYear, Month, Period, PeriodError};
+pub use police_uk::{ForceMonthQuality, LsoaCount, LsoaRecord};
+
+/// The tool and version that produced an artefact.
+pub const GENERATOR: &str = concat!("saferstats ", env!("CARGO_PKG_VERSION"));
+
+/// The marker a figure withheld by disclosure control is published as.
+pub const MARKER: &str = "[c]";
 
 /// What a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
@@ -57,7 +69,7 @@ pub struct InputFile {
     /// The path as the user gave it (relative to the config file for config sources).
     pub path: String,
     /// The file's content hash, named by its algorithm: `sha256:<hex>` for tables,
-    /// `blake3:<hex>` for data.police.uk month-files (see [`crate::ingest::read::sha256_digest`]).
+    /// `blake3:<hex>` for data.police.uk month-files (see `ingest::read::sha256_digest`).
     pub digest: String,
     pub publisher: Option<String>,
     pub rows_read: u64,
@@ -83,7 +95,7 @@ impl Serialize for RowCount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             RowCount::Shown(n) => s.serialize_u64(*n),
-            RowCount::Withheld => s.serialize_str(crate::stats::disclosure::MARKER),
+            RowCount::Withheld => s.serialize_str(MARKER),
         }
     }
 }
@@ -92,7 +104,7 @@ impl std::fmt::Display for RowCount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RowCount::Shown(n) => write!(f, "{n}"),
-            RowCount::Withheld => f.write_str(crate::stats::disclosure::MARKER),
+            RowCount::Withheld => f.write_str(MARKER),
         }
     }
 }
