@@ -39,9 +39,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 pub use crate::findings::FailOn;
-pub use crate::ingest::source::{Source, SourceKind, default_force_areas};
 use crate::ingest::police_uk::Selection;
 use crate::ingest::police_uk::file::BadRows;
+pub use crate::ingest::source::{Source, SourceKind, default_force_areas};
 
 use crate::error::{Error, Result};
 use crate::harmonise::{Month, Period};

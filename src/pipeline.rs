@@ -11,8 +11,8 @@ use crate::findings::{self, Finding};
 use crate::harmonise::Period;
 use crate::model::{Dataset, InputFile};
 use crate::outcomes::{self, Framework, OutcomeAssessment};
-use crate::report::output::{self, Artefact};
 use crate::render::{chart, outcomes as outcome_table, reconciliation, table, trend};
+use crate::report::output::{self, Artefact};
 use crate::report::{self, manifest};
 use crate::stats::{self, Comparison, counts};
 

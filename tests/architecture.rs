@@ -164,7 +164,11 @@ fn imports(code: &str) -> Vec<(usize, String)> {
     };
     let mut out = Vec::new();
     for (at, _) in code.match_indices("crate::") {
-        if code[..at].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        if code[..at]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
             continue;
         }
         let after = &code[at + "crate::".len()..];
@@ -211,11 +215,7 @@ fn breaches(path: &Path, code: &str) -> Vec<String> {
                     path.display()
                 ));
             };
-            let wrong = if own == 0 {
-                theirs != 0
-            } else {
-                theirs > own
-            };
+            let wrong = if own == 0 { theirs != 0 } else { theirs > own };
             wrong.then(|| format!("{}:{line}: {stage} imports {target}", path.display()))
         })
         .collect()
@@ -245,7 +245,11 @@ fn no_source_file_is_over_600_lines() {
             (n > MAX_FILE_LINES).then(|| format!("{}: {n} lines", p.display()))
         })
         .collect();
-    assert!(long.is_empty(), "files over {MAX_FILE_LINES} lines:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "files over {MAX_FILE_LINES} lines:\n{}",
+        long.join("\n")
+    );
 }
 
 /// Every `fn` with a body: its name, first line and number of lines (signature to closing brace).
@@ -302,13 +306,18 @@ fn no_function_is_over_60_lines() {
             }
         }
     }
-    assert!(long.is_empty(), "functions over {MAX_FN_LINES} lines:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FN_LINES} lines:\n{}",
+        long.join("\n")
+    );
 }
 
 /// The checks themselves, on small cases whose answers are known.
 #[test]
 fn the_checks_see_what_they_should() {
-    let code = code_only("// crate::cli in a comment\nlet s = \"crate::cli\";\nuse crate::model::X;\n");
+    let code =
+        code_only("// crate::cli in a comment\nlet s = \"crate::cli\";\nuse crate::model::X;\n");
     assert_eq!(imports(&code), vec![(3, "model".to_string())]);
     let both = code_only("use crate::{\n    model::{A, B},\n    stats::C,\n};\n");
     let names: Vec<String> = imports(&both).into_iter().map(|(_, n)| n).collect();
@@ -321,7 +330,10 @@ fn the_checks_see_what_they_should() {
     assert!(breaches(&src.join("render/x.rs"), "use crate::stats::Y;\n").is_empty());
     let f = "fn a() {\n    let b = '{';\n    let s = \"}}\";\n}\nfn decl();\n";
     assert_eq!(functions(&code_only(f)), vec![("a".to_string(), 1, 4)]);
-    assert_eq!(fn_name("    pub(crate) const fn x<T>(t: T) {"), Some("x".into()));
+    assert_eq!(
+        fn_name("    pub(crate) const fn x<T>(t: T) {"),
+        Some("x".into())
+    );
     assert_eq!(fn_name("let f = |x| x; // fn y"), None);
     let raw = code_only("let r = r#\"crate::cli\"#; let life: &'a str;\n");
     assert!(imports(&raw).is_empty() && raw.contains("'a"));

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader};
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
+use crate::ingest::Source;
 use crate::ingest::read;
 
 /// One row: its 1-based line (CSV) or row (sheet) and its cells as text.

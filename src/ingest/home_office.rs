@@ -13,13 +13,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
-use crate::model::{Finding, Severity};
 use crate::harmonise::taxonomy::{Level, Taxonomy};
 use crate::harmonise::{FinancialYear, Period, label};
+use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
 use crate::ingest::{Loaded, number};
+use crate::model::{Finding, Severity};
 use crate::model::{InputFile, Observation, Unit, Value};
 
 /// Column positions, by either naming.

@@ -24,10 +24,10 @@ pub mod source;
 pub mod summary;
 pub mod tidy;
 
-pub use source::{Source, SourceKind};
 use crate::error::{Error, Location, Result};
 use crate::harmonise::taxonomy::Taxonomy;
 use crate::model::{Dataset, InputFile, Observation, Value};
+pub use source::{Source, SourceKind};
 
 /// What one loader returns: the file's provenance and its figures.
 pub struct Loaded {

@@ -14,13 +14,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
-use crate::model::{Finding, Severity};
 use crate::harmonise::taxonomy::{Level, Resolved, Taxonomy};
 use crate::harmonise::{Month, Period, label};
+use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid};
 use crate::ingest::{Loaded, check_count};
+use crate::model::{Finding, Severity};
 use crate::model::{Observation, Rejection, Unit, Value};
 
 const COLUMNS: [&str; 3] = ["12 months ending", "PFA", "Offence"];

@@ -26,9 +26,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Month, Period, label};
+use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
 use crate::ingest::{check_count, number};
 use crate::model::{InputFile, PartnerFigure, Unit, Value};

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
+use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
 use crate::ingest::number;
 use crate::model::{Denominator, InputFile, Value};

@@ -3,8 +3,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
+use crate::ingest::Source;
 
 /// A source file's text and its provenance.
 pub struct Table {

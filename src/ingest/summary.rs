@@ -12,9 +12,9 @@
 
 use std::collections::HashMap;
 
-use crate::ingest::Source;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
+use crate::ingest::Source;
 use crate::ingest::{Loaded, check_count, read};
 use crate::model::{Observation, Unit};
 

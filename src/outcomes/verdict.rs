@@ -15,9 +15,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::harmonise::label;
-use crate::model::{PartnerFigure, Value};
+use crate::model::{Month, PartnerFigure, Period, Unit, Value};
 use crate::outcomes::framework::{Direction, Framework, Indicator, Subject};
-use crate::render::format::{sig4, signed_pct, thousands};
 use crate::stats::{Change, Comparison};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,7 +49,8 @@ pub struct Assessment {
     pub indicator: String,
     pub direction: Direction,
     pub verdict: Verdict,
-    pub reason: String,
+    /// Why, typed; `render` words it (and serialises it as those words).
+    pub reason: Reason,
     /// Not significant, but moving against the desired direction.
     pub wrong_way: bool,
     pub small_numbers: bool,
@@ -71,13 +71,98 @@ impl Default for VerdictSettings {
     }
 }
 
+/// Why an indicator has the verdict it has. Data, not words: `render::reason` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// A partner measure no source provides.
+    NoSource { measure: String },
+    /// A partner measure the partner data has but cannot judge.
+    Partner(PartnerGap),
+    /// Either period is built from fewer months than it spans (labels as the comparison gives them).
+    PartialYear { from: String, to: String },
+    /// A break in the series falls inside the compared span.
+    SeriesBreak { from: Month, reason: String },
+    /// No desired direction: shown, never judged.
+    Context { why: String, figures: Figures },
+    /// Fewer than `min` events in the two periods together.
+    SmallNumbers { events: i64, min: i64 },
+    /// Not significant; `wrong_way` when it moved against the desired direction.
+    NoChange {
+        wrong_way: bool,
+        figures: Figures,
+        caveat: Option<SmallCount>,
+    },
+    /// Significant, improving or worsening.
+    Significant {
+        verdict: Verdict,
+        figures: Figures,
+        caveat: Option<SmallCount>,
+    },
+}
+
+/// The figures a reason quotes: both counts, the percentage change and the p-value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    pub from: i64,
+    pub to: i64,
+    pub pct_change: Option<f64>,
+    pub p_value: Option<f64>,
+}
+
+impl Figures {
+    fn of(c: &Change) -> Figures {
+        Figures {
+            from: c.from_count,
+            to: c.to_count,
+            pct_change: c.pct_change,
+            p_value: c.p_value,
+        }
+    }
+}
+
+/// The smaller of two small counts, and its period: the caveat on a small-number change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SmallCount {
+    pub count: i64,
+    pub period: Period,
+}
+
+/// Why a partner measure's figures give no change to judge.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartnerGap {
+    /// No figure for `period`.
+    Missing { measure: String, period: Period },
+    /// A figure's note says it covers part of the period.
+    Partial { note: String },
+    /// Withheld (`marker`) in either period.
+    Suppressed {
+        measure: String,
+        marker: String,
+        from: Period,
+        to: Period,
+    },
+    /// A percentage or rate with no count behind it.
+    NoCount {
+        unit: Unit,
+        values: (f64, f64),
+        from: Period,
+        to: Period,
+    },
+    /// Published in different units in the two periods.
+    MixedUnits {
+        measure: String,
+        from: Period,
+        to: Period,
+    },
+}
+
 /// What the partner datasets say about the framework's partner measures in the compared periods:
 /// a change where a measure is a count in both, else why it cannot be judged.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PartnerEvidence {
     pub changes: Vec<Change>,
     /// By the measure's match key.
-    pub reasons: std::collections::BTreeMap<String, String>,
+    pub reasons: std::collections::BTreeMap<String, PartnerGap>,
 }
 
 impl PartnerEvidence {
@@ -124,35 +209,35 @@ fn partner_change(
     to: Option<&PartnerFigure>,
     cmp: &Comparison,
     settings: &crate::stats::CompareSettings,
-) -> std::result::Result<Change, String> {
+) -> std::result::Result<Change, PartnerGap> {
     let (Some(a), Some(b)) = (from, to) else {
-        let lacking = if from.is_none() { cmp.from } else { cmp.to };
-        return Err(format!(
-            "missing data: the partner data has no `{measure}` for {lacking}"
-        ));
+        let period = if from.is_none() { cmp.from } else { cmp.to };
+        let measure = measure.to_string();
+        return Err(PartnerGap::Missing { measure, period });
     };
     if let Some(note) = [a, b]
         .iter()
         .find_map(|f| f.note.as_deref().filter(|n| n.starts_with("partial")))
     {
-        return Err(format!("partial year: {note}"));
+        let note = note.to_string();
+        return Err(PartnerGap::Partial { note });
     }
+    let (measure, from, to) = (measure.to_string(), cmp.from, cmp.to);
     match (&a.value, &b.value) {
-        (Value::Count(x), Value::Count(y)) => Ok(Change::new(measure, *x, *y, settings)),
-        (Value::Suppressed(m), _) | (_, Value::Suppressed(m)) => Err(format!(
-            "suppressed: `{measure}` is withheld ({m}) in {} or {}",
-            cmp.from, cmp.to
-        )),
-        (Value::Measure(x), Value::Measure(y)) => Err(format!(
-            "a {} with no count behind it ({x} in {}, {y} in {}): no test of the change is possible",
-            format!("{:?}", b.unit).to_lowercase(),
-            cmp.from,
-            cmp.to
-        )),
-        _ => Err(format!(
-            "`{measure}` is published in different units in {} and {}",
-            cmp.from, cmp.to
-        )),
+        (Value::Count(x), Value::Count(y)) => Ok(Change::new(&measure, *x, *y, settings)),
+        (Value::Suppressed(m), _) | (_, Value::Suppressed(m)) => Err(PartnerGap::Suppressed {
+            measure,
+            marker: m.clone(),
+            from,
+            to,
+        }),
+        (Value::Measure(x), Value::Measure(y)) => Err(PartnerGap::NoCount {
+            unit: b.unit,
+            values: (*x, *y),
+            from,
+            to,
+        }),
+        _ => Err(PartnerGap::MixedUnits { measure, from, to }),
     }
 }
 
@@ -230,66 +315,37 @@ fn find_change<'a>(
 fn judge(
     ind: &Indicator,
     change: Option<&Change>,
-    why_not: Option<&String>,
+    why_not: Option<&PartnerGap>,
     cmp: &Comparison,
     s: &VerdictSettings,
-) -> (Verdict, String) {
+) -> (Verdict, Reason) {
     let Some(c) = change else {
-        let reason = why_not.cloned().unwrap_or_else(|| {
-            format!(
-                "missing data: no source provides the measure `{}`",
-                ind.subject.label()
-            )
-        });
+        let reason = why_not.cloned().map_or_else(
+            || Reason::NoSource {
+                measure: ind.subject.label().to_string(),
+            },
+            Reason::Partner,
+        );
         return (Verdict::NotAssessable, reason);
     };
-    if cmp.is_partial() {
-        let reason = format!(
-            "partial year: {} compared with {}",
-            cmp.label(false),
-            cmp.label(true)
-        );
-        return (Verdict::NotAssessable, reason);
-    }
-    let (first, last) = (cmp.from.first_month(), cmp.to.last_month());
-    if let Some(b) = ind.breaks.iter().find(|b| first < b.from && b.from <= last) {
-        return (
-            Verdict::NotAssessable,
-            format!("series break from {}: {}", b.from, b.reason),
-        );
-    }
-    if ind.direction == Direction::Context {
-        return (
-            Verdict::Context,
-            format!("context only: {}; {}", ind.why, figures(c)),
-        );
-    }
-    let events = c.from_count + c.to_count;
-    if events < s.min_events {
-        let reason = format!(
-            "small numbers: {events} events in the two periods (fewer than {})",
-            s.min_events
-        );
-        return (Verdict::NotAssessable, reason);
-    }
-    let caveat = if c.small_numbers {
-        format!(
-            "; small numbers ({} in {})",
-            thousands(c.from_count.min(c.to_count)),
-            smaller_period(c, cmp)
-        )
-    } else {
-        String::new()
-    };
-    if !c.significant {
-        let way = if against(ind.direction, c) {
-            ", moving the wrong way"
-        } else {
-            ""
+    if let Some(reason) = unassessable(ind, c, cmp, s) {
+        let verdict = match reason {
+            Reason::Context { .. } => Verdict::Context,
+            _ => Verdict::NotAssessable,
         };
+        return (verdict, reason);
+    }
+    let figures = Figures::of(c);
+    let caveat = c.small_numbers.then(|| smaller(c, cmp));
+    if !c.significant {
+        let wrong_way = against(ind.direction, c);
         return (
             Verdict::NoChange,
-            format!("no significant change{way}: {}{caveat}", figures(c)),
+            Reason::NoChange {
+                wrong_way,
+                figures,
+                caveat,
+            },
         );
     }
     let verdict = if against(ind.direction, c) {
@@ -297,10 +353,45 @@ fn judge(
     } else {
         Verdict::Improving
     };
-    (
+    let reason = Reason::Significant {
         verdict,
-        format!("{}: {}{caveat}", verdict.label(), figures(c)),
-    )
+        figures,
+        caveat,
+    };
+    (verdict, reason)
+}
+
+/// Why a change that exists cannot be judged, in the order the module doc gives, or `None`.
+fn unassessable(
+    ind: &Indicator,
+    c: &Change,
+    cmp: &Comparison,
+    s: &VerdictSettings,
+) -> Option<Reason> {
+    if cmp.is_partial() {
+        let (from, to) = (cmp.label(false), cmp.label(true));
+        return Some(Reason::PartialYear { from, to });
+    }
+    let (first, last) = (cmp.from.first_month(), cmp.to.last_month());
+    if let Some(b) = ind.breaks.iter().find(|b| first < b.from && b.from <= last) {
+        let reason = b.reason.clone();
+        return Some(Reason::SeriesBreak {
+            from: b.from,
+            reason,
+        });
+    }
+    if ind.direction == Direction::Context {
+        let why = ind.why.clone();
+        return Some(Reason::Context {
+            why,
+            figures: Figures::of(c),
+        });
+    }
+    let events = c.from_count + c.to_count;
+    (events < s.min_events).then_some(Reason::SmallNumbers {
+        events,
+        min: s.min_events,
+    })
 }
 
 /// Whether the change runs against the desired direction.
@@ -312,24 +403,17 @@ fn against(direction: Direction, c: &Change) -> bool {
     }
 }
 
-fn figures(c: &Change) -> String {
-    let pct = c
-        .pct_change
-        .map_or_else(String::new, |p| format!(" ({}%)", signed_pct(Some(p))));
-    let p = c
-        .p_value
-        .map_or_else(|| "no test".to_string(), |p| format!("p {}", sig4(Some(p))));
-    format!(
-        "{} to {}{pct}, {p}",
-        thousands(c.from_count),
-        thousands(c.to_count)
-    )
-}
-
-fn smaller_period(c: &Change, cmp: &Comparison) -> String {
+/// The smaller count and its period (the earlier on a tie).
+fn smaller(c: &Change, cmp: &Comparison) -> SmallCount {
     if c.from_count <= c.to_count {
-        cmp.from.to_string()
+        SmallCount {
+            count: c.from_count,
+            period: cmp.from,
+        }
     } else {
-        cmp.to.to_string()
+        SmallCount {
+            count: c.to_count,
+            period: cmp.to,
+        }
     }
 }

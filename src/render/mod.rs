@@ -3,10 +3,12 @@
 //! - [`format`]: fixed number formats (thousands, signs, significant figures).
 //! - [`table`]: CSV, Markdown and terminal tables.
 //! - [`chart`]: SVG and PNG figures.
+//! - [`reason`]: verdict reasons in words.
 
 pub mod chart;
 pub mod format;
 pub mod outcomes;
+pub mod reason;
 pub mod reconciliation;
 pub mod sections;
 pub mod table;

@@ -134,7 +134,7 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
                     indicator: a.indicator.clone(),
                     direction: format!("{:?}", a.direction).to_lowercase(),
                     verdict: a.verdict.label().to_string(),
-                    reason: a.reason.clone(),
+                    reason: a.reason.to_string(),
                 })
                 .collect(),
         })

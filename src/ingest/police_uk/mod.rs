@@ -17,13 +17,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use crate::ingest::Source;
 use crate::error::{Error, Result};
 use crate::harmonise::Month;
 use crate::harmonise::Period;
 use crate::harmonise::police_uk::CRIME_TYPES;
-use crate::model::{Dataset, InputFile, Observation, Unit, Value};
+use crate::ingest::Source;
 pub use crate::model::police_uk::{LsoaCount, LsoaRecord};
+use crate::model::{Dataset, InputFile, Observation, Unit, Value};
 use archive::{Archive, Entry};
 use file::{BadRows, Kind, Name, Parsed};
 

@@ -3,13 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-
-pub use crate::model::police_uk::ForceMonthQuality;
-use crate::model::{Finding, Severity};
 use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
 use crate::harmonise::{FinancialYear, Month, Period};
 use crate::ingest::police_uk::file::StreetCounts;
 use crate::model::Dataset;
+pub use crate::model::police_uk::ForceMonthQuality;
+use crate::model::{Finding, Severity};
 
 /// What the findings need of one street file.
 pub struct FileView<'a> {
@@ -213,4 +212,3 @@ fn relabelled(files: &[FileView]) -> Vec<Finding> {
 fn thousands(n: u64) -> String {
     indicatif::HumanCount(n).to_string()
 }
-

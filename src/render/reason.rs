@@ -1,0 +1,157 @@
+//! Verdict reasons in words: outcomes return a typed [`Reason`]; this is the one place that says
+//! it. A reason serialises as these words, so every table, report and JSON output reads the same.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::outcomes::verdict::{Figures, PartnerGap, Reason, SmallCount};
+use crate::render::format::{sig4, signed_pct, thousands};
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::NoSource { measure } => {
+                write!(
+                    f,
+                    "missing data: no source provides the measure `{measure}`"
+                )
+            }
+            Reason::Partner(gap) => gap.fmt(f),
+            Reason::PartialYear { from, to } => {
+                write!(f, "partial year: {from} compared with {to}")
+            }
+            Reason::SeriesBreak { from, reason } => write!(f, "series break from {from}: {reason}"),
+            Reason::Context { why, figures } => write!(f, "context only: {why}; {figures}"),
+            Reason::SmallNumbers { events, min } => write!(
+                f,
+                "small numbers: {events} events in the two periods (fewer than {min})"
+            ),
+            Reason::NoChange {
+                wrong_way,
+                figures,
+                caveat,
+            } => {
+                let way = if *wrong_way {
+                    ", moving the wrong way"
+                } else {
+                    ""
+                };
+                write!(f, "no significant change{way}: {figures}{}", Caveat(caveat))
+            }
+            Reason::Significant {
+                verdict,
+                figures,
+                caveat,
+            } => write!(f, "{}: {figures}{}", verdict.label(), Caveat(caveat)),
+        }
+    }
+}
+
+impl fmt::Display for PartnerGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PartnerGap::Missing { measure, period } => write!(
+                f,
+                "missing data: the partner data has no `{measure}` for {period}"
+            ),
+            PartnerGap::Partial { note } => write!(f, "partial year: {note}"),
+            PartnerGap::Suppressed {
+                measure,
+                marker,
+                from,
+                to,
+            } => write!(
+                f,
+                "suppressed: `{measure}` is withheld ({marker}) in {from} or {to}"
+            ),
+            PartnerGap::NoCount {
+                unit,
+                values: (x, y),
+                from,
+                to,
+            } => write!(
+                f,
+                "a {} with no count behind it ({x} in {from}, {y} in {to}): no test of the change is possible",
+                format!("{unit:?}").to_lowercase()
+            ),
+            PartnerGap::MixedUnits { measure, from, to } => write!(
+                f,
+                "`{measure}` is published in different units in {from} and {to}"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Figures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = self
+            .pct_change
+            .map_or_else(String::new, |p| format!(" ({}%)", signed_pct(Some(p))));
+        let p = self
+            .p_value
+            .map_or_else(|| "no test".to_string(), |p| format!("p {}", sig4(Some(p))));
+        write!(
+            f,
+            "{} to {}{pct}, {p}",
+            thousands(self.from),
+            thousands(self.to)
+        )
+    }
+}
+
+/// `; small numbers (10 in 2016/17)`, or nothing.
+struct Caveat<'a>(&'a Option<SmallCount>);
+
+impl fmt::Display for Caveat<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(s) => write!(
+                f,
+                "; small numbers ({} in {})",
+                thousands(s.count),
+                s.period
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Serialize for Reason {
+    /// As its words: the view-model, manifest and JSON outputs carry the sentence a reader sees.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcomes::Verdict;
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let figures = Figures {
+            from: 10,
+            to: 27,
+            pct_change: Some(170.0),
+            p_value: Some(0.007632),
+        };
+        let period = "2016/17".parse().unwrap();
+        let caveat = Some(SmallCount { count: 10, period });
+        let worse = Reason::Significant {
+            verdict: Verdict::Worsening,
+            figures,
+            caveat,
+        };
+        assert_eq!(
+            worse.to_string(),
+            "worsening: 10 to 27 (+170.0%), p 0.007632; small numbers (10 in 2016/17)"
+        );
+        let small = Reason::SmallNumbers { events: 3, min: 10 };
+        assert_eq!(
+            serde_json::to_string(&small).unwrap(),
+            "\"small numbers: 3 events in the two periods (fewer than 10)\""
+        );
+    }
+}
