@@ -3,9 +3,11 @@
 //! - [`format`]: fixed number formats (thousands, signs, significant figures).
 //! - [`table`]: CSV, Markdown and terminal tables.
 //! - [`chart`]: SVG and PNG figures.
+//! - [`export`]: the one place a command's output format is chosen.
 //! - [`reason`]: verdict reasons in words.
 
 pub mod chart;
+pub mod export;
 pub mod format;
 pub mod outcomes;
 pub mod reason;

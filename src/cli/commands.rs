@@ -1,0 +1,166 @@
+//! One small runner per command: load through the pipeline, say which rows to print, and leave
+//! the format to [`export`].
+
+use super::args::By;
+use super::print;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::findings::Finding;
+use crate::harmonise::Period;
+use crate::pipeline;
+use crate::render::export::{self, AllAreas, Format, Outcomes, Rows};
+use crate::render::table;
+use crate::stats::counts;
+
+/// `run`: the whole pipeline, every artefact written or none.
+pub fn run(cfg: &Config) -> Result<Vec<Finding>> {
+    let outcome = pipeline::run(cfg)?;
+    if !cfg.quiet {
+        eprintln!(
+            "wrote {} files below {}",
+            outcome.written.len(),
+            cfg.out_dir.display()
+        );
+    }
+    Ok(outcome.findings)
+}
+
+/// `compare`: the configured area, or every area with `--all-areas`.
+pub fn compare(cfg: &Config, all_areas: bool, format: Format) -> Result<Vec<Finding>> {
+    if all_areas {
+        return compare_all(cfg, format);
+    }
+    let (_, cmp, findings) = pipeline::comparison(cfg)?;
+    print(&export::export(&cmp, format))?;
+    Ok(findings)
+}
+
+fn compare_all(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
+    let (from, to) = pipeline::periods(cfg)?;
+    let data = pipeline::load_all(cfg)?;
+    let mut comparisons = Vec::new();
+    for area in data.areas() {
+        comparisons.push(crate::stats::compare(
+            &data,
+            area,
+            from,
+            to,
+            &cfg.settings,
+            cfg.allow_partial,
+        )?);
+    }
+    print(&export::export(&AllAreas(&comparisons), format))?;
+    Ok(data.findings)
+}
+
+/// `outcomes`: one row per outcome, or per indicator with `--detail`.
+pub fn outcomes(cfg: &Config, detail: bool, format: Format) -> Result<Vec<Finding>> {
+    let (data, cmp, findings) = pipeline::comparison(cfg)?;
+    let (assessment, _) = pipeline::outcome_assessment(cfg, &data, &cmp)?.ok_or_else(|| {
+        Error::Usage(
+            "no outcome framework: give --framework FILE or set outcomes.framework in the config"
+                .into(),
+        )
+    })?;
+    let result = Outcomes {
+        assessment: &assessment,
+        detail,
+    };
+    print(&export::export(&result, format))?;
+    Ok(findings)
+}
+
+/// `counts`: one period's counts, or broken down by month or LSOA.
+pub fn counts(
+    cfg: &Config,
+    period: Period,
+    by: Option<By>,
+    format: Format,
+) -> Result<Vec<Finding>> {
+    let (data, area) = pipeline::load(cfg)?;
+    let (header, cells) = match by {
+        None => {
+            let figures =
+                counts::period_figures(&data, &area, period, "--period", cfg.allow_partial)?;
+            (
+                table::COUNTS_COLUMNS.to_vec(),
+                table::count_rows(&figures.observations),
+            )
+        }
+        Some(By::Month) => (
+            table::COUNTS_COLUMNS.to_vec(),
+            table::count_rows(&counts::monthly(&data, &area, period)?),
+        ),
+        Some(By::Lsoa) => (
+            table::LSOA_COLUMNS.to_vec(),
+            table::lsoa_rows(&counts::by_lsoa(&data, &area, period)?),
+        ),
+    };
+    print_rows(format, &header, &cells, None::<&()>)?;
+    Ok(data.findings)
+}
+
+/// `rates`: per each denominator known for the area, or the one named.
+pub fn rates(
+    cfg: &Config,
+    period: Period,
+    denominator: Option<&str>,
+    format: Format,
+) -> Result<Vec<Finding>> {
+    let (rows, findings) = pipeline::rates(cfg, period, denominator)?;
+    let header = crate::stats::rates::COLUMNS.to_vec();
+    print_rows(format, &header, &table::rate_rows(&rows), Some(&rows))?;
+    Ok(findings)
+}
+
+/// `peers`: the area's change beside its peers'.
+pub fn peers(cfg: &Config, flagged: &[String], format: Format) -> Result<Vec<Finding>> {
+    let (rows, findings) = pipeline::peers(cfg, flagged)?;
+    let (header, cells) = table::peer_rows(&rows, cfg.per);
+    print_rows(format, &header, &cells, Some(&rows))?;
+    Ok(findings)
+}
+
+/// `measures`: the partner datasets' figures.
+pub fn measures(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
+    let data = pipeline::load_all(cfg)?;
+    if data.partner.is_empty() {
+        return Err(Error::Usage(
+            "no partner datasets: add a [[source]] with kind = \"partner\" to the config, or --source partner=FILE".into(),
+        ));
+    }
+    let header = table::MEASURE_COLUMNS.to_vec();
+    let cells = table::measure_rows(&data.partner);
+    print_rows(format, &header, &cells, Some(&data.partner))?;
+    Ok(data.findings)
+}
+
+/// `check`: the reconciliation and every finding, on standard output.
+pub fn check(cfg: &Config) -> Result<Vec<Finding>> {
+    let data = pipeline::load_all(cfg)?;
+    print(&crate::render::reconciliation::summary(&data))?;
+    for f in &data.findings {
+        print(&format!(
+            "{}: {} [{}]\n",
+            crate::findings::severity_label(f.severity),
+            f.message,
+            f.code
+        ))?;
+    }
+    Ok(data.findings)
+}
+
+/// Prints rows in `format`; JSON is `typed` serialised where given, with its numbers as numbers.
+fn print_rows<T: serde::Serialize>(
+    format: Format,
+    header: &[&str],
+    cells: &[Vec<String>],
+    typed: Option<&T>,
+) -> Result<()> {
+    let rows = Rows {
+        header,
+        cells,
+        typed,
+    };
+    print(&export::export(&rows, format))
+}
