@@ -284,12 +284,11 @@ pub(crate) fn parse_source(s: &str) -> std::result::Result<(SourceKind, PathBuf)
     Ok((kind.parse()?, PathBuf::from(path)))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
     use clap::CommandFactory;
+    use std::path::PathBuf;
 
     #[test]
     fn cli_definition_is_valid() {
@@ -310,4 +309,3 @@ mod tests {
         );
     }
 }
-

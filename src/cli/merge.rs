@@ -178,4 +178,3 @@ fn flag_source(
         ..Source::new(kind, path, path.display().to_string())
     }
 }
-
