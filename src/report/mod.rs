@@ -5,6 +5,7 @@
 //! them. The view-model can be written as JSON for debugging.
 
 pub mod appendix;
+pub mod artefacts;
 pub mod manifest;
 pub mod output;
 
@@ -12,7 +13,6 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
 
 use crate::findings::Finding;
 use crate::model::InputFile;
@@ -26,7 +26,6 @@ pub struct ChartView {
     pub title: String,
     pub source: String,
     /// The SVG markup, inlined into the HTML (plotters escapes its text).
-    #[serde(skip)]
     pub svg: String,
     /// Where the SVG file is, relative to the report.
     pub svg_path: String,
@@ -55,6 +54,17 @@ pub struct Context {
     pub figures: Vec<FigureView>,
     /// One-table sections: rates, peers, partner data.
     pub sections: Vec<crate::render::sections::Section>,
+    /// The tables the Markdown report shows as they are (already Markdown).
+    pub tables: Tables,
+}
+
+/// Tables rendered once, for the Markdown report and `reports/tables/`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Tables {
+    /// The comparison (`reports/tables/<stem>.md`).
+    pub comparison: String,
+    /// One row per outcome; empty without a framework.
+    pub outcomes: String,
 }
 
 /// A figure with its own heading and a sentence on how to read it.
@@ -147,14 +157,14 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
     }
 }
 
-/// Builds the view-model for a comparison.
+/// The view-model's comparison part; [`artefacts::build`] fills in the rest before any template
+/// runs.
 pub fn context(
     title: &str,
     cmp: &Comparison,
     chart: ChartView,
     findings: &[Finding],
     sources: &[InputFile],
-    outcomes: Option<OutcomesView>,
 ) -> Context {
     Context {
         title: title.to_string(),
@@ -170,10 +180,11 @@ pub fn context(
         chart,
         findings: findings.to_vec(),
         sources: sources.to_vec(),
-        outcomes,
+        outcomes: None,
         trends: Vec::new(),
         figures: Vec::new(),
         sections: Vec::new(),
+        tables: Tables::default(),
     }
 }
 
@@ -206,50 +217,13 @@ fn render(name: &str, page: impl Serialize) -> Result<String> {
         })
 }
 
-/// What a template sees: the view-model plus the pieces that are markup already.
-#[derive(Serialize)]
-struct Page<'a> {
-    #[serde(flatten)]
-    ctx: &'a Context,
-    /// Inline SVG markup by the chart's `svg_path`.
-    svgs: BTreeMap<&'a str, &'a str>,
-    table: &'a str,
-    outcomes_table: &'a str,
-}
-
-impl<'a> Page<'a> {
-    fn new(ctx: &'a Context, table: &'a str, outcomes_table: &'a str) -> Page<'a> {
-        let panels = ctx
-            .outcomes
-            .iter()
-            .flat_map(|o| o.panels.iter().map(|p| &p.chart));
-        let trends = ctx
-            .trends
-            .iter()
-            .map(|t| &t.chart)
-            .chain(ctx.figures.iter().map(|f| &f.chart));
-        let svgs = std::iter::once(&ctx.chart)
-            .chain(panels)
-            .chain(trends)
-            .map(|c| (c.svg_path.as_str(), c.svg.as_str()))
-            .collect();
-        Page {
-            ctx,
-            svgs,
-            table,
-            outcomes_table,
-        }
-    }
-}
-
 /// The self-contained HTML report: inline CSS and SVG, nothing fetched. Every data-derived string
 /// is HTML-escaped by the template engine.
 pub fn html(ctx: &Context) -> Result<String> {
-    render("evidence-base.html", Page::new(ctx, "", ""))
+    render("evidence-base.html", ctx)
 }
 
-/// The Markdown report, for reading in a repository; `table` and `outcomes_table` are already
-/// Markdown.
-pub fn markdown(ctx: &Context, table: &str, outcomes_table: &str) -> Result<String> {
-    render("evidence-base.md", Page::new(ctx, table, outcomes_table))
+/// The Markdown report, for reading in a repository.
+pub fn markdown(ctx: &Context) -> Result<String> {
+    render("evidence-base.md", ctx)
 }

@@ -1,0 +1,435 @@
+//! Every artefact of a run, assembled: paths, chart titles, tables, the workbook, the view-model
+//! (built once, whole, before any template runs) and the manifest last.
+//!
+//! Everything arrives computed ([`Evidence`]); this module only names, draws and places it.
+
+use crate::error::Result;
+use crate::findings::Finding;
+use crate::model::{Dataset, Month};
+use crate::outcomes::{OutcomeAssessment, OutcomeSummary};
+use crate::render::sections::{self, Section};
+use crate::render::{chart, outcomes as outcome_table, reconciliation, table, trend};
+use crate::report::output::Artefact;
+use crate::report::{self, ChartView, Context, FigureView, Tables, TrendView, appendix, manifest};
+use crate::stats::peers::PeerRow;
+use crate::stats::rates::RateRow;
+use crate::stats::shares::Share;
+use crate::stats::{Comparison, trend as series};
+
+/// What a run computed, ready to be shown.
+pub struct Evidence<'a> {
+    pub data: &'a Dataset,
+    pub cmp: &'a Comparison,
+    pub outcomes: Option<&'a OutcomeAssessment>,
+    pub findings: &'a [Finding],
+    /// Rates for the later period, per each denominator known for the area (none: no section).
+    pub rates: Vec<RateRow>,
+    /// The area beside its peers (none configured: no section).
+    pub peers: Vec<PeerRow>,
+    /// Each offence group's share, and acquisitive crime's share of the later period, when the
+    /// share chart is asked for.
+    pub shares: Option<(Vec<Share>, f64)>,
+}
+
+/// How the report is titled and labelled: the report stage's own settings.
+pub struct Settings<'a> {
+    pub title: &'a str,
+    /// The config file's name, for the manifest.
+    pub config_file: Option<&'a str>,
+    /// Rates are per this many people.
+    pub per: f64,
+    pub peers_denominator: Option<&'a str>,
+    /// The disclosure threshold of the sensitive sources, for the partner section's note.
+    pub disclosure: Option<i64>,
+}
+
+/// Every artefact of a run (the manifest last), and the report's view-model.
+pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
+    let cmp = ev.cmp;
+    let stem = format!("yoy-{}-to-{}", cmp.from.slug(), cmp.to.slug());
+    let source = source_line(ev.data, &cmp.inputs);
+    let mut artefacts = Vec::new();
+    let outcomes = match ev.outcomes {
+        Some(oa) => Some(outcome_artefacts(oa, cmp, &source, &stem, &mut artefacts)?),
+        None => None,
+    };
+    let trends = trend_artefacts(ev.data, &mut artefacts)?;
+    artefacts.push(Artefact::new(
+        "reports/reconciliation.csv",
+        reconciliation::csv(ev.data),
+    ));
+    let sections = table_sections(ev, s, &stem, &mut artefacts);
+    let workbook = appendix_workbook(ev, s.title, &source, &sections)?;
+    artefacts.push(Artefact::new("reports/data-appendix.xlsx", workbook));
+    if !ev.data.quality.is_empty() {
+        artefacts.push(Artefact::new(
+            "reports/data-quality.csv",
+            reconciliation::quality_csv(ev.data),
+        ));
+    }
+    let figures = comparison_figures(ev, &source, &stem, &mut artefacts)?;
+    let chart = comparison_chart(ev, &source, &stem, &mut artefacts)?;
+    let tables = Tables {
+        comparison: table::comparison_markdown(cmp),
+        outcomes: ev
+            .outcomes
+            .map(|oa| outcome_table::markdown_table(oa, false))
+            .unwrap_or_default(),
+    };
+    let ctx = Context {
+        trends,
+        sections,
+        figures,
+        tables,
+        outcomes,
+        ..report::context(s.title, cmp, chart, ev.findings, &ev.data.inputs)
+    };
+    comparison_tables(cmp, &source, &stem, &ctx, &mut artefacts)?;
+    let manifest = manifest::build(s.config_file, &ev.data.inputs, &artefacts, &used(ev));
+    let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";
+    artefacts.push(Artefact::new("reports/manifest.json", json));
+    Ok((artefacts, ctx))
+}
+
+/// A chart's SVG and PNG as `charts/<name>.svg|png`, and the chart as the report shows it.
+fn chart_artefact(
+    name: &str,
+    labels: chart::Labels,
+    figure: chart::Figure,
+    artefacts: &mut Vec<Artefact>,
+) -> ChartView {
+    artefacts.push(Artefact::new(
+        format!("charts/{name}.svg"),
+        figure.svg.clone(),
+    ));
+    artefacts.push(Artefact::new(format!("charts/{name}.png"), figure.png));
+    ChartView {
+        title: labels.title,
+        source: labels.source,
+        svg: figure.svg,
+        svg_path: format!("../charts/{name}.svg"),
+    }
+}
+
+/// The headline chart: each category's count in both periods.
+fn comparison_chart(
+    ev: &Evidence,
+    source: &str,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<ChartView> {
+    let cmp = ev.cmp;
+    let labels = chart::Labels {
+        title: chart::comparison_title(cmp, &format!("Recorded crime in {}", cmp.area)),
+        subtitle: format!("Recorded crimes by category, {} and {}", cmp.from, cmp.to),
+        source: source.to_string(),
+    };
+    let figure = chart::comparison_bars(cmp, &labels)?;
+    Ok(chart_artefact(stem, labels, figure, artefacts))
+}
+
+/// The comparison as CSV, Markdown and HTML tables, then the two reports.
+fn comparison_tables(
+    cmp: &Comparison,
+    source: &str,
+    stem: &str,
+    ctx: &Context,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<()> {
+    artefacts.extend([
+        Artefact::new(
+            format!("reports/tables/{stem}.csv"),
+            table::comparison_csv(cmp),
+        ),
+        Artefact::new(
+            format!("reports/tables/{stem}.md"),
+            ctx.tables.comparison.clone(),
+        ),
+        Artefact::new(
+            format!("reports/tables/{stem}.html"),
+            table::html::comparison_html(cmp, source),
+        ),
+        Artefact::new("reports/evidence-base.html", report::html(ctx)?),
+        Artefact::new("reports/evidence-base.md", report::markdown(ctx)?),
+    ]);
+    Ok(())
+}
+
+/// The inputs every artefact draws on: the compared sources, the framework (when outcomes are
+/// assessed) and the partner and population tables the report's sections show.
+fn used(ev: &Evidence) -> Vec<usize> {
+    let shown_apart = ev.data.inputs.iter().enumerate().filter(|(_, f)| {
+        f.periods.is_empty() || matches!(f.kind.as_str(), "partner" | "population")
+    });
+    let mut used: Vec<usize> = ev
+        .cmp
+        .inputs
+        .iter()
+        .copied()
+        .chain(shown_apart.map(|(i, _)| i))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    used
+}
+
+/// The outcome tables and one chart per outcome; returns the report's outcome section.
+fn outcome_artefacts(
+    oa: &OutcomeAssessment,
+    cmp: &Comparison,
+    source: &str,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<report::OutcomesView> {
+    artefacts.push(Artefact::new(
+        format!("reports/tables/outcomes-{stem}.csv"),
+        outcome_table::csv(oa, false),
+    ));
+    artefacts.push(Artefact::new(
+        format!("reports/tables/outcome-indicators-{stem}.csv"),
+        outcome_table::csv(oa, true),
+    ));
+    let mut charts = Vec::new();
+    for o in &oa.outcomes {
+        let bars: Vec<chart::PanelBar> = oa
+            .indicators
+            .iter()
+            .filter(|a| a.outcome == o.id)
+            .map(|a| chart::PanelBar {
+                label: a.indicator.clone(),
+                pct: a.change.as_ref().and_then(|c| c.pct_change),
+                verdict: a.verdict,
+                small_numbers: a.small_numbers,
+            })
+            .collect();
+        let labels = chart::Labels {
+            title: outcome_title(o),
+            subtitle: format!(
+                "{}: percentage change in each indicator, {} to {}",
+                o.title, cmp.from, cmp.to
+            ),
+            source: source.to_string(),
+        };
+        let figure = chart::outcome_panel(&bars, &labels)?;
+        let name = format!("outcome-{}-{stem}", o.id);
+        charts.push(chart_artefact(&name, labels, figure, artefacts));
+    }
+    Ok(report::outcomes_view(oa, charts))
+}
+
+/// The percentage-change chart and, when asked for, the share-of-total chart.
+fn comparison_figures(
+    ev: &Evidence,
+    source: &str,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<Vec<FigureView>> {
+    let cmp = ev.cmp;
+    // Categories that moved beyond chance, by the sign of their change (small numbers aside).
+    let beyond = |sign: i64| {
+        let moved = |r: &&crate::stats::Change| r.significant && !r.small_numbers;
+        let rows = cmp.rows.iter().filter(moved);
+        rows.filter(|r| r.change.signum() == sign).count()
+    };
+    let labels = chart::Labels {
+        title: format!(
+            "{} categories rose and {} fell beyond chance between {} and {}",
+            beyond(1),
+            beyond(-1),
+            cmp.label(false),
+            cmp.label(true)
+        ),
+        subtitle: format!(
+            "Percentage change by category, {}; small-number categories shown pale",
+            cmp.area
+        ),
+        source: source.to_string(),
+    };
+    let figure = chart::change_by_category(cmp, &labels)?;
+    let mut figures = vec![FigureView {
+        heading: "Percentage change by category".into(),
+        caption: "Each bar is labelled with its change and whether it is beyond chance (exact test); categories resting on small numbers are pale and say so.".into(),
+        chart: chart_artefact(&format!("change-{stem}"), labels, figure, artefacts),
+    }];
+    if let Some((shares, acquisitive)) = &ev.shares {
+        figures.push(share_figure(shares, *acquisitive, cmp, source, stem, artefacts)?);
+    }
+    Ok(figures)
+}
+
+/// Each offence group's share of recorded crime.
+fn share_figure(
+    shares: &[Share],
+    acquisitive: f64,
+    cmp: &Comparison,
+    source: &str,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<FigureView> {
+    let top = &shares[0];
+    let labels = chart::Labels {
+        title: format!(
+            "{} were {:.1}% of recorded crime in {}; acquisitive crime (theft and robbery) {:.1}%",
+            top.group,
+            top.to_pct,
+            cmp.label(true),
+            acquisitive
+        ),
+        subtitle: format!(
+            "Share of all recorded crime by Home Office offence group, {}",
+            cmp.area
+        ),
+        source: source.to_string(),
+    };
+    let figure = chart::share_bars(shares, cmp, &labels)?;
+    Ok(FigureView {
+        heading: "Share of recorded crime by offence group".into(),
+        caption: "Groups follow the Home Office offence classification; each category's subgroup and group are set in the taxonomy file.".into(),
+        chart: chart_artefact(&format!("shares-{stem}"), labels, figure, artefacts),
+    })
+}
+
+/// The xlsx data appendix: cover, contents, notes, then one table per sheet.
+fn appendix_workbook(
+    ev: &Evidence,
+    title: &str,
+    source: &str,
+    sections: &[Section],
+) -> Result<Vec<u8>> {
+    let mut tables = vec![appendix::comparison(ev.cmp)];
+    if let Some(oa) = ev.outcomes {
+        tables.extend(appendix::outcomes(oa));
+    }
+    for area in ev.data.coverage.keys() {
+        let n = tables.len() + 1;
+        let series = series::monthly_series(ev.data, area);
+        tables.push(appendix::monthly(area, &series, format!("Table_{n}"), n));
+    }
+    for s in sections {
+        let n = tables.len() + 1;
+        tables.push(s.appendix_table(format!("Table_{n}"), n));
+    }
+    let n = tables.len() + 1;
+    tables.push(appendix::reconciliation(ev.data, format!("Table_{n}"), n));
+    table::xlsx::workbook(&appendix::cover(title, ev.cmp, source), &tables)
+}
+
+/// The one-table sections (rates, peers, partner data), each with its CSV artefact.
+fn table_sections(
+    ev: &Evidence,
+    s: &Settings,
+    stem: &str,
+    artefacts: &mut Vec<Artefact>,
+) -> Vec<Section> {
+    let (cmp, mut out) = (ev.cmp, Vec::new());
+    if !ev.rates.is_empty() {
+        artefacts.push(Artefact::new(
+            format!("reports/tables/rates-{}.csv", cmp.to.slug()),
+            table::csv_of(&crate::stats::rates::COLUMNS, &table::rate_rows(&ev.rates)),
+        ));
+        // A partial period is labelled through the comparison's own label.
+        let confidence = table::confidence_label(cmp.alpha);
+        out.push(sections::rates(&ev.rates, &cmp.label(true), s.per, &confidence));
+    }
+    if !ev.peers.is_empty() {
+        let (header, cells) = table::peer_rows(&ev.peers, s.per);
+        artefacts.push(Artefact::new(
+            format!("reports/tables/peers-{stem}.csv"),
+            table::csv_of(&header, &cells),
+        ));
+        let (from, to) = (cmp.label(false), cmp.label(true));
+        out.push(sections::peers(&ev.peers, &from, &to, s.per, s.peers_denominator));
+    }
+    let partner = &ev.data.partner;
+    if !partner.is_empty() {
+        artefacts.push(Artefact::new(
+            "reports/tables/partner-data.csv",
+            table::csv_of(&table::MEASURE_COLUMNS, &table::measure_rows(partner)),
+        ));
+        out.push(sections::partner(partner, s.disclosure));
+    }
+    out
+}
+
+/// One monthly trend chart and table per area with monthly data.
+fn trend_artefacts(data: &Dataset, artefacts: &mut Vec<Artefact>) -> Result<Vec<TrendView>> {
+    let mut views = Vec::new();
+    for area in data.coverage.keys() {
+        let series = series::monthly_series(data, area);
+        let (Some(first), Some(last)) = (first_month(&series), last_month(&series)) else {
+            continue;
+        };
+        let slug = crate::harmonise::label::slug(area);
+        let labels = chart::Labels {
+            title: format!("{area}: monthly counts by crime type, {first} to {last}"),
+            subtitle: "Each panel on its own scale; anti-social behaviour incidents are not recorded crime".into(),
+            source: format!("Source: {}.", publishers(data, area)),
+        };
+        let figure = trend::monthly_panels(&series, &labels)?;
+        let chart = chart_artefact(&format!("trend-{slug}"), labels, figure, artefacts);
+        let (header, rows) = table::monthly_rows(&series);
+        artefacts.push(Artefact::new(
+            format!("reports/tables/monthly-{slug}.csv"),
+            table::monthly_csv(area, &series),
+        ));
+        views.push(TrendView {
+            area: area.clone(),
+            chart,
+            header,
+            rows,
+        });
+    }
+    Ok(views)
+}
+
+fn first_month(series: &[series::Series]) -> Option<Month> {
+    series
+        .iter()
+        .filter_map(|s| s.points.first().map(|p| p.month))
+        .min()
+}
+
+fn last_month(series: &[series::Series]) -> Option<Month> {
+    series
+        .iter()
+        .filter_map(|s| s.points.last().map(|p| p.month))
+        .max()
+}
+
+/// The publishers of the inputs that hold `area`'s figures.
+fn publishers(data: &Dataset, area: &str) -> String {
+    let used: Vec<usize> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area)
+        .map(|o| o.input)
+        .collect();
+    source_line(data, &used)
+        .trim_start_matches("Source: ")
+        .trim_end_matches('.')
+        .to_string()
+}
+
+/// A chart title that states the outcome's finding.
+fn outcome_title(o: &OutcomeSummary) -> String {
+    let total = o.improving + o.worsening + o.no_change + o.not_assessable;
+    format!(
+        "{} of {total} indicators worsening, {} improving: data RAG {}",
+        o.worsening,
+        o.improving,
+        o.data_rag.label()
+    )
+}
+
+/// `Source: <publishers>`, naming each input's publisher (or its file when none is given).
+fn source_line(data: &Dataset, used: &[usize]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for &i in used {
+        let f = &data.inputs[i];
+        let name = f.publisher.clone().unwrap_or_else(|| f.path.clone());
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    format!("Source: {}.", names.join("; "))
+}
