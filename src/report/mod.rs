@@ -207,7 +207,9 @@ fn environment() -> Environment<'static> {
     env
 }
 
-fn render(name: &str, page: impl Serialize) -> Result<String> {
+/// Fills the bundled template `name` (`evidence-base.html` or `evidence-base.md`) from `page`: a
+/// [`Context`], or its `--dump-context` JSON read back, which renders the same.
+pub fn render(name: &str, page: impl Serialize) -> Result<String> {
     environment()
         .get_template(name)
         .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(page))))
