@@ -12,8 +12,8 @@ use crate::findings::{self, Finding};
 use crate::harmonise::Period;
 use crate::model::{Dataset, InputFile};
 use crate::outcomes::{self, Framework, OutcomeAssessment};
-use crate::report::output::{self, Artefact};
 use crate::report;
+use crate::report::output::{self, Artefact};
 use crate::stats::{self, Comparison, counts};
 
 /// What a finished run did.

@@ -167,7 +167,11 @@ fn dump_context_writes_the_view_model() {
     // byte for byte as the run wrote them.
     for name in ["evidence-base.md", "evidence-base.html"] {
         let written = std::fs::read_to_string(out.join("reports").join(name)).unwrap();
-        assert_eq!(saferstats::report::render(name, &v).unwrap(), written, "{name}");
+        assert_eq!(
+            saferstats::report::render(name, &v).unwrap(),
+            written,
+            "{name}"
+        );
     }
     let svg = std::fs::read_to_string(out.join("charts/yoy-2016-17-to-2017-18.svg")).unwrap();
     assert_eq!(v["chart"]["svg"], svg.as_str());
@@ -190,7 +194,11 @@ fn shorten_svg(line: &str) -> String {
     };
     let value = line[at + 8..].trim_end_matches(',');
     let comma = if line.ends_with(',') { "," } else { "" };
-    format!("{}\"svg\": \"<{} bytes>\"{comma}", &line[..at], value.len() - 1)
+    format!(
+        "{}\"svg\": \"<{} bytes>\"{comma}",
+        &line[..at],
+        value.len() - 1
+    )
 }
 
 #[test]

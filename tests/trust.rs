@@ -124,16 +124,21 @@ fn published_text(out: &std::path::Path) -> String {
                 }
             }
         } else if !name.ends_with(".png") && !name.ends_with(".svg") {
-            let text = std::fs::read_to_string(&entry).unwrap();
-            let mut rest = text.as_str();
-            while let Some(start) = rest.find("<svg") {
-                all += &rest[..start];
-                rest = rest[start..].split_once("</svg>").map_or("", |(_, r)| r);
-            }
-            all += rest;
+            all += &without_svg(&std::fs::read_to_string(&entry).unwrap());
         }
     }
     all
+}
+
+/// The text less its inline SVG markup, whose coordinates are numbers of their own (the charts'
+/// figures are in their titles and tables, which are kept).
+fn without_svg(text: &str) -> String {
+    let (mut all, mut rest) = (String::new(), text);
+    while let Some(start) = rest.find("<svg") {
+        all += &rest[..start];
+        rest = rest[start..].split_once("</svg>").map_or("", |(_, r)| r);
+    }
+    all + rest
 }
 
 /// `text` without its hex digests (runs of 32 or more hex digits), whose digit runs are not numbers.
@@ -214,7 +219,8 @@ fn sensitive_partner_counts_never_reach_an_artefact() {
          incidents,City of London,MARAC referral,2018/19,[c],count,partial: the data covers 9 of its 12 months\n"
     );
     let mut published = published_text(&out);
-    published += &std::fs::read_to_string(&context).unwrap();
+    // The view-model carries the charts' SVG markup, as the HTML report inlines it.
+    published += &without_svg(&std::fs::read_to_string(&context).unwrap());
     // As a number of its own: not inside 0.6171 or 26,170, nor a digit run inside a hex digest.
     let published = without_digests(&published);
     let numbers: Vec<&str> = published

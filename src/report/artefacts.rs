@@ -252,7 +252,14 @@ fn comparison_figures(
         chart: chart_artefact(&format!("change-{stem}"), labels, figure, artefacts),
     }];
     if let Some((shares, acquisitive)) = &ev.shares {
-        figures.push(share_figure(shares, *acquisitive, cmp, source, stem, artefacts)?);
+        figures.push(share_figure(
+            shares,
+            *acquisitive,
+            cmp,
+            source,
+            stem,
+            artefacts,
+        )?);
     }
     Ok(figures)
 }
@@ -329,7 +336,12 @@ fn table_sections(
         ));
         // A partial period is labelled through the comparison's own label.
         let confidence = table::confidence_label(cmp.alpha);
-        out.push(sections::rates(&ev.rates, &cmp.label(true), s.per, &confidence));
+        out.push(sections::rates(
+            &ev.rates,
+            &cmp.label(true),
+            s.per,
+            &confidence,
+        ));
     }
     if !ev.peers.is_empty() {
         let (header, cells) = table::peer_rows(&ev.peers, s.per);
@@ -338,7 +350,13 @@ fn table_sections(
             table::csv_of(&header, &cells),
         ));
         let (from, to) = (cmp.label(false), cmp.label(true));
-        out.push(sections::peers(&ev.peers, &from, &to, s.per, s.peers_denominator));
+        out.push(sections::peers(
+            &ev.peers,
+            &from,
+            &to,
+            s.per,
+            s.peers_denominator,
+        ));
     }
     let partner = &ev.data.partner;
     if !partner.is_empty() {
