@@ -222,38 +222,22 @@ fn draw_grouped<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     draw_frame(root, labels, s)?;
-    draw_legend(
-        root,
-        &[
-            (spec.series[0].clone(), EARLIER),
-            (spec.series[1].clone(), LATER),
-        ],
-        s,
-    )?;
-    let label_style = text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center));
-    let mut label_width = 0;
-    for (name, _, _) in &spec.rows {
-        label_width = label_width.max(root.estimate_text_size(name, &label_style)?.0);
-    }
+    let legend = [
+        (spec.series[0].clone(), EARLIER),
+        (spec.series[1].clone(), LATER),
+    ];
+    draw_legend(root, &legend, s)?;
+    let names: Vec<&str> = spec.rows.iter().map(|r| r.0.as_str()).collect();
     let n = spec.rows.len() as f64;
     let max = spec.rows.iter().map(|r| r.1.max(r.2)).fold(1.0, f64::max);
     let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(px(44.0))
-        .y_label_area_size(label_width as i32 + px(14.0))
-        .build_cartesian_2d(0f64..max * 1.12, 0f64..n)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(8)
-        .x_label_formatter(&|v| (spec.format)(*v))
-        .x_desc(spec.x_desc)
-        .label_style(text(12.0, &INK, s))
-        .axis_desc_style(text(13.0, &INK, s))
-        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
-        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
-        .draw()?;
+    let axis = Axis {
+        range: 0f64..max * 1.12,
+        labels: 8,
+        format: &|v| (spec.format)(*v),
+        desc: spec.x_desc,
+    };
+    let mut chart = band_chart(root, &area, &names, n, &axis, s)?;
     let value_style = text(11.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
     for (i, (_, a, b)) in spec.rows.iter().enumerate() {
         let top = n - i as f64;
@@ -267,11 +251,70 @@ fn draw_grouped<DB: DrawingBackend>(
                 + Text::new((spec.format)(v), (px(4.0), 0), value_style.clone())])?;
         }
     }
+    band_names(root, &chart, &names, n, s)
+}
+
+/// The x axis of a chart with one horizontal band per row.
+struct Axis<'a> {
+    range: std::ops::Range<f64>,
+    labels: usize,
+    format: &'a dyn Fn(&f64) -> String,
+    desc: &'a str,
+}
+
+/// The style of the row names left of the bands.
+fn name_style(s: f64) -> TextStyle<'static> {
+    text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center))
+}
+
+/// A chart on `area` with `n` bands from the top, room on the left for the widest of `names`,
+/// and the mesh drawn along `axis`.
+fn band_chart<'a, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &'a DrawingArea<DB, Shift>,
+    names: &[&str],
+    n: f64,
+    axis: &Axis,
+    s: f64,
+) -> std::result::Result<PanelChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * s) as i32;
+    let mut label_width = 0;
+    for name in names {
+        label_width = label_width.max(root.estimate_text_size(name, &name_style(s))?.0);
+    }
+    let mut chart = ChartBuilder::on(area)
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(label_width as i32 + px(14.0))
+        .build_cartesian_2d(axis.range.clone(), 0f64..n)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(axis.labels)
+        .x_label_formatter(axis.format)
+        .x_desc(axis.desc)
+        .label_style(text(12.0, &INK, s))
+        .axis_desc_style(text(13.0, &INK, s))
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+        .draw()?;
+    Ok(chart)
+}
+
+/// Each row's name, centred on its band, right-aligned against the plotting area.
+fn band_names<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &PanelChart<'_, DB>,
+    names: &[&str],
+    n: f64,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let band = f64::from(yr.end - yr.start) / n;
-    for (i, (name, _, _)) in spec.rows.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         let y = yr.start + (band * (i as f64 + 0.5)) as i32;
-        root.draw_text(name, &label_style, (xr.start - px(8.0), y))?;
+        root.draw_text(name, &name_style(s), (xr.start - px(8.0), y))?;
     }
     Ok(())
 }
@@ -436,11 +479,7 @@ fn draw_diverging<DB: DrawingBackend>(
     let px = |v: f64| (v * s) as i32;
     draw_frame(root, labels, s)?;
     draw_legend(root, legend, s)?;
-    let label_style = text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center));
-    let mut label_width = 0;
-    for b in bars {
-        label_width = label_width.max(root.estimate_text_size(&b.label, &label_style)?.0);
-    }
+    let names: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
     let n = slots(bars.len()) as f64;
     let widest = bars
         .iter()
@@ -450,28 +489,19 @@ fn draw_diverging<DB: DrawingBackend>(
         .min(PCT_LIMIT);
     let limit = widest * 1.6;
     let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
-    let mut chart = ChartBuilder::on(&area)
-        .x_label_area_size(px(44.0))
-        .y_label_area_size(label_width as i32 + px(14.0))
-        .build_cartesian_2d(-limit..limit, 0f64..n)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(9)
-        .x_label_formatter(&|v| {
+    let axis = Axis {
+        range: -limit..limit,
+        labels: 9,
+        format: &|v| {
             if v.abs() < 0.5 {
                 "0%".into()
             } else {
                 format!("{v:+.0}%")
             }
-        })
-        .x_desc("Percentage change")
-        .label_style(text(12.0, &INK, s))
-        .axis_desc_style(text(13.0, &INK, s))
-        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
-        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
-        .draw()?;
+        },
+        desc: "Percentage change",
+    };
+    let mut chart = band_chart(root, &area, &names, n, &axis, s)?;
     chart.draw_series([PathElement::new(
         vec![(0.0, 0.0), (0.0, n)],
         INK.stroke_width(px(1.0).max(1) as u32),
@@ -479,16 +509,10 @@ fn draw_diverging<DB: DrawingBackend>(
     for (i, b) in bars.iter().enumerate() {
         draw_bar(&mut chart, b, n - i as f64, widest, s)?;
     }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let band = f64::from(yr.end - yr.start) / n;
-    for (i, b) in bars.iter().enumerate() {
-        let y = yr.start + (band * (i as f64 + 0.5)) as i32;
-        root.draw_text(&b.label, &label_style, (xr.start - px(8.0), y))?;
-    }
-    Ok(())
+    band_names(root, &chart, &names, n, s)
 }
 
-type PanelChart<'a, DB> = ChartContext<
+pub(crate) type PanelChart<'a, DB> = ChartContext<
     'a,
     DB,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,

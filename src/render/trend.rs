@@ -7,7 +7,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::render::chart::{
-    Draw, DrawResult, EARLIER, Figure, INK, LATER, Labels, draw_frame, draw_legend, figure, text,
+    Draw, DrawResult, EARLIER, Figure, INK, LATER, Labels, PanelChart, draw_frame, draw_legend,
+    figure, text,
 };
 use crate::render::format::thousands;
 use crate::stats::trend::Series;
@@ -88,6 +89,17 @@ fn panel<DB: DrawingBackend>(
         .light_line_style(RGBColor(0xF0, 0xF0, 0xF0))
         .bold_line_style(RGBColor(0xE0, 0xE0, 0xE0))
         .draw()?;
+    draw_lines(&mut chart, series, s)?;
+    latest_label(area, &chart, series, s)
+}
+
+/// The monthly counts (line and points) and their rolling 12-month average (dashed).
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut PanelChart<'_, DB>,
+    series: &Series,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
     let counts: Vec<(f64, f64)> = series
         .points
         .iter()
@@ -116,6 +128,16 @@ fn panel<DB: DrawingBackend>(
         LATER.stroke_width(px(2.0).max(1) as u32),
     );
     chart.draw_series(dash)?;
+    Ok(())
+}
+
+/// `latest 1,234` in the panel's top right corner.
+fn latest_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &PanelChart<'_, DB>,
+    series: &Series,
+    s: f64,
+) -> DrawResult<DB> {
     let last = series.points.last().map_or(0, |p| p.count);
     let style = text(9.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Top));
     let (xr, yr) = chart.plotting_area().get_pixel_range();
@@ -126,6 +148,5 @@ fn panel<DB: DrawingBackend>(
             xr.end - area.get_base_pixel().0,
             yr.start - area.get_base_pixel().1,
         ),
-    )?;
-    Ok(())
+    )
 }
