@@ -73,10 +73,7 @@ pub fn load(
     input: usize,
     taxonomy: &Taxonomy,
 ) -> Result<HomeOffice> {
-    let mut sums = Sums::new();
-    let (mut rows, mut negatives) = (0u64, 0u64);
-    let mut findings = Vec::new();
-    let mut areas_of_force: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    let mut read = Read::default();
     for g in &tables.grids {
         let Some(h) = grid::header_row(g, &["Financial Year", "Financial Quarter"]) else {
             if g.sheet.is_none() || source.sheet.is_some() {
@@ -87,55 +84,80 @@ pub fn load(
                     ),
                 });
             }
-            findings.push(skipped_sheet(g));
+            read.findings.push(skipped_sheet(g));
             continue;
         };
+        read.add_grid(g, h, taxonomy)?;
+    }
+    if read.rows == 0 {
+        return Err(crate::ingest::read::no_rows(&source.display));
+    }
+    read.finish(tables.digest, source, input)
+}
+
+/// What the grids of one table add up to so far.
+#[derive(Default)]
+struct Read {
+    sums: Sums,
+    rows: u64,
+    negatives: u64,
+    findings: Vec<Finding>,
+    areas_of_force: BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+impl Read {
+    /// Sums the rows below the header row `h` of one grid.
+    fn add_grid(&mut self, g: &Grid, h: usize, taxonomy: &Taxonomy) -> Result<()> {
         let cols = find_columns(&g.rows[h], g.at(g.rows[h].line))?;
         for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
             let (key, n) = row(r, &cols, g, taxonomy)?;
             let force = label::tidy(r.cells.get(cols.force).map_or("", String::as_str));
-            areas_of_force
+            self.areas_of_force
                 .entry(force)
                 .or_default()
                 .insert(key.0.clone());
-            rows += 1;
-            negatives += u64::from(n < 0);
-            let entry = sums.entry(key).or_insert((0, r.line));
+            self.rows += 1;
+            self.negatives += u64::from(n < 0);
+            let entry = self.sums.entry(key).or_insert((0, r.line));
             entry.0 += n;
         }
+        Ok(())
     }
-    if rows == 0 {
-        return Err(crate::ingest::read::no_rows(&source.display));
+
+    /// The table's figures, its findings and the areas its forces answer for.
+    fn finish(mut self, digest: String, source: &Source, input: usize) -> Result<HomeOffice> {
+        if self.negatives > 0 {
+            self.findings.push(Finding {
+                severity: Severity::Note,
+                code: "negative-adjustments",
+                message: format!(
+                    "{}: {} rows are negative adjustments; they are kept and summed as published",
+                    source.display, self.negatives
+                ),
+            });
+        }
+        let file = input_file(source, digest, self.rows, &self.sums);
+        let observations = self
+            .sums
+            .into_iter()
+            .map(|((area, category, period), (n, line))| Observation {
+                input,
+                line,
+                area,
+                category,
+                period,
+                value: Value::Count(n),
+                unit: Unit::Count,
+            })
+            .collect();
+        let aliases = self
+            .areas_of_force
+            .into_iter()
+            .filter(|(force, areas)| areas.len() == 1 && !areas.contains(force))
+            .map(|(force, areas)| (force, areas.into_iter().next().expect("one area")))
+            .collect();
+        Ok((Loaded { file, observations }, self.findings, aliases))
     }
-    if negatives > 0 {
-        findings.push(Finding {
-            severity: Severity::Note,
-            code: "negative-adjustments",
-            message: format!(
-                "{}: {negatives} rows are negative adjustments; they are kept and summed as published",
-                source.display
-            ),
-        });
-    }
-    let file = input_file(source, tables.digest, rows, &sums);
-    let observations = sums
-        .into_iter()
-        .map(|((area, category, period), (n, line))| Observation {
-            input,
-            line,
-            area,
-            category,
-            period,
-            value: Value::Count(n),
-            unit: Unit::Count,
-        })
-        .collect();
-    let aliases = areas_of_force
-        .into_iter()
-        .filter(|(force, areas)| areas.len() == 1 && !areas.contains(force))
-        .map(|(force, areas)| (force, areas.into_iter().next().expect("one area")))
-        .collect();
-    Ok((Loaded { file, observations }, findings, aliases))
 }
 
 fn skipped_sheet(g: &Grid) -> Finding {

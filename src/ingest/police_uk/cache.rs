@@ -309,59 +309,10 @@ fn read_pair(
     entries: &mut HashMap<String, Cached>,
 ) -> PolarsResult<()> {
     let meta = read(files)?;
-    let mut found: HashMap<String, (Cached, Option<StreetCounts>)> = HashMap::new();
-    let text = |name: &str| meta.column(name).and_then(|c| c.str());
-    let num = |name: &str| meta.column(name).and_then(|c| c.u64());
-    let (keys, digests, falls, legacy, prefixes) = (
-        text("key")?,
-        text("digest")?,
-        text("falls_within")?,
-        text("legacy")?,
-        text("outside_prefixes")?,
-    );
-    let (rows, is_street, no_loc, dups) = (
-        num("rows_read")?,
-        num("is_street")?,
-        num("no_location")?,
-        num("duplicate_ids")?,
-    );
-    let (has_outside, outside) = (num("has_outside")?, num("outside_area")?);
-    let totals: Vec<&UInt64Chunked> = (0..14)
-        .map(|t| num(&format!("t{t}")))
-        .collect::<PolarsResult<_>>()?;
-    for i in 0..meta.height() {
-        let (Some(key), Some(digest)) = (keys.get(i), digests.get(i)) else {
-            continue;
-        };
-        let mut street = StreetCounts {
-            falls_within: falls.get(i).unwrap_or("").to_string(),
-            no_location: no_loc.get(i).unwrap_or(0),
-            duplicate_ids: dups.get(i).unwrap_or(0),
-            legacy: legacy
-                .get(i)
-                .unwrap_or("")
-                .split('|')
-                .filter_map(|l| LEGACY.iter().find(|x| x.label == l))
-                .collect(),
-            outside_area: (has_outside.get(i) == Some(1)).then(|| {
-                (
-                    outside.get(i).unwrap_or(0),
-                    prefixes.get(i).unwrap_or("").to_string(),
-                )
-            }),
-            ..StreetCounts::default()
-        };
-        for (t, col) in totals.iter().enumerate() {
-            street.by_type[t] = col.get(i).unwrap_or(0);
-        }
-        let cached = Cached {
-            digest: digest.to_string(),
-            rows_read: rows.get(i).unwrap_or(0),
-            street: None,
-        };
-        let is_street = is_street.get(i) == Some(1);
-        found.insert(key.to_string(), (cached, is_street.then_some(street)));
-    }
+    let summary = Summary::of(&meta)?;
+    let mut found: HashMap<String, (Cached, Option<StreetCounts>)> = (0..meta.height())
+        .filter_map(|i| summary.entry(i))
+        .collect();
     if let Some(segment) = segment {
         add_detail(&read(segment)?, &mut found)?;
     }
@@ -370,6 +321,83 @@ fn read_pair(
         entries.insert(key, cached);
     }
     Ok(())
+}
+
+/// The summary table's columns, one file a row.
+struct Summary<'a> {
+    keys: &'a StringChunked,
+    digests: &'a StringChunked,
+    falls: &'a StringChunked,
+    legacy: &'a StringChunked,
+    prefixes: &'a StringChunked,
+    rows: &'a UInt64Chunked,
+    is_street: &'a UInt64Chunked,
+    no_loc: &'a UInt64Chunked,
+    dups: &'a UInt64Chunked,
+    has_outside: &'a UInt64Chunked,
+    outside: &'a UInt64Chunked,
+    totals: Vec<&'a UInt64Chunked>,
+}
+
+impl<'a> Summary<'a> {
+    fn of(meta: &'a DataFrame) -> PolarsResult<Summary<'a>> {
+        let text = |name: &str| meta.column(name).and_then(|c| c.str());
+        let num = |name: &str| meta.column(name).and_then(|c| c.u64());
+        Ok(Summary {
+            keys: text("key")?,
+            digests: text("digest")?,
+            falls: text("falls_within")?,
+            legacy: text("legacy")?,
+            prefixes: text("outside_prefixes")?,
+            rows: num("rows_read")?,
+            is_street: num("is_street")?,
+            no_loc: num("no_location")?,
+            dups: num("duplicate_ids")?,
+            has_outside: num("has_outside")?,
+            outside: num("outside_area")?,
+            totals: (0..14)
+                .map(|t| num(&format!("t{t}")))
+                .collect::<PolarsResult<_>>()?,
+        })
+    }
+
+    /// Row `i`: its key, its aggregate and, for a street file, its counts (without LSOA detail).
+    fn entry(&self, i: usize) -> Option<(String, (Cached, Option<StreetCounts>))> {
+        let (key, digest) = (self.keys.get(i)?, self.digests.get(i)?);
+        let cached = Cached {
+            digest: digest.to_string(),
+            rows_read: self.rows.get(i).unwrap_or(0),
+            street: None,
+        };
+        let street = (self.is_street.get(i) == Some(1)).then(|| self.street(i));
+        Some((key.to_string(), (cached, street)))
+    }
+
+    fn street(&self, i: usize) -> StreetCounts {
+        let mut street = StreetCounts {
+            falls_within: self.falls.get(i).unwrap_or("").to_string(),
+            no_location: self.no_loc.get(i).unwrap_or(0),
+            duplicate_ids: self.dups.get(i).unwrap_or(0),
+            legacy: self
+                .legacy
+                .get(i)
+                .unwrap_or("")
+                .split('|')
+                .filter_map(|l| LEGACY.iter().find(|x| x.label == l))
+                .collect(),
+            outside_area: (self.has_outside.get(i) == Some(1)).then(|| {
+                (
+                    self.outside.get(i).unwrap_or(0),
+                    self.prefixes.get(i).unwrap_or("").to_string(),
+                )
+            }),
+            ..StreetCounts::default()
+        };
+        for (t, col) in self.totals.iter().enumerate() {
+            street.by_type[t] = col.get(i).unwrap_or(0);
+        }
+        street
+    }
 }
 
 fn add_detail(
