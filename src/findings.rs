@@ -57,7 +57,7 @@ pub fn implausible_zeros(data: &crate::model::Dataset) -> Vec<Finding> {
     for o in &data.observations {
         if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
             series
-                .entry((&o.area, &o.category))
+                .entry((&o.area, o.category.as_str()))
                 .or_default()
                 .push((m, *n));
         }

@@ -185,7 +185,8 @@ pub fn outcome_assessment(
     let Some(o) = &cfg.outcomes else {
         return Ok(None);
     };
-    let fw = Framework::load(&o.framework, &o.display)?;
+    let mut fw = Framework::load(&o.framework, &o.display)?;
+    fw.name_with(&cfg.taxonomy.load()?);
     if let Some(date) = o.report
         && fw.report_at(Some(date)).is_none()
     {

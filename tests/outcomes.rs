@@ -402,3 +402,31 @@ fn partner_measures_are_judged_from_partner_data() {
         "{out}"
     );
 }
+
+#[test]
+fn an_indicator_named_by_a_taxonomy_alias_finds_the_category() {
+    // "Rape offences" is an alias of Rape in data/taxonomy.toml; the fixture's row is "Rape".
+    let text = std::fs::read_to_string(fixture("frameworks/base.toml"))
+        .unwrap()
+        .replace("category = \"rape\"", "category = \"Rape offences\"");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["activities-2018.csv", "activities-2021.csv"] {
+        std::fs::copy(fixture(&format!("frameworks/{f}")), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("fw.toml"), text).unwrap();
+    let mut fw = Framework::load(&dir.path().join("fw.toml"), "fw.toml").unwrap();
+    let assess = |fw: &Framework| {
+        let cmp = fixture_comparison();
+        let (settings, rule) = (VerdictSettings::default(), RagRule::default());
+        outcomes::assess(fw, &cmp, &settings, &rule, None, &Default::default())
+    };
+    // Spelt differently and not named through the taxonomy, it matches nothing: an error.
+    let unnamed = assess(&fw).unwrap_err().to_string();
+    assert!(unnamed.contains("no source provides this category"), "{unnamed}");
+    fw.name_with(&saferstats::harmonise::taxonomy::Taxonomy::shipped());
+    let oa = assess(&fw).unwrap();
+    let rape = &oa.indicators[0];
+    assert_eq!(rape.verdict, Verdict::Worsening);
+    let c = rape.change.as_ref().unwrap();
+    assert_eq!((c.from_count, c.to_count), (10, 27));
+}

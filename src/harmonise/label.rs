@@ -4,23 +4,10 @@
 //! "burglary -residential". Matching ignores case, dash style and spacing; the label a source
 //! wrote is kept for display.
 
-/// The key two labels are matched on: lower case, every dash as `-`, no space around dashes,
-/// runs of white space folded to one space.
-pub fn match_key(label: &str) -> String {
-    let dashed: String = label
-        .chars()
-        .map(|c| match c {
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
-            c => c,
-        })
-        .collect();
-    let words: Vec<&str> = dashed.split_whitespace().collect();
-    words
-        .join(" ")
-        .replace(" -", "-")
-        .replace("- ", "-")
-        .to_lowercase()
-}
+/// The key two labels are matched on (defined with the ground's [`Category`]).
+///
+/// [`Category`]: crate::model::Category
+pub use crate::model::label_key as match_key;
 
 /// A label trimmed, with runs of white space folded, for display.
 pub fn tidy(label: &str) -> String {

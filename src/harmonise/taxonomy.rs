@@ -145,19 +145,31 @@ impl Taxonomy {
         let more = Self::read(path, display)?;
         self.file = format!("{} + {display}", self.file);
         for g in more.groups {
-            match self.groups.iter_mut().find(|x| same(&x.name, &g.name)) {
+            match self
+                .groups
+                .iter_mut()
+                .find(|x| crate::model::same_name(&x.name, &g.name))
+            {
                 Some(x) => x.aliases.extend(g.aliases),
                 None => self.groups.push(g),
             }
         }
         for s in more.subgroups {
-            match self.subgroups.iter_mut().find(|x| same(&x.name, &s.name)) {
+            match self
+                .subgroups
+                .iter_mut()
+                .find(|x| crate::model::same_name(&x.name, &s.name))
+            {
                 Some(x) => x.aliases.extend(s.aliases),
                 None => self.subgroups.push(s),
             }
         }
         for t in more.totals {
-            match self.totals.iter_mut().find(|x| same(&x.name, &t.name)) {
+            match self
+                .totals
+                .iter_mut()
+                .find(|x| crate::model::same_name(&x.name, &t.name))
+            {
                 Some(x) => x.aliases.extend(t.aliases),
                 None => self.totals.push(t),
             }
@@ -298,6 +310,16 @@ impl Taxonomy {
         ))
     }
 
+    /// `label` as a typed category: its canonical name where the taxonomy knows it (never an
+    /// error: a label the taxonomy does not know is still a category of the source's own).
+    pub fn category(&self, label: &str) -> crate::model::Category {
+        let canonical = self
+            .index
+            .get(&label::match_key(label))
+            .map(|r| r.name.clone());
+        crate::model::Category::new(label, canonical)
+    }
+
     /// [`Taxonomy::resolve`] for a cell of an input: the error names the file, row and column.
     pub fn resolve_at(
         &self,
@@ -395,10 +417,6 @@ fn entry<'a>(name: &'a str, aliases: &'a [String]) -> (&'a str, Vec<&'a str>) {
             .chain(aliases.iter().map(String::as_str))
             .collect(),
     )
-}
-
-fn same(a: &str, b: &str) -> bool {
-    label::match_key(a) == label::match_key(b)
 }
 
 #[cfg(test)]

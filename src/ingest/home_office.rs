@@ -19,8 +19,8 @@ use crate::harmonise::{FinancialYear, Period, label};
 use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
 use crate::ingest::{Loaded, number};
+use crate::model::{Category, InputFile, Observation, Unit, Value};
 use crate::model::{Finding, Severity};
-use crate::model::{InputFile, Observation, Unit, Value};
 
 /// Column positions, by either naming.
 struct Columns {
@@ -144,7 +144,7 @@ impl Read {
                 input,
                 line,
                 area,
-                category,
+                category: Category::new(category.clone(), Some(category)),
                 period,
                 value: Value::Count(n),
                 unit: Unit::Count,

@@ -76,7 +76,18 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
         record_monthly_coverage(&mut data, &loaded.observations);
         data.observations.extend(loaded.observations);
     }
+    name_categories(&mut data, taxonomy);
     Ok(data)
+}
+
+/// Every category typed once, here: its label as published and, where the taxonomy knows the
+/// label, the taxonomy's name for it (so later stages match aliases without reading labels).
+fn name_categories(data: &mut Dataset, taxonomy: &Taxonomy) {
+    for o in &mut data.observations {
+        if o.category.canonical().is_none() {
+            o.category = taxonomy.category(o.category.as_str());
+        }
+    }
 }
 
 /// A source's tables: its CSV, or its workbook's sheets (only the one it names, if it does).

@@ -20,8 +20,8 @@ use crate::harmonise::{Month, Period, label};
 use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid};
 use crate::ingest::{Loaded, check_count};
+use crate::model::{Category, Observation, Rejection, Unit, Value};
 use crate::model::{Finding, Severity};
-use crate::model::{Observation, Rejection, Unit, Value};
 
 const COLUMNS: [&str; 3] = ["12 months ending", "PFA", "Offence"];
 const COUNT: &str = "Rolling year total number of offences";
@@ -168,7 +168,7 @@ fn classify(rows: Vec<Row>, input: usize, file: &str) -> Counted {
                 input,
                 line: r.line,
                 area: r.area,
-                category: r.offence.name,
+                category: Category::new(r.offence.name.clone(), Some(r.offence.name)),
                 period: r.period,
                 value: Value::Count(r.count),
                 unit: Unit::Count,

@@ -16,7 +16,7 @@ use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
 use crate::ingest::Source;
 use crate::ingest::{Loaded, check_count, read};
-use crate::model::{Observation, Unit};
+use crate::model::{Category, Observation, Unit};
 
 /// Loads a summary table as observations for `source`'s area.
 pub fn load(source: &Source, input: usize) -> Result<Loaded> {
@@ -46,7 +46,7 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
                 input,
                 line,
                 area: area.clone(),
-                category: category.clone(),
+                category: Category::from(category.as_str()),
                 period: *period,
                 value,
                 unit: Unit::Count,

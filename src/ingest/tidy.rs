@@ -14,7 +14,7 @@ use crate::error::{Error, Location, Result};
 use crate::harmonise::{Period, label};
 use crate::ingest::Source;
 use crate::ingest::{Loaded, check_count, read};
-use crate::model::{Observation, Unit};
+use crate::model::{Category, Observation, Unit};
 
 const REQUIRED: [&str; 4] = ["period", "area", "category", "value"];
 
@@ -46,12 +46,12 @@ pub fn load_table(table: read::Table, source: &Source, input: usize) -> Result<L
         let key = (
             o.period,
             label::match_key(&o.area),
-            label::match_key(&o.category),
+            o.category.key().to_string(),
         );
         if let Some(&first_line) = seen.get(&key) {
             return Err(Error::DuplicateCategory {
                 at: Location::line(&table.display, o.line),
-                category: o.category,
+                category: o.category.to_string(),
                 first_line,
             });
         }
@@ -140,7 +140,7 @@ fn observation(
         input,
         line,
         area: text(columns.area),
-        category: text(columns.category),
+        category: Category::from(text(columns.category)),
         period,
         value,
         unit,

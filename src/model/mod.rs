@@ -8,10 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+pub mod category;
 pub mod finding;
 pub mod period;
 pub mod police_uk;
 
+pub use category::{Category, label_key, same_name};
 pub use finding::{Finding, Severity};
 pub use period::{FinancialYear, Month, Period, PeriodError};
 pub use police_uk::{ForceMonthQuality, LsoaCount, LsoaRecord};
@@ -52,7 +54,7 @@ pub struct Observation {
     pub input: usize,
     pub line: u64,
     pub area: String,
-    pub category: String,
+    pub category: Category,
     pub period: Period,
     pub value: Value,
     pub unit: Unit,

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::harmonise::label;
-use crate::model::{Month, PartnerFigure, Period, Unit, Value};
+use crate::model::{Category, Month, PartnerFigure, Period, Unit, Value, same_name};
 use crate::outcomes::framework::{Direction, Framework, Indicator, Subject};
 use crate::stats::{Change, Comparison};
 
@@ -172,11 +172,7 @@ impl PartnerEvidence {
             alpha: cmp.alpha,
             small_numbers: cmp.small_numbers,
         };
-        let in_area = |f: &&PartnerFigure| {
-            areas
-                .iter()
-                .any(|a| label::match_key(a) == label::match_key(&f.area))
-        };
+        let in_area = |f: &&PartnerFigure| areas.iter().any(|a| same_name(a, &f.area));
         let mut out = PartnerEvidence::default();
         let mut measures: Vec<&str> = Vec::new();
         for f in figures.iter().filter(in_area) {
@@ -194,7 +190,8 @@ impl PartnerEvidence {
             match partner_change(m, at(cmp.from), at(cmp.to), cmp, &settings) {
                 Ok(c) => out.changes.push(c),
                 Err(reason) => {
-                    out.reasons.insert(label::match_key(m), reason);
+                    out.reasons
+                        .insert(Category::from(m).key().to_string(), reason);
                 }
             }
         }
@@ -224,7 +221,7 @@ fn partner_change(
     }
     let (measure, from, to) = (measure.to_string(), cmp.from, cmp.to);
     match (&a.value, &b.value) {
-        (Value::Count(x), Value::Count(y)) => Ok(Change::new(&measure, *x, *y, settings)),
+        (Value::Count(x), Value::Count(y)) => Ok(Change::new(measure.as_str(), *x, *y, settings)),
         (Value::Suppressed(m), _) | (_, Value::Suppressed(m)) => Err(PartnerGap::Suppressed {
             measure,
             marker: m.clone(),
@@ -252,16 +249,10 @@ pub fn assess_all(
     let mut out = Vec::new();
     for outcome in &fw.outcomes {
         for indicator in &outcome.indicators {
-            let change = find_change(fw, &outcome.id, indicator, cmp)?.or_else(|| {
-                let key = label::match_key(indicator.subject.label());
-                partner
-                    .changes
-                    .iter()
-                    .find(|c| label::match_key(&c.category) == key)
-            });
-            let why_not = partner
-                .reasons
-                .get(&label::match_key(indicator.subject.label()));
+            let wanted = indicator.subject.category();
+            let change = find_change(fw, &outcome.id, indicator, cmp)?
+                .or_else(|| find(&partner.changes, wanted));
+            let why_not = partner.reasons.get(wanted.key());
             let (verdict, reason) = judge(indicator, change, why_not, cmp, settings);
             out.push(Assessment {
                 outcome: outcome.id.clone(),
@@ -280,6 +271,14 @@ pub fn assess_all(
     Ok(out)
 }
 
+/// The change for `wanted`: the row spelt the same way, else the row the taxonomy names the same.
+fn find<'a>(changes: &'a [Change], wanted: &Category) -> Option<&'a Change> {
+    changes
+        .iter()
+        .find(|c| c.category.key() == wanted.key())
+        .or_else(|| changes.iter().find(|c| c.category.names_same(wanted)))
+}
+
 /// The comparison row for an indicator: `None` for a measure no source has; an error for a
 /// category no source has, naming the closest categories there are.
 fn find_change<'a>(
@@ -288,12 +287,7 @@ fn find_change<'a>(
     ind: &Indicator,
     cmp: &'a Comparison,
 ) -> Result<Option<&'a Change>> {
-    let key = label::match_key(ind.subject.label());
-    let found = cmp
-        .rows
-        .iter()
-        .find(|r| label::match_key(&r.category) == key);
-    match (&ind.subject, found) {
+    match (&ind.subject, find(&cmp.rows, ind.subject.category())) {
         (_, Some(c)) => Ok(Some(c)),
         (Subject::Measure(_), None) => Ok(None),
         (Subject::Category(c), None) => {
@@ -305,7 +299,7 @@ fn find_change<'a>(
                     "no source provides this category for {} and {}; closest: {}",
                     cmp.from,
                     cmp.to,
-                    label::closest(c, &known).join(", ")
+                    label::closest(c.as_str(), &known).join(", ")
                 ),
             })
         }

@@ -62,7 +62,7 @@ pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
         .iter()
         .map(|r| {
             (
-                r.category.clone(),
+                r.category.to_string(),
                 r.from_count.max(0) as f64,
                 r.to_count.max(0) as f64,
             )
@@ -439,7 +439,7 @@ pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
                 (false, false, _) => (SAME, "not significant"),
             };
             Bar {
-                label: c.category.clone(),
+                label: c.category.to_string(),
                 pct: c.pct_change,
                 colour,
                 note: words.to_string(),

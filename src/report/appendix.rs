@@ -18,7 +18,7 @@ fn number(x: Option<f64>, format: &'static str) -> Cell {
 
 fn comparison_row(c: &Change, cmp: &Comparison) -> Vec<Cell> {
     vec![
-        text(&c.category),
+        text(c.category.as_str()),
         Cell::Count(c.from_count),
         Cell::Count(c.to_count),
         Cell::Count(c.change),

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
+use crate::harmonise::Period;
 use crate::harmonise::police_uk::is_asb;
-use crate::harmonise::{Period, label};
-use crate::model::{Dataset, Observation, Unit, Value};
+use crate::model::{Category, Dataset, Observation, Unit, Value};
 use crate::stats::counts::{Coverage, Figures, period_figures};
 use crate::stats::{CompareSettings, exact};
 
@@ -20,7 +20,7 @@ pub const TOTAL_CRIME: &str = "Total crime";
 /// One category's change between two periods.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
-    pub category: String,
+    pub category: Category,
     pub from_count: i64,
     pub to_count: i64,
     pub change: i64,
@@ -83,13 +83,18 @@ impl Comparison {
 
 impl Change {
     /// The change from `from` to `to` for `category`.
-    pub fn new(category: &str, from: i64, to: i64, settings: &CompareSettings) -> Change {
+    pub fn new(
+        category: impl Into<Category>,
+        from: i64,
+        to: i64,
+        settings: &CompareSettings,
+    ) -> Change {
         let test = match (u64::try_from(from), u64::try_from(to)) {
             (Ok(a), Ok(b)) => exact::poisson_ratio_test(a, b, 1.0 - settings.alpha),
             _ => None,
         };
         Change {
-            category: category.to_string(),
+            category: category.into(),
             from_count: from,
             to_count: to,
             change: to - from,
@@ -134,8 +139,13 @@ pub fn compare(
     let (mut rows, mut separate) = (Vec::new(), Vec::new());
     for (key, a) in &before.order {
         let b = after.get(key).ok_or_else(|| missing(data, a, from, to))?;
-        let change = Change::new(&a.category, count(data, a)?, count(data, b)?, settings);
-        if is_asb(&a.category) {
+        let change = Change::new(
+            a.category.clone(),
+            count(data, a)?,
+            count(data, b)?,
+            settings,
+        );
+        if is_asb(a.category.as_str()) {
             separate.push(change)
         } else {
             rows.push(change)
@@ -191,11 +201,11 @@ fn keyed<'a>(data: &Dataset, figures: &'a Figures) -> Result<Keyed<'a>> {
         index: HashMap::new(),
     };
     for o in &figures.observations {
-        let key = label::match_key(&o.category);
+        let key = o.category.key().to_string();
         if let Some(first) = keyed.get(&key) {
             return Err(Error::DuplicateCategory {
                 at: location(data, o),
-                category: o.category.clone(),
+                category: o.category.to_string(),
                 first_line: first.line,
             });
         }
@@ -210,7 +220,7 @@ fn count(data: &Dataset, o: &Observation) -> Result<i64> {
         (Value::Count(n), Unit::Count) => Ok(*n),
         (Value::Suppressed(_), _) => Err(Error::SuppressedInComparison {
             at: location(data, o),
-            category: o.category.clone(),
+            category: o.category.to_string(),
             period: o.period.to_string(),
         }),
         _ => Err(Error::Usage(format!(
@@ -225,7 +235,7 @@ fn count(data: &Dataset, o: &Observation) -> Result<i64> {
 fn missing(data: &Dataset, o: &Observation, has: Period, lacks: Period) -> Error {
     Error::MissingFigure {
         at: location(data, o),
-        category: o.category.clone(),
+        category: o.category.to_string(),
         has: has.to_string(),
         missing: lacks.to_string(),
     }

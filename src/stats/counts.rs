@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::harmonise::{Month, Period, label};
-use crate::model::{Dataset, Observation, Value};
+use crate::harmonise::{Month, Period};
+use crate::model::{Dataset, Observation, Value, same_name};
 
 /// How much of a rolled-up period the data covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,16 +48,15 @@ pub fn select_area(data: &Dataset, wanted: Option<&str>) -> Result<String> {
             }),
         };
     };
-    let key = label::match_key(w);
     let by_alias = data
         .aliases
         .iter()
-        .find(|(alias, _)| label::match_key(alias) == key)
+        .find(|(alias, _)| same_name(alias, w))
         .map(|(_, a)| a.as_str());
     areas
         .iter()
         .copied()
-        .find(|a| label::match_key(a) == key)
+        .find(|a| same_name(a, w))
         .or(by_alias)
         .map(str::to_string)
         .ok_or_else(|| Error::AreaNotInData {
@@ -164,10 +163,9 @@ fn coverage(data: &Dataset, area: &str, period: Period) -> Coverage {
 fn roll_up(monthly: &[&Observation], period: Period) -> Vec<Observation> {
     let mut out: Vec<Observation> = Vec::new();
     for o in monthly {
-        let key = label::match_key(&o.category);
         let existing = out
             .iter_mut()
-            .find(|x| label::match_key(&x.category) == key);
+            .find(|x| x.category.key() == o.category.key());
         match (existing, &o.value) {
             (Some(x), Value::Count(n)) => {
                 if let Value::Count(total) = &mut x.value {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::harmonise::Period;
-use crate::model::{Dataset, Denominator};
+use crate::model::{Category, Dataset, Denominator};
 use crate::stats::rates::{Rate, denominator_for, rate};
 use crate::stats::{Change, CompareSettings, compare};
 
@@ -43,7 +43,7 @@ pub fn peers(data: &Dataset, q: &PeerQuery) -> Result<Vec<PeerRow>> {
         let area = crate::stats::counts::select_area(data, Some(&wanted))?;
         let cmp = compare(data, &area, q.from, q.to, q.settings, q.allow_partial)?;
         let mut change = cmp.total.clone();
-        change.category = area.clone();
+        change.category = Category::from(area.as_str());
         let rate = area_rate(q, &data.names_of(&area), change.to_count)?;
         out.push(PeerRow {
             area,

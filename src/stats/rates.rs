@@ -6,9 +6,9 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Gamma, Normal};
 
 use crate::error::{Error, Result};
+use crate::harmonise::Period;
 use crate::harmonise::police_uk::is_asb;
-use crate::harmonise::{Period, label};
-use crate::model::{Dataset, Denominator, Unit, Value};
+use crate::model::{Dataset, Denominator, Unit, Value, same_name};
 use crate::stats::compare::total_label;
 use crate::stats::counts::{Coverage, period_figures};
 
@@ -104,12 +104,12 @@ pub fn counts(
                 data.inputs[o.input].path, o.line, o.category
             )));
         };
-        let side = if is_asb(&o.category) {
+        let side = if is_asb(o.category.as_str()) {
             &mut apart
         } else {
             &mut crime
         };
-        side.push((o.category.clone(), *n));
+        side.push((o.category.to_string(), *n));
     }
     let total = crime.iter().map(|(_, n)| n).sum();
     crime.push((total_label(!apart.is_empty()).to_string(), total));
@@ -141,7 +141,7 @@ pub fn denominator_for<'a>(
     let area = areas.first().map_or("", String::as_str);
     let named: Vec<&Denominator> = denominators
         .iter()
-        .filter(|d| same(&d.name, name))
+        .filter(|d| same_name(&d.name, name))
         .collect();
     if named.is_empty() {
         let mut known: Vec<&str> = denominators.iter().map(|d| d.name.as_str()).collect();
@@ -172,7 +172,7 @@ pub fn denominator_for<'a>(
                 .or_else(|| {
                     denominators
                         .iter()
-                        .find(|d| same(&d.name, name))
+                        .find(|d| same_name(&d.name, name))
                         .map(|d| d.source.clone())
                 })
                 .unwrap_or_default();
@@ -225,11 +225,7 @@ pub fn rate_rows(
 }
 
 fn in_area(d: &Denominator, areas: &[String]) -> bool {
-    areas.iter().any(|a| same(&d.area, a))
-}
-
-fn same(a: &str, b: &str) -> bool {
-    label::match_key(a) == label::match_key(b)
+    areas.iter().any(|a| same_name(&d.area, a))
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub fn shares(cmp: &Comparison, taxonomy: &Taxonomy) -> Result<(Vec<Share>, (f64
     let mut out: Vec<Share> = Vec::new();
     let (mut acq_from, mut acq_to) = (0, 0);
     for row in &cmp.rows {
-        let g = taxonomy.group_of(&row.category)?;
+        let g = taxonomy.group_of(row.category.as_str())?;
         if g.acquisitive {
             acq_from += row.from_count;
             acq_to += row.to_count;

@@ -36,7 +36,7 @@ pub fn monthly_series(data: &Dataset, area: &str) -> Vec<Series> {
         match series.iter_mut().find(|s| s.category == o.category) {
             Some(s) => s.points.push(point),
             None => series.push(Series {
-                category: o.category.clone(),
+                category: o.category.to_string(),
                 points: vec![point],
             }),
         }

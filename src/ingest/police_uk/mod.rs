@@ -23,7 +23,7 @@ use crate::harmonise::Period;
 use crate::harmonise::police_uk::CRIME_TYPES;
 use crate::ingest::Source;
 pub use crate::model::police_uk::{LsoaCount, LsoaRecord};
-use crate::model::{Dataset, InputFile, Observation, Unit, Value};
+use crate::model::{Category, Dataset, InputFile, Observation, Unit, Value};
 use archive::{Archive, Entry};
 use file::{BadRows, Kind, Name, Parsed};
 
@@ -473,7 +473,7 @@ fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, selection: &Select
             input,
             line: 0,
             area: area.clone(),
-            category: category.to_string(),
+            category: Category::from(*category),
             period: Period::Month(f.name.month),
             value: Value::Count(counts.by_type[i] as i64),
             unit: Unit::Count,

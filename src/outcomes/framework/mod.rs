@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::harmonise::{FinancialYear, Month};
-use crate::model::InputFile;
+use crate::model::{Category, InputFile};
 
 /// Which way an indicator should move for its outcome to be served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,15 +68,20 @@ pub enum Direction {
 #[serde(rename_all = "lowercase")]
 pub enum Subject {
     /// A crime category some source must provide.
-    Category(String),
+    Category(Category),
     /// A partner measure, which may not have arrived yet (then: not assessable, missing data).
-    Measure(String),
+    Measure(Category),
 }
 
 impl Subject {
     pub fn label(&self) -> &str {
+        self.category().as_str()
+    }
+
+    /// What the indicator measures, as a typed category.
+    pub fn category(&self) -> &Category {
         match self {
-            Subject::Category(s) | Subject::Measure(s) => s,
+            Subject::Category(c) | Subject::Measure(c) => c,
         }
     }
 }
@@ -248,6 +253,17 @@ impl Framework {
     }
 
     /// The report at `date`, or the latest one.
+    /// Names every indicator's category as `taxonomy` does, so an indicator written as an alias
+    /// finds the data's row for the same category.
+    pub fn name_with(&mut self, taxonomy: &crate::harmonise::taxonomy::Taxonomy) {
+        for ind in self.outcomes.iter_mut().flat_map(|o| &mut o.indicators) {
+            ind.subject = match &ind.subject {
+                Subject::Category(c) => Subject::Category(taxonomy.category(c.as_str())),
+                Subject::Measure(m) => Subject::Measure(m.clone()),
+            };
+        }
+    }
+
     pub fn report_at(&self, date: Option<Month>) -> Option<&ActivityReport> {
         match date {
             Some(d) => self.reports.iter().find(|r| r.date == d),

@@ -117,8 +117,8 @@ pub(super) fn indicator(
     outcome: &str,
 ) -> Result<Indicator> {
     let subject = match (raw.category, raw.measure) {
-        (Some(c), None) => Subject::Category(c),
-        (None, Some(m)) => Subject::Measure(m),
+        (Some(c), None) => Subject::Category(Category::from(c)),
+        (None, Some(m)) => Subject::Measure(Category::from(m)),
         _ => {
             return Err(err(
                 file,

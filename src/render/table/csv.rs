@@ -10,7 +10,7 @@ pub fn comparison_csv(cmp: &Comparison) -> String {
     let mut rows = vec![COMPARISON_COLUMNS.map(String::from).to_vec()];
     for c in cmp.rows.iter().chain([&cmp.total]).chain(&cmp.separate) {
         rows.push(vec![
-            defuse(&c.category),
+            defuse(c.category.as_str()),
             cmp.label(false),
             cmp.label(true),
             c.from_count.to_string(),

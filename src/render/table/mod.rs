@@ -82,7 +82,7 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
         _ => String::new(),
     };
     DisplayRow {
-        category: c.category.clone(),
+        category: c.category.to_string(),
         from: thousands(c.from_count),
         to: thousands(c.to_count),
         change: signed(c.change),
@@ -124,7 +124,7 @@ pub fn count_rows(figures: &[Observation]) -> Vec<Vec<String>> {
             vec![
                 o.period.to_string(),
                 o.area.clone(),
-                o.category.clone(),
+                o.category.to_string(),
                 value,
             ]
         })
