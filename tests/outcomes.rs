@@ -422,7 +422,10 @@ fn an_indicator_named_by_a_taxonomy_alias_finds_the_category() {
     };
     // Spelt differently and not named through the taxonomy, it matches nothing: an error.
     let unnamed = assess(&fw).unwrap_err().to_string();
-    assert!(unnamed.contains("no source provides this category"), "{unnamed}");
+    assert!(
+        unnamed.contains("no source provides this category"),
+        "{unnamed}"
+    );
     fw.name_with(&saferstats::harmonise::taxonomy::Taxonomy::shipped());
     let oa = assess(&fw).unwrap();
     let rape = &oa.indicators[0];

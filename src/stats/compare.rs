@@ -136,24 +136,7 @@ pub fn compare(
     let after_figures = period_figures(data, area, to, "--to", allow_partial)?;
     let before = keyed(data, &before_figures)?;
     let after = keyed(data, &after_figures)?;
-    let (mut rows, mut separate) = (Vec::new(), Vec::new());
-    for (key, a) in &before.order {
-        let b = after.get(key).ok_or_else(|| missing(data, a, from, to))?;
-        let change = Change::new(
-            a.category.clone(),
-            count(data, a)?,
-            count(data, b)?,
-            settings,
-        );
-        if is_asb(a.category.as_str()) {
-            separate.push(change)
-        } else {
-            rows.push(change)
-        }
-    }
-    if let Some((_, b)) = after.order.iter().find(|(k, _)| before.get(k).is_none()) {
-        return Err(missing(data, b, to, from));
-    }
+    let (rows, separate) = paired(data, &before, &after, (from, to), settings)?;
     let total = Change::new(
         total_label(!separate.is_empty()),
         rows.iter().map(|r| r.from_count).sum(),
@@ -181,6 +164,32 @@ pub fn compare(
         to_coverage: after_figures.coverage,
         inputs,
     })
+}
+
+/// Each category's change, in source order: crime rows, and rows kept apart from the total
+/// (anti-social behaviour). A category in one period only is an error naming its file and line.
+fn paired(
+    data: &Dataset,
+    before: &Keyed,
+    after: &Keyed,
+    (from, to): (Period, Period),
+    settings: &CompareSettings,
+) -> Result<(Vec<Change>, Vec<Change>)> {
+    let (mut rows, mut separate) = (Vec::new(), Vec::new());
+    for (key, a) in &before.order {
+        let b = after.get(key).ok_or_else(|| missing(data, a, from, to))?;
+        let (x, y) = (count(data, a)?, count(data, b)?);
+        let change = Change::new(a.category.clone(), x, y, settings);
+        if is_asb(a.category.as_str()) {
+            separate.push(change)
+        } else {
+            rows.push(change)
+        }
+    }
+    if let Some((_, b)) = after.order.iter().find(|(k, _)| before.get(k).is_none()) {
+        return Err(missing(data, b, to, from));
+    }
+    Ok((rows, separate))
 }
 
 /// One period's figures keyed by category match key, in source order.

@@ -1,37 +1,18 @@
 //! CSV: plain numbers, one header row, text cells made safe for spreadsheets.
 
-use crate::render::format::{pct, sig4};
-use crate::render::table::{COMPARISON_COLUMNS, note};
+use crate::render::table::{COMPARISON_COLUMNS, changes, tidy_row};
 use crate::stats::Comparison;
 
-/// The comparison as CSV with [`COMPARISON_COLUMNS`]; plain numbers, text cells made safe for
-/// spreadsheets.
+/// The comparison as CSV with [`COMPARISON_COLUMNS`]: the shared tidy rows, text cells made safe
+/// for spreadsheets.
 pub fn comparison_csv(cmp: &Comparison) -> String {
     let mut rows = vec![COMPARISON_COLUMNS.map(String::from).to_vec()];
-    for c in cmp.rows.iter().chain([&cmp.total]).chain(&cmp.separate) {
-        rows.push(vec![
-            defuse(c.category.as_str()),
-            cmp.label(false),
-            cmp.label(true),
-            c.from_count.to_string(),
-            c.to_count.to_string(),
-            c.change.to_string(),
-            pct(c.pct_change),
-            sig4(c.p_value),
-            sig4(c.ci_low),
-            c.ci_high.map_or_else(
-                || {
-                    if c.ci_low.is_some() {
-                        "inf".into()
-                    } else {
-                        String::new()
-                    }
-                },
-                |h| sig4(Some(h)),
-            ),
-            c.significant.to_string(),
-            defuse(&note(c, cmp)),
-        ]);
+    for c in changes(cmp) {
+        let mut row = tidy_row(c, cmp);
+        for i in [0, row.len() - 1] {
+            row[i] = defuse(&row[i]);
+        }
+        rows.push(row);
     }
     write_csv(&rows)
 }

@@ -20,7 +20,7 @@ pub use self::text::{aligned, comparison_text, plain};
 use serde::Serialize;
 
 use crate::model::{Observation, Value};
-use crate::render::format::{sig4, signed, signed_pct, thousands};
+use crate::render::format::{pct, sig4, signed, signed_pct, thousands};
 use crate::stats::{Change, Comparison};
 
 /// The comparison CSV's columns, in order.
@@ -95,14 +95,39 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
     }
 }
 
-/// Every row for people: categories, the total, then rows kept apart from it (ASB).
+/// Every row of a comparison, in the order every format shows them: categories, the total, then
+/// rows kept apart from it (ASB).
+pub fn changes(cmp: &Comparison) -> impl Iterator<Item = &Change> {
+    cmp.rows.iter().chain([&cmp.total]).chain(&cmp.separate)
+}
+
+/// Every row for people.
 pub fn display_rows(cmp: &Comparison) -> Vec<DisplayRow> {
-    cmp.rows
-        .iter()
-        .chain([&cmp.total])
-        .chain(&cmp.separate)
-        .map(|c| display_row(c, cmp))
-        .collect()
+    changes(cmp).map(|c| display_row(c, cmp)).collect()
+}
+
+/// A row for machines, as [`COMPARISON_COLUMNS`]: plain numbers, the unbounded interval end as
+/// `inf`, no escaping (each format escapes its own).
+pub fn tidy_row(c: &Change, cmp: &Comparison) -> Vec<String> {
+    let ci_high = match (c.ci_low, c.ci_high) {
+        (_, Some(h)) => sig4(Some(h)),
+        (Some(_), None) => "inf".into(),
+        (None, None) => String::new(),
+    };
+    vec![
+        c.category.to_string(),
+        cmp.label(false),
+        cmp.label(true),
+        c.from_count.to_string(),
+        c.to_count.to_string(),
+        c.change.to_string(),
+        pct(c.pct_change),
+        sig4(c.p_value),
+        sig4(c.ci_low),
+        ci_high,
+        c.significant.to_string(),
+        note(c, cmp),
+    ]
 }
 
 /// The `counts --by lsoa` columns.

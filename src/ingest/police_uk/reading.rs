@@ -1,0 +1,223 @@
+//! Reading an archive's chosen files in parallel: from the cache when it knows a file by its
+//! fingerprint or its bytes, parsed otherwise, and what the cache should learn from the run.
+
+use rayon::prelude::*;
+
+use super::archive::{Archive, Entry};
+use super::file::{self, Name, Parsed};
+use super::progress::Progress;
+use super::{ReadFile, Selection, cache};
+use crate::error::{Error, Result};
+
+/// How the files of one archive were read, and what the cache should learn from it.
+#[derive(Default)]
+pub(super) struct Tally {
+    /// Files parsed this run.
+    parsed: usize,
+    /// Files taken from the cache by their fingerprint, without being read.
+    by_sight: usize,
+    /// Clean aggregates parsed this run, with their keys.
+    pub(super) fresh: Vec<Keyed>,
+    /// Fingerprints the cache did not know, with their files' keys.
+    pub(super) learnt: Vec<(String, String)>,
+}
+
+impl Tally {
+    fn add(&mut self, how: How, learnt: Option<(String, String)>) {
+        match how {
+            How::Parsed(fresh) => {
+                self.parsed += 1;
+                self.fresh.extend(fresh);
+            }
+            How::Hashed => {}
+            How::BySight => self.by_sight += 1,
+        }
+        self.learnt.extend(learnt);
+    }
+
+    /// The note that says how much of `files` the cache served.
+    pub(super) fn note(
+        &self,
+        display: &str,
+        archive: &Archive,
+        files: usize,
+    ) -> crate::model::Finding {
+        let how = match (self.by_sight, archive) {
+            (0, _) => String::new(),
+            (n, Archive::Zip(_)) => {
+                format!(", {n} of them by the zip's checksum without decompressing")
+            }
+            (n, Archive::Folder(_)) => format!(
+                ", {n} of them by their unchanged size, times and inode without reading them"
+            ),
+        };
+        crate::model::Finding {
+            severity: crate::model::Severity::Note,
+            code: "cache",
+            message: format!(
+                "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {} parsed",
+                files - self.parsed,
+                self.parsed
+            ),
+        }
+    }
+}
+
+/// A file's aggregate with its cache key.
+type Keyed = (String, cache::Cached);
+
+/// How one file's aggregate was found.
+enum How {
+    /// Parsed; with its aggregate for the cache when it is clean (no rejected rows).
+    Parsed(Option<Keyed>),
+    /// Read and hashed, and its key was in the cache.
+    Hashed,
+    /// Known to the cache by its fingerprint: not read at all.
+    BySight,
+}
+
+/// One file as read, and what the cache should learn from it.
+struct Read {
+    file: ReadFile,
+    how: How,
+    /// The file's fingerprint and key, when the cache did not know the fingerprint.
+    learnt: Option<(String, String)>,
+}
+
+/// Reads every chosen file in parallel, keeping archive order: from the cache when it knows the
+/// file by its fingerprint or its bytes, parsed otherwise.
+pub(super) fn read_all(
+    archive: &Archive,
+    chosen: Vec<(Entry, Name)>,
+    display: &str,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Result<(Vec<ReadFile>, Tally)> {
+    let progress = Progress::new(chosen.len() as u64, s.progress);
+    let results: Result<Vec<Read>> = chosen
+        .into_par_iter()
+        .map_init(
+            || (archive.zip_reader(), Vec::new()),
+            |(zip, buffer), (entry, name)| {
+                let zip = zip.as_mut().map_err(|e| Error::Usage(e.to_string()))?;
+                let read = match known_by_sight(&entry, &name, s, cache) {
+                    Some(file) => Ok(Read {
+                        file,
+                        how: How::BySight,
+                        learnt: None,
+                    }),
+                    None => {
+                        archive.read_into(&entry, zip, buffer)?;
+                        read_one(buffer, entry, name, display, s, cache)
+                    }
+                };
+                if let Ok(read) = &read {
+                    progress.file_done(read.file.parsed.rows_read);
+                }
+                read
+            },
+        )
+        .collect();
+    progress.bar.finish_and_clear();
+    let mut files = Vec::new();
+    let mut tally = Tally::default();
+    for read in results? {
+        tally.add(read.how, read.learnt);
+        files.push(read.file);
+    }
+    Ok((files, tally))
+}
+
+/// One file's bytes: from the cache when their key is known, parsed otherwise; hashed (BLAKE3)
+/// for provenance either way.
+fn read_one(
+    bytes: &[u8],
+    entry: Entry,
+    name: Name,
+    display: &str,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Result<Read> {
+    let area = s.force_areas.get(&name.force);
+    let digest = crate::ingest::read::blake3_digest(bytes);
+    let key = cache.map(|_| cache::key(&entry.name, &digest));
+    let learnt = match (cache, &entry.fingerprint, &key) {
+        (Some(cache), Some(print), Some(key)) if !cache.knows(print) => {
+            Some((print.clone(), key.clone()))
+        }
+        _ => None,
+    };
+    let hit = key
+        .as_deref()
+        .and_then(|k| cache?.get(k))
+        .filter(|hit| usable(hit, area, s.lsoa_detail));
+    if let Some(hit) = hit {
+        let file = from_cache(hit, entry, name);
+        return Ok(Read {
+            file,
+            how: How::Hashed,
+            learnt,
+        });
+    }
+    let shown = format!("{display}/{}", entry.name);
+    let parsed = file::parse(bytes, &name, &shown, s.bad_rows, area)?;
+    let clean = parsed.rejected.is_empty();
+    let fresh = key.filter(|_| clean).map(|k| {
+        let cached = cache::Cached {
+            digest: digest.clone(),
+            rows_read: parsed.rows_read,
+            street: parsed.street.clone(),
+        };
+        (k, cached)
+    });
+    Ok(Read {
+        file: ReadFile {
+            digest,
+            entry,
+            name,
+            parsed,
+        },
+        how: How::Parsed(fresh),
+        learnt: learnt.filter(|_| clean),
+    })
+}
+
+/// A file the cache knows by its fingerprint (unless `--rehash`): no need to read it.
+fn known_by_sight(
+    entry: &Entry,
+    name: &Name,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Option<ReadFile> {
+    if s.rehash {
+        return None;
+    }
+    let hit = cache?.get_by_fingerprint(entry.fingerprint.as_deref()?)?;
+    usable(hit, s.force_areas.get(&name.force), s.lsoa_detail)
+        .then(|| from_cache(hit, entry.clone(), name.clone()))
+}
+
+/// A file as its cached aggregate gives it.
+fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
+    ReadFile {
+        digest: hit.digest.clone(),
+        entry,
+        name,
+        parsed: Parsed {
+            rows_read: hit.rows_read,
+            rejected: Vec::new(),
+            street: hit.street.clone(),
+        },
+    }
+}
+
+/// A cached aggregate serves this run if it was counted against the same force area and holds
+/// the LSOA detail when the run needs it.
+fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, lsoa_detail: bool) -> bool {
+    let Some(street) = &hit.street else {
+        return true;
+    };
+    let same_area =
+        street.outside_area.as_ref().map(|(_, p)| p.clone()) == area.map(|a| a.join("|"));
+    same_area && (street.has_lsoa_detail || !lsoa_detail)
+}
