@@ -3,14 +3,7 @@
 
 mod common;
 
-use common::{Cli, fixture, repo};
-
-fn config_arg() -> [String; 2] {
-    [
-        "--config".into(),
-        repo().join("saferstats.toml").display().to_string(),
-    ]
-}
+use common::{Cli, config_arg, fixture};
 
 #[test]
 fn compare_csv_has_the_documented_columns_and_rows() {
@@ -54,13 +47,31 @@ fn compare_json_carries_raw_numbers() {
 
 #[test]
 fn compare_table_is_aligned_for_a_terminal() {
-    let (out, _) = Cli::new().args(config_arg()).args(["compare"]).expect(0);
+    let (out, _) = Cli::new().default_config().args(["compare"]).expect(0);
     let total = out.lines().last().unwrap();
     assert!(total.starts_with("Total "), "{total}");
     assert!(
         total.contains("5,435") && total.contains("+453") && total.contains("+8.3"),
         "{total}"
     );
+    // Every figure column is right-aligned under its heading: on every row the column's last
+    // character is where the heading's is, with a space (or the line's end) after it. Counted in
+    // characters, since categories hold en dashes.
+    let lines: Vec<Vec<char>> = out.lines().map(|l| l.chars().collect()).collect();
+    let header: String = lines[0].iter().collect();
+    for heading in ["2016/17", "2017/18", "change", "%", "p"] {
+        let at = header.find(&format!(" {heading} ")).unwrap() + 1;
+        let end = header[..at].chars().count() + heading.chars().count();
+        for row in &lines[1..] {
+            let text: String = row.iter().collect();
+            assert_ne!(row[end - 1], ' ', "`{heading}` ends at {end} in: {text}");
+            assert!(
+                row.get(end).is_none_or(|c| *c == ' '),
+                "`{heading}`: {text}"
+            );
+        }
+    }
+    assert_eq!(lines.len(), 26, "a header, 24 categories and the total");
 }
 
 #[test]

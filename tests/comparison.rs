@@ -4,13 +4,12 @@
 
 mod common;
 
-use saferstats::config::Config;
 use saferstats::pipeline;
 use saferstats::render::table;
 use saferstats::stats::{Change, Comparison};
 
 fn default_comparison() -> Comparison {
-    let cfg = Config::from_file(&common::repo().join("saferstats.toml")).unwrap();
+    let cfg = common::default_config();
     pipeline::comparison(&cfg).unwrap().1
 }
 

@@ -5,14 +5,11 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{Cli, fixture, repo};
-use saferstats::config::Config;
+use common::{Cli, fixture};
 use saferstats::pipeline;
 use saferstats::render::{outcomes as outcome_table, table};
 
-fn default_config() -> Config {
-    Config::from_file(&repo().join("saferstats.toml")).unwrap()
-}
+use common::default_config;
 
 #[test]
 fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
@@ -146,7 +143,7 @@ fn dump_context_writes_the_view_model() {
         cli.dir.path().join("out"),
         cli.dir.path().join("context.json"),
     );
-    let config = repo().join("saferstats.toml").display().to_string();
+    let config = common::default_config_path().display().to_string();
     Cli::new()
         .args([
             "--config",

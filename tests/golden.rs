@@ -6,7 +6,6 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use saferstats::config::Config;
 use saferstats::pipeline;
 
 fn files_below(root: &Path, sub: &str, into: &mut BTreeMap<String, Vec<u8>>) {
@@ -31,7 +30,7 @@ fn files_below(root: &Path, sub: &str, into: &mut BTreeMap<String, Vec<u8>>) {
 #[test]
 fn committed_outputs_match_a_fresh_run() {
     let repo = common::repo();
-    let mut cfg = Config::from_file(&repo.join("saferstats.toml")).unwrap();
+    let mut cfg = common::default_config();
     let fresh = tempfile::tempdir().unwrap();
     cfg.out_dir = fresh.path().to_path_buf();
     pipeline::run(&cfg).unwrap();
@@ -57,8 +56,7 @@ fn committed_outputs_match_a_fresh_run() {
 
 #[test]
 fn a_second_run_changes_no_byte() {
-    let repo = common::repo();
-    let mut cfg = Config::from_file(&repo.join("saferstats.toml")).unwrap();
+    let mut cfg = common::default_config();
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut runs = Vec::new();
     for dir in [&a, &b] {

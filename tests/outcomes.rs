@@ -4,7 +4,6 @@
 mod common;
 
 use common::{Cli, fixture, repo};
-use saferstats::config::Config;
 use saferstats::harmonise::Month;
 use saferstats::outcomes::{
     self, Assessment, DataRag, Framework, OutcomeAssessment, RagRule, Verdict, VerdictSettings,
@@ -12,7 +11,7 @@ use saferstats::outcomes::{
 use saferstats::pipeline;
 
 fn default_assessment() -> OutcomeAssessment {
-    let cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
+    let cfg = common::default_config();
     let (data, cmp, _) = pipeline::comparison(&cfg).unwrap();
     pipeline::outcome_assessment(&cfg, &data, &cmp)
         .unwrap()
@@ -114,7 +113,7 @@ fn outcome_counts_add_up_to_the_mapped_indicators() {
 
 #[test]
 fn every_default_category_serves_an_outcome() {
-    let cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
+    let cfg = common::default_config();
     let (_, cmp, _) = pipeline::comparison(&cfg).unwrap();
     let oa = default_assessment();
     for row in &cmp.rows {
@@ -141,7 +140,7 @@ fn data_rag_and_activity_rag_side_by_side() {
 
 #[test]
 fn a_new_plan_is_a_new_file() {
-    let mut cfg = Config::from_file(&repo().join("saferstats.toml")).unwrap();
+    let mut cfg = common::default_config();
     cfg.outcomes.as_mut().unwrap().framework =
         repo().join("data/city-of-london/framework-2016-17.toml");
     cfg.outcomes.as_mut().unwrap().report = None;
@@ -284,7 +283,7 @@ fn a_partial_year_makes_every_indicator_not_assessable() {
 
 #[test]
 fn outcomes_command_prints_the_documented_columns() {
-    let config = repo().join("saferstats.toml").display().to_string();
+    let config = common::default_config_path().display().to_string();
     let (out, _) = Cli::new()
         .args(["--config", &config, "outcomes", "--format", "csv"])
         .expect(0);

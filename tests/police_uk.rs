@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::{Cli, fixture};
 
 fn shared_archive() -> Option<PathBuf> {
-    common::shared().map(|s| s.join("data/police-uk/city-of-london"))
+    common::shared_path("data/police-uk/city-of-london")
 }
 
 fn arg(kind: &str, path: &Path) -> [String; 2] {

@@ -20,13 +20,36 @@ pub fn toml_path(path: &Path) -> String {
 
 /// `../shared` beside the repository, or `None` (with the reason printed) when it is absent.
 pub fn shared() -> Option<PathBuf> {
-    let dir = repo().join("../shared");
-    if dir.is_dir() {
-        Some(dir)
+    shared_path("")
+}
+
+/// A file or folder under `../shared`, or `None` (with the reason printed) when it is absent.
+pub fn shared_path(rel: &str) -> Option<PathBuf> {
+    let path = repo().join("../shared").join(rel);
+    if path.exists() {
+        Some(path)
     } else {
-        eprintln!("skipped: {} is absent (it is there in CI)", dir.display());
+        eprintln!("skipped: {} is absent (it is there in CI)", path.display());
         None
     }
+}
+
+/// The shipped config, `saferstats.toml`, which the default run reads.
+pub fn default_config_path() -> PathBuf {
+    repo().join("saferstats.toml")
+}
+
+/// The shipped config, parsed.
+pub fn default_config() -> saferstats::config::Config {
+    saferstats::config::Config::from_file(&default_config_path()).unwrap()
+}
+
+/// `--config <repo>/saferstats.toml`, for CLI runs of the default data.
+pub fn config_arg() -> [String; 2] {
+    [
+        "--config".into(),
+        default_config_path().display().to_string(),
+    ]
 }
 
 /// A CLI run in a fresh temporary folder (so no saferstats.toml is picked up by accident).
@@ -47,6 +70,11 @@ impl Cli {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_string()));
         self
+    }
+
+    /// Adds `--config` for the shipped config.
+    pub fn default_config(self) -> Cli {
+        self.args(config_arg())
     }
 
     /// Adds `--source KIND=<fixture>`.
