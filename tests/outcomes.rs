@@ -194,6 +194,7 @@ fn each_report_keeps_its_own_rag_key() {
     assert!(
         sept_2018.outcomes[0]
             .activity_detail
+            .to_string()
             .contains("1 GREEN, 1 AMBER"),
         "{}",
         sept_2018.outcomes[0].activity_detail
@@ -205,6 +206,7 @@ fn each_report_keeps_its_own_rag_key() {
     assert!(
         latest.outcomes[0]
             .activity_detail
+            .to_string()
             .contains("1 BLUE, 1 AMBER")
     );
     let rape = &latest.indicators[0];

@@ -10,7 +10,7 @@ pub mod summary;
 pub mod verdict;
 
 pub use framework::{Direction, Framework};
-pub use summary::{DataRag, OutcomeSummary, RagRule};
+pub use summary::{ActivityDetail, DataRag, OutcomeSummary, RagRule};
 pub use verdict::{Assessment, PartnerEvidence, Verdict, VerdictSettings};
 
 use serde::Serialize;

@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Month;
 use crate::outcomes::framework::{ActivityReport, Framework};
 use crate::outcomes::verdict::{Assessment, Verdict};
 
@@ -68,7 +69,8 @@ pub struct OutcomeSummary {
     /// activities' RAGs when the report gave none; `None` without a report or activities.
     pub activity_rag: Option<String>,
     /// How the activity RAG was read, e.g. `report's rating; activities: 5 GREEN, 1 AMBER`.
-    pub activity_detail: String,
+    /// Where the activity RAG comes from and what the activities were; `render` words it.
+    pub activity_detail: ActivityDetail,
 }
 
 /// Summarises each outcome of `fw` from `assessed`.
@@ -127,45 +129,59 @@ fn data_rag(mine: &[&Assessment], rule: &RagRule) -> (DataRag, Vec<String>) {
     (DataRag::Green, names(&|a| a.verdict == Verdict::Improving))
 }
 
-fn activity_rag(outcome: &str, report: Option<&ActivityReport>) -> (Option<String>, String) {
+/// Where an outcome's activity RAG comes from, and its activities by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActivityDetail {
+    /// The framework has no activity report.
+    NoReport,
+    /// Rated in the report dated `date`: by the report itself (`own`) or as its worst activity.
+    Rated {
+        own: bool,
+        date: Month,
+        /// How many activities hold each status, in the key's order (none with none).
+        tally: Vec<(usize, String)>,
+    },
+}
+
+fn activity_rag(
+    outcome: &str,
+    report: Option<&ActivityReport>,
+) -> (Option<String>, ActivityDetail) {
     let Some(report) = report else {
-        return (None, "no activity report".into());
+        return (None, ActivityDetail::NoReport);
     };
     let acts: Vec<_> = report
         .activities
         .iter()
         .filter(|a| a.outcome.as_deref() == Some(outcome))
         .collect();
-    let tally: Vec<String> = report
+    let tally: Vec<(usize, String)> = report
         .key
         .levels
         .iter()
         .map(|l| {
-            (
-                acts.iter()
-                    .filter(|a| a.rag.eq_ignore_ascii_case(&l.code))
-                    .count(),
-                &l.code,
-            )
+            let n = acts.iter().filter(|a| a.rag.eq_ignore_ascii_case(&l.code));
+            (n.count(), l.code.clone())
         })
         .filter(|(n, _)| *n > 0)
-        .map(|(n, code)| format!("{n} {code}"))
         .collect();
-    let listed = if tally.is_empty() {
-        "no activities".to_string()
-    } else {
-        format!("activities: {}", tally.join(", "))
-    };
+    let date = report.date;
     if let Some(own) = report.outcome_rag.get(outcome) {
-        return (
-            Some(own.to_uppercase()),
-            format!("the report's own rating, {}; {listed}", report.date),
-        );
+        let detail = ActivityDetail::Rated {
+            own: true,
+            date,
+            tally,
+        };
+        return (Some(own.to_uppercase()), detail);
     }
     let worst = acts.iter().filter_map(|a| report.key.rank(&a.rag)).max();
     let rag = worst.map(|i| report.key.levels[i].code.clone());
     (
         rag,
-        format!("worst activity rating, {}; {listed}", report.date),
+        ActivityDetail::Rated {
+            own: false,
+            date,
+            tally,
+        },
     )
 }

@@ -1,10 +1,12 @@
-//! Verdict reasons in words: outcomes return a typed [`Reason`]; this is the one place that says
-//! it. A reason serialises as these words, so every table, report and JSON output reads the same.
+//! Verdict reasons and activity details in words: outcomes return them typed ([`Reason`],
+//! [`ActivityDetail`]); this is the one place that says them. Each serialises as these words, so
+//! every table, report and JSON output reads the same.
 
 use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::outcomes::ActivityDetail;
 use crate::outcomes::verdict::{Figures, PartnerGap, Reason, SmallCount};
 use crate::render::format::{sig4, signed_pct, thousands};
 
@@ -114,6 +116,35 @@ impl fmt::Display for Caveat<'_> {
             ),
             None => Ok(()),
         }
+    }
+}
+
+impl fmt::Display for ActivityDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ActivityDetail::Rated { own, date, tally } = self else {
+            return f.write_str("no activity report");
+        };
+        let by = if *own {
+            "the report's own rating"
+        } else {
+            "worst activity rating"
+        };
+        let counts: Vec<String> = tally
+            .iter()
+            .map(|(n, code)| format!("{n} {code}"))
+            .collect();
+        if counts.is_empty() {
+            write!(f, "{by}, {date}; no activities")
+        } else {
+            write!(f, "{by}, {date}; activities: {}", counts.join(", "))
+        }
+    }
+}
+
+impl Serialize for ActivityDetail {
+    /// As its words, like a reason.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

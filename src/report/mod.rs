@@ -134,7 +134,7 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
             not_assessable: o.not_assessable,
             drivers: o.drivers.join(", "),
             activity_rag: o.activity_rag.clone().unwrap_or_else(|| "none".into()),
-            activity_detail: o.activity_detail.clone(),
+            activity_detail: o.activity_detail.to_string(),
             chart,
             indicators: oa
                 .indicators
