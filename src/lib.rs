@@ -1,16 +1,22 @@
 //! saferstats turns police crime data and partner datasets into the evidence base of a Community
 //! Safety Partnership's strategic assessment.
 //!
-//! Data flows one way, and the modules say so:
+//! Data flows one way, over a ground of shared types ([`model`], [`error`]); a module imports only
+//! from its own stage, from stages before it, and from the ground (ARCHITECTURE.md;
+//! `tests/architecture.rs` checks it):
 //!
-//! 1. [`ingest`]: each source format becomes tidy [`model::Observation`]s plus provenance.
-//! 2. [`harmonise`]: periods (UK financial years, quarters, months) and category labels.
+//! 1. [`harmonise`]: the vocabulary sources are read through: category labels and the taxonomy.
+//! 2. [`ingest`]: each source format becomes tidy [`model::Observation`]s plus provenance, every
+//!    category typed once ([`model::Category`]).
 //! 3. [`stats`]: pure functions: counts, change, the exact test for two Poisson counts.
 //! 4. [`findings`]: what a reader must know before trusting a figure.
-//! 5. [`render`]: tables and charts.
-//! 6. [`report`]: the evidence base (HTML, Markdown) and the manifest.
+//! 5. [`outcomes`]: the plan's outcomes judged, with typed reasons.
+//! 6. [`render`]: words, tables and charts; [`render::export`] chooses a command's format.
+//! 7. [`report`]: every artefact of a run, the evidence base (HTML, Markdown) and the manifest;
+//!    [`report::output`] writes every artefact or none.
 //!
-//! [`pipeline`] runs the stages; [`output`] writes every artefact or none.
+//! [`config`] parses the TOML into each stage's settings, [`pipeline`] runs the stages and
+//! [`cli`] is the command line.
 //!
 //! ```
 //! use saferstats::harmonise::Period;
