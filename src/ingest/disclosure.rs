@@ -15,13 +15,6 @@ pub use crate::model::MARKER;
 /// The default threshold: counts of 1 to 4 are suppressed.
 pub const DEFAULT_THRESHOLD: i64 = 4;
 
-/// What a reader is told about `[c]`.
-pub fn note(threshold: i64) -> String {
-    format!(
-        "[c]: withheld to protect confidentiality: a count from 1 to {threshold}, or a figure withheld so that one cannot be worked out from a total and its other parts"
-    )
-}
-
 /// Suppresses counts from 1 to `threshold` (primary), then, where `total` names the category
 /// that sums the others, one more part in each (area, period) whose total and other parts would
 /// reveal a lone suppressed cell (secondary: the smallest non-zero part still shown).

@@ -211,7 +211,7 @@ pub fn partner(figures: &[PartnerFigure], disclosure: Option<i64>) -> Section {
         "Partner figures are not recorded crime and are never added into crime totals.".to_string(),
     ];
     if let Some(t) = disclosure {
-        notes.push(crate::stats::disclosure::note(t));
+        notes.push(withheld_note(t));
     }
     if figures
         .iter()
@@ -261,4 +261,11 @@ fn population_label(x: f64) -> String {
     } else {
         population_cell(x)
     }
+}
+
+/// What a reader is told about `[c]`.
+fn withheld_note(threshold: i64) -> String {
+    format!(
+        "[c]: withheld to protect confidentiality: a count from 1 to {threshold}, or a figure withheld so that one cannot be worked out from a total and its other parts"
+    )
 }

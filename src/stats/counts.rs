@@ -239,11 +239,7 @@ pub fn monthly(data: &Dataset, area: &str, period: Period) -> Result<Vec<Observa
 }
 
 /// Counts by LSOA and crime type for `area` over `period` (summed over its months).
-pub fn by_lsoa(
-    data: &Dataset,
-    area: &str,
-    period: Period,
-) -> Result<Vec<crate::ingest::police_uk::LsoaCount>> {
+pub fn by_lsoa(data: &Dataset, area: &str, period: Period) -> Result<Vec<crate::model::LsoaCount>> {
     let mut sums: std::collections::BTreeMap<(String, String), (String, u64)> =
         std::collections::BTreeMap::new();
     for l in data
@@ -267,7 +263,7 @@ pub fn by_lsoa(
     Ok(sums
         .into_iter()
         .map(
-            |((lsoa_code, category), (lsoa_name, count))| crate::ingest::police_uk::LsoaCount {
+            |((lsoa_code, category), (lsoa_name, count))| crate::model::LsoaCount {
                 month: first,
                 area: area.to_string(),
                 lsoa_code,

@@ -14,7 +14,6 @@ pub mod rates;
 pub mod shares;
 pub mod trend;
 
-pub use crate::ingest::disclosure;
 pub use compare::{Change, Comparison, compare};
 
 /// How a comparison judges change.

@@ -157,7 +157,7 @@ pub fn count_rows(figures: &[Observation]) -> Vec<Vec<String>> {
 }
 
 /// LSOA counts as rows of [`LSOA_COLUMNS`] (the period is given by its first month's year span).
-pub fn lsoa_rows(counts: &[crate::ingest::police_uk::LsoaCount]) -> Vec<Vec<String>> {
+pub fn lsoa_rows(counts: &[crate::model::LsoaCount]) -> Vec<Vec<String>> {
     counts
         .iter()
         .map(|l| {
