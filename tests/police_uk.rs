@@ -480,14 +480,6 @@ fn cached(archive: &Path, cache: &str, extra: &[&str]) -> Cli {
         .args(extra.iter().copied())
 }
 
-/// `check`'s output without the cache's note, which is all that may differ between runs.
-fn without_cache_note(out: &str) -> String {
-    out.lines()
-        .filter(|l| !l.contains("[cache]"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Rewrites May's street file in `folder` with its first `from` replaced by `to`.
 fn change_may(folder: &Path, from: &str, to: &str) -> PathBuf {
     let may = folder.join("2016-05/2016-05-city-of-london-street.csv");
@@ -500,19 +492,22 @@ fn change_may(folder: &Path, from: &str, to: &str) -> PathBuf {
 fn the_cache_reuses_unchanged_files_and_never_trusts_changed_ones() {
     let cli = Cli::new();
     let (archive, cache) = archive_with_cache(&cli);
-    let run = |extra: &[&str]| cached(&archive, &cache, extra).args(["check"]).expect(0).0;
-    let first = run(&[]);
+    // What the cache served is a progress note on stderr; `check`'s report is stdout.
+    let check = |extra: &[&str]| cached(&archive, &cache, extra).args(["check"]).expect(0);
+    let run = |extra: &[&str]| check(extra).1;
+    let (first_out, first) = check(&[]);
     assert!(
         first.contains("0 of 3 files taken from the cache (same name and bytes), 3 parsed"),
         "{first}"
     );
-    let second = run(&[]);
+    let (second_out, second) = check(&[]);
     assert!(
         second.contains("3 of 3 files taken from the cache (same name and bytes), 0 parsed"),
         "{second}"
     );
-    // Same findings and ledger either way.
-    assert_eq!(without_cache_note(&first), without_cache_note(&second));
+    // Same findings and ledger either way, to the byte: the cache is never in the report.
+    assert_eq!(first_out, second_out);
+    assert!(!first_out.contains("[cache]"), "{first_out}");
     // Change May's file: it is parsed again, April's still comes from the cache.
     change_may(&archive, "Shoplifting", "Bicycle theft");
     let third = run(&[]);
@@ -548,9 +543,9 @@ fn a_folder_rerun_knows_settled_files_by_sight_and_sees_a_rewrite_that_hides_its
     let cli = Cli::new();
     let (archive, cache) = archive_with_cache(&cli);
     let cli = |extra: &[&str]| cached(&archive, &cache, extra);
-    // The cache's note (from `check`), and May's counts (taken from the cache as well).
+    // The cache's note (on stderr), and May's counts (taken from the cache as well).
     let run = |extra: &[&str]| {
-        let note = cli(extra).args(["check"]).expect(0).0;
+        let note = cli(extra).args(["check"]).expect(0).1;
         let counts = cli(extra)
             .args(["counts", "--period", "2016-05", "--format", "csv"])
             .expect(0)
@@ -620,7 +615,7 @@ fn a_file_with_rejected_rows_is_parsed_every_time_and_said_so() {
         let out = cached(&fixture("police-uk/ragged"), &cache, &["--reject-bad-rows"])
             .args(["check"])
             .expect(0)
-            .0;
+            .1;
         // Never cached (it has rejected rows), so never "taken from the cache".
         assert!(
             out.contains("0 of 1 files taken from the cache (same name and bytes), 1 parsed"),
@@ -633,13 +628,13 @@ fn a_file_with_rejected_rows_is_parsed_every_time_and_said_so() {
 fn a_damaged_cache_is_ignored() {
     let cli = Cli::new();
     let (archive, cache) = archive_with_cache(&cli);
-    let check = || cached(&archive, &cache, &[]).args(["check"]).expect(0).0;
+    let check = || cached(&archive, &cache, &[]).args(["check"]).expect(0);
     check();
     for e in std::fs::read_dir(Path::new(&cache).join("police-uk-v4")).unwrap() {
         std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
     }
-    let out = check();
-    assert!(out.contains("0 of 3 files taken from the cache"), "{out}");
+    let (out, err) = check();
+    assert!(err.contains("0 of 3 files taken from the cache"), "{err}");
     assert!(
         out.contains("police-uk street: 2 files, 8 rows read, 8 counted, 0 rejected"),
         "{out}"
@@ -749,7 +744,7 @@ fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
     let (folder, cache) = archive_with_cache(&cli);
     let zip_path = cli.dir.path().join("archive.zip");
     zip_folder(&folder, &zip_path);
-    let check = || cached(&zip_path, &cache, &["check"]).expect(0).0;
+    let check = || cached(&zip_path, &cache, &["check"]).expect(0).1;
     let first = check();
     assert!(
         first.contains("0 of 3 files taken from the cache"),
@@ -763,7 +758,7 @@ fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
     // A new download where May's street file changed: its checksum differs, so it is read again.
     change_may(&folder, "Shoplifting", "Bicycle theft");
     zip_folder(&folder, &zip_path);
-    let third = check();
+    let (third_out, third) = cached(&zip_path, &cache, &["check"]).expect(0);
     assert!(
         third.contains("2 of 3 files taken from the cache (same name and bytes, 2 of them by the zip's checksum without decompressing), 1 parsed"),
         "{third}"
@@ -773,7 +768,7 @@ fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
         .args(["--no-cache", "check"])
         .expect(0)
         .0;
-    assert_eq!(without_cache_note(&third), without_cache_note(&fresh));
+    assert_eq!(third_out, fresh);
 }
 
 #[test]
@@ -790,4 +785,57 @@ fn a_month_missing_from_the_release_is_said_not_read_as_none() {
         "{out}"
     );
     assert_eq!(out.matches("[implausible-zero]").count(), 1, "{out}");
+}
+
+/// Every file below `dir`, by its path relative to it.
+fn tree_bytes(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_run_with_and_without_the_cache_writes_the_same_bytes() {
+    let cli = Cli::new();
+    let (archive, cache) = archive_with_cache(&cli);
+    let run = |out: &str, extra: &[&str]| {
+        let out = cli.dir.path().join(out);
+        let args = ["run", "--from", "2016-04", "--to", "2016-05", "--out"];
+        let (_, err) = cached(&archive, &cache, extra)
+            .args(args)
+            .args([out.display().to_string()])
+            .expect(0);
+        (tree_bytes(&out), err)
+    };
+    let (fresh, err) = run("no-cache", &["--no-cache"]);
+    assert!(!err.contains("[cache]"), "{err}");
+    let (cold, err) = run("cold", &[]);
+    assert!(err.contains("0 of 3 files taken from the cache"), "{err}");
+    let (warm, err) = run("warm", &[]);
+    assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
+    assert!(
+        fresh.contains_key("reports/manifest.json"),
+        "{:?}",
+        fresh.keys()
+    );
+    for (name, other) in [("cold cache", &cold), ("warm cache", &warm)] {
+        assert_eq!(
+            fresh.keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &fresh {
+            assert!(other[path] == *bytes, "{path} differs with a {name}");
+        }
+    }
 }

@@ -46,8 +46,10 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .map(|dir| cache::Cache::open(dir, selection.lsoa_detail));
     let (files, tally) = read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
     if let Some(cache) = cache.as_mut() {
-        data.findings
-            .push(tally.note(&source.display, &archive, files.len()));
+        progress::say(
+            selection.progress,
+            &tally.note(&source.display, &archive, files.len()),
+        );
         for (key, cached) in tally.fresh {
             cache.add(key, cached);
         }
@@ -60,11 +62,7 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
             "{}: the cache could not be written ({e}); the next run parses every file again",
             source.display
         );
-        data.findings.push(crate::model::Finding {
-            severity: crate::model::Severity::Note,
-            code: "cache",
-            message,
-        });
+        progress::say(selection.progress, &message);
     }
     let first_input = data.inputs.len();
     for f in &files {

@@ -1,4 +1,13 @@
-//! The progress bar of a long ingest.
+//! The progress bar of a long ingest, and its messages (how much the cache served): on stderr, for
+//! the person watching, never a finding in any artefact, so a run reads the same with or without
+//! the cache.
+
+/// A progress message on stderr, unless the run is quiet (`--quiet`).
+pub(super) fn say(wanted: bool, message: &str) {
+    if wanted {
+        eprintln!("note: {message} [cache]");
+    }
+}
 
 /// The progress bar of a long ingest, on stderr: files done of all, rows done and their rate.
 /// Hidden when stderr is not a terminal or with `--quiet`.

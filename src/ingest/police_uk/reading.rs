@@ -36,12 +36,7 @@ impl Tally {
     }
 
     /// The note that says how much of `files` the cache served.
-    pub(super) fn note(
-        &self,
-        display: &str,
-        archive: &Archive,
-        files: usize,
-    ) -> crate::model::Finding {
+    pub(super) fn note(&self, display: &str, archive: &Archive, files: usize) -> String {
         let how = match (self.by_sight, archive) {
             (0, _) => String::new(),
             (n, Archive::Zip(_)) => {
@@ -51,15 +46,11 @@ impl Tally {
                 ", {n} of them by their unchanged size, times and inode without reading them"
             ),
         };
-        crate::model::Finding {
-            severity: crate::model::Severity::Note,
-            code: "cache",
-            message: format!(
-                "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {} parsed",
-                files - self.parsed,
-                self.parsed
-            ),
-        }
+        format!(
+            "{display}: {} of {files} files taken from the cache (same name and bytes{how}), {} parsed",
+            files - self.parsed,
+            self.parsed
+        )
     }
 }
 
