@@ -162,19 +162,124 @@ fn ons_rolling_year_file_compares_financial_years() {
 }
 
 #[test]
-fn ons_dates_that_do_not_end_a_month_are_refused() {
+fn ons_dates_that_do_not_end_a_month_are_read_by_their_month_and_noted() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ons.csv");
     std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n15-03-2018,City of London,London,Rape,27\n").unwrap();
-    let (_, err) = Cli::new()
+    let (out, _) = Cli::new()
+        .source_path("ons-pfa", &file)
+        .args(["counts", "--period", "2017/18", "--format", "csv"])
+        .expect(0);
+    assert_eq!(
+        out,
+        "period,area,category,count\n2017/18,City of London,Rape,27\n"
+    );
+    let (out, _) = Cli::new()
         .source_path("ons-pfa", &file)
         .args(["check"])
-        .expect(2);
+        .expect(0);
     assert!(
-        err.contains(
-            "ons.csv:2: column `12 months ending`: `15-03-2018` is not the last day of a month"
-        ),
-        "{err}"
+        out.contains("ons.csv: `15-03-2018` (first at line 2) is not the last day of its month; read by its month, as 2017/18 [period-end-day]"),
+        "{out}"
+    );
+}
+
+/// The national ONS file's real quirks in a few lines (tests/data/README.md): every one is kept
+/// and explained, none stops a run.
+#[test]
+fn the_ons_files_quirks_are_data_kept_and_explained() {
+    let quirks = || Cli::new().source("ons-pfa", "ok/ons-pfa-quirks.csv");
+    let (out, _) = quirks().args(["check"]).expect(0);
+    for expected in [
+        "ons-pfa: 1 files, 20 rows read, 16 counted, 4 rejected",
+        // A negative rolling total in the area used and one in an area and year nobody asks for.
+        "ons-pfa-quirks.csv:6: Kent, Death or serious injury caused by illegal driving, 2016/17: -1 as published (a rolling total net of reclassifications); kept as published",
+        "ons-pfa-quirks.csv:18: Cheshire, Death or serious injury caused by illegal driving, 12 months ending 2007-06: -1 as published",
+        "Action Fraud, CIFAS, UK Finance are national fraud reporting bodies, not police force areas",
+        "`30-12-2017` (first at line 8) is not the last day of its month; read by its month, as 12 months ending 2017-12",
+        "ons-pfa-quirks.csv:9: `Domestic burglary`, `Residential burglary` both hold figures for one period",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+    assert!(!out.contains("closest"), "{out}");
+    // The zeros under the naming not in use are in the ledger, with the reason.
+    let source = saferstats::config::Source::new(
+        saferstats::config::SourceKind::OnsPfa,
+        fixture("ok/ons-pfa-quirks.csv"),
+        "ons-pfa-quirks.csv",
+    );
+    let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
+    let data = saferstats::ingest::load_all(&[source], &taxonomy).unwrap();
+    let rejected: Vec<(u64, &str)> = data.inputs[0]
+        .rejections
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (
+                4,
+                "a 0 under `Residential burglary`, the naming of Residential burglary not in use in 2016/17: not data"
+            ),
+            (
+                5,
+                "a 0 under `Non-residential burglary`, the naming of Non-residential burglary not in use in 2016/17: not data"
+            ),
+            (
+                12,
+                "a 0 under `Domestic burglary`, the naming of Residential burglary not in use in 2017/18: not data"
+            ),
+            (
+                13,
+                "a 0 under `Non-domestic burglary`, the naming of Non-residential burglary not in use in 2017/18: not data"
+            ),
+        ]
+    );
+    let (rolling, _) = quirks()
+        .args([
+            "--area",
+            "Kent",
+            "counts",
+            "--period",
+            "12 months ending 2017-12",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert_eq!(
+        rolling,
+        "period,area,category,count\n\
+         12 months ending 2017-12,Kent,Residential burglary,8000\n\
+         12 months ending 2017-12,Kent,Non-residential burglary,3800\n"
+    );
+    let (year, _) = quirks()
+        .args([
+            "--area", "Kent", "counts", "--period", "2016/17", "--format", "csv",
+        ])
+        .expect(0);
+    assert_eq!(
+        year,
+        "period,area,category,count\n\
+         2016/17,Kent,Residential burglary,7000\n\
+         2016/17,Kent,Non-residential burglary,3904\n\
+         2016/17,Kent,Death or serious injury caused by illegal driving,-1\n\
+         2016/17,Kent,Rape,1900\n"
+    );
+    let (fraud, _) = quirks()
+        .args([
+            "--area",
+            "Action Fraud",
+            "counts",
+            "--period",
+            "2017/18",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert_eq!(
+        fraud,
+        "period,area,category,count\n2017/18,Action Fraud,Action Fraud,300000\n"
     );
 }
 

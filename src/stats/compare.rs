@@ -24,7 +24,7 @@ pub struct Change {
     pub from_count: i64,
     pub to_count: i64,
     pub change: i64,
-    /// Percentage change; `None` when the earlier count is 0.
+    /// Percentage change; `None` when the earlier count is 0 (or negative, as a net adjustment).
     pub pct_change: Option<f64>,
     /// Two-sided p-value of the exact conditional test; `None` when there is nothing to test.
     pub p_value: Option<f64>,
@@ -98,7 +98,8 @@ impl Change {
             from_count: from,
             to_count: to,
             change: to - from,
-            pct_change: (from != 0).then(|| 100.0 * (to - from) as f64 / from as f64),
+            // A percentage of a negative (a net adjustment as published) means nothing.
+            pct_change: (from > 0).then(|| 100.0 * (to - from) as f64 / from as f64),
             p_value: test.map(|t| t.p_value),
             ci_low: test.map(|t| t.ratio_low),
             ci_high: test.and_then(|t| t.ratio_high),

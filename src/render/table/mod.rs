@@ -69,7 +69,11 @@ pub fn note(c: &Change, cmp: &Comparison) -> String {
         parts.push(format!("small numbers: {}", small.join(", ")));
     }
     if c.p_value.is_none() {
-        parts.push("no test: no crimes in either period".to_string());
+        parts.push(if c.from_count < 0 || c.to_count < 0 {
+            "no test: a count is negative (a net adjustment, as published)".to_string()
+        } else {
+            "no test: no crimes in either period".to_string()
+        });
     }
     parts.join("; ")
 }
