@@ -24,6 +24,7 @@ pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
             ),
         });
     }
+    out.extend(series_breaks(cmp));
     if small.is_empty() {
         return out;
     }
@@ -41,6 +42,40 @@ pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
         ),
     });
     out
+}
+
+/// A warning for each change of definition inside the comparison's span: which rows it leaves
+/// untested and what is compared in their place.
+fn series_breaks(cmp: &Comparison) -> Vec<Finding> {
+    let mut seen: Vec<&crate::model::SeriesBreak> = Vec::new();
+    for c in &cmp.rows {
+        if let Some(crate::stats::compare::Across::Changed { series_break }) = &c.across
+            && !seen.contains(&series_break)
+        {
+            seen.push(series_break);
+        }
+    }
+    seen.into_iter()
+        .map(|b| {
+            let whole = b.together.as_ref().map_or_else(
+                || "; nothing is compared in their place".to_string(),
+                |w| format!("; compared together as {w}, which is continuous"),
+            );
+            Finding {
+                severity: Severity::Warning,
+                code: "series-break",
+                message: format!(
+                    "{}: {} changed definition from {} ({}): shown for {} and {} but not tested, and their verdicts are not assessable{whole}",
+                    cmp.area,
+                    b.categories.join(" and "),
+                    b.from,
+                    b.reason,
+                    cmp.from,
+                    cmp.to
+                ),
+            }
+        })
+        .collect()
 }
 
 /// A monthly count of 0 is implausible when the same series' other months average at least this

@@ -155,3 +155,82 @@ fn every_category_keeps_its_printed_label() {
     assert_eq!(labels[0], "Violence with injury");
     assert_eq!(labels[23], "Death or serious injury unlawful driving");
 }
+
+/// Loads `rows` (tidy CSV lines after the header) for one area and compares `from` with `to`.
+fn tidy_comparison(rows: &str, from: &str, to: &str) -> Comparison {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, format!("period,area,category,value\n{rows}")).unwrap();
+    let source =
+        saferstats::config::Source::new(saferstats::config::SourceKind::Tidy, path, "t.csv");
+    let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
+    let data = saferstats::ingest::load_all(&[source], &taxonomy).unwrap();
+    let settings = saferstats::stats::CompareSettings::default();
+    let (from, to) = (from.parse().unwrap(), to.parse().unwrap());
+    saferstats::stats::compare(&data, "Kent", from, to, &settings, false).unwrap()
+}
+
+#[test]
+fn a_break_inside_the_span_compares_the_changed_pair_as_a_whole() {
+    // The ONS figures for Kent: burglary 7,000 + 3,904 = 10,904 in 2016/17 (domestic and
+    // non-domestic), 8,400 + 3,608 = 12,008 in 2017/18 (residential and non-residential).
+    let cmp = tidy_comparison(
+        "2016/17,Kent,Domestic burglary,7000\n2016/17,Kent,Non-domestic burglary,3904\n\
+         2017/18,Kent,Domestic burglary,8400\n2017/18,Kent,Non-domestic burglary,3608\n\
+         2016/17,Kent,Rape,1900\n2017/18,Kent,Rape,2100\n",
+        "2016/17",
+        "2017/18",
+    );
+    let part = row(&cmp, "Domestic burglary");
+    assert_eq!(
+        (part.from_count, part.to_count, part.change),
+        (7000, 8400, 1400)
+    );
+    assert_eq!(
+        (part.pct_change, part.p_value, part.significant),
+        (None, None, false)
+    );
+    let note = table::note(part, &cmp);
+    assert!(
+        note.starts_with("not comparable: definition changed from 2017-04"),
+        "{note}"
+    );
+    assert!(note.ends_with("; compared as Burglary"), "{note}");
+    let whole = &cmp.together[0];
+    assert_eq!(whole.category, "Burglary");
+    assert_eq!((whole.from_count, whole.to_count), (10_904, 12_008));
+    // The whole is tested as any category: 1,104 more, +10.1%, beyond chance.
+    assert!(whole.significant && (whole.pct_change.unwrap() - 10.124_724).abs() < 1e-5);
+    // Rape is untouched; the total sums the parts once (the whole is never added in).
+    assert!(row(&cmp, "Rape").p_value.is_some());
+    assert_eq!((cmp.total.from_count, cmp.total.to_count), (12_804, 14_108));
+    let csv = table::comparison_csv(&cmp);
+    assert!(
+        csv.contains("\nBurglary,2016/17,2017/18,10904,12008,1104,10.1,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_span_that_crosses_no_break_is_untouched_and_one_that_crosses_another_is_not() {
+    // 2017/18 -> 2018/19 is after the burglary change but crosses April 2018, when stalking and
+    // harassment's counting rules changed.
+    let cmp = tidy_comparison(
+        "2017/18,Kent,Residential burglary,8400\n2018/19,Kent,Residential burglary,8000\n\
+         2017/18,Kent,Stalking and harassment,9000\n2018/19,Kent,Stalking and harassment,14000\n",
+        "2017/18",
+        "2018/19",
+    );
+    let burglary = row(&cmp, "Residential burglary");
+    assert!(burglary.p_value.is_some() && burglary.across.is_none());
+    assert!((burglary.pct_change.unwrap() + 4.761_905).abs() < 1e-5);
+    let stalking = row(&cmp, "Stalking and harassment");
+    assert_eq!((stalking.p_value, stalking.pct_change), (None, None));
+    // Nothing is continuous in its place: no whole is compared.
+    assert!(cmp.together.is_empty());
+    let note = table::note(stalking, &cmp);
+    assert_eq!(
+        note,
+        "not comparable: definition changed from 2018-04 (the Home Office counting rules for stalking and harassment changed)"
+    );
+}

@@ -27,7 +27,7 @@ fn csp_table_rolls_quarters_up_to_years() {
         "{out}"
     );
     assert!(
-        out.contains("\nResidential burglary,2016/17,2017/18,14,14,0,0.0,1,"),
+        out.contains("\nResidential burglary,2016/17,2017/18,14,14,0,n/a,,,,false,\"not comparable: definition changed from 2017-04"),
         "{out}"
     );
     assert!(out.contains("\nTotal,2016/17,2017/18,24,41,17,"), "{out}");

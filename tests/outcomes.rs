@@ -434,3 +434,21 @@ fn an_indicator_named_by_a_taxonomy_alias_finds_the_category() {
     let c = rape.change.as_ref().unwrap();
     assert_eq!((c.from_count, c.to_count), (10, 27));
 }
+
+#[test]
+fn an_indicator_whose_definition_changed_inside_the_span_is_not_assessable() {
+    // The City's 2016/17 -> 2017/18 crosses April 2017, when both burglary subgroups changed.
+    let oa = default_assessment();
+    let o = "People and businesses are protected from theft and fraud/acquisitive crime";
+    for name in ["Burglary – Residential", "Burglary – Business/Community"] {
+        let a = indicator(&oa, o, name);
+        assert_eq!(a.verdict, Verdict::NotAssessable, "{name}");
+        assert!(
+            a.reason.to_string().starts_with(
+                "series break from 2017-04: domestic burglary became residential burglary"
+            ),
+            "{name}: {}",
+            a.reason
+        );
+    }
+}

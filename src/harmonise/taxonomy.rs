@@ -99,6 +99,9 @@ pub struct Taxonomy {
     pub totals: Vec<Total>,
     #[serde(default, rename = "police_uk")]
     pub police_uk: Vec<PoliceUkType>,
+    /// Changes of definition, by the subgroups they changed.
+    #[serde(default, rename = "break")]
+    pub breaks: Vec<crate::model::SeriesBreak>,
     /// The files it was read from, for messages.
     #[serde(skip)]
     pub file: String,
@@ -175,6 +178,7 @@ impl Taxonomy {
             }
         }
         self.police_uk.extend(more.police_uk);
+        self.breaks.extend(more.breaks);
         self.validate()
     }
 
@@ -268,6 +272,22 @@ impl Taxonomy {
             }
         }
         self.index = index;
+        self.name_breaks()
+    }
+
+    /// Each break's categories by their canonical names; a label the taxonomy does not know is an
+    /// error naming the break.
+    fn name_breaks(&mut self) -> Result<()> {
+        let mut breaks = std::mem::take(&mut self.breaks);
+        for b in &mut breaks {
+            for c in &mut b.categories {
+                let resolved = self
+                    .resolve(c)
+                    .map_err(|e| self.error(format!("break from {}", b.from), e.to_string()))?;
+                *c = resolved.name;
+            }
+        }
+        self.breaks = breaks;
         Ok(())
     }
 

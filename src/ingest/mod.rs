@@ -77,6 +77,7 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
         data.observations.extend(loaded.observations);
     }
     name_categories(&mut data, taxonomy);
+    data.breaks = taxonomy.breaks.clone();
     Ok(data)
 }
 

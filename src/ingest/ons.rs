@@ -186,7 +186,7 @@ pub fn period_ending(raw: &str, at: &Location) -> Result<(Period, bool)> {
         .find_map(|f| chrono::NaiveDate::parse_from_str(raw.trim(), f).ok())
         .ok_or_else(|| bad("is not a date"))?;
     use chrono::Datelike;
-    let last_day = !date.succ_opt().is_some_and(|d| d.month() == date.month());
+    let last_day = date.succ_opt().is_none_or(|d| d.month() != date.month());
     let month = Month::new(date.year(), date.month() as u8)
         .ok_or_else(|| bad("has an implausible year"))?;
     let period = if month.month() == 3 {

@@ -189,6 +189,35 @@ pub struct Rejection {
     pub reason: String,
 }
 
+/// A change of definition: from `from`, the categories the taxonomy names `categories` are not the
+/// series they were, and a comparison whose span crosses it cannot test them as one. `together`
+/// names them as a whole where the whole is continuous (residential and non-residential burglary
+/// together are Burglary), compared in their place.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesBreak {
+    pub from: Month,
+    /// Canonical names, as the taxonomy gives them.
+    pub categories: Vec<String>,
+    pub together: Option<String>,
+    pub reason: String,
+}
+
+impl SeriesBreak {
+    /// Whether the break falls inside the span from `first` to `last` (a series that starts at the
+    /// break is not crossed by it).
+    pub fn crosses(&self, first: Month, last: Month) -> bool {
+        first < self.from && self.from <= last
+    }
+
+    /// Whether `category` is one of the series the break changed.
+    pub fn changed(&self, category: &Category) -> bool {
+        category
+            .canonical()
+            .is_some_and(|c| self.categories.iter().any(|b| same_name(b, c)))
+    }
+}
+
 /// Everything read from the sources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dataset {
@@ -208,6 +237,8 @@ pub struct Dataset {
     pub partner: Vec<PartnerFigure>,
     /// Populations for rates.
     pub denominators: Vec<Denominator>,
+    /// Changes of definition the taxonomy knows, applied by every comparison that crosses one.
+    pub breaks: Vec<SeriesBreak>,
 }
 
 impl Dataset {

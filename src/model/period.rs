@@ -287,12 +287,19 @@ macro_rules! serialize_as_label {
 
 serialize_as_label!(Period, Month, FinancialYear);
 
-impl<'de> Deserialize<'de> for Period {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
+/// Periods and months deserialise from their labels, checked as `FromStr` checks them.
+macro_rules! deserialize_from_label {
+    ($($t:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
 }
+
+deserialize_from_label!(Period, Month);
 
 #[cfg(test)]
 mod tests {

@@ -366,6 +366,13 @@ fn unassessable(
         let (from, to) = (cmp.label(false), cmp.label(true));
         return Some(Reason::PartialYear { from, to });
     }
+    if let Some(crate::stats::compare::Across::Changed { series_break: b }) = &c.across {
+        let reason = b.reason.clone();
+        return Some(Reason::SeriesBreak {
+            from: b.from,
+            reason,
+        });
+    }
     let (first, last) = (cmp.from.first_month(), cmp.to.last_month());
     if let Some(b) = ind.breaks.iter().find(|b| first < b.from && b.from <= last) {
         let reason = b.reason.clone();

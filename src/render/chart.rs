@@ -11,6 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::{Error, Result};
 use crate::render::format::{signed_pct, thousands};
 use crate::stats::Comparison;
+use crate::stats::compare::Across;
 
 /// Okabe-Ito sky blue and blue: distinguishable with any colour vision, and by lightness alone.
 pub(crate) const EARLIER: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
@@ -438,11 +439,17 @@ pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
                 (false, true, false) => (LATER, "significant fall"),
                 (false, false, _) => (SAME, "not significant"),
             };
+            let note = match &c.across {
+                Some(Across::Changed { series_break: b }) => {
+                    format!("not comparable: definition changed from {}", b.from)
+                }
+                _ => words.to_string(),
+            };
             Bar {
                 label: c.category.to_string(),
                 pct: c.pct_change,
                 colour,
-                note: words.to_string(),
+                note,
             }
         })
         .collect();

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::Period;
 use crate::harmonise::police_uk::is_asb;
-use crate::model::{Category, Dataset, Observation, Unit, Value};
+use crate::model::{Category, Dataset, Observation, SeriesBreak, Unit, Value};
 use crate::stats::counts::{Coverage, Figures, period_figures};
 use crate::stats::{CompareSettings, exact};
 
@@ -35,6 +35,20 @@ pub struct Change {
     pub significant: bool,
     /// Either count is at or below the small-numbers threshold.
     pub small_numbers: bool,
+    /// How a change of definition inside the compared span touches this row, if one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub across: Option<Across>,
+}
+
+/// How a series break inside the compared span touches a row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "role")]
+pub enum Across {
+    /// One of the categories the break changed: its counts are shown, never tested, and it has no
+    /// percentage change (the change of definition would pass as a change in crime).
+    Changed { series_break: SeriesBreak },
+    /// The changed categories together, continuous across the break: tested in their place.
+    Together { series_break: SeriesBreak },
 }
 
 /// A whole comparison: one row per category in source order, then the total.
@@ -47,6 +61,10 @@ pub struct Comparison {
     pub small_numbers: i64,
     pub rows: Vec<Change>,
     pub total: Change,
+    /// Categories a break changed, compared together where the whole is continuous. Their parts
+    /// are in `rows` and the total; these are never added into it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub together: Vec<Change>,
     /// Rows shown after the total and never added into it: anti-social behaviour incidents.
     pub separate: Vec<Change>,
     /// Months covered, for periods rolled up from monthly data (`None`: published as a whole).
@@ -105,7 +123,20 @@ impl Change {
             ci_high: test.and_then(|t| t.ratio_high),
             significant: test.is_some_and(|t| t.p_value <= settings.alpha),
             small_numbers: from.min(to) <= settings.small_numbers,
+            across: None,
         }
+    }
+
+    /// This row as one the break changed: shown, not tested.
+    fn changed_by(&mut self, b: &SeriesBreak) {
+        self.pct_change = None;
+        self.p_value = None;
+        self.ci_low = None;
+        self.ci_high = None;
+        self.significant = false;
+        self.across = Some(Across::Changed {
+            series_break: b.clone(),
+        });
     }
 
     /// Whether the change goes up, down or neither, significance aside.
@@ -137,7 +168,8 @@ pub fn compare(
     let after_figures = period_figures(data, area, to, "--to", allow_partial)?;
     let before = keyed(data, &before_figures)?;
     let after = keyed(data, &after_figures)?;
-    let (rows, separate) = paired(data, &before, &after, (from, to), settings)?;
+    let (mut rows, separate) = paired(data, &before, &after, (from, to), settings)?;
+    let together = apply_breaks(&data.breaks, &mut rows, (from, to), settings);
     let total = Change::new(
         total_label(!separate.is_empty()),
         rows.iter().map(|r| r.from_count).sum(),
@@ -160,6 +192,7 @@ pub fn compare(
         small_numbers: settings.small_numbers,
         rows,
         total,
+        together,
         separate,
         from_coverage: before_figures.coverage,
         to_coverage: after_figures.coverage,
@@ -191,6 +224,47 @@ fn paired(
         return Err(missing(data, b, to, from));
     }
     Ok((rows, separate))
+}
+
+/// Every break inside the span from `from` to `to`: the rows it changed are shown untested, and
+/// where every one of them is present and the break names their whole, the whole is compared.
+fn apply_breaks(
+    breaks: &[SeriesBreak],
+    rows: &mut [Change],
+    (from, to): (Period, Period),
+    settings: &CompareSettings,
+) -> Vec<Change> {
+    let mut together = Vec::new();
+    for b in breaks
+        .iter()
+        .filter(|b| b.crosses(from.first_month(), to.last_month()))
+    {
+        let parts: Vec<usize> = (0..rows.len())
+            .filter(|&i| b.changed(&rows[i].category))
+            .collect();
+        for &i in &parts {
+            rows[i].changed_by(b);
+        }
+        let all_present = b.categories.iter().all(|c| {
+            let named = |i: &usize| rows[*i].category.canonical() == Some(c.as_str());
+            parts.iter().any(named)
+        });
+        if let (Some(name), true) = (&b.together, all_present) {
+            let sum = |f: fn(&Change) -> i64| parts.iter().map(|&i| f(&rows[i])).sum::<i64>();
+            let category = Category::new(name.clone(), Some(name.clone()));
+            let mut whole = Change::new(
+                category,
+                sum(|c| c.from_count),
+                sum(|c| c.to_count),
+                settings,
+            );
+            whole.across = Some(Across::Together {
+                series_break: b.clone(),
+            });
+            together.push(whole);
+        }
+    }
+    together
 }
 
 /// One period's figures keyed by category match key, in source order.

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::model::{Observation, Value};
 use crate::render::format::{pct, sig4, signed, signed_pct, thousands};
+use crate::stats::compare::Across;
 use crate::stats::{Change, Comparison};
 
 /// The comparison CSV's columns, in order.
@@ -57,9 +58,12 @@ pub struct DisplayRow {
     pub note: String,
 }
 
-/// The caveats on a row: small numbers, and why there is no test.
+/// The caveats on a row: a change of definition, small numbers, and why there is no test.
 pub fn note(c: &Change, cmp: &Comparison) -> String {
     let mut parts = Vec::new();
+    if let Some(across) = &c.across {
+        parts.push(across_note(across));
+    }
     let small: Vec<String> = [(c.from_count, cmp.from), (c.to_count, cmp.to)]
         .iter()
         .filter(|(n, _)| *n <= cmp.small_numbers)
@@ -68,7 +72,7 @@ pub fn note(c: &Change, cmp: &Comparison) -> String {
     if !small.is_empty() {
         parts.push(format!("small numbers: {}", small.join(", ")));
     }
-    if c.p_value.is_none() {
+    if c.p_value.is_none() && c.across.is_none() {
         parts.push(if c.from_count < 0 || c.to_count < 0 {
             "no test: a count is negative (a net adjustment, as published)".to_string()
         } else {
@@ -76,6 +80,28 @@ pub fn note(c: &Change, cmp: &Comparison) -> String {
         });
     }
     parts.join("; ")
+}
+
+/// `not comparable: definition changed from 2017-04 (...); compared as Burglary`, or, on the whole,
+/// what it holds and why it is compared.
+pub fn across_note(across: &Across) -> String {
+    match across {
+        Across::Changed { series_break: b } => {
+            let whole = b
+                .together
+                .as_ref()
+                .map_or_else(String::new, |w| format!("; compared as {w}"));
+            format!(
+                "not comparable: definition changed from {} ({}){whole}",
+                b.from, b.reason
+            )
+        }
+        Across::Together { series_break: b } => format!(
+            "{} together: continuous across the change of definition from {}; not added into the total (its parts are)",
+            b.categories.join(" and "),
+            b.from
+        ),
+    }
 }
 
 /// A row for people: thousands separators, signs, the interval as `low to high`.
@@ -102,7 +128,11 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
 /// Every row of a comparison, in the order every format shows them: categories, the total, then
 /// rows kept apart from it (ASB).
 pub fn changes(cmp: &Comparison) -> impl Iterator<Item = &Change> {
-    cmp.rows.iter().chain([&cmp.total]).chain(&cmp.separate)
+    cmp.rows
+        .iter()
+        .chain([&cmp.total])
+        .chain(&cmp.together)
+        .chain(&cmp.separate)
 }
 
 /// Every row for people.
