@@ -64,13 +64,28 @@ pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
     Ok((data, area))
 }
 
-/// The two periods to compare: from the flags or the config.
-pub fn periods(cfg: &Config) -> Result<(Period, Period)> {
+/// The two periods to compare: from the flags or the config, else (neither given) the data's
+/// own: its only two periods, or its latest complete financial year and the one before, said on
+/// stderr.
+pub fn periods(cfg: &Config, data: &Dataset, area: &str) -> Result<(Period, Period)> {
+    let none = || {
+        Error::Usage(
+            "no periods to compare: give --from and --to (e.g. --from 2016/17 --to 2017/18) or set them under [compare] in the config".into(),
+        )
+    };
     match (cfg.from, cfg.to) {
         (Some(from), Some(to)) => Ok((from, to)),
-        _ => Err(Error::Usage(
-            "no periods to compare: give --from and --to (e.g. --from 2016/17 --to 2017/18) or set them under [compare] in the config".into(),
-        )),
+        (None, None) => {
+            let (from, to, why) = counts::default_periods(data, area).ok_or_else(none)?;
+            if !cfg.quiet {
+                eprintln!(
+                    "note: comparing {from} with {to}, {}; give --from and --to to choose",
+                    why.describe()
+                );
+            }
+            Ok((from, to))
+        }
+        _ => Err(none()),
     }
 }
 
@@ -128,7 +143,6 @@ pub fn peers(
     cfg: &Config,
     flagged: &[String],
 ) -> Result<(Vec<stats::peers::PeerRow>, Vec<Finding>)> {
-    let (from, to) = periods(cfg)?;
     let peers = if flagged.is_empty() {
         &cfg.peers
     } else {
@@ -140,6 +154,7 @@ pub fn peers(
         ));
     }
     let (data, area) = load(cfg)?;
+    let (from, to) = periods(cfg, &data, &area)?;
     let all = denominators(cfg, &data);
     let q = peer_query(cfg, &area, peers, (from, to), &all);
     Ok((stats::peers::peers(&data, &q)?, data.findings))
@@ -167,8 +182,8 @@ fn peer_query<'a>(
 
 /// Loads the data and compares the configured periods.
 pub fn comparison(cfg: &Config) -> Result<(Dataset, Comparison, Vec<Finding>)> {
-    let (from, to) = periods(cfg)?;
     let (data, area) = load(cfg)?;
+    let (from, to) = periods(cfg, &data, &area)?;
     let cmp = stats::compare(&data, &area, from, to, &cfg.settings, cfg.allow_partial)?;
     let mut findings = data.findings.clone();
     findings.extend(findings::from_comparison(&cmp));

@@ -379,3 +379,46 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn without_periods_a_table_of_two_compares_them_and_says_so() {
+    let (out, err) = Cli::new()
+        .source("summary", "ok/bom-crlf-thousands.csv")
+        .args(["compare", "--format", "csv"])
+        .expect(0);
+    assert!(
+        err.contains("note: comparing 2016/17 with 2017/18, the only two periods the data holds; give --from and --to to choose"),
+        "{err}"
+    );
+    assert!(
+        out.contains("\nAll other theft offences,2016/17,2017/18,1506,1515,9,0.6,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn without_periods_monthly_data_compares_its_latest_complete_financial_year() {
+    // 2015-04 to 2017-06: 2015/16 and 2016/17 are whole, 2017/18 has 3 of its 12 months.
+    let cli = Cli::new();
+    let path = cli.dir.path().join("monthly.csv");
+    let mut text = String::from("period,area,category,value\n");
+    for i in 0..27 {
+        let (y, m) = (2015 + (3 + i) / 12, (3 + i) % 12 + 1);
+        let n = if y * 100 + m >= 201604 { 2 } else { 1 };
+        text += &format!("{y}-{m:02},Area,Shoplifting,{n}\n");
+    }
+    std::fs::write(&path, text).unwrap();
+    let (out, err) = cli
+        .source_path("tidy", &path)
+        .args(["compare", "--format", "csv"])
+        .expect(0);
+    assert!(
+        err.contains("note: comparing 2015/16 with 2016/17, the latest complete financial year in the data and the one before"),
+        "{err}"
+    );
+    // 12 months of 1, then 12 of 2.
+    assert!(
+        out.contains("\nShoplifting,2015/16,2016/17,12,24,12,100.0,"),
+        "{out}"
+    );
+}

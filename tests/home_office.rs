@@ -113,3 +113,40 @@ fn a_table_without_the_needed_columns_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_group_listed_in_place_of_its_subgroups_is_counted_as_the_group() {
+    let header = "Financial Year,Financial Quarter,Force Name,CSP Name,Offence Description,Offence Group,Offence Subgroup,Offence Code,Number of Offences\n";
+    let cli = Cli::new();
+    let alone = cli.dir.path().join("alone.csv");
+    let rows = "2016/17,1,Kent,Maidstone,Criminal damage,Criminal damage and arson,Criminal damage and arson,58A,100\n\
+                2016/17,2,Kent,Maidstone,Criminal damage,Criminal damage and arson,Criminal damage and arson,58A,110\n\
+                2016/17,1,Kent,Maidstone,Rape,Sexual offences,Rape,19C,7\n";
+    std::fs::write(&alone, format!("{header}{rows}")).unwrap();
+    let run = |path: &std::path::Path, args: &[&str]| {
+        Cli::new()
+            .source_path("home-office", path)
+            .args(args.iter().copied())
+            .run()
+    };
+    let (code, out, _) = run(
+        &alone,
+        &["counts", "--period", "2016/17 Q1", "--format", "csv"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "period,area,category,count\n\
+         2016/17 Q1,Maidstone,Criminal damage and arson,100\n\
+         2016/17 Q1,Maidstone,Rape,7\n"
+    );
+    let (_, out, _) = run(&alone, &["check"]);
+    assert!(out.contains("alone.csv: `Criminal damage and arson` is an offence group where a subgroup is expected; none of its subgroups is listed, so it is counted as the group [group-as-subgroup]"), "{out}");
+    // Beside one of its own subgroups in the same quarter it would count twice: refused, located.
+    let both = cli.dir.path().join("both.csv");
+    let arson = "2016/17,1,Kent,Maidstone,Arson,Criminal damage and arson,Arson,56A,4\n";
+    std::fs::write(&both, format!("{header}{rows}{arson}")).unwrap();
+    let (code, _, err) = run(&both, &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("both.csv:2: column `Offence Subgroup`: `Criminal damage and arson` is an offence group listed beside its own subgroups for Maidstone in 2016/17 Q1"), "{err}");
+}

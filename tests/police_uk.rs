@@ -248,7 +248,8 @@ fn good_fixture_counts_quality_and_breakdowns() {
         ])
         .expect(0);
     assert!(
-        out.contains("2016-04,City of London Police,E01000914,Camden 028B,Robbery,2\n"),
+        // Labelled with the period asked for, not its first month.
+        out.contains("2016/17 Q1,City of London Police,E01000914,Camden 028B,Robbery,2\n"),
         "{out}"
     );
     assert!(out.contains("(no location),,Bicycle theft,1\n"), "{out}");

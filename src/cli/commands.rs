@@ -36,8 +36,19 @@ pub fn compare(cfg: &Config, all_areas: bool, format: Format) -> Result<Vec<Find
 }
 
 fn compare_all(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
-    let (from, to) = pipeline::periods(cfg)?;
     let data = pipeline::load_all(cfg)?;
+    let (from, to) = match (cfg.from, cfg.to) {
+        (Some(from), Some(to)) => (from, to),
+        // Every area's own default would compare areas over different years: one for all.
+        _ => {
+            let first = data
+                .areas()
+                .first()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            pipeline::periods(cfg, &data, &first)?
+        }
+    };
     let mut comparisons = Vec::new();
     for area in data.areas() {
         comparisons.push(crate::stats::compare(

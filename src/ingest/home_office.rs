@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Location, Result};
-use crate::harmonise::taxonomy::{Level, Taxonomy};
+use crate::harmonise::taxonomy::{Level, Resolved, Taxonomy};
 use crate::harmonise::{FinancialYear, Period, label};
 use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
@@ -103,6 +103,10 @@ struct Read {
     negatives: u64,
     findings: Vec<Finding>,
     areas_of_force: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Offence groups listed where a subgroup is expected: (area, quarter, group) and where.
+    groups: BTreeMap<(String, Period, String), crate::error::Location>,
+    /// The (area, quarter, group) of every subgroup row.
+    with_subgroups: std::collections::BTreeSet<(String, Period, String)>,
 }
 
 impl Read {
@@ -110,7 +114,20 @@ impl Read {
     fn add_grid(&mut self, g: &Grid, h: usize, taxonomy: &Taxonomy) -> Result<()> {
         let cols = find_columns(&g.rows[h], g.at(g.rows[h].line))?;
         for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
-            let (key, n) = row(r, &cols, g, taxonomy)?;
+            let (key, n, offence) = row(r, &cols, g, taxonomy)?;
+            let (area, period) = (key.0.clone(), key.2);
+            match (offence.level, offence.group) {
+                (Level::Group, _) => {
+                    let at = g.at(r.line);
+                    self.groups
+                        .entry((area, period, offence.name))
+                        .or_insert(at);
+                }
+                (_, Some(group)) => {
+                    self.with_subgroups.insert((area, period, group));
+                }
+                _ => {}
+            }
             let force = label::tidy(r.cells.get(cols.force).map_or("", String::as_str));
             self.areas_of_force
                 .entry(force)
@@ -124,8 +141,39 @@ impl Read {
         Ok(())
     }
 
+    /// A group listed where a subgroup is expected is counted as the group, with a note, when
+    /// none of its subgroups is listed for the same area and quarter; beside them it would count
+    /// twice, which is an error naming its line.
+    fn groups_in_place_of_subgroups(&mut self, source: &Source) -> Result<()> {
+        let mut noted: std::collections::BTreeSet<&str> = Default::default();
+        for (key, at) in &self.groups {
+            if self.with_subgroups.contains(key) {
+                return Err(Error::Row {
+                    at: at.clone(),
+                    message: format!(
+                        "column `Offence Subgroup`: `{}` is an offence group listed beside its own subgroups for {} in {}; it would be counted twice: list either the group or its subgroups",
+                        key.2, key.0, key.1
+                    ),
+                });
+            }
+            noted.insert(&key.2);
+        }
+        for group in noted {
+            self.findings.push(Finding {
+                severity: Severity::Note,
+                code: "group-as-subgroup",
+                message: format!(
+                    "{}: `{group}` is an offence group where a subgroup is expected; none of its subgroups is listed, so it is counted as the group",
+                    source.display
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// The table's figures, its findings and the areas its forces answer for.
     fn finish(mut self, digest: String, source: &Source, input: usize) -> Result<HomeOffice> {
+        self.groups_in_place_of_subgroups(source)?;
         if self.negatives > 0 {
             self.findings.push(Finding {
                 severity: Severity::Note,
@@ -184,12 +232,14 @@ fn input_file(source: &Source, digest: String, rows: u64, sums: &Sums) -> InputF
 }
 
 /// One row's key (area, canonical subgroup, quarter) and count.
+/// One row: its (area, offence, quarter), count and what the offence label names (a subgroup, or a
+/// group listed in a subgroup's place).
 fn row(
     r: &GridRow,
     cols: &Columns,
     g: &Grid,
     taxonomy: &Taxonomy,
-) -> Result<((String, String, Period), i64)> {
+) -> Result<((String, String, Period), i64, Resolved)> {
     let at = g.at(r.line);
     let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
     let year: FinancialYear = cell(cols.year).parse().map_err(|e| Error::Period {
@@ -222,20 +272,17 @@ fn row(
             });
         }
     };
-    let subgroup = taxonomy.resolve_at(cell(cols.subgroup), &at, "Offence Subgroup")?;
-    if subgroup.level != Level::Subgroup {
+    let offence = taxonomy.resolve_at(cell(cols.subgroup), &at, "Offence Subgroup")?;
+    if offence.level == Level::Total {
         return Err(Error::Row {
             at,
             message: format!(
-                "column `Offence Subgroup`: `{}` names the offence {} `{}`, not a subgroup; a Home Office table lists subgroups",
+                "column `Offence Subgroup`: `{}` names the total `{}`, not a subgroup; a Home Office table lists subgroups",
                 cell(cols.subgroup),
-                subgroup.level,
-                subgroup.name
+                offence.name
             ),
         });
     }
-    Ok((
-        (area, subgroup.name, Period::FinancialQuarter(year, quarter)),
-        count,
-    ))
+    let period = Period::FinancialQuarter(year, quarter);
+    Ok(((area, offence.name.clone(), period), count, offence))
 }

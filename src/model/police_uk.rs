@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
-use crate::model::Month;
+use crate::model::{Month, Period};
 
 /// One street file's counts by LSOA, kept for `counts --by lsoa`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LsoaCount {
-    pub month: Month,
+    /// The period asked for (a month, a financial year, ...): what its rows are labelled with.
+    pub period: Period,
     pub area: String,
     pub lsoa_code: String,
     pub lsoa_name: String,

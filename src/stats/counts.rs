@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::harmonise::{Month, Period};
+use crate::harmonise::{FinancialYear, Month, Period};
 use crate::model::{Dataset, Observation, Value, same_name};
 
 /// How much of a rolled-up period the data covers.
@@ -259,12 +259,11 @@ pub fn by_lsoa(data: &Dataset, area: &str, period: Period) -> Result<Vec<crate::
             "--by lsoa: {area} has no LSOA counts in {period}; only police-uk street files carry LSOAs"
         )));
     }
-    let first = period.first_month();
     Ok(sums
         .into_iter()
         .map(
             |((lsoa_code, category), (lsoa_name, count))| crate::model::LsoaCount {
-                month: first,
+                period,
                 area: area.to_string(),
                 lsoa_code,
                 lsoa_name,
@@ -273,4 +272,62 @@ pub fn by_lsoa(data: &Dataset, area: &str, period: Period) -> Result<Vec<crate::
             },
         )
         .collect())
+}
+
+/// Why the data's own periods were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultPeriods {
+    /// The area's figures cover exactly two periods.
+    OnlyTwo,
+    /// The latest financial year the data covers whole, and the one before.
+    LatestCompleteYear,
+}
+
+impl DefaultPeriods {
+    /// The reason, as the note on stderr gives it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DefaultPeriods::OnlyTwo => "the only two periods the data holds",
+            DefaultPeriods::LatestCompleteYear => {
+                "the latest complete financial year in the data and the one before"
+            }
+        }
+    }
+}
+
+/// The periods to compare when none are given: `area`'s only two periods, else the latest
+/// financial year it has whole (published as a year, or every one of its months) and the one
+/// before, when that is whole too.
+pub fn default_periods(data: &Dataset, area: &str) -> Option<(Period, Period, DefaultPeriods)> {
+    let names = data.names_of(area);
+    let mut periods: Vec<Period> = data
+        .observations
+        .iter()
+        .filter(|o| names.contains(&o.area))
+        .map(|o| o.period)
+        .collect();
+    periods.sort();
+    periods.dedup();
+    if let [from, to] = periods.as_slice() {
+        return Some((*from, *to, DefaultPeriods::OnlyTwo));
+    }
+    let months = names.iter().filter_map(|n| data.coverage.get(n)).next();
+    let whole = |fy: FinancialYear| {
+        periods.contains(&Period::FinancialYear(fy))
+            || months.is_some_and(|m| Period::FinancialYear(fy).months().all(|x| m.contains(&x)))
+    };
+    let mut years: Vec<FinancialYear> = periods
+        .iter()
+        .map(|p| p.last_month().financial_year())
+        .collect();
+    years.sort();
+    years.dedup();
+    years.into_iter().rev().find_map(|fy| {
+        let before = FinancialYear::new(fy.start_year() - 1)?;
+        (whole(fy) && whole(before)).then_some((
+            Period::FinancialYear(before),
+            Period::FinancialYear(fy),
+            DefaultPeriods::LatestCompleteYear,
+        ))
+    })
 }

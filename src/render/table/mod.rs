@@ -190,7 +190,7 @@ pub fn count_rows(figures: &[Observation]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// LSOA counts as rows of [`LSOA_COLUMNS`] (the period is given by its first month's year span).
+/// LSOA counts as rows of [`LSOA_COLUMNS`], labelled with the period asked for.
 pub fn lsoa_rows(counts: &[crate::model::LsoaCount]) -> Vec<Vec<String>> {
     counts
         .iter()
@@ -201,7 +201,7 @@ pub fn lsoa_rows(counts: &[crate::model::LsoaCount]) -> Vec<Vec<String>> {
                 l.lsoa_code.clone()
             };
             vec![
-                l.month.to_string(),
+                l.period.to_string(),
                 l.area.clone(),
                 code,
                 l.lsoa_name.clone(),
