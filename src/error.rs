@@ -131,6 +131,17 @@ pub enum Error {
         missing: String,
     },
 
+    #[error(
+        "{flag}: {period} is partial for {category} in {area}: {missing} is most likely missing from the release (a 0 where its other months average 20 or more). A partial year is not compared with a full one: choose full periods, or pass --allow-partial to compare anyway (the row is then labelled partial)"
+    )]
+    PartialCategory {
+        flag: String,
+        period: String,
+        area: String,
+        category: String,
+        missing: String,
+    },
+
     #[error("area `{area}` is not in the data; the data holds {available}")]
     AreaNotInData { area: String, available: String },
 

@@ -78,43 +78,20 @@ fn series_breaks(cmp: &Comparison) -> Vec<Finding> {
         .collect()
 }
 
-/// A monthly count of 0 is implausible when the same series' other months average at least this
-/// many: under a Poisson model P(0) = e^-20, about 2 in 10^9.
-pub const IMPLAUSIBLE_ZERO_MEAN: f64 = 20.0;
+pub use crate::stats::gaps::IMPLAUSIBLE_ZERO_MEAN;
 
-/// Months where a category is 0 but its other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more: the
-/// month is most likely missing from the release (data.police.uk publishes an absent submission as
-/// no rows), and any total over it understates.
-pub fn implausible_zeros(data: &crate::model::Dataset) -> Vec<Finding> {
-    use crate::model::{Period, Value};
-    let mut series: std::collections::BTreeMap<(&str, &str), Vec<(crate::model::Month, i64)>> =
-        Default::default();
-    for o in &data.observations {
-        if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
-            series
-                .entry((&o.area, o.category.as_str()))
-                .or_default()
-                .push((m, *n));
-        }
-    }
-    let mut out = Vec::new();
-    for ((area, category), months) in &series {
-        let total: i64 = months.iter().map(|(_, n)| n).sum();
-        let others = months.len().saturating_sub(1);
-        for (month, _) in months.iter().filter(|(_, n)| *n == 0) {
-            let mean = total as f64 / others.max(1) as f64;
-            if others > 0 && mean >= IMPLAUSIBLE_ZERO_MEAN {
-                out.push(Finding {
-                    severity: Severity::Warning,
-                    code: "implausible-zero",
-                    message: format!(
-                        "{area}: {category} is 0 in {month} where its other {others} months average {mean:.0}: most likely missing from the release rather than none; any total over {month} understates it"
-                    ),
-                });
-            }
-        }
-    }
-    out
+/// A warning for each month most likely missing from its release: what it is taken for.
+pub fn gaps(gaps: &[crate::model::Gap]) -> Vec<Finding> {
+    gaps.iter()
+        .map(|g| Finding {
+            severity: Severity::Warning,
+            code: "implausible-zero",
+            message: format!(
+                "{}: {} is 0 in {} where its other {} months average {:.0}: most likely missing from the release rather than none; treated as missing (a gap in charts and rolling averages; a period holding it is partial for {})",
+                g.area, g.category, g.month, g.others, g.mean, g.category
+            ),
+        })
+        .collect()
 }
 
 /// When findings turn a successful run into exit code 1.

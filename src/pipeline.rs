@@ -32,8 +32,9 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
     }
     let taxonomy = cfg.taxonomy.load()?;
     let mut data = crate::ingest::load_all(&cfg.sources, &taxonomy)?;
-    let zeros = findings::implausible_zeros(&data);
-    data.findings.extend(zeros);
+    let gaps = stats::gaps::implausible_zeros(&data);
+    data.findings.extend(findings::gaps(&gaps));
+    data.mark_gaps(gaps);
     if let Some(dir) = &cfg.export_parquet {
         let written = crate::ingest::police_uk::export::write(&data, dir)?;
         if !cfg.quiet {

@@ -422,3 +422,61 @@ fn without_periods_monthly_data_compares_its_latest_complete_financial_year() {
         "{out}"
     );
 }
+
+/// `tests/data/ok/tidy-missing-month.csv`: 2015-04 to 2017-03, anti-social behaviour 30 a month
+/// but 0 in 2016-06 (no rows: missing from that release), shoplifting 5 a month throughout.
+#[test]
+fn a_month_flagged_as_missing_is_missing_not_zero() {
+    let tidy = || Cli::new().source("tidy", "ok/tidy-missing-month.csv");
+    let compare = [
+        "compare", "--from", "2015/16", "--to", "2016/17", "--format", "csv",
+    ];
+    let (_, err) = tidy().args(compare).expect(2);
+    assert!(
+        err.contains("--to: 2016/17 is partial for Anti-social behaviour in Area: 2016-06 is most likely missing from the release"),
+        "{err}"
+    );
+    let (out, _) = tidy().args(["--allow-partial"]).args(compare).expect(0);
+    // 12 x 30 = 360 against 11 x 30 = 330, labelled; shoplifting 60 -> 60 untouched.
+    assert!(
+        out.contains("\nAnti-social behaviour,2015/16,2016/17,360,330,-30,-8.3,")
+            && out.contains("partial: no figure for 2016-06 (missing from the release)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nShoplifting,2015/16,2016/17,60,60,0,0.0,1,"),
+        "{out}"
+    );
+    // The monthly table has no count for the month, and no rolling average over it.
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().display().to_string();
+    let run = [
+        "--allow-partial",
+        "run",
+        "--from",
+        "2015/16",
+        "--to",
+        "2016/17",
+        "--out",
+    ];
+    tidy().args(run).args([dir]).expect(0);
+    let monthly =
+        std::fs::read_to_string(out_dir.path().join("reports/tables/monthly-area.csv")).unwrap();
+    assert!(
+        monthly.contains("\n2016-06,Area,Anti-social behaviour,,\n"),
+        "{monthly}"
+    );
+    // The first whole 12 months ending after the gap end in 2017-06, past the data: none.
+    assert!(
+        monthly.contains("\n2016-05,Area,Anti-social behaviour,30,30.00\n"),
+        "{monthly}"
+    );
+    assert!(
+        monthly.contains("\n2017-03,Area,Anti-social behaviour,30,\n"),
+        "{monthly}"
+    );
+    assert!(
+        monthly.contains("\n2016-06,Area,Shoplifting,5,5.00\n"),
+        "{monthly}"
+    );
+}

@@ -218,6 +218,17 @@ impl SeriesBreak {
     }
 }
 
+/// A category-month that a release most likely lacks: published as no rows (so counted 0) where
+/// the series' other months average `mean` over `others` months. Treated as missing, never as 0.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    pub area: String,
+    pub category: Category,
+    pub month: Month,
+    pub others: usize,
+    pub mean: f64,
+}
+
 /// Everything read from the sources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dataset {
@@ -239,6 +250,8 @@ pub struct Dataset {
     pub denominators: Vec<Denominator>,
     /// Changes of definition the taxonomy knows, applied by every comparison that crosses one.
     pub breaks: Vec<SeriesBreak>,
+    /// Category-months missing from a release: no observation stands for them.
+    pub gaps: Vec<Gap>,
 }
 
 impl Dataset {
@@ -263,6 +276,26 @@ impl Dataset {
                     .map(|(alias, _)| alias.clone()),
             )
             .collect()
+    }
+
+    /// Treats `gaps` as missing: their 0s are taken out, and the gaps kept for every stage after.
+    pub fn mark_gaps(&mut self, gaps: Vec<Gap>) {
+        let gap = |o: &Observation| {
+            gaps.iter().any(|g| {
+                o.period == Period::Month(g.month)
+                    && o.area == g.area
+                    && o.category.key() == g.category.key()
+            })
+        };
+        self.observations.retain(|o| !gap(o));
+        self.gaps.extend(gaps);
+    }
+
+    /// The gaps of `area` inside `period`.
+    pub fn gaps_in(&self, area: &str, period: Period) -> impl Iterator<Item = &Gap> {
+        self.gaps
+            .iter()
+            .filter(move |g| g.area == area && period.contains(g.month))
     }
 
     /// The distinct periods, in time order.

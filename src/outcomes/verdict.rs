@@ -80,6 +80,8 @@ pub enum Reason {
     Partner(PartnerGap),
     /// Either period is built from fewer months than it spans (labels as the comparison gives them).
     PartialYear { from: String, to: String },
+    /// Months missing from their release inside the compared periods.
+    MissingMonths { months: Vec<Month> },
     /// A break in the series falls inside the compared span.
     SeriesBreak { from: Month, reason: String },
     /// No desired direction: shown, never judged.
@@ -365,6 +367,10 @@ fn unassessable(
     if cmp.is_partial() {
         let (from, to) = (cmp.label(false), cmp.label(true));
         return Some(Reason::PartialYear { from, to });
+    }
+    if !c.missing.is_empty() {
+        let months = c.missing.clone();
+        return Some(Reason::MissingMonths { months });
     }
     if let Some(crate::stats::compare::Across::Changed { series_break: b }) = &c.across {
         let reason = b.reason.clone();

@@ -23,6 +23,10 @@ impl fmt::Display for Reason {
             Reason::PartialYear { from, to } => {
                 write!(f, "partial year: {from} compared with {to}")
             }
+            Reason::MissingMonths { months } => {
+                let note = crate::render::table::missing_note(months);
+                write!(f, "partial year: {}", note.trim_start_matches("partial: "))
+            }
             Reason::SeriesBreak { from, reason } => write!(f, "series break from {from}: {reason}"),
             Reason::Context { why, figures } => write!(f, "context only: {why}; {figures}"),
             Reason::SmallNumbers { events, min } => write!(

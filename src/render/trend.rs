@@ -11,7 +11,7 @@ use crate::render::chart::{
     figure, text,
 };
 use crate::render::format::thousands;
-use crate::stats::trend::Series;
+use crate::stats::trend::{Point, Series};
 
 const COLUMNS: usize = 4;
 
@@ -67,7 +67,7 @@ fn panel<DB: DrawingBackend>(
     let max = series
         .points
         .iter()
-        .map(|p| p.count)
+        .filter_map(|p| p.count)
         .max()
         .unwrap_or(0)
         .max(1) as f64;
@@ -93,42 +93,44 @@ fn panel<DB: DrawingBackend>(
     latest_label(area, &chart, series, s)
 }
 
-/// The monthly counts (line and points) and their rolling 12-month average (dashed).
+/// The monthly counts (line and points) and their rolling 12-month average (dashed); a month
+/// missing from its release breaks both lines.
 fn draw_lines<DB: DrawingBackend>(
     chart: &mut PanelChart<'_, DB>,
     series: &Series,
     s: f64,
 ) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
-    let counts: Vec<(f64, f64)> = series
-        .points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i as f64, p.count as f64))
-        .collect();
-    chart.draw_series(LineSeries::new(
-        counts.clone(),
-        EARLIER.stroke_width(px(1.5).max(1) as u32),
-    ))?;
-    chart.draw_series(
-        counts
-            .iter()
-            .map(|&c| Circle::new(c, px(2.0), EARLIER.filled())),
-    )?;
-    let rolling: Vec<(f64, f64)> = series
-        .points
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.rolling_12.map(|r| (i as f64, r)))
-        .collect();
-    let dash = DashedLineSeries::new(
-        rolling,
-        px(5.0) as u32,
-        px(3.0) as u32,
-        LATER.stroke_width(px(2.0).max(1) as u32),
-    );
-    chart.draw_series(dash)?;
+    let at = |f: fn(&Point) -> Option<f64>| -> Vec<Option<(f64, f64)>> {
+        let xy = |(i, p): (usize, &Point)| f(p).map(|y| (i as f64, y));
+        series.points.iter().enumerate().map(xy).collect()
+    };
+    let counts = at(|p| p.count.map(|n| n as f64));
+    for run in runs(&counts) {
+        let line = EARLIER.stroke_width(px(1.5).max(1) as u32);
+        chart.draw_series(LineSeries::new(run, line))?;
+    }
+    let dots = counts.iter().flatten();
+    chart.draw_series(dots.map(|&c| Circle::new(c, px(2.0), EARLIER.filled())))?;
+    for run in runs(&at(|p| p.rolling_12)) {
+        let style = LATER.stroke_width(px(2.0).max(1) as u32);
+        chart.draw_series(DashedLineSeries::new(
+            run,
+            px(5.0) as u32,
+            px(3.0) as u32,
+            style,
+        ))?;
+    }
     Ok(())
+}
+
+/// The unbroken runs of points, split wherever one is missing.
+fn runs(points: &[Option<(f64, f64)>]) -> Vec<Vec<(f64, f64)>> {
+    points
+        .split(Option::is_none)
+        .filter(|run| !run.is_empty())
+        .map(|run| run.iter().flatten().copied().collect())
+        .collect()
 }
 
 /// `latest 1,234` in the panel's top right corner.
@@ -138,7 +140,12 @@ fn latest_label<DB: DrawingBackend>(
     series: &Series,
     s: f64,
 ) -> DrawResult<DB> {
-    let last = series.points.last().map_or(0, |p| p.count);
+    let last = series
+        .points
+        .iter()
+        .rev()
+        .find_map(|p| p.count)
+        .unwrap_or(0);
     let style = text(9.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Top));
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     area.draw_text(

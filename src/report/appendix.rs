@@ -126,11 +126,10 @@ pub fn monthly(area: &str, series: &[Series], sheet: String, number: usize) -> T
         .into_iter()
         .map(|r| {
             let mut cells = vec![text(&r[0])];
-            cells.extend(
-                r[1..]
-                    .iter()
-                    .map(|c| Cell::Count(c.replace(',', "").parse().unwrap_or(0))),
-            );
+            cells.extend(r[1..].iter().map(|c| match c.replace(',', "").parse() {
+                Ok(n) => Cell::Count(n),
+                Err(_) => Cell::Unavailable,
+            }));
             cells
         })
         .collect();

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
-use crate::harmonise::Period;
 use crate::harmonise::police_uk::is_asb;
+use crate::harmonise::{Month, Period};
 use crate::model::{Category, Dataset, Observation, SeriesBreak, Unit, Value};
 use crate::stats::counts::{Coverage, Figures, period_figures};
 use crate::stats::{CompareSettings, exact};
@@ -35,6 +35,10 @@ pub struct Change {
     pub significant: bool,
     /// Either count is at or below the small-numbers threshold.
     pub small_numbers: bool,
+    /// Months missing from their release inside either period (compared with `--allow-partial`
+    /// only): the row is partial.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Month>,
     /// How a change of definition inside the compared span touches this row, if one does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub across: Option<Across>,
@@ -123,6 +127,7 @@ impl Change {
             ci_high: test.and_then(|t| t.ratio_high),
             significant: test.is_some_and(|t| t.p_value <= settings.alpha),
             small_numbers: from.min(to) <= settings.small_numbers,
+            missing: Vec::new(),
             across: None,
         }
     }
@@ -168,7 +173,14 @@ pub fn compare(
     let after_figures = period_figures(data, area, to, "--to", allow_partial)?;
     let before = keyed(data, &before_figures)?;
     let after = keyed(data, &after_figures)?;
-    let (mut rows, separate) = paired(data, &before, &after, (from, to), settings)?;
+    let (mut rows, mut separate) = paired(data, &before, &after, (from, to), settings)?;
+    for c in rows.iter_mut().chain(separate.iter_mut()) {
+        let gaps = before_figures.gaps.iter().chain(&after_figures.gaps);
+        c.missing = gaps
+            .filter(|g| g.category.key() == c.category.key())
+            .map(|g| g.month)
+            .collect();
+    }
     let together = apply_breaks(&data.breaks, &mut rows, (from, to), settings);
     let total = Change::new(
         total_label(!separate.is_empty()),

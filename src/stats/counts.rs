@@ -33,6 +33,9 @@ pub struct Figures {
     pub coverage: Option<Coverage>,
     /// Input files the figures came from.
     pub inputs: Vec<usize>,
+    /// Category-months inside the period missing from their release (allowed with
+    /// `--allow-partial` only): those categories' figures are partial.
+    pub gaps: Vec<crate::model::Gap>,
 }
 
 /// The area to report on: the one asked for (by name or alias, ignoring case and spacing), or the
@@ -85,6 +88,7 @@ pub fn period_figures(
             observations: exact,
             coverage: None,
             inputs,
+            gaps: Vec::new(),
         });
     }
     let monthly = parts(data, area, period);
@@ -92,7 +96,33 @@ pub fn period_figures(
         return Err(not_in_data(data, area, period, flag));
     }
     let coverage = coverage(data, area, period);
-    if coverage.is_partial() && !allow_partial {
+    let gaps: Vec<crate::model::Gap> = data.gaps_in(area, period).cloned().collect();
+    if !allow_partial {
+        whole(&coverage, &gaps, (area, period, flag))?;
+    }
+    let observations = roll_up(&monthly, period);
+    let inputs = monthly
+        .iter()
+        .map(|o| o.input)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(Figures {
+        observations,
+        coverage: Some(coverage),
+        inputs,
+        gaps,
+    })
+}
+
+/// A period rolled up from months is compared only when whole: every month covered and none of
+/// its category-months missing from a release; else the error says which are missing.
+fn whole(
+    coverage: &Coverage,
+    gaps: &[crate::model::Gap],
+    (area, period, flag): (&str, Period, &str),
+) -> Result<()> {
+    if coverage.is_partial() {
         return Err(Error::PartialPeriod {
             flag: flag.to_string(),
             period: period.to_string(),
@@ -107,18 +137,16 @@ pub fn period_figures(
                 .join(", "),
         });
     }
-    let observations = roll_up(&monthly, period);
-    let inputs = monthly
-        .iter()
-        .map(|o| o.input)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    Ok(Figures {
-        observations,
-        coverage: Some(coverage),
-        inputs,
-    })
+    match gaps.first() {
+        Some(g) => Err(Error::PartialCategory {
+            flag: flag.to_string(),
+            period: period.to_string(),
+            area: area.to_string(),
+            category: g.category.to_string(),
+            missing: g.month.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The figures for shorter periods inside `period` (months, or quarters where there are no months),

@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod counts;
 pub mod exact;
+pub mod gaps;
 pub mod peers;
 pub mod rates;
 pub mod shares;

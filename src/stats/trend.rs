@@ -16,7 +16,8 @@ pub struct Series {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Point {
     pub month: Month,
-    pub count: i64,
+    /// `None` for a month missing from its release (a gap, never a 0).
+    pub count: Option<i64>,
     /// Mean of the 12 months ending here; `None` until 12 consecutive months are in the data.
     pub rolling_12: Option<f64>,
 }
@@ -30,7 +31,7 @@ pub fn monthly_series(data: &Dataset, area: &str) -> Vec<Series> {
         };
         let point = Point {
             month,
-            count: *count,
+            count: Some(*count),
             rolling_12: None,
         };
         match series.iter_mut().find(|s| s.category == o.category) {
@@ -39,6 +40,16 @@ pub fn monthly_series(data: &Dataset, area: &str) -> Vec<Series> {
                 category: o.category.to_string(),
                 points: vec![point],
             }),
+        }
+    }
+    for g in data.gaps.iter().filter(|g| g.area == area) {
+        let gap = Point {
+            month: g.month,
+            count: None,
+            rolling_12: None,
+        };
+        if let Some(s) = series.iter_mut().find(|s| s.category == g.category) {
+            s.points.push(gap);
         }
     }
     for s in &mut series {
@@ -51,8 +62,9 @@ pub fn monthly_series(data: &Dataset, area: &str) -> Vec<Series> {
 fn add_rolling(points: &mut [Point]) {
     for i in 11..points.len() {
         let window = &points[i - 11..=i];
-        if window[0].month.plus(11) == window[11].month {
-            points[i].rolling_12 = Some(window.iter().map(|p| p.count as f64).sum::<f64>() / 12.0);
+        let counts: Option<Vec<i64>> = window.iter().map(|p| p.count).collect();
+        if let (true, Some(counts)) = (window[0].month.plus(11) == window[11].month, counts) {
+            points[i].rolling_12 = Some(counts.iter().sum::<i64>() as f64 / 12.0);
         }
     }
 }
@@ -64,7 +76,7 @@ mod tests {
     fn point(m: i32, count: i64) -> Point {
         Point {
             month: Month::new(2016, 1).unwrap().plus(m),
-            count,
+            count: Some(count),
             rolling_12: None,
         }
     }
@@ -79,5 +91,13 @@ mod tests {
         let mut gap: Vec<Point> = (0..13).filter(|m| *m != 3).map(|m| point(m, 1)).collect();
         add_rolling(&mut gap);
         assert!(gap.iter().all(|p| p.rolling_12.is_none()));
+        // A month missing from its release breaks every window that holds it.
+        let mut missing: Vec<Point> = (0..14).map(|m| point(m, 1)).collect();
+        missing[3].count = None;
+        add_rolling(&mut missing);
+        assert!(missing.iter().all(|p| p.rolling_12.is_none()));
+        missing[3].count = Some(1);
+        add_rolling(&mut missing);
+        assert_eq!(missing[13].rolling_12, Some(1.0));
     }
 }

@@ -69,7 +69,8 @@ pub fn monthly_csv(area: &str, series: &[crate::stats::trend::Series]) -> String
                 p.month.to_string(),
                 defuse(area),
                 defuse(&s.category),
-                p.count.to_string(),
+                // A month missing from its release has no count (never a 0).
+                p.count.map_or_else(String::new, |n| n.to_string()),
                 rolling,
             ]);
         }

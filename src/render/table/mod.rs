@@ -64,6 +64,9 @@ pub fn note(c: &Change, cmp: &Comparison) -> String {
     if let Some(across) = &c.across {
         parts.push(across_note(across));
     }
+    if !c.missing.is_empty() {
+        parts.push(missing_note(&c.missing));
+    }
     let small: Vec<String> = [(c.from_count, cmp.from), (c.to_count, cmp.to)]
         .iter()
         .filter(|(n, _)| *n <= cmp.small_numbers)
@@ -80,6 +83,15 @@ pub fn note(c: &Change, cmp: &Comparison) -> String {
         });
     }
     parts.join("; ")
+}
+
+/// `partial: no figure for 2017-05 (missing from the release)`.
+pub fn missing_note(months: &[crate::model::Month]) -> String {
+    let months: Vec<String> = months.iter().map(ToString::to_string).collect();
+    format!(
+        "partial: no figure for {} (missing from the release)",
+        months.join(", ")
+    )
 }
 
 /// `not comparable: definition changed from 2017-04 (...); compared as Burglary`, or, on the whole,
@@ -212,6 +224,10 @@ pub fn lsoa_rows(counts: &[crate::model::LsoaCount]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A month missing from its release, in tables for people and the appendix (the GSS marker for
+/// "not available").
+pub const MISSING: &str = "[x]";
+
 /// The monthly table for people: one row per month, one column per category, then Total crime.
 pub fn monthly_rows(series: &[crate::stats::trend::Series]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = vec!["Month".to_string()];
@@ -224,24 +240,26 @@ pub fn monthly_rows(series: &[crate::stats::trend::Series]) -> (Vec<String>, Vec
     let rows = months
         .into_iter()
         .map(|m| {
-            let counts: Vec<i64> = series
+            // No point: none published that month (0); a point without a count: missing.
+            let counts: Vec<Option<i64>> = series
                 .iter()
                 .map(|s| {
                     s.points
                         .iter()
                         .find(|p| p.month == m)
-                        .map_or(0, |p| p.count)
+                        .map_or(Some(0), |p| p.count)
                 })
                 .collect();
-            let crime: i64 = series
+            let crime: Option<i64> = series
                 .iter()
                 .zip(&counts)
                 .filter(|(s, _)| !crate::harmonise::police_uk::is_asb(&s.category))
-                .map(|(_, n)| n)
+                .map(|(_, n)| *n)
                 .sum();
+            let cell = |n: Option<i64>| n.map_or_else(|| MISSING.to_string(), thousands);
             let mut row = vec![m.to_string()];
-            row.extend(counts.iter().map(|n| thousands(*n)));
-            row.push(thousands(crime));
+            row.extend(counts.iter().map(|n| cell(*n)));
+            row.push(cell(crime));
             row
         })
         .collect();

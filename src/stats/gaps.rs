@@ -1,0 +1,44 @@
+//! Months missing from a release: data.police.uk publishes an absent submission as no rows, which
+//! counts as 0. A 0 where the same series' other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more is
+//! most likely missing (the City's 2017-05 file has no anti-social behaviour rows where its other
+//! months average 116), and is treated as missing: a gap, never a real 0.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Category, Dataset, Gap, Month, Period, Value};
+
+/// A monthly count of 0 is implausible when the same series' other months average at least this
+/// many: under a Poisson model P(0) = e^-20, about 2 in 10^9.
+pub const IMPLAUSIBLE_ZERO_MEAN: f64 = 20.0;
+
+/// Every monthly 0 whose series' other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more.
+pub fn implausible_zeros(data: &Dataset) -> Vec<Gap> {
+    let mut series: BTreeMap<(&str, &str), (&Category, Vec<(Month, i64)>)> = BTreeMap::new();
+    for o in &data.observations {
+        if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
+            let entry = series
+                .entry((&o.area, o.category.key()))
+                .or_insert((&o.category, Vec::new()));
+            entry.1.push((m, *n));
+        }
+    }
+    let mut out = Vec::new();
+    for ((area, _), (category, months)) in &series {
+        let total: i64 = months.iter().map(|(_, n)| n).sum();
+        let others = months.len().saturating_sub(1);
+        let mean = total as f64 / others.max(1) as f64;
+        if others == 0 || mean < IMPLAUSIBLE_ZERO_MEAN {
+            continue;
+        }
+        for (month, _) in months.iter().filter(|(_, n)| *n == 0) {
+            out.push(Gap {
+                area: area.to_string(),
+                category: (*category).clone(),
+                month: *month,
+                others,
+                mean,
+            });
+        }
+    }
+    out
+}
