@@ -11,9 +11,12 @@ use crate::model::{Category, Dataset, Gap, Month, Period, Value};
 /// many: under a Poisson model P(0) = e^-20, about 2 in 10^9.
 pub const IMPLAUSIBLE_ZERO_MEAN: f64 = 20.0;
 
+/// One series' category and its monthly counts.
+type Monthly<'a> = (&'a Category, Vec<(Month, i64)>);
+
 /// Every monthly 0 whose series' other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more.
 pub fn implausible_zeros(data: &Dataset) -> Vec<Gap> {
-    let mut series: BTreeMap<(&str, &str), (&Category, Vec<(Month, i64)>)> = BTreeMap::new();
+    let mut series: BTreeMap<(&str, &str), Monthly> = BTreeMap::new();
     for o in &data.observations {
         if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
             let entry = series
