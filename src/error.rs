@@ -132,13 +132,13 @@ pub enum Error {
     },
 
     #[error(
-        "{flag}: {period} is partial for {category} in {area}: {missing} is most likely missing from the release (a 0 where its other months average 20 or more). A partial year is not compared with a full one: choose full periods, or pass --allow-partial to compare anyway (the row is then labelled partial)"
+        "{flag}: {period} is partial for {series}: {missing} is most likely missing from the release (a 0 where its other months average 20 or more). A partial year is not compared with a full one: choose full periods, or pass --allow-partial to compare anyway (the row is then labelled partial)"
     )]
     PartialCategory {
         flag: String,
         period: String,
-        area: String,
-        category: String,
+        /// `<category> in <area>`.
+        series: String,
         missing: String,
     },
 

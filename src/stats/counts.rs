@@ -141,8 +141,7 @@ fn whole(
         Some(g) => Err(Error::PartialCategory {
             flag: flag.to_string(),
             period: period.to_string(),
-            area: area.to_string(),
-            category: g.category.to_string(),
+            series: format!("{} in {area}", g.category),
             missing: g.month.to_string(),
         }),
         None => Ok(()),
