@@ -840,3 +840,20 @@ fn a_run_with_and_without_the_cache_writes_the_same_bytes() {
         }
     }
 }
+
+#[test]
+fn every_file_kind_gets_the_month_check() {
+    // The real City of London archive has street and outcomes files for 2016-01 to 2017-06, but
+    // stop-and-search files only to 2017-03.
+    let Some(city) = shared_archive() else { return };
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &city))
+        .args(["--no-cache", "check"])
+        .expect(0);
+    assert!(
+        out.contains("warning: City of London Police: no stop-and-search file for 2017-04 to 2017-06 (the archive runs 2016-01 to 2017-06) [missing-months]"),
+        "{out}"
+    );
+    assert!(!out.contains("no outcomes file"), "{out}");
+    assert!(!out.contains("no street file"), "{out}");
+}

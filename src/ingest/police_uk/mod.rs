@@ -79,6 +79,11 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
     }
     let found = quality::findings(data, &streets_view(&streets));
     data.findings.extend(found);
+    let kinds: Vec<quality::KindMonth> = files
+        .iter()
+        .map(|f| (f.name.force.as_str(), f.name.kind, f.name.month))
+        .collect();
+    data.findings.extend(quality::other_kinds(&kinds, &data.aliases));
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
 use crate::harmonise::{FinancialYear, Month, Period};
-use crate::ingest::police_uk::file::StreetCounts;
+use crate::ingest::police_uk::file::{Kind, StreetCounts};
 use crate::model::Dataset;
 pub use crate::model::police_uk::ForceMonthQuality;
 use crate::model::{Finding, Severity};
@@ -76,6 +76,39 @@ fn coverage(files: &[FileView]) -> Vec<Finding> {
             out.push(finding(Severity::Warning, "missing-months", message));
         }
         out.extend(partial_years(area, have));
+    }
+    out
+}
+
+/// One file of an archive: its force's slug, kind and month.
+pub type KindMonth<'a> = (&'a str, Kind, Month);
+
+/// Outcomes and stop-and-search files get the street files' month check: a force that publishes
+/// a kind has it for every month its archive covers, or the missing months are said.
+/// `aliases` names a force by its slug (`Falls within`, from its street files).
+pub fn other_kinds(files: &[KindMonth], aliases: &BTreeMap<String, String>) -> Vec<Finding> {
+    let mut span: BTreeMap<&str, (Month, Month)> = BTreeMap::new();
+    let mut have: BTreeMap<(&str, Kind), BTreeSet<Month>> = BTreeMap::new();
+    for &(force, kind, month) in files {
+        let s = span.entry(force).or_insert((month, month));
+        *s = (s.0.min(month), s.1.max(month));
+        have.entry((force, kind)).or_default().insert(month);
+    }
+    let mut out = Vec::new();
+    for ((force, kind), months) in have.iter().filter(|((_, k), _)| *k != Kind::Street) {
+        let (first, last) = span[force];
+        let expected = (0..=first.months_until(last)).map(|i| first.plus(i));
+        let missing: Vec<Month> = expected.filter(|m| !months.contains(m)).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let name = aliases.get(*force).map_or(*force, String::as_str);
+        let message = format!(
+            "{name}: no {} file for {} (the archive runs {first} to {last})",
+            kind.label(),
+            ranges(&missing)
+        );
+        out.push(finding(Severity::Warning, "missing-months", message));
     }
     out
 }
