@@ -83,7 +83,8 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .iter()
         .map(|f| (f.name.force.as_str(), f.name.kind, f.name.month))
         .collect();
-    data.findings.extend(quality::other_kinds(&kinds, &data.aliases));
+    data.findings
+        .extend(quality::other_kinds(&kinds, &data.aliases));
     Ok(())
 }
 
