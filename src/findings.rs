@@ -1,6 +1,8 @@
 //! Findings: what a reader must know about the data before trusting a figure (small numbers,
 //! later: missing months, partial years). `--fail-on` turns them into exit code 1.
 
+use crate::model::Dataset;
+use crate::model::finding::count as thousands;
 pub use crate::model::finding::{Finding, Severity, severity_label};
 use crate::stats::Comparison;
 
@@ -42,6 +44,76 @@ pub fn from_comparison(cmp: &Comparison) -> Vec<Finding> {
         ),
     });
     out
+}
+
+/// Whose figures a comparison holds, where that is not plain: an authority's counted from the rows
+/// forces located in its LSOAs (with what could not be attributed), or a force's where the area
+/// asked for is the one authority it covers (with the located figure and the difference).
+pub fn whose(data: &Dataset, cmp: &Comparison, wanted: Option<&str>) -> Vec<Finding> {
+    use crate::harmonise::area::split;
+    let periods = [cmp.from, cmp.to];
+    if let Some(forces) = data.attributed.get(&cmp.area) {
+        let area = &cmp.area;
+        return forces
+            .iter()
+            .flat_map(|force| periods.map(|p| (force, p, split(data, force, area, p))))
+            .map(|(force, period, s)| Finding {
+                severity: Severity::Note,
+                code: "attributed-area",
+                message: format!(
+                    "{area}: its figures are the {} crimes {force} located in {area} LSOAs in {period} (data.police.uk street files). Of the force's {}, {} are located elsewhere, outside {area}, and {} ({}) have no location, so no area can claim them",
+                    thousands(s.located),
+                    thousands(s.force),
+                    thousands(s.elsewhere),
+                    thousands(s.unlocated),
+                    share(s.unlocated, s.force)
+                ),
+            })
+            .collect();
+    }
+    let Some(wanted) = wanted.filter(|w| !crate::model::same_name(w, &cmp.area)) else {
+        return force_figures(data, cmp).into_iter().collect();
+    };
+    periods
+        .iter()
+        .map(|&p| (p, split(data, &cmp.area, wanted, p)))
+        .filter(|(_, s)| s.located > 0)
+        .map(|(period, s)| Finding {
+            severity: Severity::Note,
+            code: "force-and-area",
+            message: format!(
+                "{wanted}: the tables use {}'s figures (the force's, from data.police.uk): {} crimes in {period}, of which {} are located in {wanted} LSOAs; the difference is {} ({}): {} located elsewhere and {} with no location",
+                cmp.area,
+                thousands(s.force),
+                thousands(s.located),
+                thousands(s.force - s.located),
+                share(s.force - s.located, s.force),
+                thousands(s.elsewhere),
+                thousands(s.unlocated)
+            ),
+        })
+        .collect()
+}
+
+/// A comparison of a force's data.police.uk figures says they are the force's.
+fn force_figures(data: &Dataset, cmp: &Comparison) -> Option<Finding> {
+    let from_archive = cmp
+        .inputs
+        .iter()
+        .any(|&i| data.inputs[i].kind.starts_with("police-uk"));
+    from_archive.then(|| Finding {
+        severity: Severity::Note,
+        code: "force-figures",
+        message: format!(
+            "{}: these are the force's figures (data.police.uk street files), not a partnership's; a partnership inside the force is compared with --area naming its local authority",
+            cmp.area
+        ),
+    })
+}
+
+/// `6.5%` of `whole`.
+fn share(part: u64, whole: u64) -> String {
+    format!("{:.1}%", 100.0 * part as f64 / whole.max(1) as f64)
 }
 
 /// A warning for each change of definition inside the comparison's span: which rows it leaves

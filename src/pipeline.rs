@@ -58,11 +58,37 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
     Ok(data)
 }
 
-/// Reads every source and picks the area to report on.
+/// Reads every source and picks the area to report on: one the sources hold, else a local
+/// authority whose figures are the rows forces located in its LSOAs.
 pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
-    let data = load_all(cfg)?;
-    let area = counts::select_area(&data, cfg.area.as_deref())?;
+    let mut data = load_all(cfg)?;
+    let area = match (counts::select_area(&data, cfg.area.as_deref()), &cfg.area) {
+        (Err(e @ Error::AreaNotInData { .. }), Some(wanted)) => {
+            attribute(&mut data, wanted).ok_or(e)?
+        }
+        (found, _) => found?,
+    };
     Ok((data, area))
+}
+
+/// Adds `wanted`'s figures counted from the rows located in its LSOAs; its name as they spell it.
+fn attribute(data: &mut Dataset, wanted: &str) -> Option<String> {
+    let a = crate::harmonise::area::attribute(data, wanted)?;
+    data.coverage.insert(a.name.clone(), a.months);
+    data.observations.extend(a.observations);
+    // A month missing from a force's release is missing from every area counted from it.
+    let gaps: Vec<crate::model::Gap> = data
+        .gaps
+        .iter()
+        .filter(|g| a.forces.contains(&g.area))
+        .map(|g| crate::model::Gap {
+            area: a.name.clone(),
+            ..g.clone()
+        })
+        .collect();
+    data.mark_gaps(gaps);
+    data.attributed.insert(a.name.clone(), a.forces);
+    Some(a.name)
 }
 
 /// The two periods to compare: from the flags or the config, else (neither given) the data's
@@ -187,6 +213,7 @@ pub fn comparison(cfg: &Config) -> Result<(Dataset, Comparison, Vec<Finding>)> {
     let (from, to) = periods(cfg, &data, &area)?;
     let cmp = stats::compare(&data, &area, from, to, &cfg.settings, cfg.allow_partial)?;
     let mut findings = data.findings.clone();
+    findings.extend(findings::whose(&data, &cmp, cfg.area.as_deref()));
     findings.extend(findings::from_comparison(&cmp));
     Ok((data, cmp, findings))
 }

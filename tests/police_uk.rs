@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -856,4 +857,175 @@ fn every_file_kind_gets_the_month_check() {
     );
     assert!(!out.contains("no outcomes file"), "{out}");
     assert!(!out.contains("no street file"), "{out}");
+}
+
+/// `tests/data/police-uk/kent`: Kent Police, 2017-04 (Maidstone 3 shoplifting and 2 violence and
+/// 2 ASB incidents, Tonbridge and Malling 4 shoplifting, 1 burglary with no location) and 2017-05
+/// (Maidstone 5 shoplifting, Tonbridge and Malling 2 burglary, 2 shoplifting with no location).
+#[test]
+fn an_authority_inside_a_force_is_the_rows_located_in_its_lsoas() {
+    let kent = fixture("police-uk/kent");
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &kent))
+        .args([
+            "--no-cache",
+            "--area",
+            "Maidstone",
+            "counts",
+            "--period",
+            "2017-04",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    for line in [
+        "2017-04,Maidstone,Shoplifting,3\n",
+        "2017-04,Maidstone,Violence and sexual offences,2\n",
+        "2017-04,Maidstone,Anti-social behaviour,2\n",
+        "2017-04,Maidstone,Burglary,0\n",
+    ] {
+        assert!(out.contains(line), "{line}{out}");
+    }
+    // The comparison counts Maidstone's rows only: crimes 5 -> 5, shoplifting 3 -> 5.
+    let cfg = format!(
+        "area = \"Maidstone\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n[compare]\nfrom = \"2017-04\"\nto = \"2017-05\"\n",
+        common::toml_path(&kent)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kent.toml");
+    std::fs::write(&path, cfg).unwrap();
+    let mut config = saferstats::config::Config::from_file(&path).unwrap();
+    for s in &mut config.sources {
+        s.selection.lsoa_detail = true;
+    }
+    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    assert_eq!((cmp.total.from_count, cmp.total.to_count), (5, 5));
+    let shop = cmp
+        .rows
+        .iter()
+        .find(|r| r.category == "Shoplifting")
+        .unwrap();
+    assert_eq!((shop.from_count, shop.to_count), (3, 5));
+    // What could not be attributed is said, with its share: 10 crimes in 2017-04 (ASB apart), 5 in
+    // Maidstone, 4 elsewhere, 1 with no location.
+    let said: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        said.contains(&"Maidstone: its figures are the 5 crimes Kent Police located in Maidstone LSOAs in 2017-04 (data.police.uk street files). Of the force's 10, 4 are located elsewhere, outside Maidstone, and 1 (10.0%) have no location, so no area can claim them"),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.contains("the 5 crimes Kent Police located in Maidstone LSOAs in 2017-05")),
+        "{said:#?}"
+    );
+    // The ledger still balances, the force's rows all counted.
+    let (check, _) = Cli::new()
+        .args(arg("police-uk", &kent))
+        .args(["--no-cache", "check"])
+        .expect(0);
+    assert!(
+        check.contains("police-uk street: 2 files, 21 rows read, 21 counted, 0 rejected"),
+        "{check}"
+    );
+}
+
+/// Crimes (ASB apart) in the real street files of `months`, by crime type, counted here with the
+/// csv crate: (located in `authority`'s LSOAs, all, with no location).
+fn real_counts(city: &Path, months: &[&str], authority: &str) -> (BTreeMap<String, i64>, i64, i64) {
+    let (mut located, mut all, mut none) = (BTreeMap::new(), 0, 0);
+    for m in months {
+        let file = city.join(m).join(format!("{m}-city-of-london-street.csv"));
+        let mut reader = csv::Reader::from_path(file).unwrap();
+        for row in reader.records() {
+            let row = row.unwrap();
+            if &row[9] == "Anti-social behaviour" {
+                continue;
+            }
+            all += 1;
+            none += i64::from(row[7].is_empty());
+            if row[8]
+                .strip_prefix(authority)
+                .is_some_and(|rest| rest.starts_with(' '))
+            {
+                *located.entry(row[9].to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    (located, all, none)
+}
+
+#[test]
+fn westminster_is_the_rows_the_city_police_located_there_and_the_city_says_both_figures() {
+    let Some(city) = shared_archive() else { return };
+    let (located, _, _) = real_counts(&city, &["2016-04"], "Westminster");
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &city))
+        .args([
+            "--no-cache",
+            "--area",
+            "Westminster",
+            "counts",
+            "--period",
+            "2016-04",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    let crimes: i64 = located.values().sum();
+    assert!(crimes > 0);
+    for (category, n) in &located {
+        assert!(
+            out.contains(&format!("2016-04,Westminster,{category},{n}\n")),
+            "{category} {n}\n{out}"
+        );
+    }
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &city))
+        .args([
+            "--no-cache",
+            "--area",
+            "Westminster",
+            "compare",
+            "--from",
+            "2016-04",
+            "--to",
+            "2016-05",
+        ])
+        .expect(0);
+    assert!(!err.contains("error"), "{err}");
+    // The City: the tables use the force's figure; the located figure and the difference beside it.
+    let months: Vec<String> = (4..=12)
+        .map(|m| format!("2016-{m:02}"))
+        .chain((1..=3).map(|m| format!("2017-{m:02}")))
+        .collect();
+    let months: Vec<&str> = months.iter().map(String::as_str).collect();
+    let (in_city, force, none) = real_counts(&city, &months, "City of London");
+    let in_city: i64 = in_city.values().sum();
+    assert_eq!(force, 5464, "FORMATS.md: 5,464 crimes in 2016/17");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("city.toml");
+    let cfg = format!(
+        "area = \"City of London\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n[compare]\nfrom = \"2016/17\"\nto = \"2016-04\"\n",
+        common::toml_path(&city)
+    );
+    std::fs::write(&path, cfg).unwrap();
+    let mut config = saferstats::config::Config::from_file(&path).unwrap();
+    for s in &mut config.sources {
+        s.selection.lsoa_detail = true;
+        s.selection.cache_dir = None;
+    }
+    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    assert_eq!(cmp.area, "City of London Police");
+    assert_eq!(cmp.total.from_count, 5464);
+    let diff = force - in_city;
+    let expected = format!(
+        "City of London: the tables use City of London Police's figures (the force's, from data.police.uk): 5,464 crimes in 2016/17, of which {} are located in City of London LSOAs; the difference is {diff} ({:.1}%): {} located elsewhere and {none} with no location",
+        indicatif::HumanCount(in_city as u64),
+        100.0 * diff as f64 / force as f64,
+        diff - none
+    );
+    assert!(
+        findings.iter().any(|f| f.message == expected),
+        "{expected}\n{findings:#?}"
+    );
 }

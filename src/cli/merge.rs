@@ -45,7 +45,11 @@ impl Cli {
                 .retain(|s| !flagged.iter().any(|f| f.kind.role() == s.kind.role()));
             cfg.sources.extend(flagged);
         }
+        // An area asked for may be a local authority inside a force: counting its rows takes the
+        // LSOA detail.
         let lsoa_detail = g.export_parquet.is_some()
+            || g.area.is_some()
+            || cfg.area.is_some()
             || matches!(
                 self.command,
                 Command::Counts {

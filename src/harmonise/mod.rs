@@ -4,6 +4,7 @@
 //!   they are ground types, defined in `model` and named here too.
 //! - [`label`]: the matching key for category names (case, dash style and spacing ignored).
 
+pub mod area;
 pub mod label;
 pub mod police_uk;
 pub mod taxonomy;

@@ -27,3 +27,8 @@ pub fn severity_label(s: Severity) -> &'static str {
         Severity::Error => "error",
     }
 }
+
+/// A count as a finding's message writes it: `5435` -> `5,435`.
+pub fn count(n: u64) -> String {
+    indicatif::HumanCount(n).to_string()
+}

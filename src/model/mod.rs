@@ -252,6 +252,9 @@ pub struct Dataset {
     pub breaks: Vec<SeriesBreak>,
     /// Category-months missing from a release: no observation stands for them.
     pub gaps: Vec<Gap>,
+    /// Areas whose figures were counted from the rows forces located in their LSOAs, with those
+    /// forces.
+    pub attributed: BTreeMap<String, Vec<String>>,
 }
 
 impl Dataset {

@@ -20,6 +20,8 @@ pub struct LsoaCount {
 /// One street file's counts for one LSOA, compact: expanded into [`LsoaCount`]s only when asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LsoaRecord {
+    /// The street file it came from (an index into `Dataset::inputs`).
+    pub input: usize,
     pub month: Month,
     pub area: std::sync::Arc<str>,
     pub lsoa_code: Box<str>,

@@ -151,6 +151,7 @@ fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, selection: &Select
         .by_lsoa
         .iter()
         .map(|(code, (name, by_type))| LsoaRecord {
+            input,
             month: f.name.month,
             area: area.clone(),
             lsoa_code: code.clone(),

@@ -7,6 +7,7 @@ use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
 use crate::harmonise::{FinancialYear, Month, Period};
 use crate::ingest::police_uk::file::{Kind, StreetCounts};
 use crate::model::Dataset;
+use crate::model::finding::count as thousands;
 pub use crate::model::police_uk::ForceMonthQuality;
 use crate::model::{Finding, Severity};
 
@@ -239,9 +240,4 @@ fn relabelled(files: &[FileView]) -> Vec<Finding> {
         )));
     }
     out
-}
-
-/// `5435` -> `5,435`, as every table writes a count.
-fn thousands(n: u64) -> String {
-    indicatif::HumanCount(n).to_string()
 }

@@ -1,0 +1,150 @@
+//! Whose figures: a data.police.uk archive is a force's, and a partnership is usually one local
+//! authority inside a force. The LSOA a row is located in names its authority (`Maidstone 001A`
+//! is in Maidstone), so an authority's figures are the rows located in its LSOAs; rows located
+//! elsewhere are outside it and rows with no location cannot be attributed to any area.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::harmonise::police_uk::{CRIME_TYPES, is_asb};
+use crate::model::{Category, Dataset, LsoaRecord, Month, Observation, Period, Unit, Value};
+
+/// The local authority an LSOA's name gives: `Westminster 013B` -> `Westminster`; `None` for a
+/// name that does not end in an LSOA code (three digits and a letter), or no name at all.
+pub fn authority_of(lsoa_name: &str) -> Option<&str> {
+    let (authority, code) = lsoa_name.trim().rsplit_once(' ')?;
+    let b = code.as_bytes();
+    let is_code =
+        b.len() == 4 && b[..3].iter().all(u8::is_ascii_digit) && b[3].is_ascii_uppercase();
+    is_code.then_some(authority)
+}
+
+/// An authority's figures built from the rows located in its LSOAs, every crime type and month
+/// the forces that located them publish (zeros included), and those forces.
+pub struct Attributed {
+    /// The authority as its LSOA names spell it.
+    pub name: String,
+    pub observations: Vec<Observation>,
+    pub months: BTreeSet<Month>,
+    pub forces: Vec<String>,
+}
+
+/// The figures of `authority` (as its LSOA names spell it), from every force's rows located there;
+/// `None` when no row is located in it.
+pub fn attribute(data: &Dataset, authority: &str) -> Option<Attributed> {
+    let inside = |r: &&LsoaRecord| {
+        authority_of(&r.lsoa_name).is_some_and(|a| crate::model::same_name(a, authority))
+    };
+    let mut sums: BTreeMap<Month, ([u64; 14], usize)> = BTreeMap::new();
+    let mut forces: Vec<String> = Vec::new();
+    let name = data
+        .lsoa
+        .iter()
+        .find(inside)
+        .and_then(|r| authority_of(&r.lsoa_name))?
+        .to_string();
+    for r in data.lsoa.iter().filter(inside) {
+        let entry = sums.entry(r.month).or_insert(([0; 14], r.input));
+        for (t, n) in r.counts.iter().enumerate() {
+            entry.0[t] += u64::from(*n);
+        }
+        if !forces.iter().any(|f| f.as_str() == &*r.area) {
+            forces.push(r.area.to_string());
+        }
+    }
+    let mut months: BTreeSet<Month> = BTreeSet::new();
+    for f in &forces {
+        months.extend(data.coverage.get(f).into_iter().flatten());
+    }
+    let input_of = |m: &Month| {
+        sums.get(m)
+            .map(|s| s.1)
+            .or_else(|| sums.values().next().map(|s| s.1))
+    };
+    let area = name.clone();
+    let observations = months
+        .iter()
+        .flat_map(|m| {
+            let counts = sums.get(m).map_or([0; 14], |s| s.0);
+            let input = input_of(m).unwrap_or(0);
+            let area = area.clone();
+            CRIME_TYPES
+                .iter()
+                .enumerate()
+                .map(move |(t, c)| Observation {
+                    input,
+                    line: 0,
+                    area: area.clone(),
+                    category: Category::from(*c),
+                    period: Period::Month(*m),
+                    value: Value::Count(counts[t] as i64),
+                    unit: Unit::Count,
+                })
+        })
+        .collect();
+    Some(Attributed {
+        name,
+        observations,
+        months,
+        forces,
+    })
+}
+
+/// How a force's crimes (anti-social behaviour apart) in a period split for one authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Every crime the force's street files hold.
+    pub force: u64,
+    /// Those located in the authority's LSOAs.
+    pub located: u64,
+    /// Located in other LSOAs.
+    pub elsewhere: u64,
+    /// With no location: attributable to no area.
+    pub unlocated: u64,
+}
+
+/// `force`'s crimes in `period`, split by where they are located relative to `authority`.
+pub fn split(data: &Dataset, force: &str, authority: &str, period: Period) -> Split {
+    let mut s = Split {
+        force: 0,
+        located: 0,
+        elsewhere: 0,
+        unlocated: 0,
+    };
+    for r in data
+        .lsoa
+        .iter()
+        .filter(|r| &*r.area == force && period.contains(r.month))
+    {
+        let crimes: u64 = CRIME_TYPES
+            .iter()
+            .zip(r.counts)
+            .filter(|(c, _)| !is_asb(c))
+            .map(|(_, n)| u64::from(n))
+            .sum();
+        s.force += crimes;
+        match authority_of(&r.lsoa_name) {
+            _ if r.lsoa_code.is_empty() => s.unlocated += crimes,
+            Some(a) if crate::model::same_name(a, authority) => s.located += crimes,
+            _ => s.elsewhere += crimes,
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_lsoa_name_gives_its_authority() {
+        assert_eq!(authority_of("Westminster 013B"), Some("Westminster"));
+        assert_eq!(authority_of("City of London 001F"), Some("City of London"));
+        assert_eq!(
+            authority_of("Kingston upon Hull 012A"),
+            Some("Kingston upon Hull")
+        );
+        assert_eq!(authority_of(""), None);
+        assert_eq!(authority_of("Westminster"), None);
+        assert_eq!(authority_of("Westminster 13B"), None);
+    }
+}
