@@ -289,11 +289,24 @@ fn unmatched_labels_name_the_cell_and_the_closest_labels() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ons.csv");
     std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n31-03-2018,City of London,London,Shopliftng,27\n").unwrap();
+    // Used (its area and period asked for), the row is the error, naming the cell and the
+    // closest labels.
     let (_, err) = Cli::new()
         .source_path("ons-pfa", &file)
-        .args(["check"])
+        .args(["counts", "--period", "2017/18"])
         .expect(2);
     assert!(err.contains("ons.csv:2: column `Offence`: `Shopliftng` matches no subgroup, group, total or alias; closest: Shoplifting"), "{err}");
+    // Unused (`check` uses no area or period), it is a warning and a ledgered rejection.
+    let (out, _) = Cli::new()
+        .source_path("ons-pfa", &file)
+        .args(["check"])
+        .expect(0);
+    assert!(out.contains("ons.csv:2: column `Offence`: `Shopliftng` matches no subgroup, group, total or alias; closest: Shoplifting"), "{out}");
+    assert!(out.contains("City of London in 2017/18 cannot be used until it is named (other areas and periods are unaffected) [unknown-label]"), "{out}");
+    assert!(
+        out.contains("ons-pfa: 1 files, 1 rows read, 0 counted, 1 rejected"),
+        "{out}"
+    );
     // The user's own alias makes it known.
     let cfg = format!(
         "[[source]]\nkind = \"ons-pfa\"\npath = \"{}\"\n[taxonomy.aliases]\n\"Shopliftng\" = \"Shoplifting\"\n",
@@ -735,5 +748,36 @@ fn a_total_excluding_fraud_is_checked_without_the_fraud_rows() {
     assert_eq!(
         out,
         "period,area,category,count\n2017/18,City of London,Rape,27\n2017/18,City of London,Fraud offences,1000\n"
+    );
+}
+
+#[test]
+fn an_unknown_offence_stops_only_the_runs_that_use_its_area_and_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ons.csv");
+    std::fs::write(&file, "12 months ending,PFA,Region,Offence,Rolling year total number of offences\n\
+        31-03-2017,Kent,South East,Rape offences,1900\n31-03-2018,Kent,South East,Rape offences,2100\n\
+        30-06-2009,Cheshire,North West,Some offence of 2009,5\n\
+        31-03-2017,Essex,East,Rape offences,900\n31-03-2018,Essex,East,Shopliftng,27\n").unwrap();
+    let run = |area: &str| {
+        Cli::new()
+            .source_path("ons-pfa", &file)
+            .args([
+                "--area", area, "compare", "--from", "2016/17", "--to", "2017/18", "--format",
+                "csv",
+            ])
+            .run()
+    };
+    let (code, out, _) = run("Kent");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("\nRape,2016/17,2017/18,1900,2100,200,10.5,"),
+        "{out}"
+    );
+    let (code, _, err) = run("Essex");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("ons.csv:6: column `Offence`: `Shopliftng` matches no subgroup"),
+        "{err}"
     );
 }

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let source = Source::new(SourceKind::HomeOffice, "fuzz.csv", "fuzz.csv");
     let Ok(table) = read::table_from_bytes(data, &source) else { return };
     let Ok(tables) = grid::from_csv(table) else { return };
-    if let Ok((loaded, _, _)) = home_office::load(tables, &source, 0, &Taxonomy::shipped()) {
+    if let Ok((loaded, _, _, _)) = home_office::load(tables, &source, 0, &Taxonomy::shipped()) {
         let f = &loaded.file;
         assert_eq!(f.rows_read, f.rows_counted + f.rows_rejected);
         assert!(!loaded.observations.is_empty());

@@ -19,7 +19,7 @@ use crate::harmonise::{FinancialYear, Period, label};
 use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
 use crate::ingest::{Loaded, number};
-use crate::model::{Category, InputFile, Observation, Unit, Value};
+use crate::model::{Category, InputFile, Observation, Unit, Unresolved, Value};
 use crate::model::{Finding, Severity};
 
 /// Column positions, by either naming.
@@ -62,7 +62,7 @@ type Sums = BTreeMap<(String, String, Period), (i64, u64)>;
 
 /// What a Home Office table gives: figures, findings (negative adjustments, sheets without a
 /// table) and area aliases (a force with one CSP answers to the force's name too).
-pub type HomeOffice = (Loaded, Vec<Finding>, Vec<(String, String)>);
+pub type HomeOffice = (Loaded, Vec<Finding>, Vec<(String, String)>, Vec<Unresolved>);
 
 /// Loads a Home Office table (CSV, or every sheet of an xlsx/xls/ods workbook that holds one),
 /// read by [`grid::read`]. Offence subgroups are named as the taxonomy names them, so a renamed
@@ -107,6 +107,8 @@ struct Read {
     groups: BTreeMap<(String, Period, String), crate::error::Location>,
     /// The (area, quarter, group) of every subgroup row.
     with_subgroups: std::collections::BTreeSet<(String, Period, String)>,
+    /// Rows whose offence the taxonomy does not know: an error only where used.
+    unresolved: Vec<Unresolved>,
 }
 
 impl Read {
@@ -114,7 +116,14 @@ impl Read {
     fn add_grid(&mut self, g: &Grid, h: usize, taxonomy: &Taxonomy) -> Result<()> {
         let cols = find_columns(&g.rows[h], g.at(g.rows[h].line))?;
         for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
-            let (key, n, offence) = row(r, &cols, g, taxonomy)?;
+            let (key, n, offence) = match row(r, &cols, g, taxonomy)? {
+                Ok(read) => read,
+                Err(unknown) => {
+                    self.rows += 1;
+                    self.unresolved.push(unknown);
+                    continue;
+                }
+            };
             let (area, period) = (key.0.clone(), key.2);
             match (offence.level, offence.group) {
                 (Level::Group, _) => {
@@ -184,7 +193,16 @@ impl Read {
                 ),
             });
         }
-        let file = input_file(source, digest, self.rows, &self.sums);
+        let mut file = input_file(source, digest, self.rows, &self.sums);
+        file.rows_rejected = self.unresolved.len() as u64;
+        file.rows_counted = self.rows - file.rows_rejected;
+        file.rejections = self
+            .unresolved
+            .iter()
+            .map(crate::ingest::unresolved_rejection)
+            .collect();
+        self.findings
+            .extend(crate::ingest::unresolved_findings(&self.unresolved));
         let observations = self
             .sums
             .into_iter()
@@ -204,7 +222,12 @@ impl Read {
             .filter(|(force, areas)| areas.len() == 1 && !areas.contains(force))
             .map(|(force, areas)| (force, areas.into_iter().next().expect("one area")))
             .collect();
-        Ok((Loaded { file, observations }, self.findings, aliases))
+        Ok((
+            Loaded { file, observations },
+            self.findings,
+            aliases,
+            self.unresolved,
+        ))
     }
 }
 
@@ -231,7 +254,6 @@ fn input_file(source: &Source, digest: String, rows: u64, sums: &Sums) -> InputF
     file
 }
 
-/// One row's key (area, canonical subgroup, quarter) and count.
 /// One row: its (area, offence, quarter), count and what the offence label names (a subgroup, or a
 /// group listed in a subgroup's place).
 fn row(
@@ -239,7 +261,7 @@ fn row(
     cols: &Columns,
     g: &Grid,
     taxonomy: &Taxonomy,
-) -> Result<((String, String, Period), i64, Resolved)> {
+) -> Result<std::result::Result<((String, String, Period), i64, Resolved), Unresolved>> {
     let at = g.at(r.line);
     let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
     let year: FinancialYear = cell(cols.year).parse().map_err(|e| Error::Period {
@@ -272,7 +294,11 @@ fn row(
             });
         }
     };
-    let offence = taxonomy.resolve_at(cell(cols.subgroup), &at, "Offence Subgroup")?;
+    let period = Period::FinancialQuarter(year, quarter);
+    let offence = match taxonomy.resolve_at(cell(cols.subgroup), &at, "Offence Subgroup") {
+        Ok(offence) => offence,
+        Err(e) => return crate::ingest::unresolved(e, area, period).map(Err),
+    };
     if offence.level == Level::Total {
         return Err(Error::Row {
             at,
@@ -283,6 +309,5 @@ fn row(
             ),
         });
     }
-    let period = Period::FinancialQuarter(year, quarter);
-    Ok(((area, offence.name.clone(), period), count, offence))
+    Ok(Ok(((area, offence.name.clone(), period), count, offence)))
 }

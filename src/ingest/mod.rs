@@ -26,7 +26,7 @@ pub mod tidy;
 
 use crate::error::{Error, Location, Result};
 use crate::harmonise::taxonomy::Taxonomy;
-use crate::model::{Dataset, InputFile, Observation, Value};
+use crate::model::{Dataset, InputFile, Observation, Unresolved, Value};
 pub use source::{Source, SourceKind};
 
 /// What one loader returns: the file's provenance and its figures.
@@ -44,15 +44,18 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
             SourceKind::Summary => summary::load(source, input)?,
             SourceKind::Tidy => tidy::load(source, input)?,
             SourceKind::HomeOffice => {
-                let (loaded, findings, aliases) =
+                let (loaded, findings, aliases, unresolved) =
                     home_office::load(tables(source)?, source, input, taxonomy)?;
                 data.findings.extend(findings);
                 data.aliases.extend(aliases);
+                data.unresolved.extend(unresolved);
                 loaded
             }
             SourceKind::OnsPfa => {
-                let (loaded, findings) = ons::load(tables(source)?, source, input, taxonomy)?;
+                let (loaded, findings, unresolved) =
+                    ons::load(tables(source)?, source, input, taxonomy)?;
                 data.findings.extend(findings);
+                data.unresolved.extend(unresolved);
                 loaded
             }
             SourceKind::PoliceUk => {
@@ -89,6 +92,50 @@ fn name_categories(data: &mut Dataset, taxonomy: &Taxonomy) {
             o.category = taxonomy.category(o.category.as_str());
         }
     }
+}
+
+/// A label the taxonomy does not know, in a row of `area` and `period`: kept as unresolved (an
+/// error where it is used) when `e` is that cell's error; any other error stands.
+pub(crate) fn unresolved(
+    e: Error,
+    area: String,
+    period: crate::model::Period,
+) -> Result<Unresolved> {
+    match e {
+        Error::Row { at, message } => Ok(Unresolved {
+            area,
+            period,
+            at,
+            message,
+        }),
+        other => Err(other),
+    }
+}
+
+/// The ledger's line for an unresolved row.
+pub(crate) fn unresolved_rejection(u: &Unresolved) -> crate::model::Rejection {
+    crate::model::Rejection {
+        line: u.at.line.unwrap_or(0),
+        reason: format!(
+            "{} (an error wherever {} in {} is used)",
+            u.message, u.area, u.period
+        ),
+    }
+}
+
+/// One warning per unresolved row: not an error until its area and period are used.
+pub(crate) fn unresolved_findings(unresolved: &[Unresolved]) -> Vec<crate::model::Finding> {
+    unresolved
+        .iter()
+        .map(|u| crate::model::Finding {
+            severity: crate::model::Severity::Warning,
+            code: "unknown-label",
+            message: format!(
+                "{}: {}; {} in {} cannot be used until it is named (other areas and periods are unaffected)",
+                u.at, u.message, u.area, u.period
+            ),
+        })
+        .collect()
 }
 
 /// A source's tables: its CSV, or its workbook's sheets (only the one it names, if it does).

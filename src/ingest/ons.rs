@@ -27,7 +27,7 @@ use crate::harmonise::{Month, Period, label};
 use crate::ingest::Loaded;
 use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid};
-use crate::model::{Category, Observation, Rejection, Unit, Value};
+use crate::model::{Category, Observation, Rejection, Unit, Unresolved, Value};
 use crate::model::{Finding, Severity};
 
 const COLUMNS: [&str; 3] = ["12 months ending", "PFA", "Offence"];
@@ -57,25 +57,29 @@ impl Row {
 pub const FRAUD_BODIES: [&str; 3] = ["Action Fraud", "CIFAS", "UK Finance"];
 
 /// Loads the rolling-year file (read by [`grid::read`]); mismatched totals are returned as
-/// findings.
+/// findings, and rows whose offence the taxonomy does not know as unresolved (an error only where
+/// their area and period are used).
 pub fn load(
     tables: grid::Tables,
     source: &Source,
     input: usize,
     taxonomy: &Taxonomy,
-) -> Result<(Loaded, Vec<Finding>)> {
-    let (mut rows, mut findings) = (Vec::new(), Vec::new());
+) -> Result<(Loaded, Vec<Finding>, Vec<Unresolved>)> {
+    let (mut rows, mut findings, mut unresolved) = (Vec::new(), Vec::new(), Vec::new());
     for g in &tables.grids {
-        let (read, notes) = read_grid(g, taxonomy)?;
+        let (read, notes, unknown) = read_grid(g, taxonomy)?;
         rows.extend(read);
         findings.extend(notes);
+        unresolved.extend(unknown);
     }
-    if rows.is_empty() {
+    if rows.is_empty() && unresolved.is_empty() {
         return Err(crate::ingest::read::no_rows(&source.display));
     }
-    let read = rows.len() as u64;
+    let read = (rows.len() + unresolved.len()) as u64;
+    findings.extend(crate::ingest::unresolved_findings(&unresolved));
     findings.extend(published_quirks(&rows, &source.display));
     let (rows, mut rejections) = one_naming(rows);
+    rejections.extend(unresolved.iter().map(crate::ingest::unresolved_rejection));
     let (observations, mut counted_rejections, checks) = classify(rows, input, &source.display);
     rejections.append(&mut counted_rejections);
     rejections.sort_by_key(|r| r.line);
@@ -90,11 +94,12 @@ pub fn load(
     file.rows_rejected = rejections.len() as u64;
     file.rows_counted = read - file.rows_rejected;
     file.rejections = rejections;
-    Ok((Loaded { file, observations }, findings))
+    Ok((Loaded { file, observations }, findings, unresolved))
 }
 
-/// The grid's rows, and a note for each period end that is not the last day of its month.
-fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<(Vec<Row>, Vec<Finding>)> {
+/// The grid's rows, a note for each period end that is not the last day of its month, and the rows
+/// whose offence matches nothing.
+fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<(Vec<Row>, Vec<Finding>, Vec<Unresolved>)> {
     let Some(h) = grid::header_row(g, &COLUMNS) else {
         return Err(Error::Header {
             at: g.at(g.rows.first().map_or(1, |r| r.line)),
@@ -121,9 +126,15 @@ fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<(Vec<Row>, Vec<Finding>)> 
         col(COLUMNS[2]).expect("in the header"),
         count,
     ];
-    let (mut rows, mut ends) = (Vec::new(), BTreeMap::new());
+    let (mut rows, mut ends, mut unresolved) = (Vec::new(), BTreeMap::new(), Vec::new());
     for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
-        let (row, end) = read_row(g, r, &cols, taxonomy)?;
+        let (row, end) = match read_row(g, r, &cols, taxonomy)? {
+            Ok(read) => read,
+            Err(unknown) => {
+                unresolved.push(unknown);
+                continue;
+            }
+        };
         if let Some(raw) = end {
             ends.entry(raw).or_insert((r.line, row.period));
         }
@@ -140,17 +151,18 @@ fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<(Vec<Row>, Vec<Finding>)> 
             ),
         })
         .collect();
-    Ok((rows, notes))
+    Ok((rows, notes, unresolved))
 }
 
 /// One row: its cells by `cols` (period end, PFA, offence, count), and the period end as written
-/// when its day is not the month's last.
+/// when its day is not the month's last; or, when the taxonomy knows no such offence, the row as
+/// unresolved.
 fn read_row(
     g: &Grid,
     r: &grid::GridRow,
     &[end, area, offence, count]: &[usize; 4],
     taxonomy: &Taxonomy,
-) -> Result<(Row, Option<String>)> {
+) -> Result<std::result::Result<(Row, Option<String>), Unresolved>> {
     let at = g.at(r.line);
     let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
     let value =
@@ -160,15 +172,20 @@ fn read_row(
             value: cell(count).trim().to_string(),
         })?;
     let (period, exact) = period_ending(cell(end), &at)?;
+    let area = label::tidy(cell(area));
+    let resolved = match taxonomy.resolve_at(cell(offence), &at, "Offence") {
+        Ok(resolved) => resolved,
+        Err(e) => return crate::ingest::unresolved(e, area, period).map(Err),
+    };
     let row = Row {
         line: r.line,
-        area: label::tidy(cell(area)),
+        area,
         period,
-        offence: taxonomy.resolve_at(cell(offence), &at, "Offence")?,
+        offence: resolved,
         label: label::tidy(cell(offence)),
         value,
     };
-    Ok((row, (!exact).then(|| cell(end).trim().to_string())))
+    Ok(Ok((row, (!exact).then(|| cell(end).trim().to_string()))))
 }
 
 /// `31-03-2018` -> 2017/18; `30-06-2018` -> 12 months ending 2018-06. A period end is read by its

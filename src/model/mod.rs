@@ -229,6 +229,18 @@ pub struct Gap {
     pub mean: f64,
 }
 
+/// A row whose label the taxonomy does not know, in a file of many areas and periods: checked only
+/// where it is used. Reading any figure of its area over a period holding it is the error it
+/// carries (file, line and the closest labels); elsewhere it is a warning and a ledgered rejection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unresolved {
+    pub area: String,
+    pub period: Period,
+    /// Where the row is, and what is wrong with its label (with the closest known labels).
+    pub at: crate::error::Location,
+    pub message: String,
+}
+
 /// Everything read from the sources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dataset {
@@ -255,15 +267,19 @@ pub struct Dataset {
     /// Areas whose figures were counted from the rows forces located in their LSOAs, with those
     /// forces.
     pub attributed: BTreeMap<String, Vec<String>>,
+    /// Rows whose labels match nothing, an error wherever they are used.
+    #[serde(skip)]
+    pub unresolved: Vec<Unresolved>,
 }
 
 impl Dataset {
-    /// The distinct areas, in the order first seen.
+    /// The distinct areas, in the order first seen (areas whose rows are all unresolved last).
     pub fn areas(&self) -> Vec<&str> {
         let mut areas: Vec<&str> = Vec::new();
-        for o in &self.observations {
-            if !areas.contains(&o.area.as_str()) {
-                areas.push(&o.area);
+        let named = self.observations.iter().map(|o| o.area.as_str());
+        for area in named.chain(self.unresolved.iter().map(|u| u.area.as_str())) {
+            if !areas.contains(&area) {
+                areas.push(area);
             }
         }
         areas

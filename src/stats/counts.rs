@@ -76,6 +76,19 @@ pub fn period_figures(
     flag: &str,
     allow_partial: bool,
 ) -> Result<Figures> {
+    let overlaps = |p: Period| {
+        p.first_month() <= period.last_month() && period.first_month() <= p.last_month()
+    };
+    if let Some(u) = data
+        .unresolved
+        .iter()
+        .find(|u| u.area == area && overlaps(u.period))
+    {
+        return Err(Error::Row {
+            at: u.at.clone(),
+            message: u.message.clone(),
+        });
+    }
     let exact: Vec<Observation> = data
         .observations
         .iter()
