@@ -254,6 +254,9 @@ fn input_file(source: &Source, digest: String, rows: u64, sums: &Sums) -> InputF
     file
 }
 
+/// A row's (area, offence, quarter), count and what its label names.
+type Keyed = ((String, String, Period), i64, Resolved);
+
 /// One row: its (area, offence, quarter), count and what the offence label names (a subgroup, or a
 /// group listed in a subgroup's place).
 fn row(
@@ -261,7 +264,7 @@ fn row(
     cols: &Columns,
     g: &Grid,
     taxonomy: &Taxonomy,
-) -> Result<std::result::Result<((String, String, Period), i64, Resolved), Unresolved>> {
+) -> Result<std::result::Result<Keyed, Unresolved>> {
     let at = g.at(r.line);
     let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
     let year: FinancialYear = cell(cols.year).parse().map_err(|e| Error::Period {
