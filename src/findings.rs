@@ -72,7 +72,9 @@ pub fn whose(data: &Dataset, cmp: &Comparison, wanted: Option<&str>) -> Vec<Find
             .collect();
     }
     let Some(wanted) = wanted.filter(|w| !crate::model::same_name(w, &cmp.area)) else {
-        return force_figures(data, cmp).into_iter().collect();
+        let mut out: Vec<Finding> = force_figures(data, cmp).into_iter().collect();
+        out.extend(csp_and_archive(data, cmp));
+        return out;
     };
     periods
         .iter()
@@ -91,6 +93,36 @@ pub fn whose(data: &Dataset, cmp: &Comparison, wanted: Option<&str>) -> Vec<Find
                 thousands(s.elsewhere),
                 thousands(s.unlocated)
             ),
+        })
+        .collect()
+}
+
+/// A Home Office CSP comparison beside an archive that locates rows in the CSP's LSOAs: the CSP
+/// figure is authoritative, and the report says where the located rows disagree with it.
+fn csp_and_archive(data: &Dataset, cmp: &Comparison) -> Vec<Finding> {
+    let from_tables = cmp
+        .inputs
+        .iter()
+        .any(|&i| data.inputs[i].kind.starts_with("home-office"));
+    if !from_tables {
+        return Vec::new();
+    }
+    [(cmp.from, cmp.total.from_count), (cmp.to, cmp.total.to_count)]
+        .into_iter()
+        .filter_map(|(period, csp)| {
+            let located = crate::harmonise::area::located_in(data, &cmp.area, period)? as i64;
+            (located != csp).then(|| Finding {
+                severity: Severity::Note,
+                code: "csp-and-archive",
+                message: format!(
+                    "{}: the Home Office CSP figure, which the tables use, is {} crimes in {period}; data.police.uk rows located in its LSOAs give {} ({:+}, {:+.1}%): recorded crime and the located street rows are counted differently, and the CSP figure is the authoritative one",
+                    cmp.area,
+                    thousands(csp.max(0) as u64),
+                    thousands(located as u64),
+                    located - csp,
+                    100.0 * (located - csp) as f64 / csp.max(1) as f64
+                ),
+            })
         })
         .collect()
 }

@@ -1029,3 +1029,47 @@ fn westminster_is_the_rows_the_city_police_located_there_and_the_city_says_both_
         "{expected}\n{findings:#?}"
     );
 }
+
+#[test]
+fn a_csp_table_is_authoritative_and_the_archive_beside_it_says_where_they_disagree() {
+    let Some(city) = shared_archive() else { return };
+    let months: Vec<String> = (4..=12)
+        .map(|m| format!("2016-{m:02}"))
+        .chain((1..=3).map(|m| format!("2017-{m:02}")))
+        .collect();
+    let months: Vec<&str> = months.iter().map(String::as_str).collect();
+    let (in_city, _, _) = real_counts(&city, &months, "City of London");
+    let in_city: i64 = in_city.values().sum();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("csp.toml");
+    let cfg = format!(
+        "area = \"London, City of\"\n\
+         [[source]]\nkind = \"home-office\"\npath = \"{}\"\n\
+         [[source]]\nkind = \"police-uk\"\npath = \"{}\"\n\
+         [compare]\nfrom = \"2016/17\"\nto = \"2017/18\"\n",
+        common::toml_path(&fixture("ok/home-office-csp.csv")),
+        common::toml_path(&city)
+    );
+    std::fs::write(&path, cfg).unwrap();
+    let mut config = saferstats::config::Config::from_file(&path).unwrap();
+    for s in &mut config.sources {
+        s.selection.lsoa_detail = true;
+        s.selection.cache_dir = None;
+    }
+    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    // The tables are the CSP's: 24 -> 41 in the fixture.
+    assert_eq!((cmp.total.from_count, cmp.total.to_count), (24, 41));
+    let notes: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.code == "csp-and-archive")
+        .map(|f| f.message.as_str())
+        .collect();
+    // 2016/17 only: the archive holds three months of 2017/18.
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    let expected = format!(
+        "London, City of: the Home Office CSP figure, which the tables use, is 24 crimes in 2016/17; data.police.uk rows located in its LSOAs give {} ({:+}, ",
+        indicatif::HumanCount(in_city as u64),
+        in_city - 24
+    );
+    assert!(notes[0].starts_with(&expected), "{expected}\n{}", notes[0]);
+}

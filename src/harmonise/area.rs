@@ -18,6 +18,44 @@ pub fn authority_of(lsoa_name: &str) -> Option<&str> {
     is_code.then_some(authority)
 }
 
+/// Whether an LSOA's authority is `area`, written either way round: the Home Office writes the
+/// City's CSP `London, City of` where its LSOAs say `City of London`.
+pub fn is_authority(lsoa_authority: &str, area: &str) -> bool {
+    let turned = area
+        .split_once(", ")
+        .map(|(head, tail)| format!("{tail} {head}"));
+    crate::model::same_name(lsoa_authority, area)
+        || turned.is_some_and(|t| crate::model::same_name(lsoa_authority, &t))
+}
+
+/// Crimes (anti-social behaviour apart) every force located in `area`'s LSOAs in `period`, when
+/// every month of it is in the archive; `None` otherwise (or when none is located there).
+pub fn located_in(data: &Dataset, area: &str, period: Period) -> Option<u64> {
+    let inside =
+        |r: &&LsoaRecord| authority_of(&r.lsoa_name).is_some_and(|a| is_authority(a, area));
+    let records: Vec<&LsoaRecord> = data.lsoa.iter().filter(inside).collect();
+    let forces: BTreeSet<&str> = records.iter().map(|r| &*r.area).collect();
+    let whole = !forces.is_empty()
+        && forces.iter().all(|f| {
+            let have = data.coverage.get(*f);
+            period
+                .months()
+                .all(|m| have.is_some_and(|h| h.contains(&m)))
+        });
+    let crimes = |r: &LsoaRecord| -> u64 {
+        let types = CRIME_TYPES.iter().zip(r.counts);
+        types
+            .filter(|(c, _)| !is_asb(c))
+            .map(|(_, n)| u64::from(n))
+            .sum()
+    };
+    let located = records
+        .iter()
+        .filter(|r| period.contains(r.month))
+        .map(|r| crimes(r));
+    whole.then(|| located.sum())
+}
+
 /// An authority's figures built from the rows located in its LSOAs, every crime type and month
 /// the forces that located them publish (zeros included), and those forces.
 pub struct Attributed {
