@@ -859,6 +859,33 @@ fn every_file_kind_gets_the_month_check() {
     assert!(!out.contains("no street file"), "{out}");
 }
 
+/// The comparison a config (TOML text) asks for, with LSOA detail and without the cache.
+fn comparison_of(
+    cfg: &str,
+) -> (
+    saferstats::stats::Comparison,
+    Vec<saferstats::model::Finding>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.toml");
+    std::fs::write(&path, cfg).unwrap();
+    let mut config = saferstats::config::Config::from_file(&path).unwrap();
+    for s in &mut config.sources {
+        s.selection.lsoa_detail = true;
+        s.selection.cache_dir = None;
+    }
+    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    (cmp, findings)
+}
+
+/// The months of 2016/17, as the archive's folders name them.
+fn months_2016_17() -> Vec<String> {
+    (4..=12)
+        .map(|m| format!("2016-{m:02}"))
+        .chain((1..=3).map(|m| format!("2017-{m:02}")))
+        .collect()
+}
+
 /// `tests/data/police-uk/kent`: Kent Police, 2017-04 (Maidstone 3 shoplifting and 2 violence and
 /// 2 ASB incidents, Tonbridge and Malling 4 shoplifting, 1 burglary with no location) and 2017-05
 /// (Maidstone 5 shoplifting, Tonbridge and Malling 2 burglary, 2 shoplifting with no location).
@@ -891,14 +918,7 @@ fn an_authority_inside_a_force_is_the_rows_located_in_its_lsoas() {
         "area = \"Maidstone\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n[compare]\nfrom = \"2017-04\"\nto = \"2017-05\"\n",
         common::toml_path(&kent)
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kent.toml");
-    std::fs::write(&path, cfg).unwrap();
-    let mut config = saferstats::config::Config::from_file(&path).unwrap();
-    for s in &mut config.sources {
-        s.selection.lsoa_detail = true;
-    }
-    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    let (cmp, findings) = comparison_of(&cfg);
     assert_eq!((cmp.total.from_count, cmp.total.to_count), (5, 5));
     let shop = cmp
         .rows
@@ -994,27 +1014,16 @@ fn westminster_is_the_rows_the_city_police_located_there_and_the_city_says_both_
         .expect(0);
     assert!(!err.contains("error"), "{err}");
     // The City: the tables use the force's figure; the located figure and the difference beside it.
-    let months: Vec<String> = (4..=12)
-        .map(|m| format!("2016-{m:02}"))
-        .chain((1..=3).map(|m| format!("2017-{m:02}")))
-        .collect();
+    let months = months_2016_17();
     let months: Vec<&str> = months.iter().map(String::as_str).collect();
     let (in_city, force, none) = real_counts(&city, &months, "City of London");
     let in_city: i64 = in_city.values().sum();
     assert_eq!(force, 5464, "FORMATS.md: 5,464 crimes in 2016/17");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("city.toml");
     let cfg = format!(
         "area = \"City of London\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n[compare]\nfrom = \"2016/17\"\nto = \"2016-04\"\n",
         common::toml_path(&city)
     );
-    std::fs::write(&path, cfg).unwrap();
-    let mut config = saferstats::config::Config::from_file(&path).unwrap();
-    for s in &mut config.sources {
-        s.selection.lsoa_detail = true;
-        s.selection.cache_dir = None;
-    }
-    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    let (cmp, findings) = comparison_of(&cfg);
     assert_eq!(cmp.area, "City of London Police");
     assert_eq!(cmp.total.from_count, 5464);
     let diff = force - in_city;
@@ -1033,15 +1042,10 @@ fn westminster_is_the_rows_the_city_police_located_there_and_the_city_says_both_
 #[test]
 fn a_csp_table_is_authoritative_and_the_archive_beside_it_says_where_they_disagree() {
     let Some(city) = shared_archive() else { return };
-    let months: Vec<String> = (4..=12)
-        .map(|m| format!("2016-{m:02}"))
-        .chain((1..=3).map(|m| format!("2017-{m:02}")))
-        .collect();
+    let months = months_2016_17();
     let months: Vec<&str> = months.iter().map(String::as_str).collect();
     let (in_city, _, _) = real_counts(&city, &months, "City of London");
     let in_city: i64 = in_city.values().sum();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("csp.toml");
     let cfg = format!(
         "area = \"London, City of\"\n\
          [[source]]\nkind = \"home-office\"\npath = \"{}\"\n\
@@ -1050,13 +1054,7 @@ fn a_csp_table_is_authoritative_and_the_archive_beside_it_says_where_they_disagr
         common::toml_path(&fixture("ok/home-office-csp.csv")),
         common::toml_path(&city)
     );
-    std::fs::write(&path, cfg).unwrap();
-    let mut config = saferstats::config::Config::from_file(&path).unwrap();
-    for s in &mut config.sources {
-        s.selection.lsoa_detail = true;
-        s.selection.cache_dir = None;
-    }
-    let (_, cmp, findings) = saferstats::pipeline::comparison(&config).unwrap();
+    let (cmp, findings) = comparison_of(&cfg);
     // The tables are the CSP's: 24 -> 41 in the fixture.
     assert_eq!((cmp.total.from_count, cmp.total.to_count), (24, 41));
     let notes: Vec<&str> = findings
