@@ -1071,3 +1071,52 @@ fn a_csp_table_is_authoritative_and_the_archive_beside_it_says_where_they_disagr
     );
     assert!(notes[0].starts_with(&expected), "{expected}\n{}", notes[0]);
 }
+
+/// `tests/data/police-uk/kent-wards.csv`: a ward lookup (ONS columns) for the Kent fixture:
+/// High Street is Maidstone 001A; Bridge is Maidstone 002B and Tonbridge and Malling 001A; its
+/// last row has no ward.
+#[test]
+fn a_lookup_names_the_areas_of_another_geography() {
+    let cfg = |area: &str| {
+        format!(
+            "area = \"{area}\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n\
+             [source.lookup]\npath = \"{}\"\ncode = \"LSOA11CD\"\narea = \"WD19NM\"\n\
+             [compare]\nfrom = \"2017-04\"\nto = \"2017-05\"\n",
+            common::toml_path(&fixture("police-uk/kent")),
+            common::toml_path(&fixture("police-uk/kent-wards.csv"))
+        )
+    };
+    // Bridge: 2 violence + 4 shoplifting in 2017-04, 2 burglary in 2017-05.
+    let (cmp, findings) = comparison_of(&cfg("bridge"));
+    assert_eq!(cmp.area, "Bridge");
+    assert_eq!((cmp.total.from_count, cmp.total.to_count), (6, 2));
+    let row = |c: &str| {
+        let r = cmp.rows.iter().find(|r| r.category == c).unwrap();
+        (r.from_count, r.to_count)
+    };
+    assert_eq!(row("Shoplifting"), (4, 0));
+    assert_eq!(row("Violence and sexual offences"), (2, 0));
+    assert_eq!(row("Burglary"), (0, 2));
+    assert!(
+        findings.iter().any(|f| f.message.starts_with(
+            "Bridge: its figures are the 6 crimes Kent Police located in Bridge LSOAs in 2017-04"
+        )),
+        "{findings:#?}"
+    );
+    // The lookup's rows are in the ledger: 4 read, 3 counted, 1 rejected.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, cfg("High Street")).unwrap();
+    let (out, _) = Cli::new()
+        .args([
+            "--config",
+            &path.display().to_string(),
+            "--no-cache",
+            "check",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("lsoa-lookup: 1 files, 4 rows read, 3 counted, 1 rejected"),
+        "{out}"
+    );
+}

@@ -9,6 +9,7 @@ use super::default_force_areas;
 use crate::harmonise::{Month, Period};
 use crate::ingest::police_uk::Selection;
 use crate::ingest::police_uk::file::BadRows;
+use crate::ingest::police_uk::lookup::Lookup;
 use crate::ingest::{Source, SourceKind};
 
 #[derive(Deserialize)]
@@ -48,6 +49,30 @@ pub(super) struct RawSource {
     /// police-uk: LSOA-name prefixes inside each force's area, by slug (added to the defaults).
     #[serde(default)]
     force_areas: BTreeMap<String, Vec<String>>,
+    /// police-uk: LSOA codes to the areas of another geography.
+    lookup: Option<RawLookup>,
+}
+
+/// `[source.lookup]`: a CSV of LSOA codes and the areas they lie in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLookup {
+    path: String,
+    /// The LSOA code's column (`LSOA code` by default; ONS lookups say `LSOA11CD`).
+    code: Option<String>,
+    /// The area's column (`area` by default; e.g. `WD19NM` for wards).
+    area: Option<String>,
+}
+
+impl RawLookup {
+    fn resolve(&self, base: &Path) -> Lookup {
+        Lookup {
+            path: base.join(&self.path),
+            display: self.path.clone(),
+            code: self.code.clone().unwrap_or_else(|| "LSOA code".into()),
+            area: self.area.clone().unwrap_or_else(|| "area".into()),
+        }
+    }
 }
 
 /// `sensitive = true` or `sensitive = 9`.
@@ -125,7 +150,7 @@ pub(super) fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Resul
     let at = |(key, e): (&str, String)| format!("source {}: {key}: {e}", index + 1);
     let layout = layout(&raw, kind).map_err(|e| at(("layout", e)))?;
     let sensitive = sensitive(raw.sensitive, kind).map_err(at)?;
-    let selection = selection(&raw).map_err(at)?;
+    let selection = selection(&raw, base).map_err(at)?;
     let encoding = raw
         .encoding
         .as_deref()
@@ -170,7 +195,7 @@ fn sensitive(raw: Option<Sensitive>, kind: SourceKind) -> Result<Option<i64>, Ke
 }
 
 /// Which forces and months of an archive to read, and how strictly.
-fn selection(raw: &RawSource) -> Result<Selection, KeyError> {
+fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
     let month = |key: &'static str, v: &Option<String>| {
         v.as_deref()
             .map(|m| m.parse::<Month>().map_err(|e| (key, e.to_string())))
@@ -193,5 +218,6 @@ fn selection(raw: &RawSource) -> Result<Selection, KeyError> {
         cache_dir: None,
         lsoa_detail: true,
         rehash: false,
+        lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })
 }

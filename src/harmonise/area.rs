@@ -1,7 +1,8 @@
 //! Whose figures: a data.police.uk archive is a force's, and a partnership is usually one local
 //! authority inside a force. The LSOA a row is located in names its authority (`Maidstone 001A`
 //! is in Maidstone), so an authority's figures are the rows located in its LSOAs; rows located
-//! elsewhere are outside it and rows with no location cannot be attributed to any area.
+//! elsewhere are outside it and rows with no location cannot be attributed to any area. A lookup
+//! given with the archive names other geographies' areas by LSOA code, and is read the same way.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,8 +32,7 @@ pub fn is_authority(lsoa_authority: &str, area: &str) -> bool {
 /// Crimes (anti-social behaviour apart) every force located in `area`'s LSOAs in `period`, when
 /// every month of it is in the archive; `None` otherwise (or when none is located there).
 pub fn located_in(data: &Dataset, area: &str, period: Period) -> Option<u64> {
-    let inside =
-        |r: &&LsoaRecord| authority_of(&r.lsoa_name).is_some_and(|a| is_authority(a, area));
+    let inside = |r: &&LsoaRecord| locates(data, r, area);
     let records: Vec<&LsoaRecord> = data.lsoa.iter().filter(inside).collect();
     let forces: BTreeSet<&str> = records.iter().map(|r| &*r.area).collect();
     let whole = !forces.is_empty()
@@ -56,6 +56,32 @@ pub fn located_in(data: &Dataset, area: &str, period: Period) -> Option<u64> {
     whole.then(|| located.sum())
 }
 
+/// Whether `r` is located in `area`: an authority its LSOA's name gives, or an area a lookup gives
+/// its LSOA code.
+fn locates(data: &Dataset, r: &LsoaRecord, area: &str) -> bool {
+    authority_of(&r.lsoa_name).is_some_and(|a| is_authority(a, area))
+        || data
+            .lsoa_areas
+            .get(&*r.lsoa_code)
+            .is_some_and(|a| crate::model::same_name(a, area))
+}
+
+/// `area` as the data spells it: an LSOA name's authority, else a lookup's area.
+fn spelling(data: &Dataset, area: &str) -> Option<String> {
+    let authority = data
+        .lsoa
+        .iter()
+        .filter_map(|r| authority_of(&r.lsoa_name))
+        .find(|a| is_authority(a, area));
+    let looked_up = || {
+        let areas = data.lsoa_areas.values();
+        areas
+            .map(String::as_str)
+            .find(|a| crate::model::same_name(a, area))
+    };
+    authority.or_else(looked_up).map(str::to_string)
+}
+
 /// An authority's figures built from the rows located in its LSOAs, every crime type and month
 /// the forces that located them publish (zeros included), and those forces.
 pub struct Attributed {
@@ -69,17 +95,11 @@ pub struct Attributed {
 /// The figures of `authority` (as its LSOA names spell it), from every force's rows located there;
 /// `None` when no row is located in it.
 pub fn attribute(data: &Dataset, authority: &str) -> Option<Attributed> {
-    let inside = |r: &&LsoaRecord| {
-        authority_of(&r.lsoa_name).is_some_and(|a| crate::model::same_name(a, authority))
-    };
+    let inside = |r: &&LsoaRecord| locates(data, r, authority);
     let mut sums: BTreeMap<Month, ([u64; 14], usize)> = BTreeMap::new();
     let mut forces: Vec<String> = Vec::new();
-    let name = data
-        .lsoa
-        .iter()
-        .find(inside)
-        .and_then(|r| authority_of(&r.lsoa_name))?
-        .to_string();
+    data.lsoa.iter().find(inside)?;
+    let name = spelling(data, authority)?;
     for r in data.lsoa.iter().filter(inside) {
         let entry = sums.entry(r.month).or_insert(([0; 14], r.input));
         for (t, n) in r.counts.iter().enumerate() {
@@ -160,10 +180,12 @@ pub fn split(data: &Dataset, force: &str, authority: &str, period: Period) -> Sp
             .map(|(_, n)| u64::from(n))
             .sum();
         s.force += crimes;
-        match authority_of(&r.lsoa_name) {
-            _ if r.lsoa_code.is_empty() => s.unlocated += crimes,
-            Some(a) if crate::model::same_name(a, authority) => s.located += crimes,
-            _ => s.elsewhere += crimes,
+        if r.lsoa_code.is_empty() {
+            s.unlocated += crimes;
+        } else if locates(data, r, authority) {
+            s.located += crimes;
+        } else {
+            s.elsewhere += crimes;
         }
     }
     s

@@ -267,6 +267,8 @@ pub struct Dataset {
     /// Areas whose figures were counted from the rows forces located in their LSOAs, with those
     /// forces.
     pub attributed: BTreeMap<String, Vec<String>>,
+    /// LSOA codes to areas of another geography, from lookups given with archives.
+    pub lsoa_areas: BTreeMap<String, String>,
     /// Rows whose labels match nothing, an error wherever they are used.
     #[serde(skip)]
     pub unresolved: Vec<Unresolved>,

@@ -11,6 +11,7 @@ pub mod archive;
 pub mod cache;
 pub mod export;
 pub mod file;
+pub mod lookup;
 pub mod progress;
 pub mod quality;
 mod reading;
@@ -85,6 +86,9 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .collect();
     data.findings
         .extend(quality::other_kinds(&kinds, &data.aliases));
+    if let Some(l) = &selection.lookup {
+        lookup::load_into(data, l, source)?;
+    }
     Ok(())
 }
 

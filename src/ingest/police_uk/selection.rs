@@ -28,6 +28,8 @@ pub struct Selection {
     pub lsoa_detail: bool,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
+    /// LSOA codes to the areas of another geography, for `--area` naming one of them.
+    pub lookup: Option<super::lookup::Lookup>,
 }
 
 /// The entries to read, named and checked: selected forces and months, no force-month twice.
