@@ -234,3 +234,29 @@ fn a_span_that_crosses_no_break_is_untouched_and_one_that_crosses_another_is_not
         "not comparable: definition changed from 2018-04 (the Home Office counting rules for stalking and harassment changed)"
     );
 }
+
+#[test]
+fn periods_of_different_lengths_or_sharing_months_are_not_compared() {
+    let rows = "2016/17,Kent,Rape,1900\n2016/17 Q1,Kent,Rape,500\n2017/18,Kent,Rape,2100\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, format!("period,area,category,value\n{rows}")).unwrap();
+    let source =
+        saferstats::config::Source::new(saferstats::config::SourceKind::Tidy, path, "t.csv");
+    let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
+    let data = saferstats::ingest::load_all(&[source], &taxonomy).unwrap();
+    let settings = saferstats::stats::CompareSettings::default();
+    let compare = |from: &str, to: &str| {
+        let (from, to) = (from.parse().unwrap(), to.parse().unwrap());
+        saferstats::stats::compare(&data, "Kent", from, to, &settings, false)
+            .map_err(|e| e.to_string())
+    };
+    let shorter = compare("2016/17", "2016/17 Q1").unwrap_err();
+    assert!(shorter.contains("12 months against 3"), "{shorter}");
+    let overlapping = compare("2016/17 Q1", "2016/17").unwrap_err();
+    assert!(overlapping.contains("3 months against 12"), "{overlapping}");
+    // One length, but April to June 2017 on both sides.
+    let shared = compare("12 months ending 2017-06", "2017/18").unwrap_err();
+    assert!(shared.contains("they share months"), "{shared}");
+    assert!(compare("2016/17", "2017/18").is_ok());
+}

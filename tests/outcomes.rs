@@ -254,8 +254,11 @@ fn a_series_break_inside_the_span_makes_an_indicator_not_assessable() {
 
 #[test]
 fn a_partial_year_makes_every_indicator_not_assessable() {
-    // Monthly data for 2016-04 and 2016-05 only: 2016/17 Q1 lacks June.
-    let monthly = "period,area,category,value\n2016-04,City of London,Rape,10\n2016-04,City of London,Homicide,1\n2016-05,City of London,Rape,30\n2016-05,City of London,Homicide,2\n";
+    // Monthly data for 2016-04, 2016-05 and all of Q2: 2016/17 Q1 lacks June.
+    let mut monthly = "period,area,category,value\n2016-04,City of London,Rape,10\n2016-04,City of London,Homicide,1\n2016-05,City of London,Rape,30\n2016-05,City of London,Homicide,2\n".to_string();
+    for m in ["2016-07", "2016-08", "2016-09"] {
+        monthly += &format!("{m},City of London,Rape,12\n{m},City of London,Homicide,1\n");
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("monthly.csv");
     std::fs::write(&path, monthly).unwrap();
@@ -275,12 +278,12 @@ fn a_partial_year_makes_every_indicator_not_assessable() {
             "--framework",
             &framework,
             "--from",
-            "2016-04",
-            "--to",
             "2016/17 Q1",
+            "--to",
+            "2016/17 Q2",
         ])
         .expect(0);
-    assert!(out.contains(",not assessable,partial year: 2016-04 compared with 2016/17 Q1 (partial: 2 of 3 months)"), "{out}");
+    assert!(out.contains(",not assessable,partial year: 2016/17 Q1 (partial: 2 of 3 months) compared with 2016/17 Q2"), "{out}");
 }
 
 #[test]

@@ -1020,7 +1020,7 @@ fn westminster_is_the_rows_the_city_police_located_there_and_the_city_says_both_
     let in_city: i64 = in_city.values().sum();
     assert_eq!(force, 5464, "FORMATS.md: 5,464 crimes in 2016/17");
     let cfg = format!(
-        "area = \"City of London\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n[compare]\nfrom = \"2016/17\"\nto = \"2016-04\"\n",
+        "area = \"City of London\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n[compare]\nfrom = \"2016/17\"\nto = \"2017/18\"\nallow_partial = true\n",
         common::toml_path(&city)
     );
     let (cmp, findings) = comparison_of(&cfg);

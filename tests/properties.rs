@@ -76,6 +76,24 @@ proptest! {
         }
     }
 
+    /// At national scale and far beyond (counts up to 1e15): in [0, 1], 1 for equal counts, the
+    /// same both ways round, and quick (each test well inside a millisecond's work).
+    #[test]
+    fn the_test_holds_at_any_scale(a in 0i64..1_000_000_000_000_000, b in 0i64..1_000_000_000_000_000, same in any::<bool>()) {
+        let s = CompareSettings::default();
+        let b = if same { a } else { b };
+        let started = std::time::Instant::now();
+        let (ab, ba) = (Change::new("x", a, b, &s), Change::new("x", b, a, &s));
+        prop_assert!(started.elapsed() < std::time::Duration::from_millis(50));
+        let p = ab.p_value.unwrap_or(1.0);
+        prop_assert!((0.0..=1.0).contains(&p), "{a} {b}: {p}");
+        prop_assert_eq!(ab.p_value, ba.p_value);
+        if a == b && a > 0 {
+            prop_assert_eq!(ab.p_value, Some(1.0));
+            prop_assert!(!ab.significant);
+        }
+    }
+
     #[test]
     fn p_values_lie_in_zero_to_one(a in 0i64..20000, b in 0i64..20000) {
         let c = Change::new("x", a, b, &CompareSettings::default());

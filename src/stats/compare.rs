@@ -164,11 +164,7 @@ pub fn compare(
     settings: &CompareSettings,
     allow_partial: bool,
 ) -> Result<Comparison> {
-    if from == to {
-        return Err(Error::Usage(format!(
-            "--from and --to are both {from}; name two different periods"
-        )));
-    }
+    comparable_periods(from, to)?;
     let before_figures = period_figures(data, area, from, "--from", allow_partial)?;
     let after_figures = period_figures(data, area, to, "--to", allow_partial)?;
     let before = keyed(data, &before_figures)?;
@@ -210,6 +206,27 @@ pub fn compare(
         to_coverage: after_figures.coverage,
         inputs,
     })
+}
+
+/// Two periods are compared only when they are different, of one length, and share no month:
+/// counts over different lengths of time, or counting a month twice, are no comparison.
+fn comparable_periods(from: Period, to: Period) -> Result<()> {
+    let refuse = |why: String| Err(Error::Usage(format!("--from {from} and --to {to}: {why}")));
+    if from == to {
+        return refuse("they are the same period; name two different periods".into());
+    }
+    let (m, n) = (from.month_count(), to.month_count());
+    if m != n {
+        return refuse(format!(
+            "{m} months against {n}: counts over different lengths of time are not compared; choose two periods of one length (two financial years, two quarters, two months)"
+        ));
+    }
+    if from.first_month() <= to.last_month() && to.first_month() <= from.last_month() {
+        return refuse(
+            "they share months, which would be counted on both sides; choose periods that do not overlap".into(),
+        );
+    }
+    Ok(())
 }
 
 /// Each category's change, in source order: crime rows, and rows kept apart from the total
