@@ -480,3 +480,30 @@ fn a_month_flagged_as_missing_is_missing_not_zero() {
         "{monthly}"
     );
 }
+
+#[test]
+fn a_header_naming_a_column_twice_is_refused() {
+    let cli = Cli::new();
+    let path = cli.dir.path().join("twice.csv");
+    std::fs::write(
+        &path,
+        "period,area,category,value,Value\n2016/17,A,Rape,10,12\n",
+    )
+    .unwrap();
+    let (_, err) = cli.source_path("tidy", &path).args(["check"]).expect(2);
+    assert!(
+        err.contains(
+            "twice.csv:1: columns 4 and 5 are both `Value`; a header names each column once"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_total_row_cannot_sit_beside_the_computed_total() {
+    let cli = Cli::new();
+    let path = cli.dir.path().join("with-total.csv");
+    std::fs::write(&path, "Category,2016/17,2017/18\nRape,10,27\nTotal,10,27\n").unwrap();
+    let (_, err) = cli.source_path("summary", &path).args(["check"]).expect(2);
+    assert!(err.contains("with-total.csv:3: category `Total` is a total of the other rows, which saferstats computes itself"), "{err}");
+}

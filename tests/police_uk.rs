@@ -1120,3 +1120,61 @@ fn a_lookup_names_the_areas_of_another_geography() {
         "{out}"
     );
 }
+
+#[test]
+fn a_street_file_with_cr_line_ends_loses_no_row() {
+    // tests/data/police-uk/cr-only: the good fixture's 2016-04 file with every line ended by CR
+    // alone; before, it was read as a header and 0 rows.
+    let count = |archive: &str| {
+        let (out, _) = Cli::new()
+            .args(arg("police-uk", &fixture(archive)))
+            .args([
+                "--no-cache",
+                "--months",
+                "2016-04..2016-04",
+                "counts",
+                "--period",
+                "2016-04",
+                "--format",
+                "csv",
+            ])
+            .expect(0);
+        out
+    };
+    let cr = count("police-uk/cr-only");
+    assert_eq!(cr, count("police-uk/good"));
+    assert!(
+        cr.contains("2016-04,City of London Police,Bicycle theft,2\n"),
+        "{cr}"
+    );
+    let (check, _) = Cli::new()
+        .args(arg("police-uk", &fixture("police-uk/cr-only")))
+        .args(["--no-cache", "check"])
+        .expect(0);
+    assert!(
+        check.contains("police-uk street: 1 files, 5 rows read, 5 counted, 0 rejected"),
+        "{check}"
+    );
+}
+
+#[test]
+fn a_month_with_no_rows_is_no_new_area() {
+    // tests/data/police-uk/header-only-month: 2016-04 as in the good fixture, 2016-05 a header only
+    // (no crimes): one area, the force, with 0 of everything in May.
+    let (out, _) = Cli::new()
+        .args(arg("police-uk", &fixture("police-uk/header-only-month")))
+        .args([
+            "--no-cache",
+            "counts",
+            "--period",
+            "2016-05",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(
+        out.contains("2016-05,City of London Police,Shoplifting,0\n"),
+        "{out}"
+    );
+    assert!(!out.contains("city-of-london,"), "{out}");
+}

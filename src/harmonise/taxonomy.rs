@@ -330,6 +330,12 @@ impl Taxonomy {
         ))
     }
 
+    /// Whether `label` names a total (a sum across groups) rather than a category.
+    pub fn is_total(&self, label: &str) -> bool {
+        let found = self.index.get(&label::match_key(label));
+        found.is_some_and(|r| r.level == Level::Total)
+    }
+
     /// `label` as a typed category: its canonical name where the taxonomy knows it (never an
     /// error: a label the taxonomy does not know is still a category of the source's own).
     pub fn category(&self, label: &str) -> crate::model::Category {

@@ -114,7 +114,9 @@ struct Read {
 impl Read {
     /// Sums the rows below the header row `h` of one grid.
     fn add_grid(&mut self, g: &Grid, h: usize, taxonomy: &Taxonomy) -> Result<()> {
-        let cols = find_columns(&g.rows[h], g.at(g.rows[h].line))?;
+        let at = g.at(g.rows[h].line);
+        crate::ingest::read::distinct_columns(g.rows[h].cells.iter().map(String::as_str), &at)?;
+        let cols = find_columns(&g.rows[h], at)?;
         for r in g.rows[h + 1..].iter().filter(|r| !grid::is_blank(r)) {
             let (key, n, offence) = match row(r, &cols, g, taxonomy)? {
                 Ok(read) => read,

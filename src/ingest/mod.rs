@@ -79,19 +79,34 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
         record_monthly_coverage(&mut data, &loaded.observations);
         data.observations.extend(loaded.observations);
     }
-    name_categories(&mut data, taxonomy);
+    name_categories(&mut data, taxonomy)?;
     data.breaks = taxonomy.breaks.clone();
     Ok(data)
 }
 
 /// Every category typed once, here: its label as published and, where the taxonomy knows the
-/// label, the taxonomy's name for it (so later stages match aliases without reading labels).
-fn name_categories(data: &mut Dataset, taxonomy: &Taxonomy) {
+/// label, the taxonomy's name for it (so later stages match aliases without reading labels). A
+/// summary or tidy row named as a total (`Total`, `All crime`) would sit beside the total the
+/// comparison computes, and is refused at its line.
+fn name_categories(data: &mut Dataset, taxonomy: &Taxonomy) -> Result<()> {
     for o in &mut data.observations {
+        let file = &data.inputs[o.input];
+        if matches!(file.kind.as_str(), "summary" | "tidy")
+            && taxonomy.is_total(o.category.as_str())
+        {
+            return Err(Error::Row {
+                at: Location::line(&file.path, o.line),
+                message: format!(
+                    "category `{}` is a total of the other rows, which saferstats computes itself; remove the row, or rename it if it is a category of its own",
+                    o.category
+                ),
+            });
+        }
         if o.category.canonical().is_none() {
             o.category = taxonomy.category(o.category.as_str());
         }
     }
+    Ok(())
 }
 
 /// A label the taxonomy does not know, in a row of `area` and `period`: kept as unresolved (an

@@ -108,6 +108,8 @@ fn read_grid(g: &Grid, taxonomy: &Taxonomy) -> Result<(Vec<Row>, Vec<Finding>, V
             ),
         });
     };
+    let cells = g.rows[h].cells.iter().map(String::as_str);
+    crate::ingest::read::distinct_columns(cells, &g.at(g.rows[h].line))?;
     let names: Vec<String> = g.rows[h]
         .cells
         .iter()

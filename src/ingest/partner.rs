@@ -110,6 +110,8 @@ pub fn load(
         let Some((header, body)) = g.rows.split_first() else {
             continue;
         };
+        let cells = header.cells.iter().map(String::as_str);
+        crate::ingest::read::distinct_columns(cells, &g.at(header.line))?;
         let pos = positions(&layout, header, g)?;
         for r in body.iter().filter(|r| !grid::is_blank(r)) {
             figures.push(figure(r, &pos, &layout, source, g, input)?);

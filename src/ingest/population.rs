@@ -29,6 +29,8 @@ pub fn load(
         let Some((header, body)) = g.rows.split_first() else {
             continue;
         };
+        let cells = header.cells.iter().map(String::as_str);
+        crate::ingest::read::distinct_columns(cells, &g.at(header.line))?;
         let form = Form::of(header, g, source)?;
         let mut first_line: BTreeMap<(String, Option<Period>), u64> = BTreeMap::new();
         for r in body.iter().filter(|r| !grid::is_blank(r)) {

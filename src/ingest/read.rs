@@ -166,10 +166,37 @@ pub fn header(
     records: &mut csv::StringRecordsIter<&[u8]>,
     file: &str,
 ) -> Result<csv::StringRecord> {
-    match records.next() {
-        Some(r) => r.map_err(|e| csv_error(file, e)),
-        None => Err(Error::EmptyFile(Location::file(file))),
+    let header = match records.next() {
+        Some(r) => r.map_err(|e| csv_error(file, e))?,
+        None => return Err(Error::EmptyFile(Location::file(file))),
+    };
+    distinct_columns(header.iter(), &Location::line(file, 1))?;
+    Ok(header)
+}
+
+/// A header names each column once (case, dashes and spacing ignored): with two columns of one
+/// name, which of them holds the figure would be left to chance.
+pub fn distinct_columns<'a>(cells: impl IntoIterator<Item = &'a str>, at: &Location) -> Result<()> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (i, cell) in cells.into_iter().enumerate() {
+        let key = crate::harmonise::label::match_key(cell);
+        if key.is_empty() {
+            continue;
+        }
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            return Err(Error::Header {
+                at: at.clone(),
+                message: format!(
+                    "columns {} and {} are both `{}`; a header names each column once",
+                    first + 1,
+                    i + 1,
+                    cell.trim()
+                ),
+            });
+        }
+        seen.push((key, i));
     }
+    Ok(())
 }
 
 /// The error for a file with a header and no data rows.

@@ -170,10 +170,46 @@ pub fn parse(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::EmptyFile(Location::file(display)));
     }
+    // Lone CR line ends (an old Mac export) as LF: the splitter ends rows at LF only, and would
+    // read the whole file as its header.
+    let lf: Vec<u8>;
+    let body = if body.contains(&b'\r') && !body.contains(&b'\n') {
+        lf = body
+            .iter()
+            .map(|&b| if b == b'\r' { b'\n' } else { b })
+            .collect();
+        &lf[..]
+    } else {
+        body
+    };
     // Flexible: a ragged row is told apart (and rejected with its line) here, not by the reader.
     let mut reader = simd_csv::ZeroCopyReaderBuilder::new()
         .flexible(true)
         .from_reader(body);
+    let (header, kind) = read_header(&mut reader, display, name)?;
+    let columns: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows = Rows {
+        reader,
+        lines: Lines::new(body),
+        width: columns.len(),
+        display,
+        policy,
+    };
+    let parsed = match kind {
+        Kind::Street => street(rows, &columns, name, area)?,
+        _ => rows.each(|_| Ok(()))?,
+    };
+    if parsed.rows_read == 0 && has_rows_after_header(body) {
+        return Err(Error::Csv {
+            at: Location::line(display, 2),
+            message: "the file holds text after its header but no row could be read from it; check its line ends and delimiter".into(),
+        });
+    }
+    Ok(parsed)
+}
+
+/// The header's columns and the file kind they belong to, which must be the kind its name says.
+fn read_header(reader: &mut Reader<'_>, display: &str, name: &Name) -> Result<(Vec<String>, Kind)> {
     let header: Vec<String> = reader
         .byte_headers()
         .map_err(|e| Error::Csv {
@@ -201,17 +237,16 @@ pub fn parse(
             ),
         });
     }
-    let rows = Rows {
-        reader,
-        lines: Lines::new(body),
-        width: columns.len(),
-        display,
-        policy,
-    };
-    match kind {
-        Kind::Street => street(rows, &columns, name, area),
-        _ => rows.each(|_| Ok(())),
-    }
+    Ok((header, kind))
+}
+
+/// Whether anything but white space follows the first line.
+fn has_rows_after_header(body: &[u8]) -> bool {
+    let rest = body
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(&[][..], |i| &body[i + 1..]);
+    !rest.iter().all(u8::is_ascii_whitespace)
 }
 
 /// The data rows of a file, with what is needed to place and judge each one.
@@ -441,6 +476,14 @@ fn legacy_type(raw: &[u8]) -> std::result::Result<(usize, Option<&'static Legacy
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_after_the_header_is_seen() {
+        assert!(!super::has_rows_after_header(b"a,b\n"));
+        assert!(!super::has_rows_after_header(b"a,b\n \r\n"));
+        assert!(super::has_rows_after_header(b"a,b\n1,2"));
+        assert!(!super::has_rows_after_header(b"a,b"));
+    }
+
     use super::*;
 
     #[test]

@@ -17,6 +17,8 @@ pub mod quality;
 mod reading;
 mod selection;
 
+use std::collections::BTreeMap;
+
 use crate::error::Result;
 use crate::harmonise::Period;
 use crate::harmonise::police_uk::CRIME_TYPES;
@@ -69,6 +71,7 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
     for f in &files {
         data.inputs.push(provenance(f, source));
     }
+    let names = force_names(&files);
     let streets: Vec<(&ReadFile, usize)> = files
         .iter()
         .enumerate()
@@ -76,9 +79,9 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .map(|(i, f)| (f, first_input + i))
         .collect();
     for (f, input) in &streets {
-        add_street(data, f, *input, selection);
+        add_street(data, f, (*input, &names), selection);
     }
-    let found = quality::findings(data, &streets_view(&streets));
+    let found = quality::findings(data, &streets_view(&streets, &names));
     data.findings.extend(found);
     let kinds: Vec<quality::KindMonth> = files
         .iter()
@@ -112,22 +115,40 @@ fn provenance(f: &ReadFile, source: &Source) -> InputFile {
     }
 }
 
-/// The force's name as its rows give it (`Falls within`), or its slug for an empty file.
-fn area_of(f: &ReadFile) -> String {
+/// Each force's name as its rows give it (`Falls within`), by slug.
+fn force_names(files: &[ReadFile]) -> BTreeMap<String, String> {
+    let named = files.iter().filter_map(|f| {
+        let name = f.parsed.street.as_ref().map(|s| s.falls_within.as_str())?;
+        (!name.is_empty()).then(|| (f.name.force.clone(), name.to_string()))
+    });
+    named.collect()
+}
+
+/// The force's name as its rows give it; for a file with no rows, as the force's other files give
+/// it (a month without crimes is no new area), else its slug.
+fn area_of(f: &ReadFile, names: &BTreeMap<String, String>) -> String {
     match f.parsed.street.as_ref().map(|s| s.falls_within.as_str()) {
         Some(name) if !name.is_empty() => name.to_string(),
-        _ => f.name.force.clone(),
+        _ => names
+            .get(&f.name.force)
+            .cloned()
+            .unwrap_or_else(|| f.name.force.clone()),
     }
 }
 
 /// Adds one street file's monthly counts (every crime type, zeros included) and LSOA counts. The
 /// force answers to its slug too, and, when its area is one local authority (the City of London
 /// Police's is the City), to that authority's name, so a CSP's name finds its force's data.
-fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, selection: &Selection) {
+fn add_street(
+    data: &mut Dataset,
+    f: &ReadFile,
+    (input, names): (usize, &BTreeMap<String, String>),
+    selection: &Selection,
+) {
     let Some(counts) = &f.parsed.street else {
         return;
     };
-    let area = area_of(f);
+    let area = area_of(f, names);
     data.aliases.insert(f.name.force.clone(), area.clone());
     if let Some([authority]) = selection.force_areas.get(&f.name.force).map(Vec::as_slice) {
         data.aliases.insert(authority.clone(), area.clone());
@@ -167,13 +188,16 @@ fn add_street(data: &mut Dataset, f: &ReadFile, input: usize, selection: &Select
     data.lsoa.extend(records);
 }
 
-fn streets_view<'a>(streets: &'a [(&'a ReadFile, usize)]) -> Vec<quality::FileView<'a>> {
+fn streets_view<'a>(
+    streets: &'a [(&'a ReadFile, usize)],
+    names: &BTreeMap<String, String>,
+) -> Vec<quality::FileView<'a>> {
     streets
         .iter()
         .filter_map(|(f, _)| {
             f.parsed.street.as_ref().map(|s| quality::FileView {
                 force: &f.name.force,
-                area: area_of(f),
+                area: area_of(f, names),
                 month: f.name.month,
                 rows: f.parsed.rows_read - f.parsed.rejected.len() as u64,
                 rejected: f.parsed.rejected.len() as u64,
