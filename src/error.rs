@@ -197,3 +197,10 @@ pub enum Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Writes a line to standard error, ignoring a closed pipe (`2>&-`, a reader that went away): a
+/// message must never be what ends a run.
+pub fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     match execute(&cli) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("error: {e}");
+            saferstats::error::say(format_args!("error: {e}"));
             ExitCode::from(2)
         }
     }

@@ -38,11 +38,11 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
     if let Some(dir) = &cfg.export_parquet {
         let written = crate::ingest::police_uk::export::write(&data, dir)?;
         if !cfg.quiet {
-            eprintln!(
+            crate::error::say(format_args!(
                 "exported {} Parquet files below {}",
                 written.len(),
                 dir.display()
-            );
+            ));
         }
     }
     if let Some(f) = data
@@ -105,10 +105,10 @@ pub fn periods(cfg: &Config, data: &Dataset, area: &str) -> Result<(Period, Peri
         (None, None) => {
             let (from, to, why) = counts::default_periods(data, area).ok_or_else(none)?;
             if !cfg.quiet {
-                eprintln!(
+                crate::error::say(format_args!(
                     "note: comparing {from} with {to}, {}; give --from and --to to choose",
                     why.describe()
-                );
+                ));
             }
             Ok((from, to))
         }

@@ -507,3 +507,63 @@ fn a_total_row_cannot_sit_beside_the_computed_total() {
     let (_, err) = cli.source_path("summary", &path).args(["check"]).expect(2);
     assert!(err.contains("with-total.csv:3: category `Total` is a total of the other rows, which saferstats computes itself"), "{err}");
 }
+
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    use std::process::{Command, Stdio};
+    // `compare` writes its table to stdout and its warnings to stderr; both readers are gone.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_saferstats"))
+        .args(config_arg())
+        .arg("compare")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    // Not a panic (exit 101): the run succeeded, and nobody was left to tell.
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn control_and_bidi_characters_in_labels_are_shown_not_obeyed() {
+    let cli = Cli::new();
+    let path = cli.dir.path().join("hostile.csv");
+    std::fs::write(
+        &path,
+        "Category,2016/17,2017/18\nRape\u{0}\u{1b}[31m,10,27\nTheft \u{202e}tfeht,5,6\n",
+    )
+    .unwrap();
+    let out = cli.dir.path().join("out");
+    let out_arg = out.display().to_string();
+    let cli = cli.source_path("summary", &path).args([
+        "run", "--from", "2016/17", "--to", "2017/18", "--out", &out_arg,
+    ]);
+    cli.expect(0);
+    let mut stack = vec![out.clone()];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let bad = text.chars().find(|&c| {
+                (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+            });
+            assert_eq!(bad, None, "{}", p.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 8, "{seen} text artefacts");
+    let csv =
+        std::fs::read_to_string(out.join("reports/tables/yoy-2016-17-to-2017-18.csv")).unwrap();
+    assert!(csv.contains("Rape\\u{0}\\u{1B}[31m,"), "{csv}");
+}

@@ -16,11 +16,11 @@ use crate::stats::counts;
 pub fn run(cfg: &Config) -> Result<Vec<Finding>> {
     let outcome = pipeline::run(cfg)?;
     if !cfg.quiet {
-        eprintln!(
+        crate::error::say(format_args!(
             "wrote {} files below {}",
             outcome.written.len(),
             cfg.out_dir.display()
-        );
+        ));
     }
     Ok(outcome.findings)
 }

@@ -93,7 +93,7 @@ fn report_findings(findings: &[Finding], quiet: bool) {
             (true, _) => format!("\x1b[1;33m{label}\x1b[0m"),
             _ => label.to_string(),
         };
-        eprintln!("{label}: {} [{}]", f.message, f.code);
+        crate::error::say(format_args!("{label}: {} [{}]", f.message, f.code));
     }
 }
 

@@ -11,7 +11,30 @@ pub use crate::model::label_key as match_key;
 
 /// A label trimmed, with runs of white space folded, for display.
 pub fn tidy(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ")
+    visible(&label.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Control characters (NUL, ESC, ...) and the bidirectional overrides that can reorder what a
+/// reader sees, written as `\u{1B}`: every output (terminal, CSV, Markdown, HTML, SVG, xlsx) then
+/// shows them as text, and an SVG stays well-formed XML.
+pub fn visible(label: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !label.chars().any(hidden) {
+        return label.to_string();
+    }
+    label
+        .chars()
+        .map(|c| {
+            if hidden(c) {
+                format!("\\u{{{:X}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `City of London Police` -> `city-of-london-police`.
@@ -63,6 +86,13 @@ mod tests {
             match_key("Burglary – Residential"),
             match_key("Burglary – Business/Community")
         );
+    }
+
+    #[test]
+    fn hidden_characters_are_shown() {
+        assert_eq!(tidy("Rape\u{0}\u{1b}[31m"), "Rape\\u{0}\\u{1B}[31m");
+        assert_eq!(tidy("Theft \u{202E}tfeht"), "Theft \\u{202E}tfeht");
+        assert_eq!(tidy("Burglary – Residential"), "Burglary – Residential");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 /// A progress message on stderr, unless the run is quiet (`--quiet`).
 pub(super) fn say(wanted: bool, message: &str) {
     if wanted {
-        eprintln!("note: {message} [cache]");
+        crate::error::say(format_args!("note: {message} [cache]"));
     }
 }
 
