@@ -1178,3 +1178,110 @@ fn a_month_with_no_rows_is_no_new_area() {
     );
     assert!(!out.contains("city-of-london,"), "{out}");
 }
+
+/// A zip of the good fixture's 2016-04 street file under each of `names`.
+fn zip_named(zip_path: &Path, names: &[&str]) {
+    let bytes = std::fs::read(fixture(
+        "police-uk/good/2016-04/2016-04-city-of-london-street.csv",
+    ))
+    .unwrap();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(zip_path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    // The zip writer refuses a repeated name: a repeat is written as `@...` of the same length and
+    // the bytes patched after, as a hand-made or damaged archive would hold it.
+    let mut written: Vec<String> = Vec::new();
+    for name in names {
+        let unique = if written.iter().any(|w| w == name) {
+            format!("@{}", &name[1..])
+        } else {
+            name.to_string()
+        };
+        zip.start_file(unique.as_str(), options).unwrap();
+        zip.write_all(&bytes).unwrap();
+        written.push(unique);
+    }
+    zip.finish().unwrap();
+    let mut raw = std::fs::read(zip_path).unwrap();
+    for name in names {
+        let placeholder = format!("@{}", &name[1..]);
+        let (from, to) = (placeholder.as_bytes(), name.as_bytes());
+        let mut i = 0;
+        while let Some(at) = raw[i..].windows(from.len()).position(|w| w == from) {
+            raw[i + at..i + at + to.len()].copy_from_slice(to);
+            i += at + to.len();
+        }
+    }
+    std::fs::write(zip_path, raw).unwrap();
+}
+
+#[test]
+fn zip_entries_that_are_absolute_carry_a_drive_or_repeat_a_name_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let month = "2016-04/2016-04-city-of-london-street.csv";
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["/2016-04/2016-04-city-of-london-street.csv"],
+            "would be written outside its folder",
+        ),
+        (
+            &["C:/2016-04/2016-04-city-of-london-street.csv"],
+            "would be written outside its folder",
+        ),
+        (&[month, month], "two entries share a name"),
+    ];
+    for (i, (names, expected)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("{i}.zip"));
+        zip_named(&path, names);
+        let (_, err) = Cli::new()
+            .args(arg("police-uk", &path))
+            .args(["--no-cache", "check"])
+            .expect(2);
+        assert!(err.contains(expected), "{names:?}: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_inside_the_archive_are_read() {
+    let cli = Cli::new();
+    let (archive, _) = archive_with_cache(&cli);
+    let june = archive.join("2016-06");
+    std::fs::create_dir_all(&june).unwrap();
+    let file = june.join("2016-06-city-of-london-street.csv");
+    // A FIFO would block the reader for ever: refused unread, in well under the timeout.
+    let made = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["--no-cache", "check"])
+        .expect(2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        err.contains("2016-06-city-of-london-street.csv: is not a regular file"),
+        "{err}"
+    );
+    // A link out of the archive's folder: refused, and nothing of the file it leads to is printed.
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &file).unwrap();
+    let (_, err) = Cli::new()
+        .args(arg("police-uk", &archive))
+        .args(["--no-cache", "check"])
+        .expect(2);
+    assert!(
+        err.contains("is a link that leads outside the archive's folder"),
+        "{err}"
+    );
+    assert!(!err.contains("root:"), "{err}");
+    // A device as a source.
+    let started = std::time::Instant::now();
+    let (_, err) = Cli::new()
+        .args(["--source", "summary=/dev/zero", "check"])
+        .expect(2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(err.contains("/dev/zero: is not a regular file"), "{err}");
+}

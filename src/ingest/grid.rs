@@ -98,10 +98,13 @@ pub fn from_csv(table: read::Table) -> Result<Tables> {
 }
 
 fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
-    let bytes = std::fs::read(&source.path).map_err(|e| Error::Read {
+    let read_err = |e| Error::Read {
         path: source.display.clone(),
         source: e,
-    })?;
+    };
+    let meta = std::fs::metadata(&source.path).map_err(read_err)?;
+    read::check_input(std::path::Path::new(&source.display), &meta)?;
+    let bytes = std::fs::read(&source.path).map_err(read_err)?;
     let digest = read::sha256_digest(&bytes);
     let unreadable = |e: calamine::Error| Error::Header {
         at: Location::file(&source.display),

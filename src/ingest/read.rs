@@ -1,6 +1,8 @@
 //! What every CSV loader shares: reading the file once (hashing it for provenance), dropping a
 //! UTF-8 byte-order mark, choosing the delimiter and turning `csv` errors into located ones.
 
+use std::path::Path;
+
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
@@ -18,11 +20,38 @@ pub struct Table {
 /// the source declares `encoding = "windows-1252"`. Undeclared non-UTF-8 text is an error that says
 /// which line and how to declare it; an unbalanced quote is an error naming the line it opens on.
 pub fn read_table(source: &Source) -> Result<Table> {
-    let bytes = std::fs::read(&source.path).map_err(|e| Error::Read {
+    let read_err = |e| Error::Read {
         path: source.display.clone(),
         source: e,
-    })?;
+    };
+    let meta = std::fs::metadata(&source.path).map_err(read_err)?;
+    check_input(Path::new(&source.display), &meta)?;
+    let bytes = std::fs::read(&source.path).map_err(read_err)?;
     table_from_bytes(&bytes, source)
+}
+
+/// The largest input read, by default: far above any real release (a national archive's
+/// month-file is about 100 MB), far below what would exhaust memory.
+pub const MAX_INPUT_BYTES: u64 = 4 << 30;
+
+/// Inputs are regular files no larger than [`MAX_INPUT_BYTES`] (or `SAFERSTATS_MAX_INPUT_BYTES`):
+/// a FIFO or device (`/dev/zero`) would hang the run or fill memory, so it is refused unread.
+pub fn check_input(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    let max = std::env::var("SAFERSTATS_MAX_INPUT_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MAX_INPUT_BYTES);
+    let refuse = |why: String| Err(Error::Usage(format!("{}: {why}", path.display())));
+    if !meta.is_file() {
+        return refuse("is not a regular file (a FIFO, socket or device?); name a file".into());
+    }
+    if meta.len() > max {
+        return refuse(format!(
+            "is {} bytes, more than the {max} an input may be; set SAFERSTATS_MAX_INPUT_BYTES to read it",
+            meta.len()
+        ));
+    }
+    Ok(())
 }
 
 /// The same checks on bytes already in memory (the file's contents).

@@ -62,11 +62,11 @@ impl Archive {
             source: e,
         };
         let meta = std::fs::metadata(path).map_err(read_err)?;
-        Ok(if meta.is_dir() {
-            Archive::Folder(path.to_path_buf())
-        } else {
-            Archive::Zip(path.to_path_buf())
-        })
+        if meta.is_dir() {
+            return Ok(Archive::Folder(path.to_path_buf()));
+        }
+        crate::ingest::read::check_input(path, &meta)?;
+        Ok(Archive::Zip(path.to_path_buf()))
     }
 
     /// Every `.csv` entry, in name order.
@@ -157,6 +157,10 @@ fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
+    let inside = root.canonicalize().map_err(|e| Error::Read {
+        path: root.display().to_string(),
+        source: e,
+    })?;
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -177,6 +181,7 @@ fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
             {
+                regular_inside(&path, &meta, &inside)?;
                 let name = path
                     .strip_prefix(root)
                     .unwrap_or(&path)
@@ -193,12 +198,63 @@ fn folder_entries(root: &Path) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
-fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
+/// A month-file is a regular file inside the archive's folder: a link that leads outside it, a
+/// FIFO or a device is refused before anything is read from it.
+fn regular_inside(path: &Path, meta: &std::fs::Metadata, root: &Path) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "{}: {why}; an archive's month-files are regular files inside its folder",
+            path.display()
+        )))
+    };
+    if !meta.is_file() {
+        return refuse("is not a regular file (a FIFO, socket or device?)");
+    }
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(root) => Ok(()),
+        _ => refuse("is a link that leads outside the archive's folder"),
+    }
+}
+
+/// How many entries a zip's end-of-central-directory record declares; `None` where it cannot say
+/// (no record found, or a Zip64 archive, which declares them elsewhere).
+fn declared_entries(path: &Path) -> Option<u64> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let tail = len.min(65_557);
+    f.seek(SeekFrom::Start(len - tail)).ok()?;
+    let mut buf = Vec::with_capacity(tail as usize);
+    f.take(tail).read_to_end(&mut buf).ok()?;
+    let at = buf
+        .windows(4)
+        .rposition(|w| w == [0x50, 0x4b, 0x05, 0x06])?;
+    let total = u16::from_le_bytes([*buf.get(at + 10)?, *buf.get(at + 11)?]);
+    (total != 0xFFFF).then_some(u64::from(total))
+}
+
+/// An entry name that is absolute (`/x`, `\\x`), carries a drive letter (`C:`) or climbs (`..`).
+fn unsafe_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let drive = b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic();
+    drive || name.starts_with(['/', '\\']) || name.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// The zip, opened and checked as a whole: no repeated name, not too many entries.
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>> {
     let file = File::open(path).map_err(|e| Error::Read {
         path: path.display().to_string(),
         source: e,
     })?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
+    let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
+    // The zip reader keeps one entry per name: fewer entries than the central directory declares
+    // means a name was repeated and one of its entries would silently win.
+    if declared_entries(path).is_some_and(|n| n != zip.len() as u64) {
+        return Err(Error::Usage(format!(
+            "{}: two entries share a name; which one is the release cannot be told, so the archive is refused",
+            path.display()
+        )));
+    }
     if zip.len() > MAX_ENTRIES {
         return Err(zip_error(
             path,
@@ -208,12 +264,18 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
             ),
         ));
     }
+    Ok(zip)
+}
+
+fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
+    let mut zip = open_zip(path)?;
     let mut out = Vec::new();
+    let mut names = std::collections::HashSet::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| zip_error(path, e))?;
         let raw_name = entry.name().map_err(|e| zip_error(path, e))?.to_string();
-        if entry.enclosed_name().is_none() {
+        if entry.enclosed_name().is_none() || unsafe_name(&raw_name) {
             return Err(Error::Usage(format!(
                 "{}: zip entry `{raw_name}` would be written outside its folder; the archive is not safe to read",
                 path.display()
@@ -229,6 +291,12 @@ fn zip_entries(path: &Path) -> Result<Vec<Entry>> {
             entry.compressed_size(),
             &mut total,
         )?;
+        if !names.insert(raw_name.clone()) {
+            return Err(Error::Usage(format!(
+                "{}: two entries are named `{raw_name}`; which one is the release cannot be told, so the archive is refused",
+                path.display()
+            )));
+        }
         out.push(Entry {
             fingerprint: Some(format!(
                 "zip-crc32:{:08x}:{}:{raw_name}",
