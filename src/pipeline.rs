@@ -247,6 +247,9 @@ pub fn outcome_assessment(
 /// The whole job: compare, assess outcomes, render every artefact, write them all or none.
 pub fn run(cfg: &Config) -> Result<RunOutcome> {
     let (artefacts, ctx, findings) = build(cfg)?;
+    let inputs: Vec<PathBuf> = cfg.sources.iter().map(|s| s.path.clone()).collect();
+    let written = output::commit(&cfg.out_dir, &artefacts, &inputs)?;
+    // Only a run that wrote its evidence base writes the view-model beside it.
     if let Some(path) = &cfg.dump_context {
         let json = serde_json::to_string_pretty(&ctx).expect("the view-model serialises") + "\n";
         std::fs::write(path, json).map_err(|e| Error::Write {
@@ -254,7 +257,6 @@ pub fn run(cfg: &Config) -> Result<RunOutcome> {
             source: e,
         })?;
     }
-    let written = output::commit(&cfg.out_dir, &artefacts)?;
     Ok(RunOutcome { written, findings })
 }
 

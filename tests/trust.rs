@@ -312,3 +312,182 @@ fn crlf_files_name_the_right_line() {
         .expect(2);
     assert!(err.contains("2016-04-city-of-london-street.csv:3: malformed CSV: this row has 3 fields but the header has 12"), "{err}");
 }
+
+/// Every file below `dir` but the commit's own lock and journal, by relative path.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| (p.strip_prefix(dir).unwrap().display().to_string(), p))
+        // A killed run's lock is stale (the next run takes it over); it is no artefact.
+        .filter(|(name, _)| name != ".saferstats.lock")
+        .map(|(name, p)| (name, std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+/// A summary table of two periods, as `<dir>/<name>`.
+fn table(dir: &std::path::Path, name: &str, rape: (u32, u32)) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let text = format!(
+        "Category,2016/17,2017/18\nRape,{},{}\nShoplifting,700,720\n",
+        rape.0, rape.1
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `run` of `input` into `out`, with `env` set; the exit code.
+fn run_into(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    env: Option<(&str, String)>,
+) -> Option<i32> {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saferstats"));
+    cmd.args([
+        "--quiet",
+        "--source",
+        &format!("summary={}", input.display()),
+        "run",
+        "--out",
+    ])
+    .arg(out)
+    .current_dir(out.parent().unwrap())
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
+    if let Some((k, v)) = env {
+        cmd.env(k, v);
+    }
+    cmd.status().unwrap().code()
+}
+
+/// Kills the run after each of its commit's file operations in turn: after the next run's
+/// recovery the folder holds exactly the old or exactly the new evidence base, never a mix.
+#[test]
+fn a_run_killed_at_any_point_leaves_the_old_or_the_new_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old_in, new_in) = (
+        table(dir.path(), "old.csv", (10, 27)),
+        table(dir.path(), "new.csv", (12, 30)),
+    );
+    let reference = |input: &std::path::Path, name: &str| {
+        let out = dir.path().join(name);
+        assert_eq!(run_into(input, &out, None), Some(0));
+        tree(&out)
+    };
+    let (old, new) = (reference(&old_in, "old"), reference(&new_in, "new"));
+    assert_ne!(old, new);
+    let (mut saw_old, mut saw_new) = (false, false);
+    for n in 1.. {
+        let out = dir.path().join(format!("killed-{n}"));
+        assert_eq!(run_into(&old_in, &out, None), Some(0));
+        let code = run_into(
+            &new_in,
+            &out,
+            Some(("SAFERSTATS_FAULT_AFTER", n.to_string())),
+        );
+        if code == Some(0) {
+            // Past the last operation: nothing left to kill.
+            assert_eq!(tree(&out), new);
+            break;
+        }
+        saferstats::report::output::recover(&out).unwrap();
+        let after = tree(&out);
+        let files: Vec<&String> = after.keys().collect();
+        assert!(
+            after == old || after == new,
+            "killed after operation {n}: a mix of {files:?}"
+        );
+        saw_old |= after == old;
+        saw_new |= after == new;
+        assert!(n < 500, "the commit never finished");
+    }
+    assert!(
+        saw_old && saw_new,
+        "the sweep reached both sides of the journal"
+    );
+}
+
+#[test]
+fn a_second_run_into_a_folder_being_written_waits_its_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = table(dir.path(), "t.csv", (10, 27));
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // This test process holds the lock, as a running saferstats would.
+    std::fs::write(out.join(".saferstats.lock"), std::process::id().to_string()).unwrap();
+    let (_, err) = Cli::new()
+        .source_path("summary", &input)
+        .args(["run", "--out", &out.display().to_string()])
+        .expect(2);
+    assert!(
+        err.contains("is being written by another saferstats run"),
+        "{err}"
+    );
+    assert!(!out.join("reports").exists());
+    // A lock left by a process that is gone is stale, and taken over.
+    std::fs::write(out.join(".saferstats.lock"), "4194304").unwrap();
+    assert_eq!(run_into(&input, &out, None), Some(0));
+    assert!(!out.join(".saferstats.lock").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_is_written_through_a_link_over_a_folder_or_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = table(dir.path(), "t.csv", (10, 27));
+    let out = dir.path().join("out");
+    assert_eq!(run_into(&input, &out, None), Some(0));
+    let before = tree(&out);
+    let run = |out: &std::path::Path| {
+        let dump = dir.path().join("context.json");
+        let (_, err) = Cli::new()
+            .source_path("summary", &input)
+            .args([
+                "run",
+                "--out",
+                &out.display().to_string(),
+                "--dump-context",
+                &dump.display().to_string(),
+            ])
+            .expect(2);
+        assert!(!dump.exists(), "a failed run wrote its view-model");
+        err
+    };
+    // A folder where the manifest goes: refused before any file is replaced.
+    std::fs::remove_file(out.join("reports/manifest.json")).unwrap();
+    std::fs::create_dir(out.join("reports/manifest.json")).unwrap();
+    let err = run(&out);
+    assert!(
+        err.contains("manifest.json is a folder where an artefact goes"),
+        "{err}"
+    );
+    let mut expected = before.clone();
+    expected.remove("reports/manifest.json");
+    assert_eq!(tree(&out), expected);
+    std::fs::remove_dir(out.join("reports/manifest.json")).unwrap();
+    // A charts/ that is a link to another folder: that folder is left alone.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("charts")).unwrap();
+    let err = run(&out);
+    assert!(err.contains("charts is a symbolic link"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // The input where an artefact goes: never overwritten.
+    let clash = dir.path().join("clash");
+    std::fs::create_dir_all(clash.join("reports/tables")).unwrap();
+    let inside = table(
+        &clash.join("reports/tables"),
+        "yoy-2016-17-to-2017-18.csv",
+        (10, 27),
+    );
+    let (_, err) = Cli::new()
+        .source_path("summary", &inside)
+        .args(["run", "--out", &clash.display().to_string()])
+        .expect(2);
+    assert!(err.contains("is one of the run's inputs"), "{err}");
+    assert!(
+        std::fs::read_to_string(&inside)
+            .unwrap()
+            .starts_with("Category,")
+    );
+}
