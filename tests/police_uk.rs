@@ -1285,3 +1285,52 @@ fn only_regular_files_inside_the_archive_are_read() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert!(err.contains("/dev/zero: is not a regular file"), "{err}");
 }
+
+#[test]
+fn a_cache_file_edited_into_another_valid_one_is_not_trusted() {
+    let cli = Cli::new();
+    let (archive, cache) = archive_with_cache(&cli);
+    let check = |extra: &[&str]| cached(&archive, &cache, extra).args(["check"]).expect(0);
+    check(&[]);
+    let (_, err) = check(&[]);
+    assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
+    // Add 1,000 to every file's rows read, in a Parquet file that reads as well as the real one.
+    use polars::prelude::{IntoColumn, ParquetReader, ParquetWriter, SerReader};
+    let dir = Path::new(&cache).join("police-uk-v4");
+    let tamper = || {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("files-")
+            {
+                continue;
+            }
+            let file = std::fs::File::open(&path).unwrap();
+            let mut df = ParquetReader::new(file).finish().unwrap();
+            let more = df.column("rows_read").unwrap().u64().unwrap() + 1000u64;
+            df.with_column(more.into_column()).unwrap();
+            let out = std::fs::File::create(&path).unwrap();
+            ParquetWriter::new(out).finish(&mut df).unwrap();
+        }
+    };
+    // With and without --rehash: the edited file is not read, its month-files are parsed (and
+    // cached afresh), and the ledger holds the true counts.
+    for extra in [&[][..], &["--rehash"][..]] {
+        tamper();
+        let (out, err) = check(extra);
+        assert!(
+            err.contains("0 of 3 files taken from the cache"),
+            "{extra:?}: {err}"
+        );
+        assert!(
+            out.contains("police-uk street: 2 files, 8 rows read, 8 counted, 0 rejected"),
+            "{out}"
+        );
+    }
+    let (out, err) = check(&[]);
+    assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
+    assert!(out.contains("8 rows read, 8 counted"), "{out}");
+}

@@ -19,6 +19,8 @@
 //! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code,
 //! lsoa_name, c0..c13); each run that parses new files adds one pair. `fingerprints-<id>.parquet`
 //! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
+//! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
+//! (edited, even into another valid Parquet file) is not read, and its month-files are parsed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -72,13 +74,20 @@ impl Cache {
         let dir = dir.join(VERSION);
         let mut entries = HashMap::new();
         let mut by_fingerprint = HashMap::new();
+        let index = read_index(&dir);
         if let Ok(listing) = std::fs::read_dir(&dir) {
             let mut names: Vec<PathBuf> =
                 listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            // A segment is read (and so checked) only when the run needs the LSOA detail.
+            let unread = |p: &PathBuf| !detail && file_name(p).starts_with("segment-");
+            names.retain(|p| unread(p) || verified(p, &index));
             names.sort();
             for files in names.iter().filter(|p| file_name(p).starts_with("files-")) {
                 let segment =
                     files.with_file_name(file_name(files).replacen("files-", "segment-", 1));
+                if detail && !names.contains(&segment) {
+                    continue;
+                }
                 let _ = read_pair(files, detail.then_some(segment.as_path()), &mut entries);
             }
             for known in names
@@ -130,17 +139,14 @@ impl Cache {
             return Ok(());
         }
         std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
+        let mut index = read_index(&self.dir);
         if !self.added.is_empty() {
             self.added.sort_by(|a, b| a.0.cmp(&b.0));
             let id = id_of(self.added.iter().map(|(key, _)| key));
-            write(
-                &self.dir.join(format!("segment-{id}.parquet")),
-                &mut counts_frame(&self.added)?,
-            )?;
-            write(
-                &self.dir.join(format!("files-{id}.parquet")),
-                &mut files_frame(&self.added)?,
-            )?;
+            let segment = self.dir.join(format!("segment-{id}.parquet"));
+            write(&segment, &mut counts_frame(&self.added)?, &mut index)?;
+            let files = self.dir.join(format!("files-{id}.parquet"));
+            write(&files, &mut files_frame(&self.added)?, &mut index)?;
         }
         if !self.learnt.is_empty() {
             self.learnt.sort();
@@ -155,12 +161,10 @@ impl Cache {
                 Column::new("key".into(), keys),
             ])
             .map_err(|e| e.to_string())?;
-            write(
-                &self.dir.join(format!("fingerprints-{id}.parquet")),
-                &mut frame,
-            )?;
+            let known = self.dir.join(format!("fingerprints-{id}.parquet"));
+            write(&known, &mut frame, &mut index)?;
         }
-        Ok(())
+        write_index(&self.dir, &index)
     }
 }
 
@@ -205,13 +209,44 @@ pub fn key(name: &str, digest: &str) -> String {
     h.finalize().to_hex().to_string()
 }
 
-fn write(path: &Path, df: &mut DataFrame) -> Result<(), String> {
+/// Writes `df` as Parquet at `path` (through a temporary file) and records its digest in `index`.
+fn write(path: &Path, df: &mut DataFrame, index: &mut Index) -> Result<(), String> {
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
     ParquetWriter::new(file)
         .finish(df)
         .map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(&tmp).map_err(|e| e.to_string())?;
+    index.insert(file_name(path), blake3::hash(&bytes).to_hex().to_string());
     std::fs::rename(&tmp, path).map_err(|e| e.to_string())
+}
+
+/// Each cache file's own digest, by file name.
+type Index = std::collections::BTreeMap<String, String>;
+
+const INDEX: &str = "index.tsv";
+
+fn read_index(dir: &Path) -> Index {
+    let text = std::fs::read_to_string(dir.join(INDEX)).unwrap_or_default();
+    let lines = text.lines().filter_map(|l| l.split_once('\t'));
+    lines
+        .map(|(name, digest)| (name.to_string(), digest.to_string()))
+        .collect()
+}
+
+fn write_index(dir: &Path, index: &Index) -> Result<(), String> {
+    let text: String = index.iter().map(|(n, d)| format!("{n}\t{d}\n")).collect();
+    let tmp = dir.join(format!("{INDEX}.tmp"));
+    std::fs::write(&tmp, text).map_err(|e| e.to_string())?;
+    std::fs::rename(&tmp, dir.join(INDEX)).map_err(|e| e.to_string())
+}
+
+/// Whether a cache file's bytes are those its index recorded (only Parquet files are read).
+fn verified(path: &Path, index: &Index) -> bool {
+    let Some(recorded) = index.get(&file_name(path)) else {
+        return false;
+    };
+    std::fs::read(path).is_ok_and(|bytes| blake3::hash(&bytes).to_hex().as_str() == recorded)
 }
 
 fn counts_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
