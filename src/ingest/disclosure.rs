@@ -15,17 +15,82 @@ pub use crate::model::MARKER;
 /// The default threshold: counts of 1 to 4 are suppressed.
 pub const DEFAULT_THRESHOLD: i64 = 4;
 
-/// Suppresses counts from 1 to `threshold` (primary), then, where `total` names the category
-/// that sums the others, one more part in each (area, period) whose total and other parts would
-/// reveal a lone suppressed cell (secondary: the smallest non-zero part still shown).
+/// Suppresses counts from 1 to `threshold` (primary), then enough more that no withheld figure
+/// can be worked out by subtraction (secondary): across every linear relation a figure belongs
+/// to, a category total with its parts (where `total` names the total row) in each area and
+/// period, and a period with the shorter periods that make it up (a year and its quarters) for
+/// each area and measure, until no relation holds exactly one unknown. Markers count by what
+/// they mean: `[z]` is a known zero, no protection; `[x]`, `[c]` and the rest are unknown.
 pub fn apply(figures: &mut [PartnerFigure], threshold: i64, total: Option<&str>) {
     for f in figures.iter_mut() {
         if matches!(f.value, Value::Count(n) if (1..=threshold).contains(&n)) {
             f.value = Value::Suppressed(MARKER.into());
         }
     }
+    let relations: Vec<Relation> = category_totals(figures, total)
+        .into_iter()
+        .chain(period_roll_ups(figures))
+        .collect();
+    // Each pass withholds one more figure in every relation left with a single unknown; a
+    // withheld figure never comes back, so this ends.
+    loop {
+        let mut changed = false;
+        for r in &relations {
+            changed |= protect(figures, r);
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// A sum: `total` is the sum of `parts`.
+struct Relation {
+    total: usize,
+    parts: Vec<usize>,
+}
+
+impl Relation {
+    fn cells(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.total).chain(self.parts.iter().copied())
+    }
+}
+
+/// Whether a figure is not known to a reader: withheld by any marker but `[z]` (a known zero).
+fn unknown(f: &PartnerFigure) -> bool {
+    matches!(&f.value, Value::Suppressed(m) if !m.eq_ignore_ascii_case("[z]"))
+}
+
+/// Withholds one more figure of `r` when exactly one of its figures is unknown: the smallest
+/// non-zero part still shown, else the total. Whether it withheld one.
+fn protect(figures: &mut [PartnerFigure], r: &Relation) -> bool {
+    if r.cells().filter(|&i| unknown(&figures[i])).count() != 1 {
+        return false;
+    }
+    let count = |i: usize| match figures[i].value {
+        Value::Count(n) => Some(n),
+        _ => None,
+    };
+    let part = r
+        .parts
+        .iter()
+        .copied()
+        .filter_map(|i| count(i).map(|n| (n == 0, n, i)))
+        .min()
+        .map(|(_, _, i)| i);
+    match part.or_else(|| count(r.total).map(|_| r.total)) {
+        Some(i) => {
+            figures[i].value = Value::Suppressed(MARKER.into());
+            true
+        }
+        None => false,
+    }
+}
+
+/// In each area and period, the row named `total` and the other rows it sums.
+fn category_totals(figures: &[PartnerFigure], total: Option<&str>) -> Vec<Relation> {
     let Some(total) = total.map(label::match_key) else {
-        return;
+        return Vec::new();
     };
     let mut groups: BTreeMap<(String, Period), (Option<usize>, Vec<usize>)> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
@@ -38,32 +103,58 @@ pub fn apply(figures: &mut [PartnerFigure], threshold: i64, total: Option<&str>)
             group.1.push(i);
         }
     }
-    for (sum, parts) in groups.values() {
-        let total_shown = sum.is_some_and(|t| matches!(figures[t].value, Value::Count(_)));
-        if total_shown {
-            secondary(figures, parts);
-        }
-    }
+    groups
+        .into_values()
+        .filter_map(|(t, parts)| Some(Relation { total: t?, parts }))
+        .collect()
 }
 
-/// Within the parts of a published total: a lone suppressed part gets company.
-fn secondary(figures: &mut [PartnerFigure], parts: &[usize]) {
-    let suppressed = |f: &PartnerFigure| matches!(f.value, Value::Suppressed(_));
-    if parts.iter().filter(|&&i| suppressed(&figures[i])).count() != 1 {
-        return;
+/// For each area and measure, every period with the shorter periods (of one length) that make it
+/// up exactly: a year and its four quarters, a quarter and its three months.
+fn period_roll_ups(figures: &[PartnerFigure]) -> Vec<Relation> {
+    let mut series: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in figures.iter().enumerate() {
+        let key = (label::match_key(&f.area), label::match_key(&f.measure));
+        series.entry(key).or_default().push(i);
     }
-    let count = |i: usize| match figures[i].value {
-        Value::Count(n) => Some(n),
-        _ => None,
-    };
-    let next = parts
-        .iter()
-        .copied()
-        .filter_map(|i| count(i).map(|n| (n == 0, n, i)))
-        .min();
-    if let Some((_, _, i)) = next {
-        figures[i].value = Value::Suppressed(MARKER.into());
+    let mut out = Vec::new();
+    for cells in series.values() {
+        for &t in cells {
+            let whole = figures[t].period;
+            let inside: Vec<usize> = cells
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let p = figures[i].period;
+                    p.month_count() < whole.month_count()
+                        && whole.contains(p.first_month())
+                        && whole.contains(p.last_month())
+                })
+                .collect();
+            let Some(finest) = inside
+                .iter()
+                .map(|&i| figures[i].period.month_count())
+                .min()
+            else {
+                continue;
+            };
+            let parts: Vec<usize> = inside
+                .into_iter()
+                .filter(|&i| figures[i].period.month_count() == finest)
+                .collect();
+            let mut months: Vec<_> = parts
+                .iter()
+                .flat_map(|&i| figures[i].period.months())
+                .collect();
+            months.sort();
+            let exact = months.len() as i32 == whole.month_count()
+                && months.windows(2).all(|w| w[0] != w[1]);
+            if exact {
+                out.push(Relation { total: t, parts });
+            }
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -102,6 +193,68 @@ mod tests {
         let mut f = vec![fig("Total", 101), fig("a", 2), fig("b", 41), fig("c", 58)];
         apply(&mut f, 4, Some("total"));
         assert_eq!(shown(&f), ["101", "[c]", "[c]", "58"]);
+    }
+
+    #[test]
+    fn a_year_total_with_its_quarters_hides_a_second_quarter() {
+        // 5555 = 3 + 1850 + 1851 + 1851: the 3 is primary; without another quarter withheld,
+        // 5555 - 1850 - 1851 - 1851 gives it back.
+        let mut f: Vec<PartnerFigure> = [
+            ("2018/19", 5555),
+            ("2018/19 Q1", 3),
+            ("2018/19 Q2", 1850),
+            ("2018/19 Q3", 1851),
+            ("2018/19 Q4", 1851),
+        ]
+        .iter()
+        .map(|(p, n)| PartnerFigure {
+            period: p.parse().unwrap(),
+            ..fig("Referrals", *n)
+        })
+        .collect();
+        apply(&mut f, 4, None);
+        assert_eq!(shown(&f), ["5555", "[c]", "[c]", "1851", "1851"]);
+    }
+
+    #[test]
+    fn a_known_zero_is_no_protection() {
+        // 1307 = [c] + [z] + 617 + 688: [z] is a published zero, so 617 must go too.
+        let mut f = vec![
+            fig("Total", 1307),
+            fig("a", 2),
+            fig("b", 0),
+            fig("c", 617),
+            fig("d", 688),
+        ];
+        f[2].value = Value::Suppressed("[z]".into());
+        apply(&mut f, 4, Some("Total"));
+        assert_eq!(shown(&f), ["1307", "[c]", "[z]", "[c]", "688"]);
+    }
+
+    #[test]
+    fn suppression_follows_every_relation_to_a_fixed_point() {
+        // Two measures by quarter, each with its year: withholding Q1 of `a` (3) takes Q2 of `a`
+        // (the smallest other quarter); every year and quarter relation then has two unknowns.
+        let mut f: Vec<PartnerFigure> = Vec::new();
+        for (m, counts) in [("a", [3, 40, 50, 60]), ("b", [30, 20, 10, 9])] {
+            let year: i64 = counts.iter().sum();
+            f.push(PartnerFigure {
+                period: "2018/19".parse().unwrap(),
+                ..fig(m, year)
+            });
+            for (q, n) in counts.iter().enumerate() {
+                let period = format!("2018/19 Q{}", q + 1).parse().unwrap();
+                f.push(PartnerFigure {
+                    period,
+                    ..fig(m, *n)
+                });
+            }
+        }
+        apply(&mut f, 4, None);
+        assert_eq!(
+            shown(&f),
+            ["153", "[c]", "[c]", "50", "60", "69", "30", "20", "10", "9"]
+        );
     }
 
     #[test]
