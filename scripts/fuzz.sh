@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(period summary tidy police_street config home_office ons partner population)
+[ ${#targets[@]} -gt 0 ] || targets=(period summary tidy police_street config home_office ons partner population workbook)
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 cd "$root"
 # Seed corpora from the test fixtures and the shipped data.
@@ -30,6 +30,7 @@ seed config saferstats.toml
 seed home_office tests/data/ok/home-office-*.csv
 seed ons tests/data/ok/ons-pfa-rolling.csv
 seed population tests/data/ok/population/*.csv tests/data/bad/population-*.csv
+seed workbook tests/data/ok/home-office/*.xlsx tests/data/ok/home-office/*.ods
 mkdir -p fuzz/corpus/partner
 printf '\000Period,Measure,Value\n2017/18,Noise,"1,054"\n2018/19,Noise,[x]\n' > fuzz/corpus/partner/values
 printf '\001Date,Measure\n03/04/2017,Noise\n31/03/2018,Street drinking\n' > fuzz/corpus/partner/incidents

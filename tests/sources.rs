@@ -781,3 +781,25 @@ fn an_unknown_offence_stops_only_the_runs_that_use_its_area_and_period() {
         "{err}"
     );
 }
+
+#[test]
+fn a_workbook_that_would_not_fit_in_memory_is_refused_unread() {
+    // One cell at A1 and one at XFD1048576: the reader would allocate 17 billion cells.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Financial Year").unwrap();
+    sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+    book.save(&path).unwrap();
+    let started = std::time::Instant::now();
+    let (_, err) = Cli::new()
+        .source_path("home-office", &path)
+        .args(["check"])
+        .expect(2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        err.contains("huge.xlsx: xl/worksheets/sheet1.xml spans 17179869184 cells"),
+        "{err}"
+    );
+}

@@ -105,9 +105,15 @@ fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
     let meta = std::fs::metadata(&source.path).map_err(read_err)?;
     read::check_input(std::path::Path::new(&source.display), &meta)?;
     let bytes = std::fs::read(&source.path).map_err(read_err)?;
+    workbook_from_bytes(bytes, &source.display, wanted)
+}
+
+/// A workbook's tables from its bytes (xlsx, xls or ods), checked before it is read.
+pub fn workbook_from_bytes(bytes: Vec<u8>, display: &str, wanted: Option<&str>) -> Result<Tables> {
+    bounded(&bytes, display)?;
     let digest = read::sha256_digest(&bytes);
     let unreadable = |e: calamine::Error| Error::Header {
-        at: Location::file(&source.display),
+        at: Location::file(display),
         message: format!(
             "cannot read the workbook: {e}; check it opens in a spreadsheet program and is saved as xlsx, xls or ods"
         ),
@@ -121,7 +127,7 @@ fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
             Some(n) => vec![n.clone()],
             None => {
                 return Err(Error::Header {
-                    at: Location::file(&source.display),
+                    at: Location::file(display),
                     message: format!(
                         "there is no sheet `{w}`; the workbook's sheets are {}",
                         names
@@ -137,9 +143,85 @@ fn read_workbook(source: &Source, wanted: Option<&str>) -> Result<Tables> {
     let mut grids = Vec::new();
     for name in chosen {
         let range = book.worksheet_range(&name).map_err(unreadable)?;
-        grids.push(grid_of(&source.display, &name, &range));
+        grids.push(grid_of(display, &name, &range));
     }
     Ok(Tables { digest, grids })
+}
+
+/// The most a workbook may expand to, and the most cells a sheet may span: far beyond any
+/// published table, far below what would exhaust memory.
+pub const MAX_WORKBOOK_BYTES: u64 = 512 << 20;
+pub const MAX_SHEET_CELLS: u64 = 50_000_000;
+
+/// A workbook (xlsx and ods are zips) is checked before it is read: its entries' declared sizes in
+/// all, and each xlsx sheet's span from its cells' references (one cell at XFD1048576 would make
+/// the reader allocate 17 billion cells).
+fn bounded(bytes: &[u8], display: &str) -> Result<()> {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let refuse = |why: String| {
+        Err(Error::Usage(format!(
+            "{display}: {why}; the workbook is refused unread"
+        )))
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else { continue };
+        total = total.saturating_add(entry.size());
+        if total > MAX_WORKBOOK_BYTES {
+            return refuse(format!(
+                "it expands to more than {MAX_WORKBOOK_BYTES} bytes"
+            ));
+        }
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            let mut xml = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(entry, MAX_WORKBOOK_BYTES),
+                &mut xml,
+            )
+            .map_err(|e| Error::Read {
+                path: display.to_string(),
+                source: e,
+            })?;
+            if let Some(cells) = span(&xml).filter(|&c| c > MAX_SHEET_CELLS) {
+                return refuse(format!(
+                    "{name} spans {cells} cells, more than the {MAX_SHEET_CELLS} a sheet may"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cells a sheet's XML spans, from the `r="B7"` references of its cells.
+fn span(xml: &[u8]) -> Option<u64> {
+    let (mut rows, mut cols) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
+    for at in memchr::memmem::find_iter(xml, b" r=\"") {
+        let reference = &xml[at + 4..];
+        let letters = reference
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase())
+            .count();
+        let digits = reference[letters..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if letters == 0 || digits == 0 || letters > 3 {
+            continue;
+        }
+        let col = reference[..letters]
+            .iter()
+            .fold(0u64, |n, b| n * 26 + u64::from(b - b'A' + 1));
+        let row: u64 = std::str::from_utf8(&reference[letters..letters + digits])
+            .ok()?
+            .parse()
+            .ok()?;
+        rows = (rows.0.min(row), rows.1.max(row));
+        cols = (cols.0.min(col), cols.1.max(col));
+    }
+    (rows.1 > 0).then(|| (rows.1 - rows.0 + 1) * (cols.1 - cols.0 + 1))
 }
 
 /// A sheet's cells as text; rows numbered as the spreadsheet program shows them.
