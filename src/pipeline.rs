@@ -35,16 +35,6 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
     let gaps = stats::gaps::implausible_zeros(&data);
     data.findings.extend(findings::gaps(&gaps));
     data.mark_gaps(gaps);
-    if let Some(dir) = &cfg.export_parquet {
-        let written = crate::ingest::police_uk::export::write(&data, dir)?;
-        if !cfg.quiet {
-            crate::error::say(format_args!(
-                "exported {} Parquet files below {}",
-                written.len(),
-                dir.display()
-            ));
-        }
-    }
     if let Some(f) = data
         .inputs
         .iter()
@@ -55,7 +45,25 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
             f.path, f.rows_read, f.rows_counted, f.rows_rejected
         )));
     }
+    export(cfg, &data)?;
     Ok(data)
+}
+
+/// `--export-parquet`: the monthly LSOA counts as Hive-partitioned Parquet, once the data has
+/// loaded and balanced (for `run`, once its evidence base is written).
+fn export(cfg: &Config, data: &Dataset) -> Result<()> {
+    let Some(dir) = &cfg.export_parquet else {
+        return Ok(());
+    };
+    let written = crate::ingest::police_uk::export::write(data, dir)?;
+    if !cfg.quiet {
+        crate::error::say(format_args!(
+            "exported {} Parquet files below {}",
+            written.len(),
+            dir.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Reads every source and picks the area to report on: one the sources hold, else a local
@@ -246,7 +254,12 @@ pub fn outcome_assessment(
 
 /// The whole job: compare, assess outcomes, render every artefact, write them all or none.
 pub fn run(cfg: &Config) -> Result<RunOutcome> {
-    let (artefacts, ctx, findings) = build(cfg)?;
+    // The export waits for the evidence base: a run that fails exports nothing.
+    let deferred = Config {
+        export_parquet: None,
+        ..cfg.clone()
+    };
+    let (artefacts, ctx, findings, data) = build(&deferred)?;
     let inputs: Vec<PathBuf> = cfg.sources.iter().map(|s| s.path.clone()).collect();
     let written = output::commit(&cfg.out_dir, &artefacts, &inputs)?;
     // Only a run that wrote its evidence base writes the view-model beside it.
@@ -257,6 +270,7 @@ pub fn run(cfg: &Config) -> Result<RunOutcome> {
             source: e,
         })?;
     }
+    export(cfg, &data)?;
     Ok(RunOutcome { written, findings })
 }
 
@@ -266,7 +280,7 @@ pub fn context(cfg: &Config) -> Result<report::Context> {
 }
 
 /// Every stage in order, in memory: load, compare, assess, compute the sections, render.
-fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>)> {
+fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, Dataset)> {
     let (mut data, cmp, findings) = comparison(cfg)?;
     let oa = outcome_assessment(cfg, &data, &cmp)?.map(|(oa, inputs)| {
         data.inputs.extend(inputs);
@@ -289,7 +303,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>)>
         disclosure: cfg.sources.iter().filter_map(|s| s.sensitive).max(),
     };
     let (artefacts, ctx) = report::artefacts::build(&evidence, &settings)?;
-    Ok((artefacts, ctx, findings))
+    Ok((artefacts, ctx, findings, data))
 }
 
 /// The report's rates: the later period per each denominator known for the area.
