@@ -261,7 +261,8 @@ proptest! {
         use saferstats::model::Value;
         let truth = partner_table(&counts, totals);
         let mut published = truth.clone();
-        saferstats::ingest::disclosure::apply(&mut published, 4, totals.then_some("Total"));
+        let named = saferstats::ingest::disclosure::Totals { category: totals.then_some("Total"), area: None };
+        saferstats::ingest::disclosure::apply(&mut published, 4, named);
         // Every small count is withheld.
         for (t, p) in truth.iter().zip(&published) {
             if let Value::Count(n) = t.value && (1..=4).contains(&n) {

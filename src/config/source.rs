@@ -41,6 +41,8 @@ pub(super) struct RawSource {
     date_format: Option<String>,
     measure: Option<String>,
     total: Option<String>,
+    /// partner: the area whose rows sum the other areas' (a borough and its wards).
+    area_total: Option<String>,
     publish_by: Option<crate::ingest::partner::Grain>,
     /// population (ONS LSOA estimates): the period the estimate is the denominator for.
     period: Option<String>,
@@ -97,6 +99,7 @@ fn layout(
             ("date_format", raw.date_format.is_some()),
             ("measure", raw.measure.is_some()),
             ("total", raw.total.is_some()),
+            ("area_total", raw.area_total.is_some()),
             ("publish_by", raw.publish_by.is_some()),
             ("period", raw.period.is_some()),
         ];
@@ -122,6 +125,7 @@ fn layout(
         date_format: raw.date_format.clone(),
         measure: raw.measure.clone(),
         total: raw.total.clone(),
+        area_total: raw.area_total.clone(),
         publish_by: raw.publish_by.unwrap_or_default(),
         period,
     }))

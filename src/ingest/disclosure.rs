@@ -21,14 +21,15 @@ pub const DEFAULT_THRESHOLD: i64 = 4;
 /// period, and a period with the shorter periods that make it up (a year and its quarters) for
 /// each area and measure, until no relation holds exactly one unknown. Markers count by what
 /// they mean: `[z]` is a known zero, no protection; `[x]`, `[c]` and the rest are unknown.
-pub fn apply(figures: &mut [PartnerFigure], threshold: i64, total: Option<&str>) {
+pub fn apply(figures: &mut [PartnerFigure], threshold: i64, totals: Totals) {
     for f in figures.iter_mut() {
         if matches!(f.value, Value::Count(n) if (1..=threshold).contains(&n)) {
             f.value = Value::Suppressed(MARKER.into());
         }
     }
-    let relations: Vec<Relation> = category_totals(figures, total)
+    let relations: Vec<Relation> = category_totals(figures, totals.category)
         .into_iter()
+        .chain(area_totals(figures, totals.area))
         .chain(period_roll_ups(figures))
         .collect();
     // Each pass withholds one more figure in every relation left with a single unknown; a
@@ -42,6 +43,37 @@ pub fn apply(figures: &mut [PartnerFigure], threshold: i64, total: Option<&str>)
             break;
         }
     }
+}
+
+/// The rows that sum others, as the source names them: a category (`total`) summing the other
+/// categories of an area and period, and an area (`area_total`) summing the other areas of a
+/// measure and period (a borough and its wards).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals<'a> {
+    pub category: Option<&'a str>,
+    pub area: Option<&'a str>,
+}
+
+/// For each measure and period, the row of the area named `area` and the other areas' rows.
+fn area_totals(figures: &[PartnerFigure], area: Option<&str>) -> Vec<Relation> {
+    let Some(area) = area.map(label::match_key) else {
+        return Vec::new();
+    };
+    let mut groups: BTreeMap<(String, Period), (Option<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, f) in figures.iter().enumerate() {
+        let group = groups
+            .entry((label::match_key(&f.measure), f.period))
+            .or_default();
+        if label::match_key(&f.area) == area {
+            group.0 = Some(i);
+        } else {
+            group.1.push(i);
+        }
+    }
+    groups
+        .into_values()
+        .filter_map(|(t, parts)| Some(Relation { total: t?, parts }))
+        .collect()
 }
 
 /// A sum: `total` is the sum of `parts`.
@@ -162,6 +194,33 @@ mod tests {
     use super::*;
     use crate::model::Unit;
 
+    fn totals(category: Option<&str>) -> Totals<'_> {
+        Totals {
+            category,
+            area: None,
+        }
+    }
+
+    #[test]
+    fn an_area_total_with_its_wards_hides_a_second_ward() {
+        // The borough's 120 = 3 + 50 + 67 across its wards: 3 is primary, and 50 goes with it.
+        let mut f = vec![
+            fig("Referrals", 120),
+            fig("Referrals", 3),
+            fig("Referrals", 50),
+            fig("Referrals", 67),
+        ];
+        for (i, area) in ["Borough", "Ward 1", "Ward 2", "Ward 3"].iter().enumerate() {
+            f[i].area = area.to_string();
+        }
+        let by_area = Totals {
+            category: None,
+            area: Some("Borough"),
+        };
+        apply(&mut f, 4, by_area);
+        assert_eq!(shown(&f), ["120", "[c]", "[c]", "67"]);
+    }
+
     fn fig(measure: &str, n: i64) -> PartnerFigure {
         PartnerFigure {
             source: "s".into(),
@@ -191,7 +250,7 @@ mod tests {
     fn a_lone_small_part_takes_the_next_smallest_with_it() {
         // Total 101 = 2 + 41 + 58: the 2 is primary; 41 is withheld too, else 101 - 41 - 58 = 2.
         let mut f = vec![fig("Total", 101), fig("a", 2), fig("b", 41), fig("c", 58)];
-        apply(&mut f, 4, Some("total"));
+        apply(&mut f, 4, totals(Some("total")));
         assert_eq!(shown(&f), ["101", "[c]", "[c]", "58"]);
     }
 
@@ -212,7 +271,7 @@ mod tests {
             ..fig("Referrals", *n)
         })
         .collect();
-        apply(&mut f, 4, None);
+        apply(&mut f, 4, Totals::default());
         assert_eq!(shown(&f), ["5555", "[c]", "[c]", "1851", "1851"]);
     }
 
@@ -227,7 +286,7 @@ mod tests {
             fig("d", 688),
         ];
         f[2].value = Value::Suppressed("[z]".into());
-        apply(&mut f, 4, Some("Total"));
+        apply(&mut f, 4, totals(Some("Total")));
         assert_eq!(shown(&f), ["1307", "[c]", "[z]", "[c]", "688"]);
     }
 
@@ -250,7 +309,7 @@ mod tests {
                 });
             }
         }
-        apply(&mut f, 4, None);
+        apply(&mut f, 4, Totals::default());
         assert_eq!(
             shown(&f),
             ["153", "[c]", "[c]", "50", "60", "69", "30", "20", "10", "9"]
@@ -260,20 +319,20 @@ mod tests {
     #[test]
     fn zeros_are_shown_and_two_suppressed_parts_need_nothing_more() {
         let mut f = vec![fig("Total", 7), fig("a", 3), fig("b", 4), fig("c", 0)];
-        apply(&mut f, 4, Some("Total"));
+        apply(&mut f, 4, totals(Some("Total")));
         assert_eq!(shown(&f), ["7", "[c]", "[c]", "0"]);
         // Without a published total there is nothing to subtract from.
         let mut f = vec![fig("a", 1), fig("b", 9)];
-        apply(&mut f, 4, None);
+        apply(&mut f, 4, Totals::default());
         assert_eq!(shown(&f), ["[c]", "9"]);
         // A withheld total reveals nothing: the zero stays.
         let mut f = vec![fig("Total", 3), fig("a", 3), fig("b", 0)];
-        apply(&mut f, 4, Some("Total"));
+        apply(&mut f, 4, totals(Some("Total")));
         assert_eq!(shown(&f), ["[c]", "[c]", "0"]);
         // Each area and period is its own table: the other area's parts are not touched.
         let mut f = vec![fig("Total", 20), fig("a", 1), fig("b", 19), fig("b", 6)];
         f[3].area = "B".into();
-        apply(&mut f, 4, Some("Total"));
+        apply(&mut f, 4, totals(Some("Total")));
         assert_eq!(shown(&f), ["20", "[c]", "[c]", "6"]);
     }
 }

@@ -81,6 +81,8 @@ pub struct Layout {
     pub measure: Option<String>,
     /// The category that is the sum of the others (for secondary suppression).
     pub total: Option<String>,
+    /// The area whose rows are the sum of the other areas' (for secondary suppression).
+    pub area_total: Option<String>,
     pub publish_by: Grain,
     /// The period a table without a period column describes (population estimates).
     pub period: Option<Period>,
@@ -126,7 +128,11 @@ pub fn load(
         RowKind::Incidents => count_incidents(figures, &layout, source),
     };
     if let Some(threshold) = source.sensitive {
-        crate::ingest::disclosure::apply(&mut figures, threshold, layout.total.as_deref());
+        let totals = crate::ingest::disclosure::Totals {
+            category: layout.total.as_deref(),
+            area: layout.area_total.as_deref(),
+        };
+        crate::ingest::disclosure::apply(&mut figures, threshold, totals);
     }
     let mut periods: Vec<Period> = figures.iter().map(|f| f.period).collect();
     periods.sort();
