@@ -307,5 +307,10 @@ proptest! {
                 prop_assert!(known[i].is_none(), "{} {} recovered: {:?}", f.measure, f.period, known[i]);
             }
         }
+        // Nor can one who combines every relation with non-negativity (a linear program) bound a
+        // withheld figure inside less than 0 to 4.
+        let all = saferstats::ingest::disclosure::relations(&published, named);
+        let pinned = saferstats::ingest::disclosure::audit(&published, &all, 4);
+        prop_assert!(pinned.is_empty(), "bounded too tightly: {:?}", pinned);
     }
 }

@@ -27,22 +27,100 @@ pub fn apply(figures: &mut [PartnerFigure], threshold: i64, totals: Totals) {
             f.value = Value::Suppressed(MARKER.into());
         }
     }
-    let relations: Vec<Relation> = category_totals(figures, totals.category)
-        .into_iter()
-        .chain(area_totals(figures, totals.area))
-        .chain(period_roll_ups(figures))
-        .collect();
-    // Each pass withholds one more figure in every relation left with a single unknown; a
+    let relations = relations(figures, totals);
+    // Each pass withholds one more figure in every relation left with a single unknown, then the
+    // audit one more beside any withheld figure a reader could still bound too tightly; a
     // withheld figure never comes back, so this ends.
     loop {
-        let mut changed = false;
-        for r in &relations {
-            changed |= protect(figures, r);
-        }
-        if !changed {
+        while relations.iter().fold(false, |c, r| protect(figures, r) | c) {}
+        let pinned = audit(figures, &relations, threshold);
+        let widened = pinned
+            .iter()
+            .fold(false, |c, &i| widen(figures, &relations, i) | c);
+        if !widened {
             break;
         }
     }
+}
+
+/// Every linear relation among `figures`: category totals, area totals and period roll-ups.
+pub fn relations(figures: &[PartnerFigure], totals: Totals) -> Vec<Relation> {
+    category_totals(figures, totals.category)
+        .into_iter()
+        .chain(area_totals(figures, totals.area))
+        .chain(period_roll_ups(figures))
+        .collect()
+}
+
+/// The withheld figures a reader who knows every published figure and relation, and that counts
+/// are not negative, could bound inside less than 0 to `threshold`: for each, a linear program
+/// (microlp) finds its least and greatest feasible value.
+pub fn audit(figures: &[PartnerFigure], relations: &[Relation], threshold: i64) -> Vec<usize> {
+    let withheld: Vec<usize> = (0..figures.len())
+        .filter(|&i| unknown(&figures[i]))
+        .collect();
+    withheld
+        .iter()
+        .copied()
+        .filter(|&w| {
+            use microlp::OptimizationDirection::{Maximize, Minimize};
+            let least = bound(figures, relations, &withheld, w, Minimize);
+            let most = bound(figures, relations, &withheld, w, Maximize);
+            least.is_some_and(|v| v > 0.5) || most.is_some_and(|v| v < threshold as f64 - 0.5)
+        })
+        .collect()
+}
+
+/// The least or greatest value of withheld figure `w` given every relation; `None` when the
+/// solver finds no finite bound (unbounded, or it cannot say).
+fn bound(
+    figures: &[PartnerFigure],
+    relations: &[Relation],
+    withheld: &[usize],
+    w: usize,
+    direction: microlp::OptimizationDirection,
+) -> Option<f64> {
+    use microlp::{ComparisonOp, Problem};
+    let mut problem = Problem::new(direction);
+    let vars: BTreeMap<usize, microlp::Variable> = withheld
+        .iter()
+        .map(|&i| {
+            (
+                i,
+                problem.add_var(if i == w { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)),
+            )
+        })
+        .collect();
+    for r in relations {
+        // total - sum(parts) = 0, the published figures moved to the right.
+        let (mut terms, mut rhs) = (Vec::new(), 0.0);
+        for (i, sign) in r
+            .cells()
+            .map(|i| (i, if i == r.total { 1.0 } else { -1.0 }))
+        {
+            match (&figures[i].value, vars.get(&i)) {
+                (_, Some(v)) => terms.push((*v, sign)),
+                (Value::Count(n), None) => rhs -= sign * *n as f64,
+                _ => {}
+            }
+        }
+        if !terms.is_empty() {
+            problem.add_constraint(terms.as_slice(), ComparisonOp::Eq, rhs);
+        }
+    }
+    let solution = problem.solve().ok()?.into_solution().ok()?;
+    Some(solution.objective())
+}
+
+/// Withholds one more figure in a relation of `w`: the smallest non-zero part still shown, else
+/// the total. Whether it withheld one.
+fn widen(figures: &mut [PartnerFigure], relations: &[Relation], w: usize) -> bool {
+    for r in relations.iter().filter(|r| r.cells().any(|i| i == w)) {
+        if withhold_next(figures, r) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The rows that sum others, as the source names them: a category (`total`) summing the other
@@ -77,7 +155,7 @@ fn area_totals(figures: &[PartnerFigure], area: Option<&str>) -> Vec<Relation> {
 }
 
 /// A sum: `total` is the sum of `parts`.
-struct Relation {
+pub struct Relation {
     total: usize,
     parts: Vec<usize>,
 }
@@ -93,12 +171,14 @@ fn unknown(f: &PartnerFigure) -> bool {
     matches!(&f.value, Value::Suppressed(m) if !m.eq_ignore_ascii_case("[z]"))
 }
 
-/// Withholds one more figure of `r` when exactly one of its figures is unknown: the smallest
-/// non-zero part still shown, else the total. Whether it withheld one.
+/// Withholds one more figure of `r` when exactly one of its figures is unknown. Whether it
+/// withheld one.
 fn protect(figures: &mut [PartnerFigure], r: &Relation) -> bool {
-    if r.cells().filter(|&i| unknown(&figures[i])).count() != 1 {
-        return false;
-    }
+    r.cells().filter(|&i| unknown(&figures[i])).count() == 1 && withhold_next(figures, r)
+}
+
+/// Withholds the smallest non-zero part of `r` still shown, else its total. Whether it did.
+fn withhold_next(figures: &mut [PartnerFigure], r: &Relation) -> bool {
     let count = |i: usize| match figures[i].value {
         Value::Count(n) => Some(n),
         _ => None,
@@ -314,6 +394,19 @@ mod tests {
             shown(&f),
             ["153", "[c]", "[c]", "50", "60", "69", "30", "20", "10", "9"]
         );
+    }
+
+    #[test]
+    fn the_audit_withholds_a_total_that_bounds_its_parts_below_the_threshold() {
+        // Total 3 = 1 + 2: both parts are withheld, but with 3 shown a reader knows each is at
+        // most 3, so both are small: the audit (a linear program) withholds the total too.
+        let mut f = vec![fig("Total", 3), fig("a", 1), fig("b", 2)];
+        apply(&mut f, 4, totals(Some("Total")));
+        assert_eq!(shown(&f), ["[c]", "[c]", "[c]"]);
+        // With 9 shown, each part may be anything from 0 to 9: nothing more is needed.
+        let mut f = vec![fig("Total", 9), fig("a", 4), fig("b", 3), fig("c", 2)];
+        apply(&mut f, 4, totals(Some("Total")));
+        assert_eq!(shown(&f), ["9", "[c]", "[c]", "[c]"]);
     }
 
     #[test]
