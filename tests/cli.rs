@@ -567,3 +567,24 @@ fn control_and_bidi_characters_in_labels_are_shown_not_obeyed() {
         std::fs::read_to_string(out.join("reports/tables/yoy-2016-17-to-2017-18.csv")).unwrap();
     assert!(csv.contains("Rape\\u{0}\\u{1B}[31m,"), "{csv}");
 }
+
+#[test]
+fn a_label_too_long_for_any_output_names_its_file_and_line() {
+    // Before: a panic formatting the terminal table, or an xlsx error naming no file.
+    let cli = Cli::new();
+    let path = cli.dir.path().join("long.csv");
+    let long = "A".repeat(5000);
+    std::fs::write(
+        &path,
+        format!("Category,2016/17,2017/18\nRape,10,27\n{long},5,6\n"),
+    )
+    .unwrap();
+    let (_, err) = cli
+        .source_path("summary", &path)
+        .args(["compare", "--from", "2016/17", "--to", "2017/18"])
+        .expect(2);
+    assert!(
+        err.contains("long.csv:3: a label of 5000 characters"),
+        "{err}"
+    );
+}

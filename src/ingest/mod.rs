@@ -79,9 +79,44 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
         record_monthly_coverage(&mut data, &loaded.observations);
         data.observations.extend(loaded.observations);
     }
+    labels_fit(&data)?;
     name_categories(&mut data, taxonomy)?;
     data.breaks = taxonomy.breaks.clone();
     Ok(data)
+}
+
+/// The longest label (a category, measure or area name) read: far beyond any real one, and within
+/// what a spreadsheet cell, a chart and a terminal table can hold.
+pub const MAX_LABEL_CHARS: usize = 1_000;
+
+/// Every label fits [`MAX_LABEL_CHARS`]; a longer one (a damaged file, a missing quote) is refused
+/// at its file and line.
+fn labels_fit(data: &Dataset) -> Result<()> {
+    let observed = data.observations.iter().flat_map(|o| {
+        [
+            (o.input, o.line, o.category.as_str()),
+            (o.input, o.line, o.area.as_str()),
+        ]
+    });
+    let partner = data.partner.iter().flat_map(|f| {
+        [
+            (f.input, f.line, f.measure.as_str()),
+            (f.input, f.line, f.area.as_str()),
+        ]
+    });
+    for (input, line, label) in observed.chain(partner) {
+        let n = label.chars().count();
+        if n > MAX_LABEL_CHARS {
+            return Err(Error::Row {
+                at: Location::line(&data.inputs[input].path, line),
+                message: format!(
+                    "a label of {n} characters (`{}...`); labels are at most {MAX_LABEL_CHARS}: check the file for a missing quote or delimiter",
+                    label.chars().take(40).collect::<String>()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every category typed once, here: its label as published and, where the taxonomy knows the
