@@ -1334,3 +1334,39 @@ fn a_cache_file_edited_into_another_valid_one_is_not_trusted() {
     assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
     assert!(out.contains("8 rows read, 8 counted"), "{out}");
 }
+
+#[test]
+fn under_rehash_a_forged_checksum_does_not_keep_an_old_release() {
+    let cli = Cli::new();
+    let (folder, cache) = archive_with_cache(&cli);
+    let zip_path = cli.dir.path().join("archive.zip");
+    zip_folder(&folder, &zip_path);
+    let crc_of = |zip: &Path| {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+        let name = "2016-05/2016-05-city-of-london-street.csv";
+        z.by_name(name).unwrap().crc32()
+    };
+    let old_crc = crc_of(&zip_path);
+    cached(&zip_path, &cache, &["check"]).expect(0);
+    // A new release of May, of the same size, whose zip claims the old release's CRC-32.
+    change_may(&folder, "Shoplifting", "Shopliftinx");
+    zip_folder(&folder, &zip_path);
+    let new_crc = crc_of(&zip_path);
+    assert_ne!(old_crc, new_crc);
+    let mut raw = std::fs::read(&zip_path).unwrap();
+    let (from, to) = (new_crc.to_le_bytes(), old_crc.to_le_bytes());
+    let mut i = 0;
+    while let Some(at) = raw[i..].windows(4).position(|w| w == from) {
+        raw[i + at..i + at + 4].copy_from_slice(&to);
+        i += at + 4;
+    }
+    std::fs::write(&zip_path, raw).unwrap();
+    let (code, out, err) = cached(&zip_path, &cache, &["--rehash", "check"]).run();
+    // --rehash decompresses and hashes every entry: the forged entry is read, its checksum found
+    // false, and the archive refused, never counted as the old release.
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("entry 2016-05/2016-05-city-of-london-street.csv: Invalid checksum"),
+        "{err}"
+    );
+}
