@@ -134,18 +134,29 @@ pub struct Totals<'a> {
 
 /// For each measure and period, the row of the area named `area` and the other areas' rows.
 fn area_totals(figures: &[PartnerFigure], area: Option<&str>) -> Vec<Relation> {
-    let Some(area) = area.map(label::match_key) else {
+    sums_named(figures, area, |f| &f.measure, |f| &f.area)
+}
+
+/// Within each group of figures sharing `group` and a period, the figure whose `role` is `name`
+/// summing the others.
+fn sums_named(
+    figures: &[PartnerFigure],
+    name: Option<&str>,
+    group: fn(&PartnerFigure) -> &str,
+    role: fn(&PartnerFigure) -> &str,
+) -> Vec<Relation> {
+    let Some(name) = name.map(label::match_key) else {
         return Vec::new();
     };
     let mut groups: BTreeMap<(String, Period), (Option<usize>, Vec<usize>)> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
-        let group = groups
-            .entry((label::match_key(&f.measure), f.period))
+        let entry = groups
+            .entry((label::match_key(group(f)), f.period))
             .or_default();
-        if label::match_key(&f.area) == area {
-            group.0 = Some(i);
+        if label::match_key(role(f)) == name {
+            entry.0 = Some(i);
         } else {
-            group.1.push(i);
+            entry.1.push(i);
         }
     }
     groups
@@ -201,24 +212,7 @@ fn withhold_next(figures: &mut [PartnerFigure], r: &Relation) -> bool {
 
 /// In each area and period, the row named `total` and the other rows it sums.
 fn category_totals(figures: &[PartnerFigure], total: Option<&str>) -> Vec<Relation> {
-    let Some(total) = total.map(label::match_key) else {
-        return Vec::new();
-    };
-    let mut groups: BTreeMap<(String, Period), (Option<usize>, Vec<usize>)> = BTreeMap::new();
-    for (i, f) in figures.iter().enumerate() {
-        let group = groups
-            .entry((label::match_key(&f.area), f.period))
-            .or_default();
-        if label::match_key(&f.measure) == total {
-            group.0 = Some(i);
-        } else {
-            group.1.push(i);
-        }
-    }
-    groups
-        .into_values()
-        .filter_map(|(t, parts)| Some(Relation { total: t?, parts }))
-        .collect()
+    sums_named(figures, total, |f| &f.area, |f| &f.measure)
 }
 
 /// For each area and measure, every period with the shorter periods (of one length) that make it
