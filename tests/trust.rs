@@ -542,3 +542,56 @@ fn a_run_that_fails_exports_nothing() {
             .exists()
     );
 }
+
+#[test]
+fn two_runs_at_once_into_one_folder_never_interleave() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        table(dir.path(), "a.csv", (10, 27)),
+        table(dir.path(), "b.csv", (12, 30)),
+    );
+    let reference = |input: &std::path::Path, name: &str| {
+        let out = dir.path().join(name);
+        assert_eq!(run_into(input, &out, None), Some(0));
+        tree(&out)
+    };
+    let (tree_a, tree_b) = (reference(&a, "ref-a"), reference(&b, "ref-b"));
+    for round in 0..3 {
+        let out = dir.path().join(format!("shared-{round}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let spawn = |input: &std::path::Path| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_saferstats"))
+                .args([
+                    "--quiet",
+                    "--source",
+                    &format!("summary={}", input.display()),
+                    "run",
+                    "--out",
+                ])
+                .arg(&out)
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (first, second) = (spawn(&a), spawn(&b));
+        let results = [
+            first.wait_with_output().unwrap(),
+            second.wait_with_output().unwrap(),
+        ];
+        for r in &results {
+            let err = String::from_utf8_lossy(&r.stderr);
+            assert!(
+                r.status.success() || err.contains("is being written by another saferstats run"),
+                "{err}"
+            );
+        }
+        assert!(results.iter().any(|r| r.status.success()));
+        let after = tree(&out);
+        assert!(
+            after == tree_a || after == tree_b,
+            "round {round}: an interleaved tree"
+        );
+    }
+}
