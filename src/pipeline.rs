@@ -30,8 +30,7 @@ pub fn load_all(cfg: &Config) -> Result<Dataset> {
             "no sources: name one with --source KIND=PATH (e.g. --source summary=table.csv) or add a [[source]] to the config".into(),
         ));
     }
-    let taxonomy = cfg.taxonomy.load()?;
-    let mut data = crate::ingest::load_all(&cfg.sources, &taxonomy)?;
+    let mut data = crate::ingest::load_all(&cfg.sources, &cfg.taxonomy)?;
     let gaps = stats::gaps::implausible_zeros(&data);
     data.findings.extend(findings::gaps(&gaps));
     data.mark_gaps(gaps);
@@ -237,7 +236,7 @@ pub fn outcome_assessment(
         return Ok(None);
     };
     let mut fw = Framework::load(&o.framework, &o.display)?;
-    fw.name_with(&cfg.taxonomy.load()?);
+    fw.name_with(&cfg.taxonomy);
     if let Some(date) = o.report
         && fw.report_at(Some(date)).is_none()
     {
@@ -343,7 +342,6 @@ fn shares(cfg: &Config, cmp: &Comparison) -> Result<Option<(Vec<stats::shares::S
     if !cfg.shares_chart {
         return Ok(None);
     }
-    let taxonomy = cfg.taxonomy.load()?;
-    let (shares, (_, acquisitive)) = stats::shares::shares(cmp, &taxonomy)?;
+    let (shares, (_, acquisitive)) = stats::shares::shares(cmp, &cfg.taxonomy)?;
     Ok(Some((shares, acquisitive)))
 }

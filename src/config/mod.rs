@@ -43,6 +43,7 @@ pub use crate::findings::FailOn;
 pub use crate::ingest::source::{Source, SourceKind, default_force_areas};
 
 use crate::error::{Error, Result};
+use crate::harmonise::taxonomy::Taxonomy;
 use crate::harmonise::{Month, Period};
 use crate::outcomes::{RagRule, VerdictSettings};
 use crate::stats::CompareSettings;
@@ -68,8 +69,9 @@ pub struct Config {
     pub export_parquet: Option<PathBuf>,
     /// Write the report's view-model as JSON here (for debugging templates).
     pub dump_context: Option<PathBuf>,
-    /// The category taxonomy: the shipped one unless the config names another, plus extensions.
-    pub taxonomy: TaxonomyConfig,
+    /// The category taxonomy: the shipped one unless the config names another, plus extensions;
+    /// read and validated once, with the config, so every stage of a run uses the same one.
+    pub taxonomy: Taxonomy,
     /// Draw the chart of each offence group's share of recorded crime.
     pub shares_chart: bool,
     /// Populations given in the config (the workday population, say).
@@ -84,7 +86,7 @@ pub struct Config {
 
 /// Which taxonomy to use: a file in place of the shipped one, files that extend it, and aliases.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TaxonomyConfig {
+struct TaxonomyConfig {
     /// Replaces the shipped taxonomy: the file and its path as written.
     pub file: Option<(PathBuf, String)>,
     /// Extend it (more subgroups, more aliases of existing ones).
@@ -97,8 +99,7 @@ pub struct TaxonomyConfig {
 
 impl TaxonomyConfig {
     /// The taxonomy this config describes, read and validated.
-    pub fn load(&self) -> Result<crate::harmonise::taxonomy::Taxonomy> {
-        use crate::harmonise::taxonomy::Taxonomy;
+    fn load(&self) -> Result<Taxonomy> {
         let mut t = match &self.file {
             Some((path, display)) => Taxonomy::load(path, display)?,
             None => Taxonomy::shipped(),
@@ -143,7 +144,7 @@ impl Default for Config {
             allow_partial: false,
             export_parquet: None,
             dump_context: None,
-            taxonomy: TaxonomyConfig::default(),
+            taxonomy: Taxonomy::shipped(),
             shares_chart: false,
             denominators: Vec::new(),
             peers: Vec::new(),
@@ -174,8 +175,9 @@ impl Config {
             path: display.to_string(),
             message,
         };
-        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        raw.resolve(display, base).map_err(err)
+        let mut raw: raw::RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let taxonomy = raw.take_taxonomy(display, base).load()?;
+        raw.resolve(display, base, taxonomy).map_err(err)
     }
 }
 

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::source::{RawSource, resolve_source};
 use super::{Config, DEFAULT_TITLE, FailOn, OutcomesConfig, TaxonomyConfig};
+use crate::harmonise::taxonomy::Taxonomy;
 use crate::harmonise::{Month, Period};
 use crate::outcomes::{RagRule, VerdictSettings};
 use crate::stats::CompareSettings;
@@ -113,8 +114,18 @@ struct RawOutput {
 }
 
 impl RawConfig {
-    /// The typed config, or what is wrong, in the order the keys are checked.
-    pub(super) fn resolve(self, display: &str, base: &Path) -> Result<Config, String> {
+    /// The `[taxonomy]` table, paths resolved, taken out to be read before the rest resolves.
+    pub(super) fn take_taxonomy(&mut self, display: &str, base: &Path) -> TaxonomyConfig {
+        std::mem::take(&mut self.taxonomy).resolve(display, base)
+    }
+
+    /// The typed config with its taxonomy, or what is wrong, in the order the keys are checked.
+    pub(super) fn resolve(
+        self,
+        display: &str,
+        base: &Path,
+        taxonomy: Taxonomy,
+    ) -> Result<Config, String> {
         let mut sources = Vec::new();
         for (i, s) in self.sources.into_iter().enumerate() {
             sources.push(resolve_source(s, i, base)?);
@@ -138,7 +149,7 @@ impl RawConfig {
             allow_partial: self.compare.allow_partial.unwrap_or(false),
             export_parquet: None,
             dump_context: None,
-            taxonomy: self.taxonomy.resolve(display, base),
+            taxonomy,
             shares_chart: self.report.shares_chart,
             denominators: self
                 .denominators
