@@ -100,11 +100,7 @@ pub fn whose(data: &Dataset, cmp: &Comparison, wanted: Option<&str>) -> Vec<Find
 /// A Home Office CSP comparison beside an archive that locates rows in the CSP's LSOAs: the CSP
 /// figure is authoritative, and the report says where the located rows disagree with it.
 fn csp_and_archive(data: &Dataset, cmp: &Comparison) -> Vec<Finding> {
-    let from_tables = cmp
-        .inputs
-        .iter()
-        .any(|&i| data.inputs[i].kind.starts_with("home-office"));
-    if !from_tables {
+    if !drawn_from(data, cmp, "home-office") {
         return Vec::new();
     }
     [(cmp.from, cmp.total.from_count), (cmp.to, cmp.total.to_count)]
@@ -127,13 +123,16 @@ fn csp_and_archive(data: &Dataset, cmp: &Comparison) -> Vec<Finding> {
         .collect()
 }
 
+/// Whether any input of `cmp` is of a kind in the family `kind` (`police-uk`, `home-office`).
+fn drawn_from(data: &Dataset, cmp: &Comparison, kind: &str) -> bool {
+    cmp.inputs
+        .iter()
+        .any(|&i| data.inputs[i].kind.starts_with(kind))
+}
+
 /// A comparison of a force's data.police.uk figures says they are the force's.
 fn force_figures(data: &Dataset, cmp: &Comparison) -> Option<Finding> {
-    let from_archive = cmp
-        .inputs
-        .iter()
-        .any(|&i| data.inputs[i].kind.starts_with("police-uk"));
-    from_archive.then(|| Finding {
+    drawn_from(data, cmp, "police-uk").then(|| Finding {
         severity: Severity::Note,
         code: "force-figures",
         message: format!(
