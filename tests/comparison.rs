@@ -156,15 +156,20 @@ fn every_category_keeps_its_printed_label() {
     assert_eq!(labels[23], "Death or serious injury unlawful driving");
 }
 
-/// Loads `rows` (tidy CSV lines after the header) for one area and compares `from` with `to`.
-fn tidy_comparison(rows: &str, from: &str, to: &str) -> Comparison {
+/// Loads `rows` (tidy CSV lines after the header) with the shipped taxonomy.
+fn tidy_dataset(rows: &str) -> saferstats::model::Dataset {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.csv");
     std::fs::write(&path, format!("period,area,category,value\n{rows}")).unwrap();
     let source =
         saferstats::config::Source::new(saferstats::config::SourceKind::Tidy, path, "t.csv");
     let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
-    let data = saferstats::ingest::load_all(&[source], &taxonomy).unwrap();
+    saferstats::ingest::load_all(&[source], &taxonomy).unwrap()
+}
+
+/// Loads `rows` (tidy CSV lines after the header) for one area and compares `from` with `to`.
+fn tidy_comparison(rows: &str, from: &str, to: &str) -> Comparison {
+    let data = tidy_dataset(rows);
     let settings = saferstats::stats::CompareSettings::default();
     let (from, to) = (from.parse().unwrap(), to.parse().unwrap());
     saferstats::stats::compare(&data, "Kent", from, to, &settings, false).unwrap()
@@ -238,13 +243,7 @@ fn a_span_that_crosses_no_break_is_untouched_and_one_that_crosses_another_is_not
 #[test]
 fn periods_of_different_lengths_or_sharing_months_are_not_compared() {
     let rows = "2016/17,Kent,Rape,1900\n2016/17 Q1,Kent,Rape,500\n2017/18,Kent,Rape,2100\n";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.csv");
-    std::fs::write(&path, format!("period,area,category,value\n{rows}")).unwrap();
-    let source =
-        saferstats::config::Source::new(saferstats::config::SourceKind::Tidy, path, "t.csv");
-    let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
-    let data = saferstats::ingest::load_all(&[source], &taxonomy).unwrap();
+    let data = tidy_dataset(rows);
     let settings = saferstats::stats::CompareSettings::default();
     let compare = |from: &str, to: &str| {
         let (from, to) = (from.parse().unwrap(), to.parse().unwrap());
