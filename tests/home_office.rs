@@ -33,15 +33,8 @@ fn csp_table_rolls_quarters_up_to_years() {
     assert!(out.contains("\nTotal,2016/17,2017/18,24,41,17,"), "{out}");
     let (out, _) = Cli::new()
         .source("home-office", "ok/home-office-csp.csv")
-        .args([
-            "--area",
-            "westminster",
-            "counts",
-            "--period",
-            "2017/18",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "westminster"])
+        .counts_csv("2017/18")
         .expect(0);
     assert_eq!(
         out,
@@ -58,15 +51,8 @@ fn negative_adjustments_are_kept_and_reported() {
     assert!(out.contains("home-office-csp.csv: 1 rows are negative adjustments; they are kept and summed as published"), "{out}");
     let (out, _) = Cli::new()
         .source("home-office", "ok/home-office-csp.csv")
-        .args([
-            "--area",
-            "London, City of",
-            "counts",
-            "--period",
-            "2016/17 Q4",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "London, City of"])
+        .counts_csv("2016/17 Q4")
         .expect(0);
     assert!(
         out.contains("2016/17 Q4,\"London, City of\",Residential burglary,3\n"),

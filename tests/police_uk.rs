@@ -237,16 +237,9 @@ fn good_fixture_counts_quality_and_breakdowns() {
     );
     let (out, _) = Cli::new()
         .args(arg("police-uk", &good))
-        .args([
-            "--allow-partial",
-            "counts",
-            "--period",
-            "2016/17 Q1",
-            "--by",
-            "lsoa",
-            "--format",
-            "csv",
-        ])
+        .args(["--allow-partial"])
+        .counts_csv("2016/17 Q1")
+        .args(["--by", "lsoa"])
         .expect(0);
     assert!(
         // Labelled with the period asked for, not its first month.
@@ -256,15 +249,8 @@ fn good_fixture_counts_quality_and_breakdowns() {
     assert!(out.contains("(no location),,Bicycle theft,1\n"), "{out}");
     let (out, _) = Cli::new()
         .args(arg("police-uk", &good))
-        .args([
-            "counts",
-            "--period",
-            "2016/17 Q1",
-            "--by",
-            "month",
-            "--format",
-            "csv",
-        ])
+        .counts_csv("2016/17 Q1")
+        .args(["--by", "month"])
         .expect(0);
     assert!(
         out.contains("2016-05,City of London Police,Anti-social behaviour,2\n"),
@@ -694,14 +680,8 @@ fn regression_fuzz_a_rejected_row_is_never_also_counted() {
     );
     let (counts, _) = Cli::new()
         .args(arg("police-uk", &archive))
-        .args([
-            "--reject-bad-rows",
-            "counts",
-            "--period",
-            "2016-04",
-            "--format",
-            "csv",
-        ])
+        .args(["--reject-bad-rows"])
+        .counts_csv("2016-04")
         .expect(0);
     let total: u64 = counts
         .lines()
@@ -894,16 +874,8 @@ fn an_authority_inside_a_force_is_the_rows_located_in_its_lsoas() {
     let kent = fixture("police-uk/kent");
     let (out, _) = Cli::new()
         .args(arg("police-uk", &kent))
-        .args([
-            "--no-cache",
-            "--area",
-            "Maidstone",
-            "counts",
-            "--period",
-            "2017-04",
-            "--format",
-            "csv",
-        ])
+        .args(["--no-cache", "--area", "Maidstone"])
+        .counts_csv("2017-04")
         .expect(0);
     for line in [
         "2017-04,Maidstone,Shoplifting,3\n",
@@ -980,16 +952,8 @@ fn westminster_is_the_rows_the_city_police_located_there_and_the_city_says_both_
     let (located, _, _) = real_counts(&city, &["2016-04"], "Westminster");
     let (out, _) = Cli::new()
         .args(arg("police-uk", &city))
-        .args([
-            "--no-cache",
-            "--area",
-            "Westminster",
-            "counts",
-            "--period",
-            "2016-04",
-            "--format",
-            "csv",
-        ])
+        .args(["--no-cache", "--area", "Westminster"])
+        .counts_csv("2016-04")
         .expect(0);
     let crimes: i64 = located.values().sum();
     assert!(crimes > 0);
@@ -1128,16 +1092,8 @@ fn a_street_file_with_cr_line_ends_loses_no_row() {
     let count = |archive: &str| {
         let (out, _) = Cli::new()
             .args(arg("police-uk", &fixture(archive)))
-            .args([
-                "--no-cache",
-                "--months",
-                "2016-04..2016-04",
-                "counts",
-                "--period",
-                "2016-04",
-                "--format",
-                "csv",
-            ])
+            .args(["--no-cache", "--months", "2016-04..2016-04"])
+            .counts_csv("2016-04")
             .expect(0);
         out
     };
@@ -1163,14 +1119,8 @@ fn a_month_with_no_rows_is_no_new_area() {
     // (no crimes): one area, the force, with 0 of everything in May.
     let (out, _) = Cli::new()
         .args(arg("police-uk", &fixture("police-uk/header-only-month")))
-        .args([
-            "--no-cache",
-            "counts",
-            "--period",
-            "2016-05",
-            "--format",
-            "csv",
-        ])
+        .args(["--no-cache"])
+        .counts_csv("2016-05")
         .expect(0);
     assert!(
         out.contains("2016-05,City of London Police,Shoplifting,0\n"),

@@ -78,15 +78,8 @@ fn a_sheet_can_be_chosen_and_a_missing_one_is_named() {
         format!("[[source]]\nkind = \"home-office\"\npath = \"{book}\"\nsheet = \"2017-18\"\n");
     let (out, _) = Cli::new()
         .config(&cfg)
-        .args([
-            "--area",
-            "Westminster",
-            "counts",
-            "--period",
-            "2017/18",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "Westminster"])
+        .counts_csv("2017/18")
         .expect(0);
     assert_eq!(
         out,
@@ -139,15 +132,8 @@ fn ons_rolling_year_file_compares_financial_years() {
     // 30-06-2017 is a rolling year, not a financial year.
     let (out, _) = Cli::new()
         .source("ons-pfa", "ok/ons-pfa-rolling.csv")
-        .args([
-            "--area",
-            "City of London",
-            "counts",
-            "--period",
-            "12 months ending 2017-06",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "City of London"])
+        .counts_csv("12 months ending 2017-06")
         .expect(0);
     assert!(
         out.contains("12 months ending 2017-06,City of London,Rape,14\n"),
@@ -238,15 +224,8 @@ fn the_ons_files_quirks_are_data_kept_and_explained() {
         ]
     );
     let (rolling, _) = quirks()
-        .args([
-            "--area",
-            "Kent",
-            "counts",
-            "--period",
-            "12 months ending 2017-12",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "Kent"])
+        .counts_csv("12 months ending 2017-12")
         .expect(0);
     assert_eq!(
         rolling,
@@ -268,15 +247,8 @@ fn the_ons_files_quirks_are_data_kept_and_explained() {
          2016/17,Kent,Rape,1900\n"
     );
     let (fraud, _) = quirks()
-        .args([
-            "--area",
-            "Action Fraud",
-            "counts",
-            "--period",
-            "2017/18",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "Action Fraud"])
+        .counts_csv("2017/18")
         .expect(0);
     assert_eq!(
         fraud,
@@ -595,15 +567,8 @@ fn a_force_with_one_csp_answers_to_the_force_name() {
 
     let (out, _) = Cli::new()
         .config(&cfg)
-        .args([
-            "--area",
-            "Metropolitan Police",
-            "counts",
-            "--period",
-            "2016/17",
-            "--format",
-            "csv",
-        ])
+        .args(["--area", "Metropolitan Police"])
+        .counts_csv("2016/17")
         .expect(0);
     assert!(out.contains("2016/17,Westminster,Rape,172\n"), "{out}");
 }

@@ -12,15 +12,8 @@ use common::{Cli, fixture};
 fn windows_1252_is_accepted_when_declared_and_refused_when_not() {
     let (out, _) = Cli::new()
         .source("summary", "ok/windows-1252.csv")
-        .args([
-            "--encoding",
-            "windows-1252",
-            "counts",
-            "--period",
-            "2016/17",
-            "--format",
-            "csv",
-        ])
+        .args(["--encoding", "windows-1252"])
+        .counts_csv("2016/17")
         .expect(0);
     assert!(out.contains(",Burglary – Residential,14\n"), "{out}");
     let (_, err) = Cli::new()

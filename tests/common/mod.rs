@@ -87,6 +87,11 @@ impl Cli {
         self.args(["--source".to_string(), format!("{kind}={}", path.display())])
     }
 
+    /// Adds `counts --period <period> --format csv` (options after it still reach `counts`).
+    pub fn counts_csv(self, period: &str) -> Cli {
+        self.args(["counts", "--period", period, "--format", "csv"])
+    }
+
     /// Writes `text` as `s.toml` in the run's folder and adds `--config` for it.
     pub fn config(self, text: &str) -> Cli {
         let path = self.dir.path().join("s.toml");
