@@ -353,7 +353,7 @@ fn rejected_rows_are_ledgered_not_lost() {
     let ledger = std::fs::read_to_string(out_dir.join("reports/reconciliation.csv")).unwrap();
     assert!(
         ledger.starts_with(
-            "file,kind,digest,rows_read,rows_counted,rows_rejected,rejected_line,reason\n"
+            "file,kind,digest,digest_basis,rows_read,rows_counted,rows_rejected,rejected_line,reason\n"
         ),
         "{ledger}"
     );
@@ -361,7 +361,13 @@ fn rejected_rows_are_ledgered_not_lost() {
         ledger.contains("2016-04-city-of-london-street.csv,police-uk street,"),
         "{ledger}"
     );
-    assert!(ledger.contains(",3,2,1,,\n"), "{ledger}");
+    // A folder's month-file is known by its record (size, times, inode) unless --rehash.
+    let recorded =
+        "\"recorded: by the file's size, times and inode, not recomputed (--rehash recomputes)\"";
+    assert!(
+        ledger.contains(&format!("{recorded},3,2,1,,\n")),
+        "{ledger}"
+    );
     assert!(
         ledger.contains(",,,,3,\"this row has 3 fields but the header has 12;"),
         "{ledger}"
@@ -1311,6 +1317,34 @@ fn under_rehash_a_forged_checksum_does_not_keep_an_old_release() {
         i += at + 4;
     }
     std::fs::write(&zip_path, raw).unwrap();
+    // Without --rehash the cache takes the forged entry by its record, and the ledger says so:
+    // its digest was recorded for the content that CRC-32 named, not recomputed.
+    let out_dir = cli.dir.path().join("out");
+    let out_arg = out_dir.display().to_string();
+    cached(
+        &zip_path,
+        &cache,
+        &[
+            "run", "--out", &out_arg, "--from", "2016-04", "--to", "2016-05",
+        ],
+    )
+    .expect(0);
+    let ledger = std::fs::read_to_string(out_dir.join("reports/reconciliation.csv")).unwrap();
+    let may = ledger
+        .lines()
+        .find(|l| l.contains("2016-05-city-of-london-street.csv"))
+        .unwrap();
+    assert!(
+        may.contains(
+            "\"recorded: by the zip's CRC-32 and size, not recomputed (--rehash recomputes)\""
+        ),
+        "{ledger}"
+    );
+    let manifest = std::fs::read_to_string(out_dir.join("reports/manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"digest_basis\": \"zip-record\""),
+        "{manifest}"
+    );
     let (code, out, err) = cached(&zip_path, &cache, &["--rehash", "check"]).run();
     // --rehash decompresses and hashes every entry: the forged entry is read, its checksum found
     // false, and the archive refused, never counted as the old release.

@@ -205,6 +205,7 @@ pub(crate) fn counted_file(
         kind: source.kind.to_string(),
         path: source.display.clone(),
         digest,
+        digest_basis: crate::model::DigestBasis::Computed,
         publisher: source.publisher.clone(),
         rows_read: rows,
         rows_counted: rows,

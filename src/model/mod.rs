@@ -73,6 +73,8 @@ pub struct InputFile {
     /// The file's content hash, named by its algorithm: `sha256:<hex>` for tables,
     /// `blake3:<hex>` for data.police.uk month-files (see `ingest::read::sha256_digest`).
     pub digest: String,
+    /// Whether this run computed `digest` from the bytes or may have taken it by a record.
+    pub digest_basis: DigestBasis,
     pub publisher: Option<String>,
     pub rows_read: u64,
     pub rows_counted: u64,
@@ -83,6 +85,22 @@ pub struct InputFile {
     pub rejections: Vec<Rejection>,
     /// The row counts are disclosive (disclosure control): publish them as `[c]`.
     pub withheld: bool,
+}
+
+/// How a run knows a file's digest. It depends only on the kind of file and `--rehash`, never on
+/// the cache, so that artefacts are byte-identical with or without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DigestBasis {
+    /// Computed from the file's bytes in this run: every table, and month-files under `--rehash`.
+    Computed,
+    /// A zip entry's: the digest of the content its CRC-32 and size (recorded in the zip's
+    /// directory) identify. Without `--rehash`, an entry the cache knows by that record is not
+    /// decompressed, so a forged CRC-32 would keep the digest recorded for the older content.
+    ZipRecord,
+    /// A folder month-file's: the digest of the content its size, times and inode identify (the
+    /// change time cannot be set back), taken from the cache when that record is known.
+    FileRecord,
 }
 
 /// A row count as it may be published: the number, or `[c]` for a file whose row counts are
@@ -128,11 +146,12 @@ impl Serialize for InputFile {
     /// As published: row counts are `[c]` for a withheld file.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("InputFile", 11)?;
+        let mut st = s.serialize_struct("InputFile", 12)?;
         st.serialize_field("source", &self.source)?;
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("path", &self.path)?;
         st.serialize_field("digest", &self.digest)?;
+        st.serialize_field("digest_basis", &self.digest_basis)?;
         st.serialize_field("publisher", &self.publisher)?;
         let [read, counted, rejected] = self.published();
         st.serialize_field("rows_read", &read)?;

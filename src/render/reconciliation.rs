@@ -1,15 +1,16 @@
 //! The reconciliation ledger and the data-quality table: for every file, rows read = rows counted +
 //! rows rejected, with each rejected row's line and reason.
 
-use crate::model::Dataset;
+use crate::model::{Dataset, DigestBasis, InputFile};
 use crate::render::format::thousands;
 use crate::render::table::{defuse, write_csv};
 
 /// `reports/reconciliation.csv` columns: one row per file, then one per rejected row.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 9] = [
     "file",
     "kind",
     "digest",
+    "digest_basis",
     "rows_read",
     "rows_counted",
     "rows_rejected",
@@ -24,7 +25,7 @@ pub fn csv(data: &Dataset) -> String {
         let counts = f.published().map(|n| n.to_string());
         rows.push(
             [
-                vec![defuse(&f.path), f.kind.clone(), f.digest.clone()],
+                identity(f),
                 counts.to_vec(),
                 vec![String::new(), String::new()],
             ]
@@ -34,19 +35,40 @@ pub fn csv(data: &Dataset) -> String {
     for f in &data.inputs {
         for r in &f.rejections {
             let blank = || String::new();
-            rows.push(vec![
-                defuse(&f.path),
-                f.kind.clone(),
-                f.digest.clone(),
+            let rest = vec![
                 blank(),
                 blank(),
                 blank(),
                 r.line.to_string(),
                 defuse(&r.reason),
-            ]);
+            ];
+            rows.push([identity(f), rest].concat());
         }
     }
     write_csv(&rows)
+}
+
+/// A file's path, kind, digest and how the run knows that digest.
+fn identity(f: &InputFile) -> Vec<String> {
+    vec![
+        defuse(&f.path),
+        f.kind.clone(),
+        f.digest.clone(),
+        digest_basis(f.digest_basis).to_string(),
+    ]
+}
+
+/// How the run knows a digest, in words: a digest taken by a record says so.
+pub fn digest_basis(basis: DigestBasis) -> &'static str {
+    match basis {
+        DigestBasis::Computed => "computed from the bytes",
+        DigestBasis::ZipRecord => {
+            "recorded: by the zip's CRC-32 and size, not recomputed (--rehash recomputes)"
+        }
+        DigestBasis::FileRecord => {
+            "recorded: by the file's size, times and inode, not recomputed (--rehash recomputes)"
+        }
+    }
 }
 
 /// `reports/data-quality.csv`: per force-month rows, no-location, outside-area and duplicates.

@@ -155,6 +155,7 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
             "File",
             "Kind",
             "Digest",
+            "Digest basis",
             "Rows read",
             "Rows counted",
             "Rows rejected",
@@ -169,7 +170,8 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
                     RowCount::Shown(v) => Cell::Count(v as i64),
                     withheld => text(withheld.to_string()),
                 });
-                [text(&f.path), text(&f.kind), text(&f.digest)]
+                let basis = crate::render::reconciliation::digest_basis(f.digest_basis);
+                [text(&f.path), text(&f.kind), text(&f.digest), text(basis)]
                     .into_iter()
                     .chain(counts)
                     .collect()

@@ -26,6 +26,8 @@ pub struct ManifestInput {
     pub path: String,
     /// The file's content hash, named by its algorithm (`sha256:<hex>` or `blake3:<hex>`).
     pub digest: String,
+    /// Whether the run computed the digest or took it by a zip's or the file system's record.
+    pub digest_basis: crate::model::DigestBasis,
     /// Row counts; `[c]` for a source under disclosure control.
     pub rows_read: RowCount,
     pub rows_counted: RowCount,
@@ -62,6 +64,7 @@ pub fn build(
                     kind: f.kind.clone(),
                     path: f.path.clone(),
                     digest: f.digest.clone(),
+                    digest_basis: f.digest_basis,
                     rows_read,
                     rows_counted,
                     rows_rejected,

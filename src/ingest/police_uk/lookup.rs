@@ -79,6 +79,7 @@ fn provenance(
         kind: "lsoa-lookup".into(),
         path: lookup.display.clone(),
         digest,
+        digest_basis: crate::model::DigestBasis::Computed,
         publisher: None,
         rows_read: rows,
         rows_counted: rows - rejections.len() as u64,

@@ -24,7 +24,7 @@ use crate::harmonise::Period;
 use crate::harmonise::police_uk::CRIME_TYPES;
 use crate::ingest::Source;
 pub use crate::model::police_uk::{LsoaCount, LsoaRecord};
-use crate::model::{Category, Dataset, InputFile, Observation, Unit, Value};
+use crate::model::{Category, Dataset, DigestBasis, InputFile, Observation, Unit, Value};
 use archive::{Archive, Entry};
 use file::{Kind, Name, Parsed};
 use reading::read_all;
@@ -68,8 +68,9 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         progress::say(selection.progress, &message);
     }
     let first_input = data.inputs.len();
+    let basis = digest_basis(&archive, selection.rehash);
     for f in &files {
-        data.inputs.push(provenance(f, source));
+        data.inputs.push(provenance(f, source, basis));
     }
     let names = force_names(&files);
     let streets: Vec<(&ReadFile, usize)> = files
@@ -95,13 +96,24 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
     Ok(())
 }
 
-fn provenance(f: &ReadFile, source: &Source) -> InputFile {
+/// How this run knows its month-files' digests: by the zip's or the file system's record unless
+/// `--rehash` (the cache is left out, so that artefacts do not depend on it).
+fn digest_basis(archive: &Archive, rehash: bool) -> DigestBasis {
+    match archive {
+        _ if rehash => DigestBasis::Computed,
+        Archive::Zip(_) => DigestBasis::ZipRecord,
+        Archive::Folder(_) => DigestBasis::FileRecord,
+    }
+}
+
+fn provenance(f: &ReadFile, source: &Source, digest_basis: DigestBasis) -> InputFile {
     let rejected = f.parsed.rejected.len() as u64;
     InputFile {
         source: source.name.clone(),
         kind: format!("police-uk {}", f.name.kind.label()),
         path: format!("{}/{}", source.display, f.entry.name),
         digest: f.digest.clone(),
+        digest_basis,
         publisher: source
             .publisher
             .clone()

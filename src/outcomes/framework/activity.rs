@@ -127,6 +127,7 @@ pub(super) fn provenance(kind: &str, display: &str, bytes: &[u8], rows: u64) -> 
         kind: kind.to_string(),
         path: display.to_string(),
         digest: read::sha256_digest(bytes),
+        digest_basis: crate::model::DigestBasis::Computed,
         publisher: None,
         rows_read: rows,
         rows_counted: rows,
