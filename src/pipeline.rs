@@ -247,7 +247,13 @@ pub fn outcome_assessment(
     }
     let partner =
         outcomes::PartnerEvidence::from_figures(&data.partner, &data.names_of(&cmp.area), cmp);
-    let oa = outcomes::assess(&fw, cmp, &o.verdicts, &o.rule, o.report, &partner)?;
+    let evidence = outcomes::Evidence {
+        cmp,
+        partner: &partner,
+        taxonomy: &cfg.taxonomy,
+        data,
+    };
+    let oa = outcomes::assess(&fw, &evidence, &o.verdicts, &o.rule, o.report)?;
     Ok(Some((oa, fw.inputs)))
 }
 

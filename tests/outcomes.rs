@@ -133,9 +133,11 @@ fn data_rag_and_activity_rag_side_by_side() {
     // partnership's September 2018 report rates the priority GREEN.
     assert_eq!(rag("violence").data_rag, DataRag::Red);
     assert_eq!(rag("violence").activity_rag.as_deref(), Some("GREEN"));
-    // Prevent: no data at all -> amber (not assessable), never green by default.
-    assert_eq!(rag("prevent").data_rag, DataRag::Amber);
+    // Prevent: its one indicator is context only (Channel referrals, 2018/19 only): the numbers
+    // say nothing either way, never amber and never green.
+    assert_eq!(rag("prevent").data_rag, DataRag::NoEvidence);
     assert_eq!(rag("prevent").not_assessable, 1);
+    assert!(rag("prevent").drivers.is_empty());
 }
 
 #[test]
@@ -154,7 +156,30 @@ fn a_new_plan_is_a_new_file() {
     assert!(oa.outcomes.iter().all(|o| o.activity_rag.is_none()));
 }
 
-fn fixture_comparison() -> saferstats::stats::Comparison {
+/// `fw` assessed on the tidy fixture with default settings and the shipped taxonomy.
+fn assess_fixture(
+    fw: &Framework,
+    report: Option<Month>,
+) -> saferstats::error::Result<OutcomeAssessment> {
+    let (data, cmp) = fixture_comparison();
+    let taxonomy = saferstats::harmonise::taxonomy::Taxonomy::shipped();
+    let partner = Default::default();
+    let ev = outcomes::Evidence {
+        cmp: &cmp,
+        partner: &partner,
+        taxonomy: &taxonomy,
+        data: &data,
+    };
+    outcomes::assess(
+        fw,
+        &ev,
+        &VerdictSettings::default(),
+        &RagRule::default(),
+        report,
+    )
+}
+
+fn fixture_comparison() -> (saferstats::model::Dataset, saferstats::stats::Comparison) {
     let data = saferstats::ingest::load_all(
         &[saferstats::config::Source::new(
             saferstats::config::SourceKind::Tidy,
@@ -165,7 +190,7 @@ fn fixture_comparison() -> saferstats::stats::Comparison {
     )
     .unwrap();
     let (from, to) = ("2016/17".parse().unwrap(), "2017/18".parse().unwrap());
-    saferstats::stats::compare(
+    let cmp = saferstats::stats::compare(
         &data,
         "City of London",
         from,
@@ -173,23 +198,14 @@ fn fixture_comparison() -> saferstats::stats::Comparison {
         &Default::default(),
         false,
     )
-    .unwrap()
+    .unwrap();
+    (data, cmp)
 }
 
 #[test]
 fn each_report_keeps_its_own_rag_key() {
     let fw = Framework::load(&fixture("frameworks/base.toml"), "base.toml").unwrap();
-    let cmp = fixture_comparison();
-    let (s, rule) = (VerdictSettings::default(), RagRule::default());
-    let sept_2018 = outcomes::assess(
-        &fw,
-        &cmp,
-        &s,
-        &rule,
-        Some(Month::new(2018, 9).unwrap()),
-        &Default::default(),
-    )
-    .unwrap();
+    let sept_2018 = assess_fixture(&fw, Some(Month::new(2018, 9).unwrap())).unwrap();
     assert_eq!(sept_2018.outcomes[0].activity_rag.as_deref(), Some("GREEN"));
     assert!(
         sept_2018.outcomes[0]
@@ -200,7 +216,7 @@ fn each_report_keeps_its_own_rag_key() {
         sept_2018.outcomes[0].activity_detail
     );
     // The latest report (2021) used Blue/Green/Amber/Red and rated no outcome itself: worst activity.
-    let latest = outcomes::assess(&fw, &cmp, &s, &rule, None, &Default::default()).unwrap();
+    let latest = assess_fixture(&fw, None).unwrap();
     assert_eq!(latest.activity_report.as_deref(), Some("2021-02"));
     assert_eq!(latest.outcomes[0].activity_rag.as_deref(), Some("AMBER"));
     assert!(
@@ -236,15 +252,7 @@ fn a_series_break_inside_the_span_makes_an_indicator_not_assessable() {
     }
     std::fs::write(dir.path().join("fw.toml"), text).unwrap();
     let fw = Framework::load(&dir.path().join("fw.toml"), "fw.toml").unwrap();
-    let oa = outcomes::assess(
-        &fw,
-        &fixture_comparison(),
-        &Default::default(),
-        &Default::default(),
-        None,
-        &Default::default(),
-    )
-    .unwrap();
+    let oa = assess_fixture(&fw, None).unwrap();
     assert_eq!(oa.indicators[0].verdict, Verdict::NotAssessable);
     assert_eq!(
         oa.indicators[0].reason.to_string(),
@@ -304,7 +312,7 @@ fn outcomes_command_prints_the_documented_columns() {
     );
     assert!(
         lines.contains(
-            &"Anti-Social Behaviour is tackled and responded to effectively,red,1,1,1,1,GREEN"
+            &"Anti-Social Behaviour is tackled and responded to effectively,red,1,1,1,2,GREEN"
         ),
         "{out}"
     );
@@ -324,7 +332,7 @@ fn bad_frameworks_name_the_file_and_entry() {
     let cases = [
         (
             "bad-unknown-category.toml",
-            "bad-unknown-category.toml: outcome `violence`, indicator `Homocide`: no source provides this category for 2016/17 and 2017/18; closest: Homicide",
+            "bad-unknown-category.toml: outcome `violence`, indicator `Homocide`: no source provides this category for 2016/17 and 2017/18, and the taxonomy does not know it; closest: Homicide",
         ),
         (
             "bad-empty-outcome.toml",
@@ -402,7 +410,7 @@ fn partner_measures_are_judged_from_partner_data() {
     );
     assert!(
         row("Noise complaints")
-            .contains("suppressed: `Noise complaints` is withheld ([x]) in 2016/17 or 2017/18"),
+            .contains("suppressed: Noise complaints is withheld ([x]) in 2016/17 or 2017/18"),
         "{out}"
     );
 }
@@ -419,23 +427,30 @@ fn an_indicator_named_by_a_taxonomy_alias_finds_the_category() {
     }
     std::fs::write(dir.path().join("fw.toml"), text).unwrap();
     let mut fw = Framework::load(&dir.path().join("fw.toml"), "fw.toml").unwrap();
-    let assess = |fw: &Framework| {
-        let cmp = fixture_comparison();
-        let (settings, rule) = (VerdictSettings::default(), RagRule::default());
-        outcomes::assess(fw, &cmp, &settings, &rule, None, &Default::default())
-    };
-    // Spelt differently and not named through the taxonomy, it matches nothing: an error.
-    let unnamed = assess(&fw).unwrap_err().to_string();
-    assert!(
-        unnamed.contains("no source provides this category"),
-        "{unnamed}"
-    );
-    fw.name_with(&saferstats::harmonise::taxonomy::Taxonomy::shipped());
-    let oa = assess(&fw).unwrap();
-    let rape = &oa.indicators[0];
-    assert_eq!(rape.verdict, Verdict::Worsening);
-    let c = rape.change.as_ref().unwrap();
-    assert_eq!((c.from_count, c.to_count), (10, 27));
+    // Spelt differently, the row is found through the taxonomy, whether or not the framework
+    // was named with it first.
+    for named in [false, true] {
+        if named {
+            fw.name_with(&saferstats::harmonise::taxonomy::Taxonomy::shipped());
+        }
+        let oa = assess_fixture(&fw, None).unwrap();
+        let rape = &oa.indicators[0];
+        assert_eq!(rape.verdict, Verdict::Worsening);
+        let c = rape.change.as_ref().unwrap();
+        assert_eq!((c.from_count, c.to_count), (10, 27));
+        assert_eq!(rape.measured_as, None);
+    }
+    // A label the taxonomy does not know and no source provides is an error.
+    let typo = std::fs::read_to_string(dir.path().join("fw.toml"))
+        .unwrap()
+        .replace(
+            "category = \"Rape offences\"",
+            "category = \"Rap offences\"",
+        );
+    std::fs::write(dir.path().join("fw.toml"), typo).unwrap();
+    let fw = Framework::load(&dir.path().join("fw.toml"), "fw.toml").unwrap();
+    let e = assess_fixture(&fw, None).unwrap_err().to_string();
+    assert!(e.contains("indicator `Rap offences`: no source provides this category for 2016/17 and 2017/18, and the taxonomy does not know it; closest: Rape"), "{e}");
 }
 
 #[test]
@@ -454,4 +469,148 @@ fn an_indicator_whose_definition_changed_inside_the_span_is_not_assessable() {
             a.reason
         );
     }
+}
+
+/// A framework and tidy yearly figures (`period,area,category,value` rows for the City) in a
+/// fresh folder, assessed by `outcomes --detail --format csv` for 2016/17 against 2017/18:
+/// (detail CSV, summary CSV).
+fn outcomes_of(framework: &str, rows: &str) -> (String, String) {
+    let cli = Cli::new();
+    let data = cli.dir.path().join("data.csv");
+    std::fs::write(&data, format!("period,area,category,value\n{rows}")).unwrap();
+    let fw = cli.dir.path().join("fw.toml");
+    std::fs::write(&fw, framework).unwrap();
+    let run = |detail: bool| {
+        let cli = Cli::new()
+            .source_path("tidy", &data)
+            .args(["--area", "City of London", "outcomes"])
+            .args(["--from", "2016/17", "--to", "2017/18", "--format", "csv"])
+            .args(["--framework".to_string(), fw.display().to_string()]);
+        let cli = if detail { cli.args(["--detail"]) } else { cli };
+        cli.expect(0).0
+    };
+    (run(true), run(false))
+}
+
+/// A framework of outcomes, each `(id, [(subject line, direction)])`.
+fn framework(outcomes: &[(&str, &[(&str, &str)])]) -> String {
+    let mut text = "[plan]\nid = \"t\"\ntitle = \"Test plan\"\n".to_string();
+    for (id, indicators) in outcomes {
+        text += &format!("[[outcome]]\nid = \"{id}\"\ntitle = \"Outcome {id}\"\n");
+        for (subject, direction) in *indicators {
+            text += &format!(
+                "[[outcome.indicator]]\n{subject}\ndirection = \"{direction}\"\nwhy = \"test\"\n"
+            );
+        }
+    }
+    text
+}
+
+fn line_of<'a>(csv: &'a str, starting: &str) -> &'a str {
+    csv.lines()
+        .find(|l| l.starts_with(starting))
+        .unwrap_or_else(|| panic!("no line starting {starting}: {csv}"))
+}
+
+#[test]
+fn context_only_indicators_never_set_the_data_rag() {
+    let fw = framework(&[
+        // Rape worsens (10 -> 27, 37 events): red, driven by Rape only, never by the context one.
+        (
+            "a",
+            &[
+                ("category = \"Rape\"", "down"),
+                ("measure = \"Channel referrals\"", "context"),
+            ],
+        ),
+        // Only context: a significant rise is shown but judges nothing.
+        ("b", &[("category = \"Rape\"", "context")]),
+        // A context measure no source provides: no evidence either way, not amber.
+        ("c", &[("measure = \"Channel referrals\"", "context")]),
+    ]);
+    let rows = "2016/17,City of London,Rape,10\n2017/18,City of London,Rape,27\n";
+    let (detail, summary) = outcomes_of(&fw, rows);
+    assert!(
+        line_of(&summary, "Outcome a,").starts_with("Outcome a,red,0,1,0,1,"),
+        "{summary}"
+    );
+    assert!(
+        line_of(&summary, "Outcome b,").starts_with("Outcome b,no evidence either way,0,0,0,1,"),
+        "{summary}"
+    );
+    assert!(
+        line_of(&summary, "Outcome c,").starts_with("Outcome c,no evidence either way,0,0,0,1,"),
+        "{summary}"
+    );
+    assert!(
+        line_of(&detail, "Outcome c,Channel referrals,context,")
+            .ends_with(",not assessable,no figures: no loaded source provides Channel referrals"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn anti_social_behaviour_is_an_indicator_judged_by_the_same_test_and_kept_out_of_crime() {
+    let fw = framework(&[("asb", &[("category = \"Anti-social behaviour\"", "down")])]);
+    let rows = "2016/17,City of London,Anti-social behaviour,100\n2017/18,City of London,Anti-social behaviour,160\n\
+                2016/17,City of London,Rape,10\n2017/18,City of London,Rape,27\n";
+    let (detail, summary) = outcomes_of(&fw, rows);
+    // Exact conditional test: p = 2 P(X <= 100), X ~ Binomial(260, 1/2) = 0.00023894 (by hand,
+    // with exact fractions).
+    assert!(
+        detail.contains(
+            "Outcome asb,Anti-social behaviour,down,100,160,60,60.0,0.0002389,worsening,"
+        ),
+        "{detail}"
+    );
+    assert!(summary.contains("Outcome asb,red,0,1,0,0,"), "{summary}");
+    // Never in the crime total: the total is Rape's 10 -> 27 alone.
+    let cli = Cli::new();
+    let data = cli.dir.path().join("d.csv");
+    std::fs::write(&data, format!("period,area,category,value\n{rows}")).unwrap();
+    let (cmp, _) = cli
+        .source_path("tidy", &data)
+        .args(["--area", "City of London", "compare", "--from", "2016/17"])
+        .args(["--to", "2017/18", "--format", "csv"])
+        .expect(0);
+    assert!(
+        line_of(&cmp, "Total crime,").starts_with("Total crime,2016/17,2017/18,10,27,17,"),
+        "{cmp}"
+    );
+}
+
+#[test]
+fn home_office_subgroups_are_measured_by_the_data_police_uk_type_that_holds_them() {
+    let fw = framework(&[
+        (
+            "violence",
+            &[
+                ("category = \"Violence with injury\"", "down"),
+                ("category = \"Rape\"", "down"),
+            ],
+        ),
+        ("acq", &[("category = \"Shoplifting\"", "down")]),
+    ]);
+    let rows = "2016/17,City of London,Violence and sexual offences,300\n2017/18,City of London,Violence and sexual offences,400\n\
+                2016/17,City of London,Shoplifting,50\n2017/18,City of London,Shoplifting,40\n";
+    let (detail, summary) = outcomes_of(&fw, rows);
+    // p = 2 P(X <= 300), X ~ Binomial(700, 1/2) = 0.00017848 (exact fractions, by hand).
+    assert!(
+        detail.contains("Outcome violence,Violence with injury,down,300,400,100,33.3,0.0001785,worsening,\"measured as Violence and sexual offences (data.police.uk), which also holds other offences: worsening: 300 to 400 (+33.3%), p 0.0001785\""),
+        "{detail}"
+    );
+    // One count is judged once in an outcome: Rape, held by the same type, names the first.
+    assert!(
+        detail.contains("Outcome violence,Rape,down,,,,,,not assessable,\"measured as Violence and sexual offences, which this outcome already judges under Violence with injury\""),
+        "{detail}"
+    );
+    assert!(
+        summary.contains("Outcome violence,red,0,1,0,1,"),
+        "{summary}"
+    );
+    // A type of the same name is the subgroup itself, not coarser.
+    assert!(
+        detail.contains("Outcome acq,Shoplifting,down,50,40,-10,-20.0,"),
+        "{detail}"
+    );
 }

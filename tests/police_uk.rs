@@ -1354,3 +1354,39 @@ fn under_rehash_a_forged_checksum_does_not_keep_an_old_release() {
         "{err}"
     );
 }
+
+#[test]
+fn the_shipped_framework_runs_on_the_real_archive() {
+    // The 2018-23 framework names Home Office subgroups; data.police.uk publishes coarser types.
+    // 2017/18 holds April to June 2017 only, so every verdict is a partial year, saying so.
+    let Some(archive) = shared_archive() else {
+        return;
+    };
+    let cli = Cli::new();
+    let out = cli.dir.path().join("out");
+    let out_arg = out.display().to_string();
+    let run = cli.default_config().args(arg("police-uk", &archive)).args([
+        "--allow-partial",
+        "run",
+        "--out",
+        &out_arg,
+    ]);
+    run.expect(0);
+    let report = std::fs::read_to_string(out.join("reports/evidence-base.md")).unwrap();
+    for line in [
+        "| Violence with injury | down | not assessable | measured as Violence and sexual offences (data.police.uk), which also holds other offences: partial year: 2016/17 compared with 2017/18 (partial: 3 of 12 months) |",
+        "| Rape | down | not assessable | measured as Violence and sexual offences, which this outcome already judges under Violence with injury |",
+        "| Burglary – Residential | down | not assessable | measured as Burglary (data.police.uk), which also holds other offences: partial year",
+        "| Anti-social behaviour | down | not assessable | partial year: 2016/17 compared with 2017/18 (partial: 3 of 12 months) |",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
+    // No outcome has an assessable indicator: none is amber, red or green on these months.
+    assert_eq!(
+        report
+            .matches("Data RAG **no evidence either way**")
+            .count(),
+        5,
+        "{report}"
+    );
+}

@@ -59,6 +59,10 @@ pub struct PoliceUkType {
     #[serde(rename = "type")]
     pub crime_type: String,
     pub groups: Vec<String>,
+    /// The Home Office subgroups the type holds (by name or alias; canonical names once loaded):
+    /// an indicator named by one is measured by the type where no finer figure exists.
+    #[serde(default)]
+    pub subgroups: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -272,7 +276,77 @@ impl Taxonomy {
             }
         }
         self.index = index;
-        self.name_breaks()
+        self.name_breaks()?;
+        self.name_police_uk_subgroups()
+    }
+
+    /// Each data.police.uk type's subgroups by their canonical names; a label that names no
+    /// subgroup, or a subgroup two types claim, is an error naming the type.
+    fn name_police_uk_subgroups(&mut self) -> Result<()> {
+        let mut types = std::mem::take(&mut self.police_uk);
+        let mut claimed: HashMap<String, String> = HashMap::new();
+        for t in &mut types {
+            for s in &mut t.subgroups {
+                let entry = || format!("police_uk `{}`", t.crime_type);
+                let name = self
+                    .subgroup(s)
+                    .map_err(|e| self.error(entry(), e.to_string()))?
+                    .name
+                    .clone();
+                if let Some(other) = claimed.insert(name.clone(), t.crime_type.clone()) {
+                    let message = format!("subgroup `{name}` is also held by `{other}`");
+                    return Err(self.error(entry(), message));
+                }
+                *s = name;
+            }
+        }
+        self.police_uk = types;
+        Ok(())
+    }
+
+    /// The data.police.uk type that holds the subgroup `label` names, where the taxonomy says.
+    pub fn police_uk_type_holding(&self, label: &str) -> Option<&PoliceUkType> {
+        let r = self.index.get(&label::match_key(label))?;
+        let name = (r.level == Level::Subgroup).then_some(&r.name)?;
+        self.police_uk.iter().find(|p| p.subgroups.contains(name))
+    }
+
+    /// The offence group a comparison row counts towards in shares, and whether it is acquisitive:
+    /// a subgroup's group; a data.police.uk type's one group, or the type itself where it spans
+    /// several (acquisitive when all are); `None` for a type in no group (anti-social behaviour,
+    /// not crime). Any other label is an error naming the closest.
+    pub fn share_group(&self, label: &str) -> Result<Option<(String, bool)>> {
+        let key = label::match_key(label);
+        let group = |name: &str| self.groups.iter().find(|g| g.name == name);
+        let police_uk = self
+            .police_uk
+            .iter()
+            .find(|p| label::match_key(&p.crime_type) == key);
+        let Some(t) = police_uk.filter(|_| !self.index.contains_key(&key)) else {
+            let r = self.resolve(label)?;
+            let g = r.group.as_deref().and_then(group).ok_or_else(|| {
+                let message = format!("names the total `{}`, not a category", r.name);
+                self.error(format!("category `{label}`"), message)
+            })?;
+            return Ok(Some((g.name.clone(), g.acquisitive)));
+        };
+        let groups: Vec<&Group> = t.groups.iter().filter_map(|g| group(g)).collect();
+        Ok(match groups.as_slice() {
+            [] => None,
+            [one] => Some((one.name.clone(), one.acquisitive)),
+            many => Some((t.crime_type.clone(), many.iter().all(|g| g.acquisitive))),
+        })
+    }
+
+    /// Whether `label` names anything the taxonomy knows: a subgroup, group or total (by name or
+    /// alias), or a data.police.uk type.
+    pub fn knows(&self, label: &str) -> bool {
+        let key = label::match_key(label);
+        self.index.contains_key(&key)
+            || self
+                .police_uk
+                .iter()
+                .any(|p| label::match_key(&p.crime_type) == key)
     }
 
     /// Each break's categories by their canonical names; a label the taxonomy does not know is an
@@ -446,72 +520,4 @@ fn entry<'a>(name: &'a str, aliases: &'a [String]) -> (&'a str, Vec<&'a str>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shipped() -> Taxonomy {
-        Taxonomy::shipped()
-    }
-
-    #[test]
-    fn labels_and_drift_resolve_to_subgroups() {
-        let t = shipped();
-        let cases = [
-            ("Burglary - residential", "Residential burglary"),
-            ("Burglary – Business/Community", "Non-residential burglary"),
-            ("Domestic burglary", "Residential burglary"),
-            ("Other theft offences", "All other theft offences"),
-            ("RAPE OFFENCES", "Rape"),
-            ("Stalking and Harassment", "Stalking and harassment"),
-            ("Public disorder", "Public order offences"),
-            (
-                "Death or serious injury unlawful driving",
-                "Death or serious injury caused by illegal driving",
-            ),
-        ];
-        for (label, subgroup) in cases {
-            assert_eq!(t.subgroup(label).unwrap().name, subgroup, "{label}");
-        }
-        assert_eq!(
-            t.group_of("Robbery of personal property").unwrap().name,
-            "Robbery"
-        );
-        let e = t.subgroup("Cyber flashing").unwrap_err().to_string();
-        assert!(
-            e.contains("matches no subgroup, group, total or alias; closest:"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn police_uk_types_that_span_groups_say_so() {
-        let t = shipped();
-        let violence = t
-            .police_uk
-            .iter()
-            .find(|p| p.crime_type == "Violence and sexual offences")
-            .unwrap();
-        assert!(violence.spans_several_groups());
-        assert_eq!(
-            t.police_uk
-                .iter()
-                .filter(|p| p.spans_several_groups())
-                .count(),
-            1
-        );
-        assert_eq!(t.police_uk.len(), 14);
-    }
-
-    #[test]
-    fn a_label_claimed_twice_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.toml");
-        let text = "[[group]]\nname = \"G\"\nacquisitive = false\n[[subgroup]]\nname = \"A\"\ngroup = \"G\"\n[[subgroup]]\nname = \"B\"\ngroup = \"G\"\naliases = [\"a\"]\n";
-        std::fs::write(&path, text).unwrap();
-        let e = Taxonomy::load(&path, "t.toml").unwrap_err().to_string();
-        assert!(
-            e.contains("t.toml: subgroup `B`: the label `a` also names subgroup `A`"),
-            "{e}"
-        );
-    }
-}
+mod tests;

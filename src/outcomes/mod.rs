@@ -1,15 +1,19 @@
 //! Outcomes: which of the partnership's outcomes do the numbers support?
 //!
 //! - [`framework`]: the plan's outcomes, indicators, themes and activity reports (data, not code).
+//! - [`resolve`]: which figures measure each indicator (its own row, the coarser data.police.uk
+//!   type the taxonomy says holds it, or a partner measure), or what the data holds instead.
 //! - [`verdict`]: each indicator judged against the comparison, always with a reason.
 //! - [`summary`]: per outcome, verdict counts, the data RAG from a configurable rule, and the
 //!   partnership's own activity RAG beside it.
 
 pub mod framework;
+pub mod resolve;
 pub mod summary;
 pub mod verdict;
 
 pub use framework::{Direction, Framework};
+pub use resolve::Evidence;
 pub use summary::{ActivityDetail, DataRag, OutcomeSummary, RagRule};
 pub use verdict::{Assessment, PartnerEvidence, Verdict, VerdictSettings};
 
@@ -17,7 +21,6 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::harmonise::Month;
-use crate::stats::Comparison;
 
 /// The whole outcome assessment of one comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -32,16 +35,16 @@ pub struct OutcomeAssessment {
     pub indicators: Vec<Assessment>,
 }
 
-/// Assesses `fw` against `cmp`, with the activity report at `report` (or the latest).
+/// Assesses `fw` against `ev`, with the activity report at `report` (or the latest).
 pub fn assess(
     fw: &Framework,
-    cmp: &Comparison,
+    ev: &Evidence,
     settings: &VerdictSettings,
     rule: &RagRule,
     report: Option<Month>,
-    partner: &PartnerEvidence,
 ) -> Result<OutcomeAssessment> {
-    let indicators = verdict::assess_all(fw, cmp, settings, partner)?;
+    let cmp = ev.cmp;
+    let indicators = verdict::assess_all(fw, ev, settings)?;
     let report = fw.report_at(report);
     Ok(OutcomeAssessment {
         plan: fw.plan.title.clone(),

@@ -1,23 +1,29 @@
 //! Outcome summaries: per outcome, how many indicators fall in each verdict, which indicators
 //! drive its data RAG, and the partnership's own activity RAG beside it.
 //!
-//! The data RAG follows a rule from the config ([`RagRule`]); the default:
+//! The data RAG follows a rule from the config ([`RagRule`]). Context-only indicators (no desired
+//! direction) never set it, and an outcome with no assessable indicator has **no evidence either
+//! way**, never amber. Otherwise, by default:
 //! - **red** when any indicator with at least `red_min_events` events (both periods together)
 //!   worsens significantly;
 //! - **amber** when any indicator worsens on fewer events, moves the wrong way without
-//!   significance (`amber_on_wrong_way`), or cannot be assessed (`amber_on_not_assessable`;
-//!   context-only indicators never count);
+//!   significance (`amber_on_wrong_way`), or cannot be assessed (`amber_on_not_assessable`; an
+//!   indicator measured by a category the outcome already judges under another does not count);
 //! - **green** otherwise.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Month;
+use crate::outcomes::framework::Direction;
 use crate::outcomes::framework::{ActivityReport, Framework};
-use crate::outcomes::verdict::{Assessment, Verdict};
+use crate::outcomes::verdict::{Assessment, Reason, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataRag {
+    /// No assessable indicator: the numbers say nothing either way.
+    #[serde(rename = "none")]
+    NoEvidence,
     Green,
     Amber,
     Red,
@@ -26,9 +32,18 @@ pub enum DataRag {
 impl DataRag {
     pub fn label(self) -> &'static str {
         match self {
+            DataRag::NoEvidence => "no evidence either way",
             DataRag::Green => "green",
             DataRag::Amber => "amber",
             DataRag::Red => "red",
+        }
+    }
+
+    /// A one-word key (`none` for no evidence), e.g. for a style class.
+    pub fn key(self) -> &'static str {
+        match self {
+            DataRag::NoEvidence => "none",
+            other => other.label(),
         }
     }
 }
@@ -108,8 +123,19 @@ fn events(a: &Assessment) -> i64 {
 }
 
 fn data_rag(mine: &[&Assessment], rule: &RagRule) -> (DataRag, Vec<String>) {
+    let judged: Vec<&Assessment> = mine
+        .iter()
+        .copied()
+        .filter(|a| a.direction != Direction::Context)
+        .collect();
+    let assessable =
+        |a: &&Assessment| !matches!(a.verdict, Verdict::NotAssessable | Verdict::Context);
+    if !judged.iter().any(assessable) {
+        return (DataRag::NoEvidence, Vec::new());
+    }
     let names = |f: &dyn Fn(&Assessment) -> bool| -> Vec<String> {
-        mine.iter()
+        judged
+            .iter()
             .filter(|a| f(a))
             .map(|a| a.indicator.clone())
             .collect()
@@ -121,7 +147,9 @@ fn data_rag(mine: &[&Assessment], rule: &RagRule) -> (DataRag, Vec<String>) {
     let amber = names(&|a| {
         a.verdict == Verdict::Worsening
             || (rule.amber_on_wrong_way && a.wrong_way)
-            || (rule.amber_on_not_assessable && a.verdict == Verdict::NotAssessable)
+            || (rule.amber_on_not_assessable
+                && a.verdict == Verdict::NotAssessable
+                && !matches!(a.reason, Reason::SameMeasure { .. }))
     });
     if !amber.is_empty() {
         return (DataRag::Amber, amber);

@@ -9,14 +9,16 @@
 //! 5. *improving* or *worsening* when the change is significant, by the desired direction;
 //! 6. *no significant change* otherwise, noting when it moved the wrong way.
 //!
-//! A category that no source provides is an error, not a verdict: it is a typo or a missing source.
+//! Which figures measure an indicator is [`resolve`](crate::outcomes::resolve)'s: a category no
+//! source provides and the taxonomy does not know is an error, not a verdict (a typo or a missing
+//! source); a known one the compared periods lack is not assessable, saying what the data holds.
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::harmonise::label;
+use crate::error::Result;
 use crate::model::{Category, Month, PartnerFigure, Period, Unit, Value, same_name};
-use crate::outcomes::framework::{Direction, Framework, Indicator, Subject};
+use crate::outcomes::framework::{Direction, Framework, Indicator};
+use crate::outcomes::resolve::{self, Evidence, Held, Measure, MeasuredAs};
 use crate::stats::{Change, Comparison};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,6 +58,8 @@ pub struct Assessment {
     pub small_numbers: bool,
     pub themes: Vec<String>,
     pub change: Option<Change>,
+    /// The coarser category that measures the indicator, where the data holds none finer.
+    pub measured_as: Option<MeasuredAs>,
 }
 
 /// Settings for verdicts.
@@ -76,6 +80,18 @@ impl Default for VerdictSettings {
 pub enum Reason {
     /// A partner measure no source provides.
     NoSource { measure: String },
+    /// A category the taxonomy knows with no figures for the compared periods, and what exists.
+    NoFigures {
+        category: String,
+        from: Period,
+        to: Period,
+        held: Vec<Held>,
+    },
+    /// Measured by `measured_as`, which this outcome already judges under `indicator`.
+    SameMeasure {
+        measured_as: String,
+        indicator: String,
+    },
     /// A partner measure the partner data has but cannot judge.
     Partner(PartnerGap),
     /// Either period is built from fewer months than it spans (labels as the comparison gives them).
@@ -132,8 +148,14 @@ pub struct SmallCount {
 /// Why a partner measure's figures give no change to judge.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PartnerGap {
-    /// No figure for `period`.
-    Missing { measure: String, period: Period },
+    /// No figure for the compared periods in `missing`; the partner data holds the measure for
+    /// `held` only (withheld in some of them when `withheld`).
+    Missing {
+        measure: String,
+        missing: Vec<Period>,
+        held: Vec<Period>,
+        withheld: bool,
+    },
     /// A figure's note says it covers part of the period.
     Partial { note: String },
     /// Withheld (`marker`) in either period.
@@ -189,15 +211,43 @@ impl PartnerEvidence {
                     .filter(in_area)
                     .find(|f| f.measure == m && f.period == p)
             };
+            let mine: Vec<&PartnerFigure> = figures
+                .iter()
+                .filter(in_area)
+                .filter(|f| f.measure == m)
+                .collect();
             match partner_change(m, at(cmp.from), at(cmp.to), cmp, &settings) {
                 Ok(c) => out.changes.push(c),
                 Err(reason) => {
-                    out.reasons
-                        .insert(Category::from(m).key().to_string(), reason);
+                    out.reasons.insert(
+                        Category::from(m).key().to_string(),
+                        with_held(reason, &mine),
+                    );
                 }
             }
         }
         out
+    }
+}
+
+/// A missing-figure gap with the periods the measure's figures do cover.
+fn with_held(gap: PartnerGap, mine: &[&PartnerFigure]) -> PartnerGap {
+    match gap {
+        PartnerGap::Missing {
+            measure, missing, ..
+        } => {
+            let mut held: Vec<Period> = mine.iter().map(|f| f.period).collect();
+            held.sort();
+            held.dedup();
+            let withheld = mine.iter().any(|f| matches!(f.value, Value::Suppressed(_)));
+            PartnerGap::Missing {
+                measure,
+                missing,
+                held,
+                withheld,
+            }
+        }
+        other => other,
     }
 }
 
@@ -210,9 +260,14 @@ fn partner_change(
     settings: &crate::stats::CompareSettings,
 ) -> std::result::Result<Change, PartnerGap> {
     let (Some(a), Some(b)) = (from, to) else {
-        let period = if from.is_none() { cmp.from } else { cmp.to };
-        let measure = measure.to_string();
-        return Err(PartnerGap::Missing { measure, period });
+        let missing = [(cmp.from, from), (cmp.to, to)];
+        let missing = missing.iter().filter(|(_, f)| f.is_none()).map(|(p, _)| *p);
+        return Err(PartnerGap::Missing {
+            measure: measure.to_string(),
+            missing: missing.collect(),
+            held: Vec::new(),
+            withheld: false,
+        });
     };
     if let Some(note) = [a, b]
         .iter()
@@ -240,90 +295,85 @@ fn partner_change(
     }
 }
 
-/// Assesses every indicator of every outcome against `cmp` (and partner measures against the
-/// partner data), in framework order.
+/// Assesses every indicator of every outcome against `ev`, in framework order. Within one
+/// outcome, a coarser category stands for the first indicator it measures only: the others it
+/// holds are not assessable, naming that one, so one count is never judged twice in an outcome.
 pub fn assess_all(
     fw: &Framework,
-    cmp: &Comparison,
+    ev: &Evidence,
     settings: &VerdictSettings,
-    partner: &PartnerEvidence,
 ) -> Result<Vec<Assessment>> {
     let mut out = Vec::new();
     for outcome in &fw.outcomes {
+        let mut standing: Vec<(String, String)> = Vec::new();
         for indicator in &outcome.indicators {
-            let wanted = indicator.subject.category();
-            let change = find_change(fw, &outcome.id, indicator, cmp)?
-                .or_else(|| find(&partner.changes, wanted));
-            let why_not = partner.reasons.get(wanted.key());
-            let (verdict, reason) = judge(indicator, change, why_not, cmp, settings);
-            out.push(Assessment {
-                outcome: outcome.id.clone(),
-                indicator: indicator.subject.label().to_string(),
-                direction: indicator.direction,
-                verdict,
-                wrong_way: verdict == Verdict::NoChange
-                    && change.is_some_and(|c| against(indicator.direction, c)),
-                small_numbers: change.is_some_and(|c| c.small_numbers),
-                reason,
-                themes: indicator.themes.clone(),
-                change: change.cloned(),
-            });
+            let measure = resolve::measure(fw, &outcome.id, indicator, ev)?;
+            let measure = once_per_outcome(measure, indicator, &mut standing);
+            out.push(assessment(
+                &outcome.id,
+                indicator,
+                measure,
+                ev.cmp,
+                settings,
+            ));
         }
     }
     Ok(out)
 }
 
-/// The change for `wanted`: the row spelt the same way, else the row the taxonomy names the same.
-fn find<'a>(changes: &'a [Change], wanted: &Category) -> Option<&'a Change> {
-    changes
-        .iter()
-        .find(|c| c.category.key() == wanted.key())
-        .or_else(|| changes.iter().find(|c| c.category.names_same(wanted)))
+/// `measure`, or "same measure" when a coarser category already stands for an earlier
+/// indicator of the outcome (`standing`: category, indicator).
+fn once_per_outcome<'a>(
+    measure: Measure<'a>,
+    ind: &Indicator,
+    standing: &mut Vec<(String, String)>,
+) -> Measure<'a> {
+    let Measure::Change(_, Some(m)) = &measure else {
+        return measure;
+    };
+    if let Some((_, first)) = standing.iter().find(|(cat, _)| *cat == m.category) {
+        let reason = Reason::SameMeasure {
+            measured_as: m.category.clone(),
+            indicator: first.clone(),
+        };
+        return Measure::Nothing(reason);
+    }
+    standing.push((m.category.clone(), ind.subject.label().to_string()));
+    measure
 }
 
-/// The comparison row for an indicator: `None` for a measure no source has; an error for a
-/// category no source has, naming the closest categories there are.
-fn find_change<'a>(
-    fw: &Framework,
+/// One indicator's assessment from how it is measured.
+fn assessment(
     outcome: &str,
-    ind: &Indicator,
-    cmp: &'a Comparison,
-) -> Result<Option<&'a Change>> {
-    match (&ind.subject, find(&cmp.rows, ind.subject.category())) {
-        (_, Some(c)) => Ok(Some(c)),
-        (Subject::Measure(_), None) => Ok(None),
-        (Subject::Category(c), None) => {
-            let known: Vec<&str> = cmp.rows.iter().map(|r| r.category.as_str()).collect();
-            Err(Error::Framework {
-                file: fw.file.clone(),
-                entry: format!("outcome `{outcome}`, indicator `{c}`"),
-                message: format!(
-                    "no source provides this category for {} and {}; closest: {}",
-                    cmp.from,
-                    cmp.to,
-                    label::closest(c.as_str(), &known).join(", ")
-                ),
-            })
-        }
+    indicator: &Indicator,
+    measure: Measure,
+    cmp: &Comparison,
+    settings: &VerdictSettings,
+) -> Assessment {
+    let (change, measured_as) = match &measure {
+        Measure::Change(c, m) => (Some(*c), m.clone()),
+        Measure::Nothing(_) => (None, None),
+    };
+    let (verdict, reason) = match measure {
+        Measure::Change(c, _) => judge(indicator, c, cmp, settings),
+        Measure::Nothing(reason) => (Verdict::NotAssessable, reason),
+    };
+    Assessment {
+        outcome: outcome.to_string(),
+        indicator: indicator.subject.label().to_string(),
+        direction: indicator.direction,
+        verdict,
+        wrong_way: verdict == Verdict::NoChange
+            && change.is_some_and(|c| against(indicator.direction, c)),
+        small_numbers: change.is_some_and(|c| c.small_numbers),
+        reason,
+        themes: indicator.themes.clone(),
+        change: change.cloned(),
+        measured_as,
     }
 }
 
-fn judge(
-    ind: &Indicator,
-    change: Option<&Change>,
-    why_not: Option<&PartnerGap>,
-    cmp: &Comparison,
-    s: &VerdictSettings,
-) -> (Verdict, Reason) {
-    let Some(c) = change else {
-        let reason = why_not.cloned().map_or_else(
-            || Reason::NoSource {
-                measure: ind.subject.label().to_string(),
-            },
-            Reason::Partner,
-        );
-        return (Verdict::NotAssessable, reason);
-    };
+fn judge(ind: &Indicator, c: &Change, cmp: &Comparison, s: &VerdictSettings) -> (Verdict, Reason) {
     if let Some(reason) = unassessable(ind, c, cmp, s) {
         let verdict = match reason {
             Reason::Context { .. } => Verdict::Context,

@@ -54,7 +54,7 @@ fn detail_row(a: &Assessment, title: &str) -> Vec<String> {
         c.map_or_else(String::new, |c| pct(c.pct_change)),
         c.map_or_else(String::new, |c| sig4(c.p_value)),
         a.verdict.label().to_string(),
-        a.reason.to_string(),
+        crate::render::reason::reason_text(a),
     ]
 }
 

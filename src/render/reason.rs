@@ -6,19 +6,38 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::model::Period;
 use crate::outcomes::ActivityDetail;
-use crate::outcomes::verdict::{Figures, PartnerGap, Reason, SmallCount};
+use crate::outcomes::resolve::Held;
+use crate::outcomes::verdict::{Assessment, Figures, PartnerGap, Reason, SmallCount};
 use crate::render::format::{sig4, signed_pct, thousands};
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::NoSource { measure } => {
-                write!(
-                    f,
-                    "missing data: no source provides the measure `{measure}`"
-                )
+                write!(f, "no figures: no loaded source provides {measure}")
             }
+            Reason::NoFigures {
+                category,
+                from,
+                to,
+                held,
+            } => {
+                write!(f, "no figures for {from} or {to}")?;
+                if held.is_empty() {
+                    return write!(f, "; no loaded source holds {category}");
+                }
+                let spans: Vec<String> = held.iter().map(held_span).collect();
+                write!(f, "; the data holds {category} {}", spans.join("; "))
+            }
+            Reason::SameMeasure {
+                measured_as,
+                indicator,
+            } => write!(
+                f,
+                "measured as {measured_as}, which this outcome already judges under {indicator}"
+            ),
             Reason::Partner(gap) => gap.fmt(f),
             Reason::PartialYear { from, to } => {
                 write!(f, "partial year: {from} compared with {to}")
@@ -54,13 +73,50 @@ impl fmt::Display for Reason {
     }
 }
 
+/// An indicator's reason as every output words it: led by what measures it where that is a
+/// coarser category ("measured as Violence and sexual offences, which is coarser: ...").
+pub fn reason_text(a: &Assessment) -> String {
+    match &a.measured_as {
+        Some(m) if m.coarser => format!(
+            "measured as {} (data.police.uk), which also holds other offences: {}",
+            m.category, a.reason
+        ),
+        Some(m) => format!("measured as {} (data.police.uk): {}", m.category, a.reason),
+        None => a.reason.to_string(),
+    }
+}
+
 impl fmt::Display for PartnerGap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PartnerGap::Missing { measure, period } => write!(
-                f,
-                "missing data: the partner data has no `{measure}` for {period}"
-            ),
+            PartnerGap::Missing {
+                measure,
+                missing,
+                held,
+                withheld,
+            } => {
+                let periods: Vec<String> = missing.iter().map(Period::to_string).collect();
+                let figure = if missing.len() > 1 {
+                    "figures"
+                } else {
+                    "figure"
+                };
+                write!(f, "no {figure} for {}", periods.join(" or "))?;
+                let held: Vec<String> = held.iter().map(Period::to_string).collect();
+                match held.as_slice() {
+                    [] => Ok(()),
+                    [one] => write!(f, "; the partner data holds {measure} for {one} only"),
+                    many => write!(
+                        f,
+                        "; the partner data holds {measure} for {}",
+                        and_list(many)
+                    ),
+                }?;
+                if *withheld {
+                    f.write_str(" (withheld)")?;
+                }
+                Ok(())
+            }
             PartnerGap::Partial { note } => write!(f, "partial year: {note}"),
             PartnerGap::Suppressed {
                 measure,
@@ -69,7 +125,7 @@ impl fmt::Display for PartnerGap {
                 to,
             } => write!(
                 f,
-                "suppressed: `{measure}` is withheld ({marker}) in {from} or {to}"
+                "suppressed: {measure} is withheld ({marker}) in {from} or {to}"
             ),
             PartnerGap::NoCount {
                 unit,
@@ -83,7 +139,7 @@ impl fmt::Display for PartnerGap {
             ),
             PartnerGap::MixedUnits { measure, from, to } => write!(
                 f,
-                "`{measure}` is published in different units in {from} and {to}"
+                "{measure} is published in different units in {from} and {to}"
             ),
         }
     }
@@ -103,6 +159,25 @@ impl fmt::Display for Figures {
             thousands(self.from),
             thousands(self.to)
         )
+    }
+}
+
+/// `for City of London Police from 2016-01 to 2017-06 (police-uk-monthly)`.
+fn held_span(h: &Held) -> String {
+    let span = if h.first == h.last {
+        format!("in {}", h.first)
+    } else {
+        format!("from {} to {}", h.first, h.last)
+    };
+    format!("for {} {span} ({})", h.area, h.sources.join(", "))
+}
+
+/// `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -111,7 +111,7 @@ pub fn outcomes(oa: &OutcomeAssessment) -> [Table; 2] {
                     number(c.and_then(|c| c.pct_change), "0.0"),
                     number(c.and_then(|c| c.p_value), "0.0000"),
                     text(a.verdict.label()),
-                    text(a.reason.to_string()),
+                    text(crate::render::reason::reason_text(a)),
                 ]
             })
             .collect(),

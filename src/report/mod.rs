@@ -99,6 +99,8 @@ pub struct OutcomePanel {
     pub id: String,
     pub title: String,
     pub data_rag: String,
+    /// `green`, `amber`, `red` or `none`, for styles.
+    pub data_rag_key: String,
     pub improving: usize,
     pub worsening: usize,
     pub no_change: usize,
@@ -128,6 +130,7 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
             id: o.id.clone(),
             title: o.title.clone(),
             data_rag: o.data_rag.label().to_string(),
+            data_rag_key: o.data_rag.key().to_string(),
             improving: o.improving,
             worsening: o.worsening,
             no_change: o.no_change,
@@ -144,7 +147,7 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
                     indicator: a.indicator.clone(),
                     direction: format!("{:?}", a.direction).to_lowercase(),
                     verdict: a.verdict.label().to_string(),
-                    reason: a.reason.to_string(),
+                    reason: crate::render::reason::reason_text(a),
                 })
                 .collect(),
         })

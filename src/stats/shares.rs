@@ -1,4 +1,6 @@
-//! Each offence group's share of the total, in both periods, and acquisitive crime's share.
+//! Each offence group's share of the total, in both periods, and acquisitive crime's share. On
+//! data.police.uk types, a type that spans several groups is a share of its own, and anti-social
+//! behaviour (not crime) has none.
 
 use serde::Serialize;
 
@@ -22,18 +24,20 @@ pub fn shares(cmp: &Comparison, taxonomy: &Taxonomy) -> Result<(Vec<Share>, (f64
     let mut out: Vec<Share> = Vec::new();
     let (mut acq_from, mut acq_to) = (0, 0);
     for row in &cmp.rows {
-        let g = taxonomy.group_of(row.category.as_str())?;
-        if g.acquisitive {
+        let Some((group, acquisitive)) = taxonomy.share_group(row.category.as_str())? else {
+            continue;
+        };
+        if acquisitive {
             acq_from += row.from_count;
             acq_to += row.to_count;
         }
-        match out.iter_mut().find(|s| s.group == g.name) {
+        match out.iter_mut().find(|s| s.group == group) {
             Some(s) => {
                 s.from_count += row.from_count;
                 s.to_count += row.to_count;
             }
             None => out.push(Share {
-                group: g.name.clone(),
+                group,
                 from_count: row.from_count,
                 to_count: row.to_count,
                 from_pct: 0.0,
