@@ -406,7 +406,9 @@ fn a_second_run_into_a_folder_being_written_waits_its_turn() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     // This test process holds the lock, as a running saferstats would.
-    std::fs::write(out.join(".saferstats.lock"), std::process::id().to_string()).unwrap();
+    let held = std::fs::File::create(out.join(".saferstats.lock")).unwrap();
+    held.try_lock().unwrap();
+    write!(&held, "{}", std::process::id()).unwrap();
     let (_, err) = Cli::new()
         .source_path("summary", &input)
         .args(["run", "--out", &out.display().to_string()])
@@ -415,8 +417,13 @@ fn a_second_run_into_a_folder_being_written_waits_its_turn() {
         err.contains("is being written by another saferstats run"),
         "{err}"
     );
+    assert!(
+        err.contains(&format!("(process {})", std::process::id())),
+        "{err}"
+    );
     assert!(!out.join("reports").exists());
-    // A lock left by a process that is gone is stale, and taken over.
+    // A lock file left by a process that is gone holds no lock: it is taken over.
+    drop(held);
     std::fs::write(out.join(".saferstats.lock"), "4194304").unwrap();
     assert_eq!(run_into(&input, &out, None), Some(0));
     assert!(!out.join(".saferstats.lock").exists());
