@@ -213,3 +213,55 @@ fn snapshot_default_markdown_tables() {
     );
     let _ = fixture("");
 }
+
+#[test]
+fn the_report_opens_with_a_summary_contents_and_outcome_findings() {
+    let mut cfg = default_config();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    pipeline::run(&cfg).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
+    let summary = &md[md.find("## Summary").unwrap()..md.find("## Which outcomes").unwrap()];
+    // The published table's total: 5,435 -> 5,888; exact test p 2.154e-05 (scipy).
+    assert!(
+        summary.contains("The change of +453 crimes is beyond chance (p 2.154e-05)."),
+        "{summary}"
+    );
+    // The three largest significant changes, by absolute size: +147, then +60 twice (by name).
+    let largest = [
+        "- Theft from a person: 467 to 614 (+147, +31.5%), p 8.706e-06.",
+        "- Public disorder: 222 to 282 (+60, +27.0%), p 0.008522.",
+        "- Violence without injury: 350 to 410 (+60, +17.1%), p 0.03227.",
+    ];
+    assert!(summary.contains(&largest.join("\n")), "{summary}");
+    assert!(summary.contains("**Where the numbers cannot say:** \n- Vulnerable people and communities are safeguarded from radicalisation and the threat of terrorism."), "{summary}");
+    assert!(
+        summary.contains("**Outcomes the numbers support:** none."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("changed definition from 2017-04"),
+        "{summary}"
+    );
+    // One screen: the summary is short.
+    assert!(summary.lines().count() <= 30, "{summary}");
+    // Contents link every section's heading.
+    assert!(md.contains("[Summary](#summary) · [Which outcomes do the numbers support?](#which-outcomes-do-the-numbers-support) · [Recorded crime, 2016/17 and 2017/18](#recorded-crime-201617-and-201718)"), "{md}");
+    // Each outcome panel states its finding.
+    assert!(md.contains("### People are safe from violent crime\n\n**Violence without injury, rape, other sexual offences and robbery of personal property rose beyond chance.**"), "{md}");
+    assert!(
+        md.contains("**No indicator could be assessed: the numbers cannot say either way.**"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("reports/evidence-base.html")).unwrap();
+    for c in [
+        "summary",
+        "outcomes",
+        "comparison",
+        "findings",
+        "provenance",
+    ] {
+        assert!(html.contains(&format!("<a href=\"#{c}\">")), "{c}");
+        assert!(html.contains(&format!("id=\"{c}\"")), "{c}");
+    }
+}

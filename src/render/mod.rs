@@ -5,6 +5,7 @@
 //! - [`chart`]: SVG and PNG figures.
 //! - [`export`]: the one place a command's output format is chosen.
 //! - [`reason`]: verdict reasons in words.
+//! - [`summary`]: the executive summary's sentences.
 
 pub mod chart;
 pub mod export;
@@ -13,5 +14,6 @@ pub mod outcomes;
 pub mod reason;
 pub mod reconciliation;
 pub mod sections;
+pub mod summary;
 pub mod table;
 pub mod trend;

@@ -1,7 +1,7 @@
 //! Outcome tables: one row per outcome, and with detail one row per indicator.
 
-use crate::outcomes::{Assessment, OutcomeAssessment, OutcomeSummary};
-use crate::render::format::{pct, sig4};
+use crate::outcomes::{Assessment, DataRag, OutcomeAssessment, OutcomeSummary, Verdict};
+use crate::render::format::{and_list, pct, sig4};
 use crate::render::table::{aligned, defuse, markdown, write_csv};
 
 /// The outcome CSV's columns, in order. `not_assessable` includes context-only indicators.
@@ -125,4 +125,65 @@ fn numeric(header: &[String]) -> Vec<bool> {
         .iter()
         .map(|h| numbers.contains(&h.as_str()))
         .collect()
+}
+
+/// An outcome's finding in one sentence, for its panel's title: which indicators rose or fell
+/// beyond chance ("Violence without injury, rape and other sexual offences rose beyond chance"),
+/// else that none did (naming those that moved the wrong way), else that none could be assessed.
+pub fn finding_title(o: &OutcomeSummary, indicators: &[&Assessment]) -> String {
+    if o.data_rag == DataRag::NoEvidence {
+        return "No indicator could be assessed: the numbers cannot say either way".into();
+    }
+    let moved = |verdict: Verdict, rose: bool| -> Vec<&str> {
+        indicators
+            .iter()
+            .filter(|a| a.verdict == verdict)
+            .filter(|a| a.change.as_ref().is_some_and(|c| (c.change > 0) == rose))
+            .map(|a| a.indicator.as_str())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    for verdict in [Verdict::Worsening, Verdict::Improving] {
+        for (rose, word) in [(true, "rose"), (false, "fell")] {
+            let names = moved(verdict, rose);
+            if !names.is_empty() {
+                parts.push(format!("{} {word} beyond chance", names_in_prose(&names)));
+            }
+        }
+    }
+    if parts.is_empty() {
+        let wrong: Vec<&str> = indicators
+            .iter()
+            .filter(|a| a.wrong_way)
+            .map(|a| a.indicator.as_str())
+            .collect();
+        parts.push("No indicator changed beyond chance".into());
+        if !wrong.is_empty() {
+            parts.push(format!("{} moved the wrong way", names_in_prose(&wrong)));
+        }
+    }
+    let mut text = parts.join("; ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text
+}
+
+/// Indicator names as a list in a sentence: words lower-cased except acronyms ("ASB").
+fn names_in_prose(names: &[&str]) -> String {
+    let lower = |name: &str| {
+        name.split(' ')
+            .map(|w| {
+                let caps = w.chars().filter(|c| c.is_uppercase()).count();
+                if caps > 1 {
+                    w.to_string()
+                } else {
+                    w.to_lowercase()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let listed: Vec<String> = names.iter().map(|n| lower(n)).collect();
+    and_list(&listed)
 }

@@ -10,7 +10,7 @@ use crate::model::Period;
 use crate::outcomes::ActivityDetail;
 use crate::outcomes::resolve::Held;
 use crate::outcomes::verdict::{Assessment, Figures, PartnerGap, Reason, SmallCount};
-use crate::render::format::{sig4, signed_pct, thousands};
+use crate::render::format::{and_list, sig4, signed_pct, thousands};
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -170,15 +170,6 @@ fn held_span(h: &Held) -> String {
         format!("from {} to {}", h.first, h.last)
     };
     format!("for {} {span} ({})", h.area, h.sources.join(", "))
-}
-
-/// `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// `; small numbers (10 in 2016/17)`, or nothing.

@@ -76,14 +76,16 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
             .map(|oa| outcome_table::markdown_table(oa, false))
             .unwrap_or_default(),
     };
-    let ctx = Context {
+    let mut ctx = Context {
         trends,
         sections,
         figures,
         tables,
         outcomes,
+        summary: crate::render::summary::summary(cmp, ev.outcomes, ev.findings),
         ..report::context(s.title, cmp, chart, ev.findings, &ev.data.inputs)
     };
+    ctx.contents = report::contents(&ctx);
     comparison_tables(cmp, &source, &stem, &ctx, &mut artefacts)?;
     let manifest = manifest::build(s.config_file, &ev.data.inputs, &artefacts, &used(ev));
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";

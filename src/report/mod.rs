@@ -36,6 +36,10 @@ pub struct ChartView {
 pub struct Context {
     pub title: String,
     pub generator: String,
+    /// The executive summary at the top of the report and on the appendix's cover.
+    pub summary: crate::render::summary::Summary,
+    /// The report's sections in order, for its table of contents.
+    pub contents: Vec<ContentsEntry>,
     pub area: String,
     pub from: String,
     pub to: String,
@@ -65,6 +69,60 @@ pub struct Tables {
     pub comparison: String,
     /// One row per outcome; empty without a framework.
     pub outcomes: String,
+}
+
+/// A section of the report: its heading, its HTML id and its Markdown anchor (as GitHub and
+/// most Markdown renderers make one from the heading).
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentsEntry {
+    pub heading: String,
+    pub id: String,
+    pub anchor: String,
+}
+
+impl ContentsEntry {
+    fn new(heading: impl Into<String>, id: impl Into<String>) -> ContentsEntry {
+        let heading = heading.into();
+        let anchor = anchor(&heading);
+        ContentsEntry {
+            heading,
+            id: id.into(),
+            anchor,
+        }
+    }
+}
+
+/// A heading's Markdown anchor: lower case, punctuation dropped, spaces as hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The report's sections in the order the templates show them.
+pub fn contents(ctx: &Context) -> Vec<ContentsEntry> {
+    let mut out = vec![ContentsEntry::new("Summary", "summary")];
+    if ctx.outcomes.is_some() {
+        out.push(ContentsEntry::new(
+            "Which outcomes do the numbers support?",
+            "outcomes",
+        ));
+    }
+    let heading = format!("Recorded crime, {} and {}", ctx.from, ctx.to);
+    out.push(ContentsEntry::new(heading, "comparison"));
+    for (i, t) in ctx.trends.iter().enumerate() {
+        let heading = format!("Monthly trends: {}", t.area);
+        out.push(ContentsEntry::new(heading, format!("trend-{}", i + 1)));
+    }
+    for s in &ctx.sections {
+        out.push(ContentsEntry::new(s.heading.clone(), s.id.clone()));
+    }
+    out.push(ContentsEntry::new("Data-quality findings", "findings"));
+    out.push(ContentsEntry::new("Sources and provenance", "provenance"));
+    out
 }
 
 /// A figure with its own heading and a sentence on how to read it.
@@ -98,6 +156,8 @@ pub struct OutcomesView {
 pub struct OutcomePanel {
     pub id: String,
     pub title: String,
+    /// The outcome's finding in one sentence (see `render::outcomes::finding_title`).
+    pub finding: String,
     pub data_rag: String,
     /// `green`, `amber`, `red` or `none`, for styles.
     pub data_rag_key: String,
@@ -129,6 +189,7 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
         .map(|(o, chart)| OutcomePanel {
             id: o.id.clone(),
             title: o.title.clone(),
+            finding: crate::render::outcomes::finding_title(o, &mine(oa, &o.id)),
             data_rag: o.data_rag.label().to_string(),
             data_rag_key: o.data_rag.key().to_string(),
             improving: o.improving,
@@ -160,6 +221,11 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
     }
 }
 
+/// The indicators of outcome `id`.
+fn mine<'a>(oa: &'a OutcomeAssessment, id: &str) -> Vec<&'a crate::outcomes::Assessment> {
+    oa.indicators.iter().filter(|a| a.outcome == id).collect()
+}
+
 /// The view-model's comparison part; [`artefacts::build`] fills in the rest before any template
 /// runs.
 pub fn context(
@@ -172,6 +238,8 @@ pub fn context(
     Context {
         title: title.to_string(),
         generator: crate::model::GENERATOR.to_string(),
+        summary: Default::default(),
+        contents: Vec::new(),
         area: cmp.area.clone(),
         from: cmp.from.to_string(),
         to: cmp.to.to_string(),
