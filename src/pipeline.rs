@@ -306,6 +306,8 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         per: cfg.per,
         peers_denominator: cfg.peers_denominator.as_deref(),
         disclosure: cfg.sources.iter().filter_map(|s| s.sensitive).max(),
+        published: cfg.published.as_deref(),
+        contact: cfg.contact.as_deref(),
     };
     let (artefacts, ctx) = report::artefacts::build(&evidence, &settings)?;
     Ok((artefacts, ctx, findings, data))

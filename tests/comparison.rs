@@ -259,3 +259,26 @@ fn periods_of_different_lengths_or_sharing_months_are_not_compared() {
     assert!(shared.contains("they share months"), "{shared}");
     assert!(compare("2016/17", "2017/18").is_ok());
 }
+
+#[test]
+fn a_p_value_too_small_for_a_float_is_never_printed_as_zero() {
+    // 0 -> 5,000: p = 2 * 0.5^5000, far below the smallest float (about 1e-308).
+    let cli = common::Cli::new();
+    let data = cli.dir.path().join("d.csv");
+    std::fs::write(
+        &data,
+        "period,area,category,value\n2016/17,A,Shoplifting,0\n2017/18,A,Shoplifting,5000\n",
+    )
+    .unwrap();
+    let (out, _) = cli
+        .source_path("tidy", &data)
+        .args([
+            "--area", "A", "compare", "--from", "2016/17", "--to", "2017/18",
+        ])
+        .args(["--format", "csv"])
+        .expect(0);
+    assert!(
+        out.contains("\nShoplifting,2016/17,2017/18,0,5000,5000,n/a,<1e-300,"),
+        "{out}"
+    );
+}

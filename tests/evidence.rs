@@ -37,15 +37,24 @@ fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
     let rape = (4..rates.height() as u32)
         .find(|r| rates.get_value((*r, 0)) == Some(&Data::String("Rape".into())))
         .unwrap();
+    // Rape, 27 in 2017/18 per 7,500 residents: 3.600 per 1,000, Byar's interval 2.372 to 5.238
+    // (by hand): three numbers in three columns, never one string.
+    let num = |r: u32, c: u32| match rates.get_value((r, c)) {
+        Some(Data::Float(x)) => *x,
+        other => panic!("({r}, {c}) is not a number: {other:?}"),
+    };
+    assert!((num(rape, 2) - 3.6).abs() < 1e-9);
+    assert!((num(rape, 3) - 2.372).abs() < 5e-4, "{}", num(rape, 3));
+    assert!((num(rape, 4) - 5.238).abs() < 5e-4, "{}", num(rape, 4));
     assert_eq!(
-        rates.get_value((rape, 2)),
-        Some(&Data::String("3.600 (2.372 to 5.238)".into()))
+        rates.get_value((3, 3)),
+        Some(&Data::String("residents: 95% interval, lower".into()))
     );
     let partner = book.worksheet_range("Table_6").unwrap();
     let marac: Vec<_> = partner
         .rows()
         .filter(|r| matches!(&r[0], Data::String(s) if s.starts_with("MARAC")))
-        .map(|r| r[3].clone())
+        .map(|r| r[4].clone())
         .collect();
     assert_eq!(
         marac,
@@ -76,9 +85,9 @@ fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
     assert_eq!(t1.get_value((total_row, 2)), Some(&Data::Float(5888.0)));
     let notes = book.worksheet_range("Notes").unwrap();
     assert!(
-        matches!(notes.get_value((3, 1)), Some(Data::String(s)) if s.starts_with("[x] = not available"))
+        matches!(notes.get_value((4, 1)), Some(Data::String(s)) if s.starts_with("[x] = not available"))
     );
-    for sheet in ["Contents", "Notes", "Table_2", "Table_5"] {
+    for sheet in ["Notes", "Table_2", "Table_5"] {
         let range = book.worksheet_range(sheet).unwrap();
         assert!(
             matches!(range.get_value((1, 0)), Some(Data::String(s)) if s.starts_with("Source: ")),
@@ -264,4 +273,131 @@ fn the_report_opens_with_a_summary_contents_and_outcome_findings() {
         assert!(html.contains(&format!("<a href=\"#{c}\">")), "{c}");
         assert!(html.contains(&format!("id=\"{c}\"")), "{c}");
     }
+}
+
+/// Every string cell of every sheet of the default run's appendix: (sheet, row, column, text).
+fn appendix_strings(path: &std::path::Path) -> Vec<(String, u32, u32, String)> {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for (r, c, v) in range.used_cells() {
+            if let Data::String(s) = v {
+                out.push((name.clone(), r as u32, c as u32, s.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_appendix_meets_the_spreadsheet_guidance() {
+    let mut cfg = default_config();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    pipeline::run(&cfg).unwrap();
+    let path = dir.path().join("reports/data-appendix.xlsx");
+    let strings = appendix_strings(&path);
+    let notes: String = strings
+        .iter()
+        .filter(|(sheet, ..)| sheet == "Notes")
+        .map(|(.., s)| s.as_str())
+        .collect();
+    // Every shorthand a cell holds is explained on the notes sheet.
+    let mut used = std::collections::BTreeSet::new();
+    for (.., s) in strings.iter().filter(|(sheet, ..)| sheet != "Notes") {
+        let chars: Vec<char> = s.chars().collect();
+        for w in chars
+            .windows(3)
+            .filter(|w| w[0] == '[' && w[2] == ']' && w[1].is_ascii_lowercase())
+        {
+            used.insert(w.iter().collect::<String>());
+        }
+    }
+    for marker in ["[c]", "[x]", "[z]"] {
+        assert!(used.contains(marker), "{marker} is not used: {used:?}");
+    }
+    for m in &used {
+        assert!(
+            notes.contains(&format!("{m} =")),
+            "{m} is not explained: {notes}"
+        );
+    }
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    // Each table names its own source: the partner sheet its partners, never the police report.
+    let source_of = |book: &mut Xlsx<_>, sheet: &str| match book
+        .worksheet_range(sheet)
+        .unwrap()
+        .get_value((1, 0))
+    {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("{sheet}: {other:?}"),
+    };
+    let partner = source_of(&mut book, "Table_6");
+    assert!(
+        partner.starts_with("Source: City of London resident survey"),
+        "{partner}"
+    );
+    assert!(!partner.contains("Annual Report"), "{partner}");
+    let monthly = source_of(&mut book, "Table_4");
+    assert!(
+        monthly.starts_with("Source: data.police.uk street-level crime"),
+        "{monthly}"
+    );
+    let rates = source_of(&mut book, "Table_5");
+    assert!(rates.contains("populations:"), "{rates}");
+    // Periods are text: Safety Thirst's 2019 is a year, not the number 2,019.
+    let t6 = book.worksheet_range("Table_6").unwrap();
+    let thirst = (4..t6.height() as u32)
+        .find(|r| matches!(t6.get_value((*r, 0)), Some(Data::String(s)) if s == "Safety Thirst accredited premises"))
+        .unwrap();
+    assert_eq!(
+        t6.get_value((thirst, 2)),
+        Some(&Data::String("2019".into()))
+    );
+    assert_eq!(t6.get_value((thirst, 4)), Some(&Data::Float(72.0)));
+    // A percentage is a number, its change in points a number.
+    let survey = (4..t6.height() as u32)
+        .filter(|r| matches!(t6.get_value((*r, 3)), Some(Data::String(u)) if u == "percent"))
+        .collect::<Vec<_>>();
+    assert!(!survey.is_empty());
+    for r in survey {
+        assert!(
+            matches!(t6.get_value((r, 4)), Some(Data::Float(_))),
+            "row {r}"
+        );
+    }
+    // The cover: publication date and contact from the config, every source, the summary.
+    let cover: Vec<&str> = strings
+        .iter()
+        .filter(|(s, ..)| s == "Cover")
+        .map(|(.., t)| t.as_str())
+        .collect();
+    for line in [
+        "2018-10-01",
+        "Community Safety Team, City of London Corporation (Safer City Partnership)",
+        "City of London resident survey, as quoted in Safer City Partnership Priorities 2016-17 (Policing Plan Review 2015)",
+        "The change of +453 crimes is beyond chance (p 2.154e-05).",
+    ] {
+        assert!(cover.contains(&line), "{line}: {cover:?}");
+    }
+    // The contents sheet links to each table; each table is an Excel table object; small
+    // p-values show in scientific form.
+    let zip = |name: &str| {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let contents = zip("xl/worksheets/sheet2.xml");
+    assert!(contents.contains("location=\"'Table_1'!A1\""), "{contents}");
+    assert!(contents.contains("location=\"'Table_7'!A1\""), "{contents}");
+    for n in 1..=8 {
+        let table = zip(&format!("xl/tables/table{n}.xml"));
+        assert!(table.contains("<tableColumn"), "{table}");
+    }
+    assert!(zip("xl/styles.xml").contains("formatCode=\"[&lt;0.001]0.00E+00;0.0000\""));
+    // Column widths fit: no table column is left at Excel's default of 8.43.
+    let t1 = zip("xl/worksheets/sheet4.xml");
+    assert!(t1.contains("<cols>"), "{t1}");
 }

@@ -74,6 +74,11 @@ pub struct Config {
     pub taxonomy: Taxonomy,
     /// Draw the chart of each offence group's share of recorded crime.
     pub shares_chart: bool,
+    /// The evidence base's publication date (`YYYY-MM-DD`), for the appendix's cover: from the
+    /// config, never the clock, so the same inputs give the same bytes.
+    pub published: Option<String>,
+    /// Who to contact about the figures, for the appendix's cover.
+    pub contact: Option<String>,
     /// Populations given in the config (the workday population, say).
     pub denominators: Vec<crate::model::Denominator>,
     /// Peer areas to compare the chosen area with.
@@ -146,6 +151,8 @@ impl Default for Config {
             dump_context: None,
             taxonomy: Taxonomy::shipped(),
             shares_chart: false,
+            published: None,
+            contact: None,
             denominators: Vec::new(),
             peers: Vec::new(),
             peers_denominator: None,

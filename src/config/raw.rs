@@ -73,6 +73,9 @@ struct RawReport {
     /// Draw the chart of each offence group's share of recorded crime.
     #[serde(default)]
     shares_chart: bool,
+    /// The publication date, `YYYY-MM-DD`.
+    published: Option<String>,
+    contact: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -151,6 +154,8 @@ impl RawConfig {
             dump_context: None,
             taxonomy,
             shares_chart: self.report.shares_chart,
+            published: published(self.report.published)?,
+            contact: self.report.contact,
             denominators: self
                 .denominators
                 .into_iter()
@@ -162,6 +167,18 @@ impl RawConfig {
             per: self.rates.per()?,
         })
     }
+}
+
+/// `report.published`, checked to be a date.
+fn published(v: Option<String>) -> Result<Option<String>, String> {
+    v.map(|d| {
+        chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map(|_| d.clone())
+            .map_err(|_| {
+                format!("report.published: `{d}` is not a date as YYYY-MM-DD (e.g. 2018-10-01)")
+            })
+    })
+    .transpose()
 }
 
 /// `compare.from` or `compare.to`, parsed.

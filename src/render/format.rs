@@ -62,6 +62,15 @@ pub fn sig4(x: Option<f64>) -> String {
     }
 }
 
+/// A p-value as [`sig4`] gives it, but never `0`: a p-value too small for a float to hold
+/// (below about 1e-308) is `<1e-300`.
+pub fn p_value(x: Option<f64>) -> String {
+    match x {
+        Some(0.0) => "<1e-300".into(),
+        other => sig4(other),
+    }
+}
+
 /// `a, b and c`.
 pub fn and_list(items: &[String]) -> String {
     match items {
@@ -73,6 +82,14 @@ pub fn and_list(items: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_p_value_is_never_printed_as_zero() {
+        assert_eq!(p_value(Some(0.0)), "<1e-300");
+        assert_eq!(p_value(Some(3.67e-5)), "3.670e-05");
+        assert_eq!(p_value(Some(1.0)), "1");
+        assert_eq!(p_value(None), "");
+    }
+
     use super::*;
 
     #[test]

@@ -5,6 +5,7 @@
 //! - [`chart`]: SVG and PNG figures.
 //! - [`export`]: the one place a command's output format is chosen.
 //! - [`reason`]: verdict reasons in words.
+//! - [`sheets`]: the one-table sections typed for the data appendix.
 //! - [`summary`]: the executive summary's sentences.
 
 pub mod chart;
@@ -14,6 +15,7 @@ pub mod outcomes;
 pub mod reason;
 pub mod reconciliation;
 pub mod sections;
+pub mod sheets;
 pub mod summary;
 pub mod table;
 pub mod trend;

@@ -1,7 +1,7 @@
 //! Outcome tables: one row per outcome, and with detail one row per indicator.
 
 use crate::outcomes::{Assessment, DataRag, OutcomeAssessment, OutcomeSummary, Verdict};
-use crate::render::format::{and_list, pct, sig4};
+use crate::render::format::{and_list, p_value, pct};
 use crate::render::table::{aligned, defuse, markdown, write_csv};
 
 /// The outcome CSV's columns, in order. `not_assessable` includes context-only indicators.
@@ -52,7 +52,7 @@ fn detail_row(a: &Assessment, title: &str) -> Vec<String> {
         n(|c| c.to_count),
         n(|c| c.change),
         c.map_or_else(String::new, |c| pct(c.pct_change)),
-        c.map_or_else(String::new, |c| sig4(c.p_value)),
+        c.map_or_else(String::new, |c| p_value(c.p_value)),
         a.verdict.label().to_string(),
         crate::render::reason::reason_text(a),
     ]

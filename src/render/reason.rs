@@ -10,7 +10,7 @@ use crate::model::Period;
 use crate::outcomes::ActivityDetail;
 use crate::outcomes::resolve::Held;
 use crate::outcomes::verdict::{Assessment, Figures, PartnerGap, Reason, SmallCount};
-use crate::render::format::{and_list, sig4, signed_pct, thousands};
+use crate::render::format::{and_list, p_value, signed_pct, thousands};
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -150,9 +150,10 @@ impl fmt::Display for Figures {
         let pct = self
             .pct_change
             .map_or_else(String::new, |p| format!(" ({}%)", signed_pct(Some(p))));
-        let p = self
-            .p_value
-            .map_or_else(|| "no test".to_string(), |p| format!("p {}", sig4(Some(p))));
+        let p = self.p_value.map_or_else(
+            || "no test".to_string(),
+            |p| format!("p {}", p_value(Some(p))),
+        );
         write!(
             f,
             "{} to {}{pct}, {p}",

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{PartnerFigure, Unit, Value};
-use crate::render::format::{sig4, signed, signed_pct, thousands};
-use crate::render::table::xlsx::{Cell, Table};
+use crate::render::format::{p_value, signed, signed_pct, thousands};
+use crate::render::sheets::{self, Sheet};
+use crate::render::table::xlsx::Table;
 use crate::render::table::{population_cell, rate_cell, value_cell};
 use crate::stats::peers::PeerRow;
 use crate::stats::rates::RateRow;
@@ -24,33 +25,25 @@ pub struct Section {
     pub notes: Vec<String>,
     /// Which columns hold figures (right-aligned in the HTML report).
     pub numeric: Vec<bool>,
+    /// The same figures typed for the data appendix (see [`crate::render::sheets`]).
+    #[serde(skip)]
+    pub sheet: Sheet,
+    /// Who published the figures, for the appendix sheet's source line (set by the report).
+    #[serde(skip)]
+    pub source: String,
 }
 
 impl Section {
-    /// The section as a data appendix sheet: counts and numbers typed, markers as text.
+    /// The section as a data appendix sheet, with its own source line.
     pub fn appendix_table(&self, sheet: String, number: usize) -> Table {
         Table {
             sheet,
             title: format!("Table {number}: {}", self.heading),
             description: self.intro.clone(),
-            header: self.header.clone(),
-            rows: self
-                .rows
-                .iter()
-                .map(|r| r.iter().map(|c| typed(c)).collect())
-                .collect(),
+            source: self.source.clone(),
+            header: self.sheet.0.clone(),
+            rows: self.sheet.1.clone(),
         }
-    }
-}
-
-fn typed(cell: &str) -> Cell {
-    let plain = cell.replace(',', "");
-    if let Ok(n) = plain.parse::<i64>() {
-        return Cell::Count(n);
-    }
-    match plain.parse::<f64>() {
-        Ok(x) if x.is_finite() => Cell::Number(x, "0.000"),
-        _ => Cell::Text(cell.to_string()),
     }
 }
 
@@ -83,20 +76,7 @@ pub fn rates(rows: &[RateRow], period: &str, per: f64, confidence: &str) -> Sect
             None => by_category.push((r.category.clone(), r.count, vec![cell])),
         }
     }
-    let notes = names
-        .iter()
-        .filter_map(|n| rows.iter().find(|r| r.denominator == *n))
-        .map(|r| {
-            format!(
-                "{}: {} people in {} ({})",
-                r.denominator,
-                population_label(r.population),
-                period,
-                r.source
-            )
-        })
-        .chain(std::iter::once("Intervals: Byar's method, exact Poisson below 10 events. A rate says which population it is per: where many more people work in or visit an area than live there, a rate per resident overstates the risk to any one person.".to_string()))
-        .collect();
+    let notes = rate_notes(rows, &names, period);
     Section {
         id: "rates".into(),
         heading: format!("Rates per {per_label} people, {period}"),
@@ -114,7 +94,27 @@ pub fn rates(rows: &[RateRow], period: &str, per: f64, confidence: &str) -> Sect
             .collect(),
         numeric: figures_after(1, names.len() + 2),
         notes,
+        sheet: sheets::rates(rows, &names, per, confidence),
+        source: String::new(),
     }
+}
+
+/// Each denominator's population and source, then how to read the intervals.
+fn rate_notes(rows: &[RateRow], names: &[&str], period: &str) -> Vec<String> {
+    names
+        .iter()
+        .filter_map(|n| rows.iter().find(|r| r.denominator == *n))
+        .map(|r| {
+            format!(
+                "{}: {} people in {} ({})",
+                r.denominator,
+                population_label(r.population),
+                period,
+                r.source
+            )
+        })
+        .chain(std::iter::once("Intervals: Byar's method, exact Poisson below 10 events. A rate says which population it is per: where many more people work in or visit an area than live there, a rate per resident overstates the risk to any one person.".to_string()))
+        .collect()
 }
 
 /// The area beside its peers: total recorded crime, change, test and rate.
@@ -149,7 +149,7 @@ pub fn peers(
                 thousands(c.to_count),
                 signed(c.change),
                 signed_pct(c.pct_change),
-                sig4(c.p_value),
+                p_value(c.p_value),
                 if c.significant { "yes" } else { "no" }.to_string(),
             ];
             if denominator.is_some() {
@@ -170,6 +170,8 @@ pub fn peers(
         heading: format!("Beside its peers, {from} and {to}"),
         intro: "Total recorded crime in the area and in each peer area, with the exact test of each change; the peer group row sums the peers.".into(),
         numeric: figures_after(1, header.len()),
+        sheet: sheets::peers(rows, &header, denominator.is_some()),
+        source: String::new(),
         header,
         rows: body,
         notes: vec![],
@@ -188,20 +190,22 @@ pub fn partner(figures: &[PartnerFigure], disclosure: Option<i64>) -> Section {
             f.period,
         )
     });
-    let rows = sorted
+    let paired: Vec<(&PartnerFigure, Option<&PartnerFigure>)> = sorted
         .iter()
         .map(|f| {
             let key = (f.source.as_str(), f.area.as_str(), f.measure.as_str());
-            let change = previous
-                .get(&key)
-                .map_or_else(String::new, |p| change(p, f));
-            previous.insert(key, f);
+            (*f, previous.insert(key, f))
+        })
+        .collect();
+    let rows = paired
+        .iter()
+        .map(|(f, before)| {
             vec![
                 f.measure.clone(),
                 f.area.clone(),
                 f.period.to_string(),
                 shown(f),
-                change,
+                before.map_or_else(String::new, |p| change(p, f)),
                 f.source.clone(),
                 f.note.clone().unwrap_or_default(),
             ]
@@ -229,6 +233,8 @@ pub fn partner(figures: &[PartnerFigure], disclosure: Option<i64>) -> Section {
         rows,
         notes,
         numeric: vec![false, false, false, true, true, false, false],
+        sheet: sheets::partner(&paired),
+        source: String::new(),
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::model::{Finding, Severity};
 use crate::outcomes::{DataRag, OutcomeAssessment};
-use crate::render::format::{sig4, signed, signed_pct, thousands};
+use crate::render::format::{p_value, signed, signed_pct, thousands};
 use crate::stats::{Change, Comparison};
 
 /// How many of the largest significant changes the summary names.
@@ -79,8 +79,8 @@ fn change(c: &Change) -> String {
 
 fn beyond_chance(c: &Change) -> String {
     match c.p_value {
-        Some(p) if c.significant => format!("beyond chance (p {})", sig4(Some(p))),
-        Some(p) => format!("within ordinary variation (p {})", sig4(Some(p))),
+        Some(p) if c.significant => format!("beyond chance (p {})", p_value(Some(p))),
+        Some(p) => format!("within ordinary variation (p {})", p_value(Some(p))),
         None => "not tested".to_string(),
     }
 }
@@ -103,7 +103,7 @@ fn largest(cmp: &Comparison) -> Vec<String> {
                 thousands(c.from_count),
                 thousands(c.to_count),
                 change(c),
-                sig4(c.p_value)
+                p_value(c.p_value)
             )
         })
         .collect()

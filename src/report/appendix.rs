@@ -4,7 +4,7 @@
 use crate::model::{Dataset, RowCount};
 use crate::outcomes::OutcomeAssessment;
 use crate::render::table::note;
-use crate::render::table::xlsx::{Cell, Cover, Table};
+use crate::render::table::xlsx::{Cell, Cover, ONE_DP, P_VALUE, THREE_DP, Table};
 use crate::stats::trend::Series;
 use crate::stats::{Change, Comparison};
 
@@ -22,17 +22,17 @@ fn comparison_row(c: &Change, cmp: &Comparison) -> Vec<Cell> {
         Cell::Count(c.from_count),
         Cell::Count(c.to_count),
         Cell::Count(c.change),
-        number(c.pct_change, "0.0"),
-        number(c.p_value, "0.0000"),
-        number(c.ci_low, "0.000"),
-        number(c.ci_high, "0.000"),
+        number(c.pct_change, ONE_DP),
+        number(c.p_value, P_VALUE),
+        number(c.ci_low, THREE_DP),
+        number(c.ci_high, THREE_DP),
         text(if c.significant { "yes" } else { "no" }),
         text(note(c, cmp)),
     ]
 }
 
-/// The comparison table.
-pub fn comparison(cmp: &Comparison) -> Table {
+/// The comparison table; `source` names who published its figures.
+pub fn comparison(cmp: &Comparison, source: &str) -> Table {
     let header = [
         "Category",
         &cmp.label(false),
@@ -48,18 +48,24 @@ pub fn comparison(cmp: &Comparison) -> Table {
     Table {
         sheet: "Table_1".into(),
         title: format!("Table 1: Recorded crime by category, {}, {} and {}", cmp.area, cmp.label(false), cmp.label(true)),
-        description: "Counts, change, exact test and interval for each category, then the total (notes 2 and 3).".into(),
+        description: "Counts, change, exact test and interval for each category, then the total (notes 4 and 5).".into(),
+        source: source.to_string(),
         header: header.map(String::from).to_vec(),
         rows: cmp.rows.iter().chain([&cmp.total]).chain(&cmp.separate).map(|c| comparison_row(c, cmp)).collect(),
     }
 }
 
-/// The outcome summary and indicator tables.
-pub fn outcomes(oa: &OutcomeAssessment) -> [Table; 2] {
+/// The outcome summary and indicator tables; `source` names the counts' publishers.
+pub fn outcomes(oa: &OutcomeAssessment, source: &str) -> [Table; 2] {
+    let source = format!(
+        "{} (outcomes and indicators, {}); counts: {source}",
+        oa.plan, oa.framework
+    );
     let summary = Table {
         sheet: "Table_2".into(),
         title: format!("Table 2: Outcomes of the {}, {} to {}: indicators by verdict", oa.plan, oa.from, oa.to),
         description: "Data RAG from the configured rule beside the partnership's own activity RAG; not assessable includes context-only indicators.".into(),
+        source: source.clone(),
         header: ["Outcome", "Data RAG", "Improving", "Worsening", "No significant change", "Not assessable", "Activity RAG"].map(String::from).to_vec(),
         rows: oa
             .outcomes
@@ -84,6 +90,7 @@ pub fn outcomes(oa: &OutcomeAssessment) -> [Table; 2] {
             oa.from, oa.to
         ),
         description: "One row per indicator of each outcome.".into(),
+        source,
         header: [
             "Outcome",
             "Indicator",
@@ -108,8 +115,8 @@ pub fn outcomes(oa: &OutcomeAssessment) -> [Table; 2] {
                     text(format!("{:?}", a.direction).to_lowercase()),
                     c.map_or(Cell::Unavailable, |c| Cell::Count(c.from_count)),
                     c.map_or(Cell::Unavailable, |c| Cell::Count(c.to_count)),
-                    number(c.and_then(|c| c.pct_change), "0.0"),
-                    number(c.and_then(|c| c.p_value), "0.0000"),
+                    number(c.and_then(|c| c.pct_change), ONE_DP),
+                    number(c.and_then(|c| c.p_value), P_VALUE),
                     text(a.verdict.label()),
                     text(crate::render::reason::reason_text(a)),
                 ]
@@ -119,8 +126,8 @@ pub fn outcomes(oa: &OutcomeAssessment) -> [Table; 2] {
     [summary, indicators]
 }
 
-/// Monthly counts for one area: month down, categories across.
-pub fn monthly(area: &str, series: &[Series], sheet: String, number: usize) -> Table {
+/// Monthly counts for one area: month down, categories across; `source`: their publishers.
+pub fn monthly(area: &str, series: &[Series], source: &str, sheet: String, number: usize) -> Table {
     let (header, rows) = crate::render::table::monthly_rows(series);
     let rows = rows
         .into_iter()
@@ -136,7 +143,8 @@ pub fn monthly(area: &str, series: &[Series], sheet: String, number: usize) -> T
     Table {
         sheet,
         title: format!("Table {number}: {area}, counts by month and crime type"),
-        description: "Total crime excludes anti-social behaviour (note 4).".into(),
+        description: "Total crime excludes anti-social behaviour (note 6).".into(),
+        source: source.to_string(),
         header,
         rows,
     }
@@ -151,6 +159,10 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
         ),
         description:
             "Rejected rows, with their line and reason, are in reports/reconciliation.csv.".into(),
+        source: format!(
+            "{}, from every input file named here",
+            crate::model::GENERATOR
+        ),
         header: [
             "File",
             "Kind",
@@ -180,8 +192,17 @@ pub fn reconciliation(data: &Dataset, sheet: String, number: usize) -> Table {
     }
 }
 
-/// The cover sheet.
-pub fn cover(title: &str, cmp: &Comparison, source: &str) -> Cover {
+/// What the cover says beyond the tables: when and by whom it is published, and its summary.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    pub published: Option<String>,
+    pub contact: Option<String>,
+    pub summary: Vec<String>,
+}
+
+/// The cover sheet: title, what the tables cover, publication date, contact, every source and
+/// the executive summary.
+pub fn cover(title: &str, cmp: &Comparison, sources: Vec<String>, p: Publication) -> Cover {
     Cover {
         title: format!("{title}: data appendix"),
         about: vec![
@@ -192,13 +213,13 @@ pub fn cover(title: &str, cmp: &Comparison, source: &str) -> Cover {
                 cmp.label(true)
             ),
             format!(
-                "Produced by {} from the sources listed in Table 1's source line and the reconciliation table.",
+                "Produced by {} from the sources below; each table names its own source, and the reconciliation table lists every input file.",
                 crate::model::GENERATOR
             ),
         ],
-        source: source
-            .trim_start_matches("Source: ")
-            .trim_end_matches('.')
-            .to_string(),
+        published: p.published,
+        contact: p.contact,
+        sources,
+        summary: p.summary,
     }
 }

@@ -10,7 +10,9 @@ use crate::outcomes::{OutcomeAssessment, OutcomeSummary};
 use crate::render::sections::{self, Section};
 use crate::render::{chart, outcomes as outcome_table, reconciliation, table, trend};
 use crate::report::output::Artefact;
-use crate::report::{self, ChartView, Context, FigureView, Tables, TrendView, appendix, manifest};
+use crate::report::{
+    self, ChartView, Context, FigureView, Tables, TrendView, appendix, manifest, sources,
+};
 use crate::stats::peers::PeerRow;
 use crate::stats::rates::RateRow;
 use crate::stats::shares::Share;
@@ -41,13 +43,16 @@ pub struct Settings<'a> {
     pub peers_denominator: Option<&'a str>,
     /// The disclosure threshold of the sensitive sources, for the partner section's note.
     pub disclosure: Option<i64>,
+    /// The appendix cover's publication date and contact, as the config gives them.
+    pub published: Option<&'a str>,
+    pub contact: Option<&'a str>,
 }
 
 /// Every artefact of a run (the manifest last), and the report's view-model.
 pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
     let cmp = ev.cmp;
     let stem = format!("yoy-{}-to-{}", cmp.from.slug(), cmp.to.slug());
-    let source = source_line(ev.data, &cmp.inputs);
+    let source = format!("Source: {}.", sources::line(ev.data, &cmp.inputs));
     let mut artefacts = Vec::new();
     let outcomes = match ev.outcomes {
         Some(oa) => Some(outcome_artefacts(oa, cmp, &source, &stem, &mut artefacts)?),
@@ -59,7 +64,8 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         reconciliation::csv(ev.data),
     ));
     let sections = table_sections(ev, s, &stem, &mut artefacts);
-    let workbook = appendix_workbook(ev, s.title, &source, &sections)?;
+    let summary = crate::render::summary::summary(cmp, ev.outcomes, ev.findings);
+    let workbook = appendix_workbook(ev, s, &summary, &sections)?;
     artefacts.push(Artefact::new("reports/data-appendix.xlsx", workbook));
     if !ev.data.quality.is_empty() {
         artefacts.push(Artefact::new(
@@ -82,7 +88,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         figures,
         tables,
         outcomes,
-        summary: crate::render::summary::summary(cmp, ev.outcomes, ev.findings),
+        summary,
         ..report::context(s.title, cmp, chart, ev.findings, &ev.data.inputs)
     };
     ctx.contents = report::contents(&ctx);
@@ -301,26 +307,54 @@ fn share_figure(
 /// The xlsx data appendix: cover, contents, notes, then one table per sheet.
 fn appendix_workbook(
     ev: &Evidence,
-    title: &str,
-    source: &str,
+    s: &Settings,
+    summary: &crate::render::summary::Summary,
     sections: &[Section],
 ) -> Result<Vec<u8>> {
-    let mut tables = vec![appendix::comparison(ev.cmp)];
+    let source = sources::line(ev.data, &ev.cmp.inputs);
+    let mut tables = vec![appendix::comparison(ev.cmp, &source)];
     if let Some(oa) = ev.outcomes {
-        tables.extend(appendix::outcomes(oa));
+        tables.extend(appendix::outcomes(oa, &source));
     }
     for area in ev.data.coverage.keys() {
         let n = tables.len() + 1;
         let series = series::monthly_series(ev.data, area);
-        tables.push(appendix::monthly(area, &series, format!("Table_{n}"), n));
+        let source = sources::of_area(ev.data, area);
+        tables.push(appendix::monthly(
+            area,
+            &series,
+            &source,
+            format!("Table_{n}"),
+            n,
+        ));
     }
-    for s in sections {
+    for section in sections {
         let n = tables.len() + 1;
-        tables.push(s.appendix_table(format!("Table_{n}"), n));
+        tables.push(section.appendix_table(format!("Table_{n}"), n));
     }
     let n = tables.len() + 1;
     tables.push(appendix::reconciliation(ev.data, format!("Table_{n}"), n));
-    table::xlsx::workbook(&appendix::cover(title, ev.cmp, source), &tables)
+    let publication = appendix::Publication {
+        published: s.published.map(str::to_string),
+        contact: s.contact.map(str::to_string),
+        summary: summary_lines(summary),
+    };
+    let cover = appendix::cover(s.title, ev.cmp, sources::all(ev.data), publication);
+    table::xlsx::workbook(&cover, &tables)
+}
+
+/// The executive summary as the cover's lines.
+fn summary_lines(s: &crate::render::summary::Summary) -> Vec<String> {
+    let mut lines = vec![s.headline.clone()];
+    let listed = |label: &str, items: &[String]| -> Vec<String> {
+        items.iter().map(|i| format!("{label}: {i}")).collect()
+    };
+    lines.extend(listed("Supported", &s.supported));
+    lines.extend(listed("Not supported", &s.not_supported));
+    lines.extend(listed("Cannot say", &s.cannot_say));
+    lines.extend(listed("Largest change", &s.largest));
+    lines.extend(listed("Warning", &s.warnings));
+    lines
 }
 
 /// The one-table sections (rates, peers, partner data), each with its CSV artefact.
@@ -338,12 +372,12 @@ fn table_sections(
         ));
         // A partial period is labelled through the comparison's own label.
         let confidence = table::confidence_label(cmp.alpha);
-        out.push(sections::rates(
-            &ev.rates,
-            &cmp.label(true),
-            s.per,
-            &confidence,
-        ));
+        let mut section = sections::rates(&ev.rates, &cmp.label(true), s.per, &confidence);
+        let mut populations: Vec<&str> = ev.rates.iter().map(|r| r.source.as_str()).collect();
+        populations.dedup();
+        let crime = sources::line(ev.data, &cmp.inputs);
+        section.source = format!("{crime}; populations: {}", populations.join("; "));
+        out.push(section);
     }
     if !ev.peers.is_empty() {
         let (header, cells) = table::peer_rows(&ev.peers, s.per);
@@ -352,13 +386,10 @@ fn table_sections(
             table::csv_of(&header, &cells),
         ));
         let (from, to) = (cmp.label(false), cmp.label(true));
-        out.push(sections::peers(
-            &ev.peers,
-            &from,
-            &to,
-            s.per,
-            s.peers_denominator,
-        ));
+        let mut section = sections::peers(&ev.peers, &from, &to, s.per, s.peers_denominator);
+        let areas: Vec<&str> = ev.peers.iter().map(|p| p.area.as_str()).collect();
+        section.source = sources::of_areas(ev.data, &areas);
+        out.push(section);
     }
     let partner = &ev.data.partner;
     if !partner.is_empty() {
@@ -366,7 +397,9 @@ fn table_sections(
             "reports/tables/partner-data.csv",
             table::csv_of(&table::MEASURE_COLUMNS, &table::measure_rows(partner)),
         ));
-        out.push(sections::partner(partner, s.disclosure));
+        let mut section = sections::partner(partner, s.disclosure);
+        section.source = sources::of_partner(ev.data);
+        out.push(section);
     }
     out
 }
@@ -383,7 +416,7 @@ fn trend_artefacts(data: &Dataset, artefacts: &mut Vec<Artefact>) -> Result<Vec<
         let labels = chart::Labels {
             title: format!("{area}: monthly counts by crime type, {first} to {last}"),
             subtitle: "Each panel on its own scale; anti-social behaviour incidents are not recorded crime".into(),
-            source: format!("Source: {}.", publishers(data, area)),
+            source: format!("Source: {}.", sources::of_area(data, area)),
         };
         let figure = trend::monthly_panels(&series, &labels)?;
         let chart = chart_artefact(&format!("trend-{slug}"), labels, figure, artefacts);
@@ -416,20 +449,6 @@ fn last_month(series: &[series::Series]) -> Option<Month> {
         .max()
 }
 
-/// The publishers of the inputs that hold `area`'s figures.
-fn publishers(data: &Dataset, area: &str) -> String {
-    let used: Vec<usize> = data
-        .observations
-        .iter()
-        .filter(|o| o.area == area)
-        .map(|o| o.input)
-        .collect();
-    source_line(data, &used)
-        .trim_start_matches("Source: ")
-        .trim_end_matches('.')
-        .to_string()
-}
-
 /// A chart title that states the outcome's finding.
 fn outcome_title(o: &OutcomeSummary) -> String {
     let total = o.improving + o.worsening + o.no_change + o.not_assessable;
@@ -439,17 +458,4 @@ fn outcome_title(o: &OutcomeSummary) -> String {
         o.improving,
         o.data_rag.label()
     )
-}
-
-/// `Source: <publishers>`, naming each input's publisher (or its file when none is given).
-fn source_line(data: &Dataset, used: &[usize]) -> String {
-    let mut names: Vec<String> = Vec::new();
-    for &i in used {
-        let f = &data.inputs[i];
-        let name = f.publisher.clone().unwrap_or_else(|| f.path.clone());
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    format!("Source: {}.", names.join("; "))
 }

@@ -8,6 +8,7 @@ pub mod appendix;
 pub mod artefacts;
 pub mod manifest;
 pub mod output;
+pub mod sources;
 
 use minijinja::Environment;
 use serde::Serialize;

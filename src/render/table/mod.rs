@@ -20,7 +20,7 @@ pub use self::text::{aligned, comparison_text, plain};
 use serde::Serialize;
 
 use crate::model::{Observation, Value};
-use crate::render::format::{pct, sig4, signed, signed_pct, thousands};
+use crate::render::format::{p_value, pct, sig4, signed, signed_pct, thousands};
 use crate::stats::compare::Across;
 use crate::stats::{Change, Comparison};
 
@@ -129,7 +129,7 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
         to: thousands(c.to_count),
         change: signed(c.change),
         pct: signed_pct(c.pct_change),
-        p_value: sig4(c.p_value),
+        p_value: p_value(c.p_value),
         ci,
         significant: c.significant,
         small_numbers: c.small_numbers,
@@ -168,7 +168,7 @@ pub fn tidy_row(c: &Change, cmp: &Comparison) -> Vec<String> {
         c.to_count.to_string(),
         c.change.to_string(),
         pct(c.pct_change),
-        sig4(c.p_value),
+        p_value(c.p_value),
         sig4(c.ci_low),
         ci_high,
         c.significant.to_string(),
@@ -333,7 +333,7 @@ pub fn peer_rows(
                 c.to_count.to_string(),
                 c.change.to_string(),
                 c.pct_change.map(|p| format!("{p:.1}")).unwrap_or_default(),
-                sig4(c.p_value),
+                p_value(c.p_value),
                 if c.significant { "yes" } else { "no" }.to_string(),
             ];
             if with_rates {
