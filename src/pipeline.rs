@@ -257,6 +257,18 @@ pub fn outcome_assessment(
     Ok(Some((oa, fw.inputs)))
 }
 
+/// The narrative's text and its path as written, when the config names one.
+fn narrative_text(cfg: &Config) -> Result<Option<(String, String)>> {
+    let Some((path, display)) = &cfg.narrative else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+        path: display.clone(),
+        source: e,
+    })?;
+    Ok(Some((text, display.clone())))
+}
+
 /// The whole job: compare, assess outcomes, render every artefact, write them all or none.
 pub fn run(cfg: &Config) -> Result<RunOutcome> {
     // The export waits for the evidence base: a run that fails exports nothing.
@@ -300,6 +312,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         outcomes: oa.as_ref(),
         findings: &findings,
     };
+    let narrative = narrative_text(cfg)?;
     let settings = report::artefacts::Settings {
         title: &cfg.title,
         config_file: cfg.file.as_deref(),
@@ -308,6 +321,9 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         disclosure: cfg.sources.iter().filter_map(|s| s.sensitive).max(),
         published: cfg.published.as_deref(),
         contact: cfg.contact.as_deref(),
+        narrative: narrative
+            .as_ref()
+            .map(|(text, file)| (text.as_str(), file.as_str())),
     };
     let (artefacts, ctx) = report::artefacts::build(&evidence, &settings)?;
     Ok((artefacts, ctx, findings, data))

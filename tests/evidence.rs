@@ -230,7 +230,9 @@ fn the_report_opens_with_a_summary_contents_and_outcome_findings() {
     cfg.out_dir = dir.path().to_path_buf();
     pipeline::run(&cfg).unwrap();
     let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
-    let summary = &md[md.find("## Summary").unwrap()..md.find("## Which outcomes").unwrap()];
+    let start = md.find("## Summary").unwrap();
+    let end = start + 3 + md[start + 3..].find("\n## ").unwrap();
+    let summary = &md[start..end];
     // The published table's total: 5,435 -> 5,888; exact test p 2.154e-05 (scipy).
     assert!(
         summary.contains("The change of +453 crimes is beyond chance (p 2.154e-05)."),
@@ -255,16 +257,25 @@ fn the_report_opens_with_a_summary_contents_and_outcome_findings() {
     // One screen: the summary is short.
     assert!(summary.lines().count() <= 30, "{summary}");
     // Contents link every section's heading.
-    assert!(md.contains("[Summary](#summary) · [Which outcomes do the numbers support?](#which-outcomes-do-the-numbers-support) · [Recorded crime, 2016/17 and 2017/18](#recorded-crime-201617-and-201718)"), "{md}");
+    assert!(md.contains("[Summary](#summary) · [The partnership's assessment](#the-partnerships-assessment) · [Which outcomes do the numbers support?](#which-outcomes-do-the-numbers-support) · [Recorded crime, 2016/17 and 2017/18](#recorded-crime-201617-and-201718)"), "{md}");
     // Each outcome panel states its finding.
     assert!(md.contains("### People are safe from violent crime\n\n**Violence without injury, rape, other sexual offences and robbery of personal property rose beyond chance.**"), "{md}");
     assert!(
         md.contains("**No indicator could be assessed: the numbers cannot say either way.**"),
         "{md}"
     );
+    // The shipped narrative reproduces the Strategic Plan 2018-23's paragraphs from the data.
+    for line in [
+        "However, after a number of years where overall crime has fallen,\n2017/18 witnessed an increase: 5,435 crimes in 2016/17 and\n5,888 in 2017/18, a change of +453\n(+8.3%)",
+        "Reported crime in the City of London increased\nin 2017/18, in line with the trend seen across the UK.",
+        "The increase in reports of rape (10 to 27) and\nother sexual offences (51 to\n74) for 2017/18",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
     let html = std::fs::read_to_string(dir.path().join("reports/evidence-base.html")).unwrap();
     for c in [
         "summary",
+        "assessment",
         "outcomes",
         "comparison",
         "findings",
@@ -400,4 +411,95 @@ fn the_appendix_meets_the_spreadsheet_guidance() {
     // Column widths fit: no table column is left at Excel's default of 8.43.
     let t1 = zip("xl/worksheets/sheet4.xml");
     assert!(t1.contains("<cols>"), "{t1}");
+}
+
+/// A run of the tidy fixture with `narrative` as its narrative: (exit code, stderr, out folder).
+fn narrative_run(narrative: &str) -> (i32, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("narrative.md"), narrative).unwrap();
+    let config = format!(
+        "area = \"City of London\"\n[[source]]\nkind = \"tidy\"\npath = \"{}\"\n\
+         [compare]\nfrom = \"2016/17\"\nto = \"2017/18\"\n\
+         [report]\nnarrative = \"narrative.md\"\n",
+        common::toml_path(&fixture("ok/tidy-two-areas.csv"))
+    );
+    std::fs::write(dir.path().join("s.toml"), config).unwrap();
+    let out = dir.path().join("out").display().to_string();
+    let (code, _, err) = Cli::new()
+        .args(["--config", &dir.path().join("s.toml").display().to_string()])
+        .args(["run", "--out", &out])
+        .run();
+    (code, err, dir)
+}
+
+#[test]
+fn the_narrative_is_filled_from_the_numbers_and_listed_in_the_manifest() {
+    // The fixture: Rape 10 -> 27, Homicide 1 -> 2; total 11 -> 29 (+18, +163.6%).
+    let text = "Crime {% if compare.total.rose %}rose{% endif %} by {{ compare.total.pct_change }}% \
+                ({{ compare.total.from }} to {{ compare.total.to }}); rape: {{ category(\"rape\").change }}.\n\n<script>x</script>\n";
+    let (code, err, dir) = narrative_run(text);
+    assert_eq!(code, 0, "{err}");
+    let md = std::fs::read_to_string(dir.path().join("out/reports/evidence-base.md")).unwrap();
+    assert!(
+        md.contains(
+            "## The partnership's assessment\n\nCrime rose by +163.6% (11 to 29); rape: +17."
+        ),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/reports/evidence-base.html")).unwrap();
+    assert!(
+        html.contains("<p>Crime rose by +163.6% (11 to 29); rape: +17.</p>"),
+        "{html}"
+    );
+    // Raw HTML in the analyst's file is shown as text, never run.
+    assert!(
+        !html.contains("<script>x</script>") && html.contains("&lt;script&gt;x&lt;/script&gt;")
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("out/reports/manifest.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let values = &m["narrative"]["values"];
+    let pairs: Vec<(String, String)> = values
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["reference"].as_str().unwrap().into(),
+                v["value"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let want = [
+        ("compare.total.rose", "true"),
+        ("compare.total.pct_change", "+163.6"),
+        ("compare.total.from", "11"),
+        ("compare.total.to", "29"),
+        ("category(\"rape\").change", "+17"),
+    ];
+    assert_eq!(pairs, want.map(|(a, b)| (a.to_string(), b.to_string())));
+}
+
+#[test]
+fn an_unknown_reference_in_the_narrative_is_refused_with_its_line() {
+    for (text, expected) in [
+        (
+            "Fine.\n\nTotal: {{ compare.totl.from }}.\n",
+            "narrative.md:3:",
+        ),
+        ("{{ compare.total.frm }}\n", "narrative.md:1:"),
+        (
+            "One.\n{{ outcome(\"violence\").rag }}\n",
+            "narrative.md:2: no outcome `violence`; there are: none (no outcome framework is assessed)",
+        ),
+        (
+            "{{ category(\"Burglary\").to }}\n",
+            "narrative.md:1: no category `Burglary`; there are: Rape, Homicide",
+        ),
+    ] {
+        let (code, err, dir) = narrative_run(text);
+        assert_eq!(code, 2, "{text}: {err}");
+        assert!(err.contains(expected), "{text}: {err}");
+        // Nothing was written: a refused narrative leaves earlier outputs as they were.
+        assert!(!dir.path().join("out/reports").exists());
+    }
 }

@@ -79,6 +79,9 @@ pub struct Config {
     pub published: Option<String>,
     /// Who to contact about the figures, for the appendix's cover.
     pub contact: Option<String>,
+    /// The analyst's narrative (Markdown with references to computed values): the file and its
+    /// path as written.
+    pub narrative: Option<(PathBuf, String)>,
     /// Populations given in the config (the workday population, say).
     pub denominators: Vec<crate::model::Denominator>,
     /// Peer areas to compare the chosen area with.
@@ -153,6 +156,7 @@ impl Default for Config {
             shares_chart: false,
             published: None,
             contact: None,
+            narrative: None,
             denominators: Vec::new(),
             peers: Vec::new(),
             peers_denominator: None,

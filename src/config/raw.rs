@@ -76,6 +76,8 @@ struct RawReport {
     /// The publication date, `YYYY-MM-DD`.
     published: Option<String>,
     contact: Option<String>,
+    /// The analyst's narrative, relative to the config file.
+    narrative: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +158,7 @@ impl RawConfig {
             shares_chart: self.report.shares_chart,
             published: published(self.report.published)?,
             contact: self.report.contact,
+            narrative: self.report.narrative.map(|n| (base.join(&n), n)),
             denominators: self
                 .denominators
                 .into_iter()

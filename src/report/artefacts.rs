@@ -46,6 +46,8 @@ pub struct Settings<'a> {
     /// The appendix cover's publication date and contact, as the config gives them.
     pub published: Option<&'a str>,
     pub contact: Option<&'a str>,
+    /// The analyst's narrative: its text and its path as the config names it.
+    pub narrative: Option<(&'a str, &'a str)>,
 }
 
 /// Every artefact of a run (the manifest last), and the report's view-model.
@@ -91,9 +93,13 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         summary,
         ..report::context(s.title, cmp, chart, ev.findings, &ev.data.inputs)
     };
+    if let Some((text, file)) = s.narrative {
+        ctx.narrative = Some(report::narrative::render(text, file, &ctx)?);
+    }
     ctx.contents = report::contents(&ctx);
     comparison_tables(cmp, &source, &stem, &ctx, &mut artefacts)?;
-    let manifest = manifest::build(s.config_file, &ev.data.inputs, &artefacts, &used(ev));
+    let mut manifest = manifest::build(s.config_file, &ev.data.inputs, &artefacts, &used(ev));
+    manifest.narrative = ctx.narrative.as_ref().map(manifest::narrative);
     let json = serde_json::to_string_pretty(&manifest).expect("the manifest serialises") + "\n";
     artefacts.push(Artefact::new("reports/manifest.json", json));
     Ok((artefacts, ctx))

@@ -16,6 +16,40 @@ pub struct Manifest {
     pub config: Option<String>,
     pub inputs: Vec<ManifestInput>,
     pub artefacts: Vec<ManifestArtefact>,
+    /// The analyst's narrative and every value it filled in; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<ManifestNarrative>,
+}
+
+/// The narrative file and the values its references were filled with.
+#[derive(Debug, Serialize)]
+pub struct ManifestNarrative {
+    pub file: String,
+    /// The narrative file's content hash, as read for this run.
+    pub digest: String,
+    pub values: Vec<NarrativeValue>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NarrativeValue {
+    pub reference: String,
+    pub value: String,
+}
+
+/// The manifest's record of a narrative.
+pub fn narrative(n: &crate::report::narrative::Narrative) -> ManifestNarrative {
+    ManifestNarrative {
+        file: n.file.clone(),
+        digest: n.digest.clone(),
+        values: n
+            .used
+            .iter()
+            .map(|(reference, value)| NarrativeValue {
+                reference: reference.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -80,5 +114,6 @@ pub fn build(
                 inputs: used_paths.clone(),
             })
             .collect(),
+        narrative: None,
     }
 }

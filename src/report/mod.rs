@@ -7,6 +7,7 @@
 pub mod appendix;
 pub mod artefacts;
 pub mod manifest;
+pub mod narrative;
 pub mod output;
 pub mod sources;
 
@@ -49,6 +50,10 @@ pub struct Context {
     pub confidence: String,
     pub small_numbers: i64,
     pub rows: Vec<DisplayRow>,
+    /// The total's row (also in `rows`), for the narrative.
+    pub total: DisplayRow,
+    /// The analyst's narrative, filled with this run's numbers (`[report] narrative`).
+    pub narrative: Option<narrative::Narrative>,
     pub chart: ChartView,
     pub findings: Vec<Finding>,
     pub sources: Vec<InputFile>,
@@ -106,6 +111,12 @@ fn anchor(heading: &str) -> String {
 /// The report's sections in the order the templates show them.
 pub fn contents(ctx: &Context) -> Vec<ContentsEntry> {
     let mut out = vec![ContentsEntry::new("Summary", "summary")];
+    if ctx.narrative.is_some() {
+        out.push(ContentsEntry::new(
+            "The partnership's assessment",
+            "assessment",
+        ));
+    }
     if ctx.outcomes.is_some() {
         out.push(ContentsEntry::new(
             "Which outcomes do the numbers support?",
@@ -249,6 +260,8 @@ pub fn context(
         confidence: confidence_label(cmp.alpha),
         small_numbers: cmp.small_numbers,
         rows: display_rows(cmp),
+        total: crate::render::table::display_row(&cmp.total, cmp),
+        narrative: None,
         chart,
         findings: findings.to_vec(),
         sources: sources.to_vec(),
