@@ -503,3 +503,73 @@ fn an_unknown_reference_in_the_narrative_is_refused_with_its_line() {
         assert!(!dir.path().join("out/reports").exists());
     }
 }
+
+/// The text of every `<text>` element of an SVG, in order.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_string())
+        })
+        .collect()
+}
+
+/// The numbers of an axis's percentage tick labels (`-30%`, `0%`, `+50%`).
+fn pct_ticks(texts: &[String]) -> Vec<f64> {
+    texts
+        .iter()
+        .filter(|t| t.ends_with('%') && !t.contains(' '))
+        .filter_map(|t| t.trim_end_matches('%').trim_start_matches('+').parse().ok())
+        .collect()
+}
+
+#[test]
+fn charts_fit_their_data_and_state_their_findings() {
+    let mut cfg = default_config();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    pipeline::run(&cfg).unwrap();
+    let chart = |name: &str| std::fs::read_to_string(dir.path().join("charts").join(name)).unwrap();
+    // The ASB outcome's changes run from -28.8% (177 -> 126) to +33.3% (3 -> 4): the axis spans
+    // them with room for the words beside each bar, not -100% to +100%.
+    let asb = svg_texts(&chart("outcome-asb-yoy-2016-17-to-2017-18.svg"));
+    let ticks = pct_ticks(&asb);
+    let (lo, hi) = (ticks[0], ticks[ticks.len() - 1]);
+    assert!(
+        (-40.0..=-28.8).contains(&lo) && (33.3..=100.0).contains(&hi),
+        "{ticks:?}"
+    );
+    assert_eq!(
+        asb[0],
+        "Public disorder rose beyond chance; miscellaneous crimes against society fell beyond chance"
+    );
+    // No percentage axis goes below -100%.
+    for name in [
+        "change-yoy-2016-17-to-2017-18.svg",
+        "outcome-violence-yoy-2016-17-to-2017-18.svg",
+    ] {
+        let ticks = pct_ticks(&svg_texts(&chart(name)));
+        assert!(ticks.iter().all(|t| *t >= -100.0), "{name}: {ticks:?}");
+    }
+    // The trend: a finding for a title (18 months of the shipped monthly counts, ASB left out:
+    // 8,138 crimes, 452 a month, most in 2017-03 with 536; by hand from the CSV), year ticks, and
+    // the rolling average's legend key drawn dashed, as its line is.
+    let trend = chart("trend-city-of-london-police.svg");
+    let texts = svg_texts(&trend);
+    assert_eq!(
+        texts[0],
+        "City of London Police: recorded crime averaged 452 a month from 2016-01 to 2017-06, highest in 2017-03 (536)"
+    );
+    assert!(texts.iter().any(|t| t == "2016") && texts.iter().any(|t| t == "2017"));
+    assert!(
+        !texts.iter().any(|t| t == "2016-11"),
+        "month ticks are gone"
+    );
+    let legend_dash = trend
+        .split("<polyline")
+        .filter(|p| p.contains("stroke=\"#0072B2\"") && p.contains(",83 "))
+        .count();
+    assert_eq!(legend_dash, 4, "the dashed key is four dashes");
+    assert!(!trend.contains("y=\"76\" width=\"14\" height=\"14\" opacity=\"1\" fill=\"#0072B2\""));
+}

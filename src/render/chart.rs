@@ -11,7 +11,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::{Error, Result};
 use crate::render::format::{signed_pct, thousands};
 use crate::stats::Comparison;
-use crate::stats::compare::Across;
 
 /// Okabe-Ito sky blue and blue: distinguishable with any colour vision, and by lightness alone.
 pub(crate) const EARLIER: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
@@ -181,11 +180,18 @@ pub(crate) fn draw_frame<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     root.fill(&WHITE)?;
-    root.draw_text(&labels.title, &text(20.0, &INK, s), (px(20.0), px(16.0)))?;
+    let (w, _) = root.dim_in_pixel();
+    let room = w.saturating_sub(px(40.0) as u32);
+    let (lines, size) = fit_title(root, &labels.title, room, s)?;
+    let two = lines.len() > 1;
+    for (i, line) in lines.iter().enumerate() {
+        let y = px(if two { 10.0 + 17.0 * i as f64 } else { 16.0 });
+        root.draw_text(line, &text(size, &INK, s), (px(20.0), y))?;
+    }
     root.draw_text(
         &labels.subtitle,
-        &text(14.0, &MUTED, s),
-        (px(20.0), px(46.0)),
+        &text(if two { 13.0 } else { 14.0 }, &MUTED, s),
+        (px(20.0), px(if two { 50.0 } else { 46.0 })),
     )?;
     let (_, h) = root.dim_in_pixel();
     root.draw_text(
@@ -195,22 +201,90 @@ pub(crate) fn draw_frame<DB: DrawingBackend>(
     )
 }
 
+/// The title in one line that fits `room` pixels, shrinking from 20 to 14 points; else in two
+/// lines at 14 points, broken between words (a finding title is never cut short).
+fn fit_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    room: u32,
+    s: f64,
+) -> std::result::Result<(Vec<String>, f64), DrawingAreaErrorKind<DB::ErrorType>> {
+    let width = |t: &str, size: f64| {
+        root.estimate_text_size(t, &text(size, &INK, s))
+            .map(|d| d.0)
+    };
+    for size in [20.0, 18.0, 16.0, 14.0] {
+        if width(title, size)? <= room {
+            return Ok((vec![title.to_string()], size));
+        }
+    }
+    let words: Vec<&str> = title.split(' ').collect();
+    let mut split = words.len();
+    while split > 1 && width(&words[..split].join(" "), 14.0)? > room {
+        split -= 1;
+    }
+    let (first, rest) = words.split_at(split);
+    Ok((vec![first.join(" "), rest.join(" ")], 14.0))
+}
+
+/// How a legend item is drawn: as its chart draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// A filled square, for bars.
+    Swatch,
+    /// A line with a point, for a monthly series.
+    Line,
+    /// A dashed line, for a rolling average.
+    Dashed,
+}
+
 pub(crate) fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     items: &[(String, RGBColor)],
     s: f64,
 ) -> DrawResult<DB> {
+    let keyed: Vec<(String, RGBColor, Key)> = items
+        .iter()
+        .map(|(l, c)| (l.clone(), *c, Key::Swatch))
+        .collect();
+    draw_keyed_legend(root, &keyed, s)
+}
+
+/// A legend whose items are drawn as their series are (a dashed line as a dashed line).
+pub(crate) fn draw_keyed_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    items: &[(String, RGBColor, Key)],
+    s: f64,
+) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     let mut x = px(20.0);
-    for (label, colour) in items {
-        root.draw(&Rectangle::new(
-            [(x, px(76.0)), (x + px(14.0), px(90.0))],
-            colour.filled(),
-        ))?;
+    for (label, colour, key) in items {
+        let stroke = colour.stroke_width(px(2.0).max(1) as u32);
+        let (y, end) = (px(83.0), x + px(28.0));
+        match key {
+            Key::Swatch => {
+                let square = [(x, px(76.0)), (x + px(14.0), px(90.0))];
+                root.draw(&Rectangle::new(square, colour.filled()))?;
+            }
+            Key::Line => {
+                root.draw(&PathElement::new(vec![(x, y), (end, y)], stroke))?;
+                root.draw(&Circle::new((x + px(14.0), y), px(2.5), colour.filled()))?;
+            }
+            Key::Dashed => {
+                for dash in 0..4 {
+                    let from = x + px(8.0) * dash;
+                    root.draw(&PathElement::new(
+                        vec![(from, y), (from + px(5.0), y)],
+                        stroke,
+                    ))?;
+                }
+            }
+        }
+        let text_x = if *key == Key::Swatch { x } else { x + px(14.0) };
         let style = text(13.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw_text(label, &style, (x + px(20.0), px(83.0)))?;
+        root.draw_text(label, &style, (text_x + px(20.0), px(83.0)))?;
         let (tw, _) = root.estimate_text_size(label, &style)?;
-        x += px(44.0) + tw as i32;
+        x = text_x + px(44.0) + tw as i32;
     }
     Ok(())
 }
@@ -256,21 +330,21 @@ fn draw_grouped<DB: DrawingBackend>(
 }
 
 /// The x axis of a chart with one horizontal band per row.
-struct Axis<'a> {
-    range: std::ops::Range<f64>,
-    labels: usize,
-    format: &'a dyn Fn(&f64) -> String,
-    desc: &'a str,
+pub(crate) struct Axis<'a> {
+    pub range: std::ops::Range<f64>,
+    pub labels: usize,
+    pub format: &'a dyn Fn(&f64) -> String,
+    pub desc: &'a str,
 }
 
 /// The style of the row names left of the bands.
-fn name_style(s: f64) -> TextStyle<'static> {
+pub(crate) fn name_style(s: f64) -> TextStyle<'static> {
     text(13.0, &INK, s).pos(Pos::new(HPos::Right, VPos::Center))
 }
 
 /// A chart on `area` with `n` bands from the top, room on the left for the widest of `names`,
 /// and the mesh drawn along `axis`.
-fn band_chart<'a, DB: DrawingBackend>(
+pub(crate) fn band_chart<'a, DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     area: &'a DrawingArea<DB, Shift>,
     names: &[&str],
@@ -303,7 +377,7 @@ fn band_chart<'a, DB: DrawingBackend>(
 }
 
 /// Each row's name, centred on its band, right-aligned against the plotting area.
-fn band_names<DB: DrawingBackend>(
+pub(crate) fn band_names<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &PanelChart<'_, DB>,
     names: &[&str],
@@ -346,211 +420,10 @@ pub fn comparison_title(cmp: &Comparison, measure: &str) -> String {
     )
 }
 
-/// Okabe-Ito vermillion, bluish green and greys: worsening, improving, no change, not judged.
-const WORSE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-const BETTER: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-const SAME: RGBColor = RGBColor(0x99, 0x99, 0x99);
-const UNJUDGED: RGBColor = RGBColor(0xCC, 0xCC, 0xCC);
-
-/// One bar of an outcome panel: the indicator, its percentage change (if defined) and verdict.
-pub struct PanelBar {
-    pub label: String,
-    pub pct: Option<f64>,
-    pub verdict: crate::outcomes::Verdict,
-    /// Rests on small numbers: said on the chart, not only in the table.
-    pub small_numbers: bool,
-}
-
-/// One bar of a diverging chart: its label, percentage change, colour and the words beside it
-/// (which carry the meaning, so colour is never the only cue).
-pub struct Bar {
-    pub label: String,
-    pub pct: Option<f64>,
-    pub colour: RGBColor,
-    pub note: String,
-}
-
-/// Rows a chart makes room for: at least three, so a one-indicator outcome still has a readable plot.
-fn slots(bars: usize) -> usize {
-    bars.max(3)
-}
-
-/// Bars beyond this are drawn to the edge and labelled with their value.
-const PCT_LIMIT: f64 = 200.0;
-
-fn verdict_colour(v: crate::outcomes::Verdict) -> RGBColor {
-    use crate::outcomes::Verdict::*;
-    match v {
-        Worsening => WORSE,
-        Improving => BETTER,
-        NoChange => SAME,
-        NotAssessable | Context => UNJUDGED,
-    }
-}
-
-/// An outcome's indicators: percentage change as diverging bars, each labelled with its verdict.
-pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
-    use crate::outcomes::Verdict::*;
-    let legend: Vec<(String, RGBColor)> = [Worsening, Improving, NoChange, NotAssessable]
-        .iter()
-        .map(|v| (v.label().to_string(), verdict_colour(*v)))
-        .collect();
-    let bars: Vec<Bar> = bars
-        .iter()
-        .map(|b| {
-            let caveat = if b.small_numbers {
-                " (small numbers)"
-            } else {
-                ""
-            };
-            Bar {
-                label: b.label.clone(),
-                pct: b.pct,
-                colour: verdict_colour(b.verdict),
-                note: format!("{}{caveat}", b.verdict.label()),
-            }
-        })
-        .collect();
-    diverging(&bars, &legend, labels)
-}
-
-/// Percentage change by category: significant rises and falls marked, small numbers caveated.
-pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
-    let legend = [
-        ("significant rise".to_string(), WORSE),
-        ("significant fall".to_string(), LATER),
-        ("no significant change".to_string(), SAME),
-        ("small numbers".to_string(), UNJUDGED),
-    ];
-    let bars: Vec<Bar> = cmp
-        .rows
-        .iter()
-        .map(|c| {
-            let (colour, words) = match (c.small_numbers, c.significant, c.change > 0) {
-                (true, sig, _) => (
-                    UNJUDGED,
-                    if sig {
-                        "significant, small numbers"
-                    } else {
-                        "small numbers"
-                    },
-                ),
-                (false, true, true) => (WORSE, "significant rise"),
-                (false, true, false) => (LATER, "significant fall"),
-                (false, false, _) => (SAME, "not significant"),
-            };
-            let note = match &c.across {
-                Some(Across::Changed { series_break: b }) => {
-                    format!("not comparable: definition changed from {}", b.from)
-                }
-                _ => words.to_string(),
-            };
-            Bar {
-                label: c.category.to_string(),
-                pct: c.pct_change,
-                colour,
-                note,
-            }
-        })
-        .collect();
-    diverging(&bars, &legend, labels)
-}
-
-/// Diverging horizontal bars of percentage change, with a legend and a note beside each bar.
-pub fn diverging(bars: &[Bar], legend: &[(String, RGBColor)], labels: &Labels) -> Result<Figure> {
-    struct Chart<'a>(&'a [Bar], &'a [(String, RGBColor)], &'a Labels);
-    impl Draw for Chart<'_> {
-        fn draw<DB: DrawingBackend>(
-            &self,
-            root: &DrawingArea<DB, Shift>,
-            scale: f64,
-        ) -> DrawResult<DB> {
-            draw_diverging(root, self.0, self.1, self.2, scale)
-        }
-    }
-    let size = (1000, 160 + 30 * slots(bars.len()) as u32);
-    figure(
-        size,
-        "percentage-change chart",
-        &Chart(bars, legend, labels),
-    )
-}
-
-fn draw_diverging<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    bars: &[Bar],
-    legend: &[(String, RGBColor)],
-    labels: &Labels,
-    s: f64,
-) -> DrawResult<DB> {
-    let px = |v: f64| (v * s) as i32;
-    draw_frame(root, labels, s)?;
-    draw_legend(root, legend, s)?;
-    let names: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
-    let n = slots(bars.len()) as f64;
-    let widest = bars
-        .iter()
-        .filter_map(|b| b.pct)
-        .map(f64::abs)
-        .fold(50.0, f64::max)
-        .min(PCT_LIMIT);
-    let limit = widest * 1.6;
-    let area = root.margin(px(104.0), px(44.0), px(20.0), px(40.0));
-    let axis = Axis {
-        range: -limit..limit,
-        labels: 9,
-        format: &|v| {
-            if v.abs() < 0.5 {
-                "0%".into()
-            } else {
-                format!("{v:+.0}%")
-            }
-        },
-        desc: "Percentage change",
-    };
-    let mut chart = band_chart(root, &area, &names, n, &axis, s)?;
-    chart.draw_series([PathElement::new(
-        vec![(0.0, 0.0), (0.0, n)],
-        INK.stroke_width(px(1.0).max(1) as u32),
-    )])?;
-    for (i, b) in bars.iter().enumerate() {
-        draw_bar(&mut chart, b, n - i as f64, widest, s)?;
-    }
-    band_names(root, &chart, &names, n, s)
-}
-
 pub(crate) type PanelChart<'a, DB> = ChartContext<
     'a,
     DB,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
-fn draw_bar<DB: DrawingBackend>(
-    chart: &mut PanelChart<'_, DB>,
-    b: &Bar,
-    top: f64,
-    widest: f64,
-    s: f64,
-) -> DrawResult<DB> {
-    let px = |v: f64| (v * s) as i32;
-    let (y1, y2) = (top - 0.2, top - 0.8);
-    let shown = b.pct.map(|p| p.clamp(-widest, widest));
-    if let Some(v) = shown {
-        chart.draw_series([Rectangle::new([(0.0, y1), (v, y2)], b.colour.filled())])?;
-    }
-    let value = b.pct.map_or_else(
-        || "n/a".to_string(),
-        |p| format!("{}%", signed_pct(Some(p))),
-    );
-    let note = format!("{value} {}", b.note);
-    let x = shown.unwrap_or(0.0);
-    let (anchor, dx) = if x < 0.0 {
-        (HPos::Right, -px(6.0))
-    } else {
-        (HPos::Left, px(6.0))
-    };
-    let style = text(11.0, &INK, s).pos(Pos::new(anchor, VPos::Center));
-    chart
-        .draw_series([EmptyElement::at((x, (y1 + y2) / 2.0)) + Text::new(note, (dx, 0), style)])?;
-    Ok(())
-}
+pub use crate::render::diverging::{Bar, PanelBar, change_by_category, diverging, outcome_panel};

@@ -2,13 +2,14 @@
 //!
 //! - [`format`]: fixed number formats (thousands, signs, significant figures).
 //! - [`table`]: CSV, Markdown and terminal tables.
-//! - [`chart`]: SVG and PNG figures.
+//! - [`chart`]: SVG and PNG figures ([`diverging`]: the percentage-change bars).
 //! - [`export`]: the one place a command's output format is chosen.
 //! - [`reason`]: verdict reasons in words.
 //! - [`sheets`]: the one-table sections typed for the data appendix.
 //! - [`summary`]: the executive summary's sentences.
 
 pub mod chart;
+pub mod diverging;
 pub mod export;
 pub mod format;
 pub mod outcomes;

@@ -7,8 +7,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::render::chart::{
-    Draw, DrawResult, EARLIER, Figure, INK, LATER, Labels, PanelChart, draw_frame, draw_legend,
-    figure, text,
+    Draw, DrawResult, EARLIER, Figure, INK, Key, LATER, Labels, PanelChart, draw_frame,
+    draw_keyed_legend, figure, text,
 };
 use crate::render::format::thousands;
 use crate::stats::trend::{Point, Series};
@@ -44,10 +44,10 @@ fn draw<DB: DrawingBackend>(
     let px = |v: f64| (v * s) as i32;
     draw_frame(root, labels, s)?;
     let legend = [
-        ("Monthly count".to_string(), EARLIER),
-        ("Rolling 12-month average (dashed)".to_string(), LATER),
+        ("Monthly count".to_string(), EARLIER, Key::Line),
+        ("Rolling 12-month average".to_string(), LATER, Key::Dashed),
     ];
-    draw_legend(root, &legend, s)?;
+    draw_keyed_legend(root, &legend, s)?;
     let body = root.margin(px(104.0), px(44.0), px(10.0), px(10.0));
     let rows = series.len().div_ceil(COLUMNS);
     let cells = body.split_evenly((rows, COLUMNS));
@@ -77,20 +77,67 @@ fn panel<DB: DrawingBackend>(
         .x_label_area_size(px(22.0))
         .y_label_area_size(px(40.0))
         .build_cartesian_2d(0f64..(n.max(2) - 1) as f64, 0f64..max * 1.15)?;
-    let months: Vec<String> = series.points.iter().map(|p| p.month.to_string()).collect();
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(3)
+        .x_labels(0)
         .y_labels(4)
-        .x_label_formatter(&|v| months.get(v.round() as usize).cloned().unwrap_or_default())
         .y_label_formatter(&|v| thousands(v.round() as i64))
         .label_style(text(9.0, &INK, s))
         .light_line_style(RGBColor(0xF0, 0xF0, 0xF0))
         .bold_line_style(RGBColor(0xE0, 0xE0, 0xE0))
         .draw()?;
     draw_lines(&mut chart, series, s)?;
+    year_ticks(area, &chart, series, s)?;
     latest_label(area, &chart, series, s)
+}
+
+/// Where the x axis is labelled: each January by its year (every other year past 8), or the
+/// first month (`Mar 2016`) when the series holds no January.
+pub fn ticks(months: &[crate::model::Month]) -> Vec<(usize, String)> {
+    let januaries: Vec<usize> = (0..months.len())
+        .filter(|&i| months[i].month() == 1)
+        .collect();
+    if januaries.is_empty() {
+        let first = months.first().map(|m| short_month(*m)).unwrap_or_default();
+        return vec![(0, first)];
+    }
+    let step = if januaries.len() > 8 { 2 } else { 1 };
+    januaries
+        .into_iter()
+        .step_by(step)
+        .map(|i| (i, months[i].year().to_string()))
+        .collect()
+}
+
+fn short_month(m: crate::model::Month) -> String {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!("{} {}", NAMES[usize::from(m.month() - 1)], m.year())
+}
+
+/// The year labels and their tick marks under the panel's x axis.
+fn year_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &PanelChart<'_, DB>,
+    series: &Series,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    let months: Vec<_> = series.points.iter().map(|p| p.month).collect();
+    let (base_x, base_y) = area.get_base_pixel();
+    let style = text(10.0, &INK, s).pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, label) in ticks(&months) {
+        let (x, y) = chart.backend_coord(&(i as f64, 0.0));
+        let (x, y) = (x - base_x, y - base_y);
+        area.draw(&PathElement::new(
+            vec![(x, y), (x, y + px(4.0))],
+            INK.stroke_width(1),
+        ))?;
+        area.draw_text(&label, &style, (x, y + px(6.0)))?;
+    }
+    Ok(())
 }
 
 /// The monthly counts (line and points) and their rolling 12-month average (dashed); a month
@@ -156,4 +203,129 @@ fn latest_label<DB: DrawingBackend>(
             yr.start - area.get_base_pixel().1,
         ),
     )
+}
+
+/// The trend chart's title, stating a finding on recorded crime (anti-social behaviour left out):
+/// the latest 12 months against the 12 before when the series holds 24 complete months, else
+/// the monthly average and the highest month. A month any category is missing from is left out.
+pub fn trend_title(area: &str, series: &[Series]) -> String {
+    let crime: Vec<&Series> = series
+        .iter()
+        .filter(|s| !crate::harmonise::police_uk::is_asb(&s.category))
+        .collect();
+    let months: Vec<crate::model::Month> = crime
+        .first()
+        .map(|s| s.points.iter().map(|p| p.month).collect())
+        .unwrap_or_default();
+    let totals: Vec<Option<i64>> = (0..months.len())
+        .map(|i| {
+            crime
+                .iter()
+                .map(|s| s.points.get(i).and_then(|p| p.count))
+                .sum()
+        })
+        .collect();
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return format!("{area}: no monthly figures");
+    };
+    let n = totals.len();
+    let sum = |r: std::ops::Range<usize>| -> Option<i64> { totals[r].iter().copied().sum() };
+    if n >= 24
+        && let (Some(before), Some(latest)) = (sum(n - 24..n - 12), sum(n - 12..n))
+    {
+        let verb = match latest.cmp(&before) {
+            std::cmp::Ordering::Greater => "rose",
+            std::cmp::Ordering::Less => "fell",
+            std::cmp::Ordering::Equal => "was unchanged",
+        };
+        let pct = crate::render::format::signed_pct(
+            (before > 0).then(|| 100.0 * (latest - before) as f64 / before as f64),
+        );
+        return format!(
+            "{area}: recorded crime {verb} in the 12 months to {last} ({} to {}, {pct}%)",
+            thousands(before),
+            thousands(latest)
+        );
+    }
+    let known: Vec<(usize, i64)> = totals
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.map(|t| (i, t)))
+        .collect();
+    let Some(&(top, most)) = known
+        .iter()
+        .max_by_key(|(i, t)| (*t, std::cmp::Reverse(*i)))
+    else {
+        return format!("{area}: monthly counts by crime type, {first} to {last}");
+    };
+    let mean = known.iter().map(|(_, t)| *t).sum::<i64>() as f64 / known.len() as f64;
+    format!(
+        "{area}: recorded crime averaged {} a month from {first} to {last}, highest in {} ({})",
+        thousands(mean.round() as i64),
+        months[top],
+        thousands(most)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Month;
+
+    fn months(from: (i32, u8), n: usize) -> Vec<Month> {
+        let first = Month::new(from.0, from.1).unwrap();
+        (0..n as i32).map(|i| first.plus(i)).collect()
+    }
+
+    fn series(category: &str, counts: &[Option<i64>], start: (i32, u8)) -> Series {
+        let points = months(start, counts.len())
+            .into_iter()
+            .zip(counts)
+            .map(|(month, &count)| Point {
+                month,
+                count,
+                rolling_12: None,
+            })
+            .collect();
+        Series {
+            category: category.into(),
+            points,
+        }
+    }
+
+    #[test]
+    fn the_x_axis_is_labelled_by_year() {
+        let ticks_of = |from, n| ticks(&months(from, n));
+        assert_eq!(
+            ticks_of((2016, 1), 18),
+            [(0, "2016".into()), (12, "2017".into())]
+        );
+        assert_eq!(ticks_of((2016, 4), 12), [(9, "2017".into())]);
+        assert_eq!(ticks_of((2016, 3), 6), [(0, "Mar 2016".into())]);
+        // Ten years: every other January, so the labels never crowd.
+        assert_eq!(ticks_of((2010, 1), 120).len(), 5);
+    }
+
+    #[test]
+    fn the_trend_title_states_a_finding() {
+        // 24 months: 100 a month then 110 a month, ASB (not crime) left out: 1,200 to 1,320.
+        let mut counts = vec![Some(100); 12];
+        counts.extend(vec![Some(110); 12]);
+        let crime = series("Shoplifting", &counts, (2016, 4));
+        let asb = series("Anti-social behaviour", &[Some(999); 24], (2016, 4));
+        assert_eq!(
+            trend_title("Area", &[asb.clone(), crime]),
+            "Area: recorded crime rose in the 12 months to 2018-03 (1,200 to 1,320, +10.0%)"
+        );
+        // Fewer months: the average and the highest month; a month missing is left out.
+        let short = series(
+            "Shoplifting",
+            &[Some(10), None, Some(30), Some(20)],
+            (2016, 1),
+        );
+        assert_eq!(
+            trend_title("Area", &[asb, short]),
+            "Area: recorded crime averaged 20 a month from 2016-01 to 2016-04, highest in 2016-03 (30)"
+        );
+    }
 }

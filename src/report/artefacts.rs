@@ -6,7 +6,7 @@
 use crate::error::Result;
 use crate::findings::Finding;
 use crate::model::{Dataset, Month};
-use crate::outcomes::{OutcomeAssessment, OutcomeSummary};
+use crate::outcomes::OutcomeAssessment;
 use crate::render::sections::{self, Section};
 use crate::render::{chart, outcomes as outcome_table, reconciliation, table, trend};
 use crate::report::output::Artefact;
@@ -216,8 +216,9 @@ fn outcome_artefacts(
                 small_numbers: a.small_numbers,
             })
             .collect();
+        let mine: Vec<_> = oa.indicators.iter().filter(|a| a.outcome == o.id).collect();
         let labels = chart::Labels {
-            title: outcome_title(o),
+            title: outcome_table::finding_title(o, &mine),
             subtitle: format!(
                 "{}: percentage change in each indicator, {} to {}",
                 o.title, cmp.from, cmp.to
@@ -420,8 +421,10 @@ fn trend_artefacts(data: &Dataset, artefacts: &mut Vec<Artefact>) -> Result<Vec<
         };
         let slug = crate::harmonise::label::slug(area);
         let labels = chart::Labels {
-            title: format!("{area}: monthly counts by crime type, {first} to {last}"),
-            subtitle: "Each panel on its own scale; anti-social behaviour incidents are not recorded crime".into(),
+            title: trend::trend_title(area, &series),
+            subtitle: format!(
+                "Monthly counts by crime type, {first} to {last}; each panel on its own scale; anti-social behaviour incidents are not recorded crime"
+            ),
             source: format!("Source: {}.", sources::of_area(data, area)),
         };
         let figure = trend::monthly_panels(&series, &labels)?;
@@ -453,15 +456,4 @@ fn last_month(series: &[series::Series]) -> Option<Month> {
         .iter()
         .filter_map(|s| s.points.last().map(|p| p.month))
         .max()
-}
-
-/// A chart title that states the outcome's finding.
-fn outcome_title(o: &OutcomeSummary) -> String {
-    let total = o.improving + o.worsening + o.no_change + o.not_assessable;
-    format!(
-        "{} of {total} indicators worsening, {} improving: data RAG {}",
-        o.worsening,
-        o.improving,
-        o.data_rag.label()
-    )
 }
