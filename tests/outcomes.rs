@@ -614,3 +614,23 @@ fn home_office_subgroups_are_measured_by_the_data_police_uk_type_that_holds_them
         "{detail}"
     );
 }
+
+#[test]
+fn reasons_are_plain_sentences_that_say_what_exists() {
+    let (out, _) = Cli::new()
+        .default_config()
+        .args(["outcomes", "--detail", "--format", "csv"])
+        .expect(0);
+    assert!(!out.contains('`'), "Markdown in a reason: {out}");
+    // The Prevent outcome's measure exists for 2018/19 only, withheld (counts of 1 and 3).
+    assert!(
+        out.contains("context,,,,,,not assessable,no figures for 2016/17 or 2017/18; the partner data holds Channel: referrals relating to City residents for 2018/19 only (withheld)"),
+        "{out}"
+    );
+    // Anti-social behaviour is an indicator of the ASB outcome; the default data holds it
+    // monthly for the force, not for the compared years.
+    assert!(
+        out.contains("Anti-social behaviour,down,,,,,,not assessable,no figures for 2016/17 or 2017/18; the data holds Anti-social behaviour for City of London Police from 2016-01 to 2017-06 (police-uk-monthly)"),
+        "{out}"
+    );
+}
