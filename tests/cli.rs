@@ -14,21 +14,26 @@ fn compare_csv_has_the_documented_columns_and_rows() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "category,from_period,to_period,from_count,to_count,change,pct_change,p_value,ci_low,ci_high,significant,note"
+        "category,from_period,to_period,from_count,to_count,change,pct_change,p_value,ci_low,ci_high,significant,note,q_value,dispersion,test"
     );
     // 24 categories, the total, then the two burglary subgroups compared together: the span
     // crosses April 2017, when their definitions changed.
     assert_eq!(lines.len(), 1 + 24 + 1 + 1);
-    assert!(lines.contains(&"Rape,2016/17,2017/18,10,27,17,170.0,0.007632,1.267,6.251,true,small numbers: 10 in 2016/17"));
+    // q-values: Benjamini-Hochberg across the 23 tested categories (22 and Burglary together);
+    // a summary table has no months, so the exact test stands and no dispersion is estimated.
+    // Rape: rank 4, q = min(0.007632 x 23/4, 0.008522 x 23/5) = 0.0392 (by hand).
+    assert!(lines.contains(&"Rape,2016/17,2017/18,10,27,17,170.0,0.007632,1.267,6.251,true,small numbers: 10 in 2016/17,0.0392,,exact-poisson"));
+    // p 0.03227 alone; rank 6 of 23: q = 0.03227 x 23/6 = 0.1237: not significant.
     assert!(lines.contains(
-        &"Violence without injury,2016/17,2017/18,350,410,60,17.1,0.03227,1.013,1.355,true,"
+        &"Violence without injury,2016/17,2017/18,350,410,60,17.1,0.03227,1.013,1.355,false,,0.1237,,exact-poisson"
     ));
     assert!(
-        lines.contains(&"Bicycle theft,2016/17,2017/18,373,371,-2,-0.5,0.9708,0.8592,1.151,false,")
+        lines.contains(&"Bicycle theft,2016/17,2017/18,373,371,-2,-0.5,0.9708,0.8592,1.151,false,,1,,exact-poisson")
     );
+    // A total is a family of one: q = p.
     assert_eq!(
         lines[25],
-        "Total,2016/17,2017/18,5435,5888,453,8.3,2.154e-05,1.044,1.124,true,"
+        "Total,2016/17,2017/18,5435,5888,453,8.3,2.154e-05,1.044,1.124,true,,2.154e-05,,exact-poisson"
     );
     // 14 + 237 = 251 -> 14 + 272 = 286; each part shown, untested, saying why.
     assert!(
@@ -36,7 +41,7 @@ fn compare_csv_has_the_documented_columns_and_rows() {
         "{}",
         lines[26]
     );
-    assert!(lines.contains(&"Burglary – Business/Community,2016/17,2017/18,237,272,35,n/a,,,,false,\"not comparable: definition changed from 2017-04 (domestic burglary became residential burglary, which took in sheds and garages from non-domestic burglary); compared as Burglary\""));
+    assert!(lines.contains(&"Burglary – Business/Community,2016/17,2017/18,237,272,35,n/a,,,,false,\"not comparable: definition changed from 2017-04 (domestic burglary became residential burglary, which took in sheds and garages from non-domestic burglary); compared as Burglary\",,,"));
 }
 
 #[test]

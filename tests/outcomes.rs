@@ -46,8 +46,14 @@ fn violent_crime_outcome() {
     let oa = default_assessment();
     let o = "People are safe from violent crime";
     let vwi = indicator(&oa, o, "Violence without injury");
-    assert_eq!(vwi.verdict, Verdict::Worsening);
+    // p 0.03227 alone, but 23 categories are tested at once: Benjamini-Hochberg gives it rank 6,
+    // q = 0.0322743 x 23 / 6 = 0.12372 (by hand), beyond 0.05: no significant change, moving
+    // the wrong way.
+    assert_eq!(vwi.verdict, Verdict::NoChange);
+    assert!(vwi.wrong_way);
     assert!((pct(vwi) - 17.142_857).abs() < 1e-5 && (p(vwi) - 0.032_274_3).abs() < 1e-6);
+    let q = vwi.change.as_ref().unwrap().q_value.unwrap();
+    assert!((q - 0.032_274_3 * 23.0 / 6.0).abs() < 1e-6, "{q}");
     let vi = indicator(&oa, o, "Violence with injury");
     assert_eq!(vi.verdict, Verdict::NoChange);
     assert!((pct(vi) - 0.523_560).abs() < 1e-5);
@@ -307,7 +313,7 @@ fn outcomes_command_prints_the_documented_columns() {
     );
     assert_eq!(lines.len(), 6);
     assert!(
-        lines.contains(&"People are safe from violent crime,red,0,4,2,3,GREEN"),
+        lines.contains(&"People are safe from violent crime,red,0,2,4,3,GREEN"),
         "{out}"
     );
     assert!(
@@ -322,9 +328,9 @@ fn outcomes_command_prints_the_documented_columns() {
         ])
         .expect(0);
     assert!(out.starts_with(
-        "outcome,indicator,direction,from_count,to_count,change,pct_change,p_value,verdict,reason\n"
+        "outcome,indicator,direction,from_count,to_count,change,pct_change,p_value,q_value,verdict,reason\n"
     ));
-    assert!(out.contains("People are safe from violent crime,Violence without injury,down,350,410,60,17.1,0.03227,worsening,"), "{out}");
+    assert!(out.contains("People are safe from violent crime,Violence without injury,down,350,410,60,17.1,0.03227,0.1237,no significant change,\"no significant change, moving the wrong way: 350 to 410 (+17.1%), p 0.03227, q 0.1237\""), "{out}");
 }
 
 #[test]
@@ -559,7 +565,7 @@ fn anti_social_behaviour_is_an_indicator_judged_by_the_same_test_and_kept_out_of
     // with exact fractions).
     assert!(
         detail.contains(
-            "Outcome asb,Anti-social behaviour,down,100,160,60,60.0,0.0002389,worsening,"
+            "Outcome asb,Anti-social behaviour,down,100,160,60,60.0,0.0002389,0.0002389,worsening,"
         ),
         "{detail}"
     );
@@ -594,14 +600,15 @@ fn home_office_subgroups_are_measured_by_the_data_police_uk_type_that_holds_them
     let rows = "2016/17,City of London,Violence and sexual offences,300\n2017/18,City of London,Violence and sexual offences,400\n\
                 2016/17,City of London,Shoplifting,50\n2017/18,City of London,Shoplifting,40\n";
     let (detail, summary) = outcomes_of(&fw, rows);
-    // p = 2 P(X <= 300), X ~ Binomial(700, 1/2) = 0.00017848 (exact fractions, by hand).
+    // p = 2 P(X <= 300), X ~ Binomial(700, 1/2) = 0.00017848 (exact fractions, by hand); two
+    // categories tested: Benjamini-Hochberg q = 0.00017848 x 2 = 0.000357.
     assert!(
-        detail.contains("Outcome violence,Violence with injury,down,300,400,100,33.3,0.0001785,worsening,\"measured as Violence and sexual offences (data.police.uk), which also holds other offences: worsening: 300 to 400 (+33.3%), p 0.0001785\""),
+        detail.contains("Outcome violence,Violence with injury,down,300,400,100,33.3,0.0001785,0.000357,worsening,\"measured as Violence and sexual offences (data.police.uk), which also holds other offences: worsening: 300 to 400 (+33.3%), p 0.0001785, q 0.000357\""),
         "{detail}"
     );
     // One count is judged once in an outcome: Rape, held by the same type, names the first.
     assert!(
-        detail.contains("Outcome violence,Rape,down,,,,,,not assessable,\"measured as Violence and sexual offences, which this outcome already judges under Violence with injury\""),
+        detail.contains("Outcome violence,Rape,down,,,,,,,not assessable,\"measured as Violence and sexual offences, which this outcome already judges under Violence with injury\""),
         "{detail}"
     );
     assert!(
@@ -624,13 +631,13 @@ fn reasons_are_plain_sentences_that_say_what_exists() {
     assert!(!out.contains('`'), "Markdown in a reason: {out}");
     // The Prevent outcome's measure exists for 2018/19 only, withheld (counts of 1 and 3).
     assert!(
-        out.contains("context,,,,,,not assessable,no figures for 2016/17 or 2017/18; the partner data holds Channel: referrals relating to City residents for 2018/19 only (withheld)"),
+        out.contains("context,,,,,,,not assessable,no figures for 2016/17 or 2017/18; the partner data holds Channel: referrals relating to City residents for 2018/19 only (withheld)"),
         "{out}"
     );
     // Anti-social behaviour is an indicator of the ASB outcome; the default data holds it
     // monthly for the force, not for the compared years.
     assert!(
-        out.contains("Anti-social behaviour,down,,,,,,not assessable,no figures for 2016/17 or 2017/18; the data holds Anti-social behaviour for City of London Police from 2016-01 to 2017-06 (police-uk-monthly)"),
+        out.contains("Anti-social behaviour,down,,,,,,,not assessable,no figures for 2016/17 or 2017/18; the data holds Anti-social behaviour for City of London Police from 2016-01 to 2017-06 (police-uk-monthly)"),
         "{out}"
     );
 }

@@ -108,6 +108,8 @@ struct RawCompare {
     to: Option<String>,
     alpha: Option<f64>,
     small_numbers: Option<i64>,
+    /// `bh` (the default), `holm` or `none`.
+    adjust: Option<crate::stats::dispersion::Adjust>,
     /// Compare partial years (labelled) instead of refusing.
     allow_partial: Option<bool>,
 }
@@ -200,6 +202,7 @@ impl RawCompare {
         let settings = CompareSettings {
             alpha: self.alpha.unwrap_or(defaults.alpha),
             small_numbers: self.small_numbers.unwrap_or(defaults.small_numbers),
+            adjust: self.adjust.unwrap_or(defaults.adjust),
         };
         settings.validate().map_err(|m| format!("compare: {m}"))?;
         Ok(settings)

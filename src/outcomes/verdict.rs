@@ -125,6 +125,10 @@ pub struct Figures {
     pub to: i64,
     pub pct_change: Option<f64>,
     pub p_value: Option<f64>,
+    /// The p-value adjusted for the other categories tested with it.
+    pub q_value: Option<f64>,
+    /// The dispersion the test allowed for, where it was above Poisson.
+    pub dispersion: Option<f64>,
 }
 
 impl Figures {
@@ -134,6 +138,10 @@ impl Figures {
             to: c.to_count,
             pct_change: c.pct_change,
             p_value: c.p_value,
+            q_value: c.q_value.filter(|q| Some(*q) != c.p_value),
+            dispersion: (c.test == crate::stats::dispersion::Test::QuasiPoisson)
+                .then(|| c.dispersion.map(|d| d.phi))
+                .flatten(),
         }
     }
 }
@@ -195,6 +203,7 @@ impl PartnerEvidence {
         let settings = crate::stats::CompareSettings {
             alpha: cmp.alpha,
             small_numbers: cmp.small_numbers,
+            adjust: crate::stats::dispersion::Adjust::None,
         };
         let in_area = |f: &&PartnerFigure| areas.iter().any(|a| same_name(a, &f.area));
         let mut out = PartnerEvidence::default();

@@ -16,7 +16,7 @@ pub const OUTCOME_COLUMNS: [&str; 7] = [
 ];
 
 /// The indicator detail CSV's columns, in order.
-pub const DETAIL_COLUMNS: [&str; 10] = [
+pub const DETAIL_COLUMNS: [&str; 11] = [
     "outcome",
     "indicator",
     "direction",
@@ -25,6 +25,7 @@ pub const DETAIL_COLUMNS: [&str; 10] = [
     "change",
     "pct_change",
     "p_value",
+    "q_value",
     "verdict",
     "reason",
 ];
@@ -53,6 +54,7 @@ fn detail_row(a: &Assessment, title: &str) -> Vec<String> {
         n(|c| c.change),
         c.map_or_else(String::new, |c| pct(c.pct_change)),
         c.map_or_else(String::new, |c| p_value(c.p_value)),
+        c.map_or_else(String::new, |c| p_value(c.q_value)),
         a.verdict.label().to_string(),
         crate::render::reason::reason_text(a),
     ]
@@ -120,6 +122,7 @@ fn numeric(header: &[String]) -> Vec<bool> {
         "change",
         "pct_change",
         "p_value",
+        "q_value",
     ];
     header
         .iter()

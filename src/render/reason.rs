@@ -10,7 +10,7 @@ use crate::model::Period;
 use crate::outcomes::ActivityDetail;
 use crate::outcomes::resolve::Held;
 use crate::outcomes::verdict::{Assessment, Figures, PartnerGap, Reason, SmallCount};
-use crate::render::format::{and_list, p_value, signed_pct, thousands};
+use crate::render::format::{and_list, p_value, sig4, signed_pct, thousands};
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -154,9 +154,18 @@ impl fmt::Display for Figures {
             || "no test".to_string(),
             |p| format!("p {}", p_value(Some(p))),
         );
+        let q = self
+            .q_value
+            .map_or_else(String::new, |q| format!(", q {}", p_value(Some(q))));
+        let variation = self.dispersion.map_or_else(String::new, |phi| {
+            format!(
+                ", allowing for month-to-month variation (dispersion {})",
+                sig4(Some(phi))
+            )
+        });
         write!(
             f,
-            "{} to {}{pct}, {p}",
+            "{} to {}{pct}, {p}{q}{variation}",
             thousands(self.from),
             thousands(self.to)
         )
@@ -238,6 +247,8 @@ mod tests {
             to: 27,
             pct_change: Some(170.0),
             p_value: Some(0.007632),
+            q_value: Some(0.0392),
+            dispersion: None,
         };
         let period = "2016/17".parse().unwrap();
         let caveat = Some(SmallCount { count: 10, period });
@@ -248,7 +259,7 @@ mod tests {
         };
         assert_eq!(
             worse.to_string(),
-            "worsening: 10 to 27 (+170.0%), p 0.007632; small numbers (10 in 2016/17)"
+            "worsening: 10 to 27 (+170.0%), p 0.007632, q 0.0392; small numbers (10 in 2016/17)"
         );
         let small = Reason::SmallNumbers { events: 3, min: 10 };
         assert_eq!(

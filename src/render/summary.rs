@@ -98,12 +98,13 @@ fn largest(cmp: &Comparison) -> Vec<String> {
         .take(LARGEST)
         .map(|c| {
             format!(
-                "{}: {} to {} ({}), p {}.",
+                "{}: {} to {} ({}), p {}, q {}.",
                 c.category.as_str(),
                 thousands(c.from_count),
                 thousands(c.to_count),
                 change(c),
-                p_value(c.p_value)
+                p_value(c.p_value),
+                p_value(c.q_value)
             )
         })
         .collect()

@@ -47,6 +47,8 @@ pub struct Context {
     pub to: String,
     pub headline: String,
     pub alpha: f64,
+    /// What the tests rest on: the test used, and the adjustment for many tests.
+    pub test_note: String,
     pub confidence: String,
     pub small_numbers: i64,
     pub rows: Vec<DisplayRow>,
@@ -257,6 +259,7 @@ pub fn context(
         to: cmp.to.to_string(),
         headline: format!("{}.", chart.title),
         alpha: cmp.alpha,
+        test_note: crate::render::table::test_note(cmp),
         confidence: confidence_label(cmp.alpha),
         small_numbers: cmp.small_numbers,
         rows: display_rows(cmp),

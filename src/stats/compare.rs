@@ -10,6 +10,7 @@ use crate::harmonise::police_uk::is_asb;
 use crate::harmonise::{Month, Period};
 use crate::model::{Category, Dataset, Observation, SeriesBreak, Unit, Value};
 use crate::stats::counts::{Coverage, Figures, period_figures};
+use crate::stats::dispersion::{self, Dispersion, Test};
 use crate::stats::{CompareSettings, exact};
 
 /// The name of the row that sums every category.
@@ -32,7 +33,16 @@ pub struct Change {
     pub ci_low: Option<f64>,
     /// `None` when the interval is unbounded above (earlier count 0) or there is nothing to test.
     pub ci_high: Option<f64>,
+    /// Significant at alpha by the adjusted q-value (the p-value where no adjustment applies).
     pub significant: bool,
+    /// The p-value adjusted for the other tests of its family (the categories of one
+    /// comparison); a total is a family of one, so its q-value is its p-value.
+    pub q_value: Option<f64>,
+    /// The dispersion estimated from sub-period counts, where both periods have them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispersion: Option<Dispersion>,
+    /// The test behind `p_value`.
+    pub test: Test,
     /// Either count is at or below the small-numbers threshold.
     pub small_numbers: bool,
     /// Months missing from their release inside either period (compared with `--allow-partial`
@@ -63,6 +73,8 @@ pub struct Comparison {
     pub to: Period,
     pub alpha: f64,
     pub small_numbers: i64,
+    /// How the categories' p-values were adjusted together.
+    pub adjust: dispersion::Adjust,
     pub rows: Vec<Change>,
     pub total: Change,
     /// Categories a break changed, compared together where the whole is continuous. Their parts
@@ -126,16 +138,40 @@ impl Change {
             ci_low: test.map(|t| t.ratio_low),
             ci_high: test.and_then(|t| t.ratio_high),
             significant: test.is_some_and(|t| t.p_value <= settings.alpha),
+            q_value: test.map(|t| t.p_value),
+            dispersion: None,
+            test: Test::ExactPoisson,
             small_numbers: from.min(to) <= settings.small_numbers,
             missing: Vec::new(),
             across: None,
         }
     }
 
+    /// Allows for the dispersion `d` estimated from sub-period counts: above Poisson (phi > 1),
+    /// the quasi-Poisson test and its wider interval replace the exact ones.
+    pub fn allow_for(&mut self, d: Dispersion, settings: &CompareSettings) {
+        self.dispersion = Some(d);
+        let (Ok(a), Ok(b)) = (u64::try_from(self.from_count), u64::try_from(self.to_count)) else {
+            return;
+        };
+        if d.phi <= 1.0 || self.p_value.is_none() {
+            return;
+        }
+        let (p, interval) = dispersion::quasi_test(a, b, d, 1.0 - settings.alpha);
+        self.p_value = Some(p);
+        self.q_value = Some(p);
+        if let Some((low, high)) = interval {
+            (self.ci_low, self.ci_high) = (Some(low), Some(high));
+        }
+        self.significant = p <= settings.alpha;
+        self.test = Test::QuasiPoisson;
+    }
+
     /// This row as one the break changed: shown, not tested.
     fn changed_by(&mut self, b: &SeriesBreak) {
         self.pct_change = None;
         self.p_value = None;
+        self.q_value = None;
         self.ci_low = None;
         self.ci_high = None;
         self.significant = false;
@@ -177,13 +213,20 @@ pub fn compare(
             .map(|g| g.month)
             .collect();
     }
-    let together = apply_breaks(&data.breaks, &mut rows, (from, to), settings);
-    let total = Change::new(
+    let subs = (sub_counts(&before_figures, from), sub_counts(&after_figures, to));
+    for c in rows.iter_mut().chain(separate.iter_mut()) {
+        allow_for_dispersion(c, &subs, &[c.category.key().to_string()], settings);
+    }
+    let mut together = apply_breaks(&data.breaks, &mut rows, (from, to), settings);
+    let mut total = Change::new(
         total_label(!separate.is_empty()),
         rows.iter().map(|r| r.from_count).sum(),
         rows.iter().map(|r| r.to_count).sum(),
         settings,
     );
+    let crime: Vec<String> = rows.iter().map(|r| r.category.key().to_string()).collect();
+    allow_for_dispersion(&mut total, &subs, &crime, settings);
+    adjust_family(&mut rows, &mut together, settings);
     let mut inputs: Vec<usize> = before_figures
         .inputs
         .iter()
@@ -198,6 +241,7 @@ pub fn compare(
         to,
         alpha: settings.alpha,
         small_numbers: settings.small_numbers,
+        adjust: settings.adjust,
         rows,
         total,
         together,
@@ -206,6 +250,88 @@ pub fn compare(
         to_coverage: after_figures.coverage,
         inputs,
     })
+}
+
+/// Each category's counts by position inside `period` (month 0 to 11 of a year, or quarter 0 to
+/// 3), from the sub-period figures it was rolled up from; empty for a period published whole.
+/// A covered sub-period with no figure for a category holds 0 of it; a month not covered, or
+/// missing from its release for that category, is unknown.
+type SubCounts = HashMap<String, Vec<Option<i64>>>;
+
+fn sub_counts(figures: &Figures, period: Period) -> SubCounts {
+    let mut out: SubCounts = HashMap::new();
+    let Some(length) = figures.parts.first().map(|p| p.period.month_count().max(1)) else {
+        return out;
+    };
+    let slots = (period.month_count() / length) as usize;
+    let slot = |m: Month| (period.first_month().months_until(m) / length) as usize;
+    let uncovered: Vec<usize> = figures
+        .coverage
+        .iter()
+        .flat_map(|c| c.missing.iter().map(|m| slot(*m)))
+        .collect();
+    for o in &figures.parts {
+        let cells = out.entry(o.category.key().to_string()).or_insert_with(|| {
+            (0..slots)
+                .map(|i| (!uncovered.contains(&i)).then_some(0))
+                .collect()
+        });
+        let at = slot(o.period.first_month());
+        match (cells.get_mut(at), &o.value) {
+            (Some(Some(cell)), Value::Count(n)) => *cell += n,
+            (Some(cell), _) => *cell = None,
+            (None, _) => {}
+        }
+    }
+    for g in &figures.gaps {
+        if let Some(cells) = out.get_mut(g.category.key()) {
+            if let Some(cell) = cells.get_mut(slot(g.month)) {
+                *cell = None;
+            }
+        }
+    }
+    out
+}
+
+/// `c` tested allowing for the dispersion of the categories `keys` summed, where it is known.
+fn allow_for_dispersion(
+    c: &mut Change,
+    subs: &(SubCounts, SubCounts),
+    keys: &[String],
+    settings: &CompareSettings,
+) {
+    if let Some(d) = dispersion_of(subs, keys) {
+        c.allow_for(d, settings);
+    }
+}
+
+/// The dispersion of the categories `keys` summed, from both periods' sub-period counts; `None`
+/// unless every sub-period of both is there for each of them.
+fn dispersion_of((before, after): &(SubCounts, SubCounts), keys: &[String]) -> Option<Dispersion> {
+    let summed = |subs: &SubCounts| -> Option<Vec<i64>> {
+        let mut total: Option<Vec<i64>> = None;
+        for k in keys {
+            let cells: Vec<i64> = subs.get(k)?.iter().copied().collect::<Option<_>>()?;
+            total = Some(match total {
+                None => cells,
+                Some(t) if t.len() == cells.len() => t.iter().zip(&cells).map(|(a, b)| a + b).collect(),
+                Some(_) => return None,
+            });
+        }
+        total
+    };
+    dispersion::estimate(&summed(before)?, &summed(after)?)
+}
+
+/// The categories' q-values, adjusted together (with the rows compared together across a
+/// break, which stand in for their untested parts); `significant` follows the q-value.
+fn adjust_family(rows: &mut [Change], together: &mut [Change], settings: &CompareSettings) {
+    let mut family: Vec<&mut Change> = rows.iter_mut().chain(together.iter_mut()).collect();
+    let p: Vec<Option<f64>> = family.iter().map(|c| c.p_value).collect();
+    for (c, q) in family.iter_mut().zip(dispersion::adjust(&p, settings.adjust)) {
+        c.q_value = q;
+        c.significant = q.is_some_and(|q| q <= settings.alpha);
+    }
 }
 
 /// Two periods are compared only when they are different, of one length, and share no month:

@@ -36,6 +36,9 @@ pub struct Figures {
     /// Category-months inside the period missing from their release (allowed with
     /// `--allow-partial` only): those categories' figures are partial.
     pub gaps: Vec<crate::model::Gap>,
+    /// The sub-period figures (months, or quarters) a rolled-up period was summed from; empty
+    /// for a period published as a whole.
+    pub parts: Vec<Observation>,
 }
 
 /// The area to report on: the one asked for (by name or alias, ignoring case and spacing), or the
@@ -102,6 +105,7 @@ pub fn period_figures(
             coverage: None,
             inputs,
             gaps: Vec::new(),
+            parts: Vec::new(),
         });
     }
     let monthly = parts(data, area, period);
@@ -125,6 +129,7 @@ pub fn period_figures(
         coverage: Some(coverage),
         inputs,
         gaps,
+        parts: monthly.into_iter().cloned().collect(),
     })
 }
 

@@ -1,6 +1,8 @@
 //! Stats: pure functions from observations to numbers. Nothing here formats or writes.
 //!
 //! - [`exact`]: the exact conditional test for two Poisson counts and its ratio interval.
+//! - [`dispersion`]: the quasi-Poisson test where sub-periods show extra variation, and the
+//!   adjustment of many p-values at once (Benjamini-Hochberg, Holm).
 //! - [`counts`]: picking one area's counts for one period.
 //! - [`compare`]: two periods side by side, per category and in total.
 //! - [`trend`]: monthly series with rolling 12-month averages.
@@ -8,6 +10,7 @@
 
 pub mod compare;
 pub mod counts;
+pub mod dispersion;
 pub mod exact;
 pub mod gaps;
 pub mod peers;
@@ -24,6 +27,8 @@ pub struct CompareSettings {
     pub alpha: f64,
     /// A count at or below this is a small number: its percentage change gets a caveat.
     pub small_numbers: i64,
+    /// How the categories' p-values are adjusted for testing them all at once.
+    pub adjust: dispersion::Adjust,
 }
 
 impl Default for CompareSettings {
@@ -31,6 +36,7 @@ impl Default for CompareSettings {
         CompareSettings {
             alpha: 0.05,
             small_numbers: 10,
+            adjust: dispersion::Adjust::Bh,
         }
     }
 }

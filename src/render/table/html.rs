@@ -25,7 +25,7 @@ pub fn comparison_html(cmp: &Comparison, source: &str) -> String {
     let (from, to) = (escape(&cmp.label(false)), escape(&cmp.label(true)));
     let mut rows = String::new();
     for r in display_rows(cmp) {
-        let cells = [&r.from, &r.to, &r.change, &r.pct, &r.p_value, &r.ci]
+        let cells = [&r.from, &r.to, &r.change, &r.pct, &r.p_value, &r.q_value, &r.ci]
             .map(|c| format!("<td>{}</td>", escape(c)))
             .concat();
         rows += &format!(
@@ -38,7 +38,7 @@ pub fn comparison_html(cmp: &Comparison, source: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head><meta charset=\"utf-8\"><title>Recorded crime, {from} and {to}</title>\n\
 <style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}th,td{{padding:4px 8px;border-bottom:1px solid #b1b4b6}}td{{text-align:right}}td:last-child{{text-align:left}}</style></head>\n<body>\n\
 <table>\n<caption>Recorded crime by category, {area}, {from} and {to}. {source}</caption>\n\
-<thead><tr><th scope=\"col\">Category</th><th scope=\"col\">{from}</th><th scope=\"col\">{to}</th><th scope=\"col\">Change</th><th scope=\"col\">% change</th><th scope=\"col\">p-value</th><th scope=\"col\">{conf} CI of ratio</th><th scope=\"col\">Note</th></tr></thead>\n\
+<thead><tr><th scope=\"col\">Category</th><th scope=\"col\">{from}</th><th scope=\"col\">{to}</th><th scope=\"col\">Change</th><th scope=\"col\">% change</th><th scope=\"col\">p-value</th><th scope=\"col\">q-value</th><th scope=\"col\">{conf} CI of ratio</th><th scope=\"col\">Note</th></tr></thead>\n\
 <tbody>\n{rows}</tbody>\n</table>\n</body>\n</html>\n",
         area = escape(&cmp.area),
         source = escape(source),

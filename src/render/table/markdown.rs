@@ -13,6 +13,7 @@ pub fn comparison_markdown(cmp: &Comparison) -> String {
         "Change".into(),
         "% change".into(),
         "p-value".into(),
+        "q-value".into(),
         format!("{confidence} CI of ratio"),
         "Note".into(),
     ];
@@ -20,14 +21,14 @@ pub fn comparison_markdown(cmp: &Comparison) -> String {
         .into_iter()
         .map(|r| {
             vec![
-                r.category, r.from, r.to, r.change, r.pct, r.p_value, r.ci, r.note,
+                r.category, r.from, r.to, r.change, r.pct, r.p_value, r.q_value, r.ci, r.note,
             ]
         })
         .collect();
     markdown(
         &header,
         &rows,
-        &[false, true, true, true, true, true, false, false],
+        &[false, true, true, true, true, true, true, false, false],
     )
 }
 

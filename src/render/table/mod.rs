@@ -25,7 +25,7 @@ use crate::stats::compare::Across;
 use crate::stats::{Change, Comparison};
 
 /// The comparison CSV's columns, in order.
-pub const COMPARISON_COLUMNS: [&str; 12] = [
+pub const COMPARISON_COLUMNS: [&str; 15] = [
     "category",
     "from_period",
     "to_period",
@@ -38,6 +38,9 @@ pub const COMPARISON_COLUMNS: [&str; 12] = [
     "ci_high",
     "significant",
     "note",
+    "q_value",
+    "dispersion",
+    "test",
 ];
 
 /// The counts CSV's columns, in order.
@@ -52,6 +55,7 @@ pub struct DisplayRow {
     pub change: String,
     pub pct: String,
     pub p_value: String,
+    pub q_value: String,
     pub ci: String,
     pub significant: bool,
     pub small_numbers: bool,
@@ -130,6 +134,7 @@ pub fn display_row(c: &Change, cmp: &Comparison) -> DisplayRow {
         change: signed(c.change),
         pct: signed_pct(c.pct_change),
         p_value: p_value(c.p_value),
+        q_value: p_value(c.q_value),
         ci,
         significant: c.significant,
         small_numbers: c.small_numbers,
@@ -145,6 +150,29 @@ pub fn changes(cmp: &Comparison) -> impl Iterator<Item = &Change> {
         .chain([&cmp.total])
         .chain(&cmp.together)
         .chain(&cmp.separate)
+}
+
+/// What the comparison's tests rest on, in one sentence for a table's caption.
+pub fn test_note(cmp: &Comparison) -> String {
+    let rows: Vec<&Change> = changes(cmp).filter(|c| c.p_value.is_some()).collect();
+    let quasi = rows
+        .iter()
+        .filter(|c| c.test == crate::stats::dispersion::Test::QuasiPoisson)
+        .count();
+    let estimated = rows.iter().filter(|c| c.dispersion.is_some()).count();
+    let test = if estimated == 0 {
+        "p-value: exact conditional test of two Poisson counts, which assumes Poisson variation: no sub-period data to check it".to_string()
+    } else {
+        format!(
+            "p-value: dispersion estimated from the sub-period counts of {estimated} rows; {quasi} vary more than Poisson and are tested allowing for it (quasi-Poisson, Student's t), the rest by the exact conditional test of two Poisson counts"
+        )
+    };
+    let family = cmp.rows.iter().chain(&cmp.together).filter(|c| c.p_value.is_some()).count();
+    format!(
+        "{test}; q-value: {} across the {family} categories tested; significant: q at or below {}",
+        cmp.adjust.label(),
+        cmp.alpha
+    )
 }
 
 /// Every row for people.
@@ -173,6 +201,10 @@ pub fn tidy_row(c: &Change, cmp: &Comparison) -> Vec<String> {
         ci_high,
         c.significant.to_string(),
         note(c, cmp),
+        p_value(c.q_value),
+        c.dispersion.map_or_else(String::new, |d| sig4(Some(d.phi))),
+        c.p_value
+            .map_or_else(String::new, |_| c.test.label().to_string()),
     ]
 }
 
