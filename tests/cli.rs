@@ -27,9 +27,9 @@ fn compare_csv_has_the_documented_columns_and_rows() {
     assert!(lines.contains(
         &"Violence without injury,2016/17,2017/18,350,410,60,17.1,0.03227,1.013,1.355,false,,0.1237,,exact-poisson"
     ));
-    assert!(
-        lines.contains(&"Bicycle theft,2016/17,2017/18,373,371,-2,-0.5,0.9708,0.8592,1.151,false,,1,,exact-poisson")
-    );
+    assert!(lines.contains(
+        &"Bicycle theft,2016/17,2017/18,373,371,-2,-0.5,0.9708,0.8592,1.151,false,,1,,exact-poisson"
+    ));
     // A total is a family of one: q = p.
     assert_eq!(
         lines[25],

@@ -106,7 +106,11 @@ fn ratio_intervals_match_scipy() {
         );
         // The p-value is at or below 0.05 exactly when the interval excludes 1 (significance
         // itself follows the q-value, adjusted for the other categories).
-        assert_eq!(r.p_value.unwrap() <= 0.05, low > 1.0 || high < 1.0, "{category}");
+        assert_eq!(
+            r.p_value.unwrap() <= 0.05,
+            low > 1.0 || high < 1.0,
+            "{category}"
+        );
     }
 }
 
@@ -281,5 +285,67 @@ fn a_p_value_too_small_for_a_float_is_never_printed_as_zero() {
     assert!(
         out.contains("\nShoplifting,2016/17,2017/18,0,5000,5000,n/a,<1e-300,"),
         "{out}"
+    );
+}
+
+/// Two financial years of monthly counts for area A: Shoplifting alternates 10 and 30 a month in
+/// 2016/17 (240) and runs at 25 a month in 2017/18 (300); Bicycle theft is 20 a month, then 30.
+fn two_years_monthly(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut csv = "period,area,category,value\n".to_string();
+    let first = saferstats::harmonise::Month::new(2016, 4).unwrap();
+    for i in 0..24 {
+        let month = first.plus(i);
+        let shoplifting = if i < 12 {
+            [10, 30][(i % 2) as usize]
+        } else {
+            25
+        };
+        let bicycles = if i < 12 { 20 } else { 30 };
+        csv +=
+            &format!("{month},A,Shoplifting,{shoplifting}\n{month},A,Bicycle theft,{bicycles}\n");
+    }
+    let path = dir.join("monthly.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+#[test]
+fn monthly_data_gives_a_dispersion_aware_test_and_q_values_by_hand() {
+    let cli = common::Cli::new();
+    let data = two_years_monthly(cli.dir.path());
+    let (out, _) = cli
+        .source_path("tidy", &data)
+        .args([
+            "--area", "A", "compare", "--from", "2016/17", "--to", "2017/18",
+        ])
+        .args(["--format", "csv"])
+        .expect(0);
+    // Shoplifting, by hand (Python with mpmath): the 2 x 12 table's fitted values are
+    // 240 x column / 540 and 300 x column / 540 (columns 35 and 55, six of each); Pearson
+    // X^2 = 6 x 3.5714 + 6 x 2.2727 = 35.065 on 11 df, phi = 3.1877. t = 60 / sqrt(3.1877 x 540)
+    // = 1.4462; two-sided p from Student's t(11) = 0.17602.
+    let shoplifting = out.lines().find(|l| l.starts_with("Shoplifting,")).unwrap();
+    assert!(
+        shoplifting.starts_with("Shoplifting,2016/17,2017/18,240,300,60,25.0,0.176,"),
+        "{shoplifting}"
+    );
+    assert!(
+        shoplifting.ends_with(",false,,0.176,3.188,quasi-poisson"),
+        "{shoplifting}"
+    );
+    // Bicycle theft: no variation within either year (phi 0), so the exact test stands:
+    // p = 2 P(X <= 240), X ~ Binomial(600, 1/2) = 1.0957e-06 (exact fractions). Two categories
+    // tested: Benjamini-Hochberg q = 2 x 1.0957e-06 = 2.191e-06.
+    let bicycles = out
+        .lines()
+        .find(|l| l.starts_with("Bicycle theft,"))
+        .unwrap();
+    assert!(
+        bicycles.starts_with("Bicycle theft,2016/17,2017/18,240,360,120,50.0,1.096e-06,"),
+        "{bicycles}"
+    );
+    assert!(
+        bicycles.ends_with(",true,,2.191e-06,0,exact-poisson"),
+        "{bicycles}"
     );
 }

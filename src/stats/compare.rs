@@ -213,7 +213,10 @@ pub fn compare(
             .map(|g| g.month)
             .collect();
     }
-    let subs = (sub_counts(&before_figures, from), sub_counts(&after_figures, to));
+    let subs = (
+        sub_counts(&before_figures, from),
+        sub_counts(&after_figures, to),
+    );
     for c in rows.iter_mut().chain(separate.iter_mut()) {
         allow_for_dispersion(c, &subs, &[c.category.key().to_string()], settings);
     }
@@ -227,12 +230,7 @@ pub fn compare(
     let crime: Vec<String> = rows.iter().map(|r| r.category.key().to_string()).collect();
     allow_for_dispersion(&mut total, &subs, &crime, settings);
     adjust_family(&mut rows, &mut together, settings);
-    let mut inputs: Vec<usize> = before_figures
-        .inputs
-        .iter()
-        .chain(&after_figures.inputs)
-        .copied()
-        .collect();
+    let mut inputs: Vec<usize> = [&before_figures.inputs[..], &after_figures.inputs[..]].concat();
     inputs.sort_unstable();
     inputs.dedup();
     Ok(Comparison {
@@ -284,10 +282,10 @@ fn sub_counts(figures: &Figures, period: Period) -> SubCounts {
         }
     }
     for g in &figures.gaps {
-        if let Some(cells) = out.get_mut(g.category.key()) {
-            if let Some(cell) = cells.get_mut(slot(g.month)) {
-                *cell = None;
-            }
+        if let Some(cells) = out.get_mut(g.category.key())
+            && let Some(cell) = cells.get_mut(slot(g.month))
+        {
+            *cell = None;
         }
     }
     out
@@ -314,7 +312,9 @@ fn dispersion_of((before, after): &(SubCounts, SubCounts), keys: &[String]) -> O
             let cells: Vec<i64> = subs.get(k)?.iter().copied().collect::<Option<_>>()?;
             total = Some(match total {
                 None => cells,
-                Some(t) if t.len() == cells.len() => t.iter().zip(&cells).map(|(a, b)| a + b).collect(),
+                Some(t) if t.len() == cells.len() => {
+                    t.iter().zip(&cells).map(|(a, b)| a + b).collect()
+                }
                 Some(_) => return None,
             });
         }
@@ -328,7 +328,10 @@ fn dispersion_of((before, after): &(SubCounts, SubCounts), keys: &[String]) -> O
 fn adjust_family(rows: &mut [Change], together: &mut [Change], settings: &CompareSettings) {
     let mut family: Vec<&mut Change> = rows.iter_mut().chain(together.iter_mut()).collect();
     let p: Vec<Option<f64>> = family.iter().map(|c| c.p_value).collect();
-    for (c, q) in family.iter_mut().zip(dispersion::adjust(&p, settings.adjust)) {
+    for (c, q) in family
+        .iter_mut()
+        .zip(dispersion::adjust(&p, settings.adjust))
+    {
         c.q_value = q;
         c.significant = q.is_some_and(|q| q <= settings.alpha);
     }

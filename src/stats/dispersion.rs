@@ -77,7 +77,10 @@ pub fn estimate(from: &[i64], to: &[i64]) -> Option<Dispersion> {
     if from.len() != to.len() || from.len() < 2 || from.iter().chain(to).any(|&n| n < 0) {
         return None;
     }
-    let (r1, r2) = (from.iter().sum::<i64>() as f64, to.iter().sum::<i64>() as f64);
+    let (r1, r2) = (
+        from.iter().sum::<i64>() as f64,
+        to.iter().sum::<i64>() as f64,
+    );
     let n = r1 + r2;
     if n <= 0.0 {
         return None;
@@ -112,8 +115,8 @@ pub fn quasi_test(a: u64, b: u64, d: Dispersion, confidence: f64) -> (f64, Optio
         (2.0 * t_dist.sf(t.abs())).min(1.0)
     };
     let interval = (a > 0 && b > 0).then(|| {
-        let half = t_dist.inverse_cdf(1.0 - (1.0 - confidence) / 2.0)
-            * (phi * (1.0 / x + 1.0 / y)).sqrt();
+        let half =
+            t_dist.inverse_cdf(1.0 - (1.0 - confidence) / 2.0) * (phi * (1.0 / x + 1.0 / y)).sqrt();
         let log_ratio = (y / x).ln();
         ((log_ratio - half).exp(), (log_ratio + half).exp())
     });
@@ -185,7 +188,10 @@ mod tests {
         // 60 -> 90 with phi 2.6667 on 2 df: t = 30 / sqrt(2.6667 x 150) = 30 / 20 = 1.5;
         // two-sided p from Student's t with 2 df: 2 x (1 - F(1.5)) = 1 - 1.5 / sqrt(2 + 2.25)
         // = 1 - 0.727607 = 0.272393 (the t(2) CDF is 1/2 + t / (2 sqrt(2 + t^2))).
-        let d = Dispersion { phi: 8.0 / 3.0, df: 2 };
+        let d = Dispersion {
+            phi: 8.0 / 3.0,
+            df: 2,
+        };
         let (p, ci) = quasi_test(60, 90, d, 0.95);
         let want = 1.0 - 1.5 / (2.0f64 + 2.25).sqrt();
         assert!((p - want).abs() < 1e-9, "{p} against {want}");
@@ -198,8 +204,8 @@ mod tests {
         // Benjamini and Hochberg (1995), section 4: fifteen p-values from a study of myocardial
         // infarction treatment; at q* = 0.05 the step-up procedure rejects the four smallest.
         let p = [
-            0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240,
-            0.4262, 0.5719, 0.6528, 0.7590, 1.0,
+            0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262,
+            0.5719, 0.6528, 0.7590, 1.0,
         ];
         let some: Vec<Option<f64>> = p.iter().map(|&x| Some(x)).collect();
         let q = adjust(&some, Adjust::Bh);

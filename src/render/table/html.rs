@@ -25,9 +25,11 @@ pub fn comparison_html(cmp: &Comparison, source: &str) -> String {
     let (from, to) = (escape(&cmp.label(false)), escape(&cmp.label(true)));
     let mut rows = String::new();
     for r in display_rows(cmp) {
-        let cells = [&r.from, &r.to, &r.change, &r.pct, &r.p_value, &r.q_value, &r.ci]
-            .map(|c| format!("<td>{}</td>", escape(c)))
-            .concat();
+        let cells = [
+            &r.from, &r.to, &r.change, &r.pct, &r.p_value, &r.q_value, &r.ci,
+        ]
+        .map(|c| format!("<td>{}</td>", escape(c)))
+        .concat();
         rows += &format!(
             "<tr><th scope=\"row\">{}</th>{cells}<td>{}</td></tr>\n",
             escape(&r.category),

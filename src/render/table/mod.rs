@@ -167,7 +167,12 @@ pub fn test_note(cmp: &Comparison) -> String {
             "p-value: dispersion estimated from the sub-period counts of {estimated} rows; {quasi} vary more than Poisson and are tested allowing for it (quasi-Poisson, Student's t), the rest by the exact conditional test of two Poisson counts"
         )
     };
-    let family = cmp.rows.iter().chain(&cmp.together).filter(|c| c.p_value.is_some()).count();
+    let family = cmp
+        .rows
+        .iter()
+        .chain(&cmp.together)
+        .filter(|c| c.p_value.is_some())
+        .count();
     format!(
         "{test}; q-value: {} across the {family} categories tested; significant: q at or below {}",
         cmp.adjust.label(),
