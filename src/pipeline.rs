@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
 use crate::harmonise::Period;
-use crate::model::{Dataset, InputFile};
+use crate::model::{Dataset, InputFile, Month};
 use crate::outcomes::{self, Framework, OutcomeAssessment};
 use crate::report;
 use crate::report::output::{self, Artefact};
@@ -255,6 +255,66 @@ pub fn outcome_assessment(
     };
     let oa = outcomes::assess(&fw, &evidence, &o.verdicts, &o.rule, o.report)?;
     Ok(Some((oa, fw.inputs)))
+}
+
+/// `spc`: an XmR chart of every monthly series of the area, each judged by its indicator's
+/// desired direction in the outcome framework (when the config names one) and recalculated only
+/// at a declared series break (the taxonomy's, and the framework indicator's).
+pub fn spc(
+    cfg: &Config,
+    baseline: Option<(Month, Month)>,
+) -> Result<(Vec<stats::spc::SpcRow>, Vec<Finding>)> {
+    let (data, area) = load(cfg)?;
+    let framework = match &cfg.outcomes {
+        Some(o) => {
+            let mut fw = Framework::load(&o.framework, &o.display)?;
+            fw.name_with(&cfg.taxonomy);
+            Some(fw)
+        }
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for series in stats::trend::monthly_series(&data, &area) {
+        let category = cfg.taxonomy.category(&series.category);
+        let indicators = framework
+            .iter()
+            .flat_map(|fw| fw.outcomes.iter().flat_map(|o| &o.indicators))
+            .filter(|i| measures(cfg, i, &category))
+            .collect::<Vec<_>>();
+        let wanted = match indicators.first().map(|i| i.direction) {
+            Some(outcomes::Direction::Up) => 1,
+            Some(outcomes::Direction::Down) => -1,
+            _ => 0,
+        };
+        let taxonomy_breaks = data.breaks.iter().filter(|b| b.changed(&category));
+        let indicator_breaks = indicators
+            .iter()
+            .flat_map(|i| i.breaks.iter().map(|b| b.from));
+        let breaks: Vec<Month> = taxonomy_breaks
+            .map(|b| b.from)
+            .chain(indicator_breaks)
+            .collect();
+        rows.extend(stats::spc::series_chart(
+            &area, &series, &breaks, baseline, wanted,
+        ));
+    }
+    Ok((rows, data.findings))
+}
+
+/// Whether indicator `i` is measured by the series `category`: its own, or the data.police.uk
+/// type the taxonomy says holds it.
+fn measures(
+    cfg: &Config,
+    i: &outcomes::framework::Indicator,
+    category: &crate::model::Category,
+) -> bool {
+    let own = i.subject.category();
+    own.key() == category.key()
+        || own.names_same(category)
+        || cfg
+            .taxonomy
+            .police_uk_type_holding(own.as_str())
+            .is_some_and(|t| crate::model::same_name(&t.crime_type, category.as_str()))
 }
 
 /// The narrative's text and its path as written, when the config names one.

@@ -205,6 +205,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Statistical process control: an XmR chart of each monthly series (NHSRplotthedots'
+    /// rules), judged by the outcome framework's desired direction: csv columns
+    /// area,category,month,count,mean,lower,upper,special_cause,variation.
+    Spc {
+        /// Fix the limits on these months, e.g. 2016-01..2016-12 [default: every month].
+        #[arg(long, value_name = "FIRST..LAST")]
+        baseline: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the counts behind a comparison for one period.
     Counts {
         #[arg(long, value_name = "PERIOD")]

@@ -111,6 +111,36 @@ pub fn counts(
     Ok(data.findings)
 }
 
+/// `spc`: each monthly series as an XmR chart.
+pub fn spc(cfg: &Config, baseline: Option<&str>, format: Format) -> Result<Vec<Finding>> {
+    let baseline = baseline.map(parse_baseline).transpose()?;
+    let (rows, findings) = pipeline::spc(cfg, baseline)?;
+    let cells = crate::render::spc::rows(&rows);
+    print_rows(
+        format,
+        &crate::render::spc::SPC_COLUMNS,
+        &cells,
+        Some(&rows),
+    )?;
+    Ok(findings)
+}
+
+/// `FIRST..LAST`, two months in order.
+fn parse_baseline(text: &str) -> Result<(crate::model::Month, crate::model::Month)> {
+    let bad = || {
+        Error::Usage(format!(
+            "--baseline {text}: give two months as FIRST..LAST, e.g. 2016-01..2016-12"
+        ))
+    };
+    let (a, b) = text.split_once("..").ok_or_else(bad)?;
+    let month = |s: &str| s.trim().parse::<crate::model::Month>().map_err(|_| bad());
+    let (first, last) = (month(a)?, month(b)?);
+    if first > last {
+        return Err(bad());
+    }
+    Ok((first, last))
+}
+
 /// `rates`: per each denominator known for the area, or the one named.
 pub fn rates(
     cfg: &Config,

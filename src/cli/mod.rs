@@ -32,6 +32,9 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Compare {
             format, all_areas, ..
         } => commands::compare(&cfg, *all_areas, (*format).into())?,
+        Command::Spc { baseline, format } => {
+            commands::spc(&cfg, baseline.as_deref(), (*format).into())?
+        }
         Command::Counts { period, by, format } => {
             commands::counts(&cfg, *period, *by, (*format).into())?
         }

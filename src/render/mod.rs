@@ -5,6 +5,7 @@
 //! - [`chart`]: SVG and PNG figures ([`diverging`]: the percentage-change bars).
 //! - [`export`]: the one place a command's output format is chosen.
 //! - [`reason`]: verdict reasons in words.
+//! - [`spc`]: the XmR chart table.
 //! - [`sheets`]: the one-table sections typed for the data appendix.
 //! - [`summary`]: the executive summary's sentences.
 
@@ -17,6 +18,7 @@ pub mod reason;
 pub mod reconciliation;
 pub mod sections;
 pub mod sheets;
+pub mod spc;
 pub mod summary;
 pub mod table;
 pub mod trend;

@@ -16,6 +16,7 @@ pub mod gaps;
 pub mod peers;
 pub mod rates;
 pub mod shares;
+pub mod spc;
 pub mod trend;
 
 pub use compare::{Change, Comparison, compare};

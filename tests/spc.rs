@@ -1,0 +1,85 @@
+//! `saferstats spc`: XmR charts of monthly series with NHSRplotthedots' rules (the rules and the
+//! limits are reproduced from NHSRplotthedots' own tests in `src/stats/spc.rs`); here, the
+//! command's table on a small fixture computed by hand.
+
+mod common;
+
+use common::Cli;
+
+#[test]
+fn spc_lists_each_month_with_its_limits_and_special_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let counts = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 20];
+    let mut csv = "period,area,category,value\n".to_string();
+    for (i, n) in counts.iter().enumerate() {
+        csv += &format!("2016-{:02},A,Shoplifting,{n}\n", i + 1);
+    }
+    let data = dir.path().join("monthly.csv");
+    std::fs::write(&data, csv).unwrap();
+    let (out, _) = Cli::new()
+        .source_path("tidy", &data)
+        .args(["--area", "A", "spc", "--format", "csv"])
+        .expect(0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "area,category,month,count,mean,lower,upper,special_cause,variation"
+    );
+    // By hand: mean 120 / 11 = 10.909; moving ranges 1,2,1,1,2,1,1,2,1,10 average 2.2, and the
+    // 10 (at or above 3.267 x 2.2 = 7.19) is screened out: 12 / 9 = 1.3333; limits
+    // 10.909 -+ 2.66 x 1.3333 = 7.362 and 14.456. November's 20 lies above: special cause, and
+    // with no outcome framework no desired direction: "neither".
+    assert_eq!(
+        lines[1],
+        "A,Shoplifting,2016-01,10,10.91,7.362,14.46,,common"
+    );
+    assert_eq!(
+        lines[11],
+        "A,Shoplifting,2016-11,20,10.91,7.362,14.46,above upper limit,neither"
+    );
+    // A baseline fixes the limits on its months: January to May (51 / 5 = 10.2).
+    let (out, _) = Cli::new()
+        .source_path("tidy", &data)
+        .args([
+            "--area",
+            "A",
+            "spc",
+            "--baseline",
+            "2016-01..2016-05",
+            "--format",
+            "csv",
+        ])
+        .expect(0);
+    assert!(out.contains("\nA,Shoplifting,2016-11,20,10.2,"), "{out}");
+    let (_, err) = Cli::new()
+        .source_path("tidy", &data)
+        .args(["--area", "A", "spc", "--baseline", "2016-05..2016-01"])
+        .expect(2);
+    assert!(
+        err.contains("--baseline 2016-05..2016-01: give two months as FIRST..LAST"),
+        "{err}"
+    );
+}
+
+#[test]
+fn spc_judges_by_the_frameworks_desired_direction() {
+    let (out, _) = Cli::new()
+        .default_config()
+        .args(["--area", "City of London Police", "spc", "--format", "csv"])
+        .expect(0);
+    // The 2018-23 framework wants anti-social behaviour down: March 2017's 179 incidents, above
+    // the upper limit, are concerning; the gap of May 2017 has no point.
+    assert!(
+        out.contains("\nCity of London Police,Anti-social behaviour,2017-03,179,"),
+        "{out}"
+    );
+    let march = out
+        .lines()
+        .find(|l| l.contains("Anti-social behaviour,2017-03,"))
+        .unwrap();
+    assert!(march.ends_with(",above upper limit,concerning"), "{march}");
+    assert!(
+        out.contains("\nCity of London Police,Anti-social behaviour,2017-05,,,,,,\n"),
+        "{out}"
+    );
+}
