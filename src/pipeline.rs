@@ -265,40 +265,101 @@ pub fn spc(
     baseline: Option<(Month, Month)>,
 ) -> Result<(Vec<stats::spc::SpcRow>, Vec<Finding>)> {
     let (data, area) = load(cfg)?;
-    let framework = match &cfg.outcomes {
-        Some(o) => {
-            let mut fw = Framework::load(&o.framework, &o.display)?;
-            fw.name_with(&cfg.taxonomy);
-            Some(fw)
-        }
-        None => None,
-    };
+    let fw = framework(cfg)?;
     let mut rows = Vec::new();
     for series in stats::trend::monthly_series(&data, &area) {
-        let category = cfg.taxonomy.category(&series.category);
-        let indicators = framework
-            .iter()
-            .flat_map(|fw| fw.outcomes.iter().flat_map(|o| &o.indicators))
-            .filter(|i| measures(cfg, i, &category))
-            .collect::<Vec<_>>();
-        let wanted = match indicators.first().map(|i| i.direction) {
-            Some(outcomes::Direction::Up) => 1,
-            Some(outcomes::Direction::Down) => -1,
-            _ => 0,
-        };
-        let taxonomy_breaks = data.breaks.iter().filter(|b| b.changed(&category));
-        let indicator_breaks = indicators
-            .iter()
-            .flat_map(|i| i.breaks.iter().map(|b| b.from));
-        let breaks: Vec<Month> = taxonomy_breaks
-            .map(|b| b.from)
-            .chain(indicator_breaks)
-            .collect();
-        rows.extend(stats::spc::series_chart(
-            &area, &series, &breaks, baseline, wanted,
-        ));
+        let indicators = indicators_of(cfg, fw.as_ref(), &series.category);
+        rows.extend(chart(cfg, &data, &area, &series, &indicators, baseline));
     }
     Ok((rows, data.findings))
+}
+
+/// The framework the config names, named through the taxonomy.
+fn framework(cfg: &Config) -> Result<Option<Framework>> {
+    let Some(o) = &cfg.outcomes else {
+        return Ok(None);
+    };
+    let mut fw = Framework::load(&o.framework, &o.display)?;
+    fw.name_with(&cfg.taxonomy);
+    Ok(Some(fw))
+}
+
+/// The framework's indicators the series `category` measures, with their outcome's id.
+fn indicators_of<'a>(
+    cfg: &Config,
+    fw: Option<&'a Framework>,
+    category: &str,
+) -> Vec<(&'a str, &'a outcomes::framework::Indicator)> {
+    let category = cfg.taxonomy.category(category);
+    fw.iter()
+        .flat_map(|fw| fw.outcomes.iter())
+        .flat_map(|o| o.indicators.iter().map(move |i| (o.id.as_str(), i)))
+        .filter(|(_, i)| measures(cfg, i, &category))
+        .collect()
+}
+
+/// One series' XmR chart, judged by the first indicator it measures and broken at every break
+/// the taxonomy or those indicators declare.
+fn chart(
+    cfg: &Config,
+    data: &Dataset,
+    area: &str,
+    series: &stats::trend::Series,
+    indicators: &[(&str, &outcomes::framework::Indicator)],
+    baseline: Option<(Month, Month)>,
+) -> Vec<stats::spc::SpcRow> {
+    let category = cfg.taxonomy.category(&series.category);
+    let wanted = indicators
+        .first()
+        .map_or(0, |(_, i)| direction(i.direction));
+    let taxonomy_breaks = data.breaks.iter().filter(|b| b.changed(&category));
+    let indicator_breaks = indicators
+        .iter()
+        .flat_map(|(_, i)| i.breaks.iter().map(|b| b.from));
+    let breaks: Vec<Month> = taxonomy_breaks
+        .map(|b| b.from)
+        .chain(indicator_breaks)
+        .collect();
+    stats::spc::series_chart(area, series, &breaks, baseline, wanted)
+}
+
+/// Each framework indicator's latest SPC state, from the monthly series of every area the data
+/// holds months for (the report's trends), with its assurance where its target is a monthly count.
+pub fn glance(cfg: &Config, data: &Dataset) -> Result<Vec<stats::spc::IndicatorSpc>> {
+    let Some(fw) = framework(cfg)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for area in data.coverage.keys() {
+        for series in stats::trend::monthly_series(data, area) {
+            let indicators = indicators_of(cfg, Some(&fw), &series.category);
+            let rows = chart(cfg, data, area, &series, &indicators, None);
+            for (outcome, i) in &indicators {
+                let target = i
+                    .target
+                    .as_deref()
+                    .and_then(|t| t.trim().parse::<f64>().ok());
+                if let Some(summary) = stats::spc::summary(&rows, target, direction(i.direction)) {
+                    out.push(stats::spc::IndicatorSpc {
+                        outcome: outcome.to_string(),
+                        indicator: i.subject.label().to_string(),
+                        area: area.clone(),
+                        series: series.category.clone(),
+                        summary,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn direction(d: outcomes::Direction) -> i8 {
+    match d {
+        outcomes::Direction::Up => 1,
+        outcomes::Direction::Down => -1,
+        outcomes::Direction::Context => 0,
+    }
 }
 
 /// Whether indicator `i` is measured by the series `category`: its own, or the data.police.uk
@@ -367,6 +428,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         rates: section_rates(cfg, &data, &cmp)?,
         peers: section_peers(cfg, &data, &cmp)?,
         shares: shares(cfg, &cmp)?,
+        spc: glance(cfg, &data)?,
         data: &data,
         cmp: &cmp,
         outcomes: oa.as_ref(),

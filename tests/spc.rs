@@ -83,3 +83,25 @@ fn spc_judges_by_the_frameworks_desired_direction() {
         "{out}"
     );
 }
+
+#[test]
+fn the_report_shows_each_indicator_at_a_glance_with_icons_and_words() {
+    let mut cfg = common::default_config();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    saferstats::pipeline::run(&cfg).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
+    // Anti-social behaviour: not assessable year on year (the City's table has no ASB), but its
+    // monthly series runs above its mean from 2016-09: special cause, concerning (wanted down).
+    assert!(md.contains("| Anti-Social Behaviour is tackled and responded to effectively | Anti-social behaviour | not assessable | special cause, concerning (high) since 2016-09 (City of London Police, to 2017-06) | no numeric target |"), "{md}");
+    // A Home Office subgroup says which coarser monthly series measures it.
+    assert!(md.contains("| People are safe from violent crime | Rape | worsening | common cause variation since 2017-01 (measured as Violence and sexual offences, City of London Police, to 2017-06) |"), "{md}");
+    let html = std::fs::read_to_string(dir.path().join("reports/evidence-base.html")).unwrap();
+    assert!(
+        html.contains(
+            "<svg class=\"icon\" role=\"img\" aria-label=\"special cause, concerning (high)\""
+        ),
+        "icon named for screen readers"
+    );
+    assert!(html.contains("<title>worsening</title>"));
+}

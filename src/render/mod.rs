@@ -4,6 +4,7 @@
 //! - [`table`]: CSV, Markdown and terminal tables.
 //! - [`chart`]: SVG and PNG figures ([`diverging`]: the percentage-change bars).
 //! - [`export`]: the one place a command's output format is chosen.
+//! - [`icons`]: the at-a-glance table's variation and assurance icons.
 //! - [`reason`]: verdict reasons in words.
 //! - [`spc`]: the XmR chart table.
 //! - [`sheets`]: the one-table sections typed for the data appendix.
@@ -13,6 +14,7 @@ pub mod chart;
 pub mod diverging;
 pub mod export;
 pub mod format;
+pub mod icons;
 pub mod outcomes;
 pub mod reason;
 pub mod reconciliation;

@@ -31,6 +31,8 @@ pub struct Evidence<'a> {
     /// Each offence group's share, and acquisitive crime's share of the later period, when the
     /// share chart is asked for.
     pub shares: Option<(Vec<Share>, f64)>,
+    /// Each indicator's latest SPC state, from the monthly series the data holds.
+    pub spc: Vec<crate::stats::spc::IndicatorSpc>,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -57,7 +59,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
     let source = format!("Source: {}.", sources::line(ev.data, &cmp.inputs));
     let mut artefacts = Vec::new();
     let outcomes = match ev.outcomes {
-        Some(oa) => Some(outcome_artefacts(oa, cmp, &source, &stem, &mut artefacts)?),
+        Some(oa) => Some(outcome_artefacts(oa, ev, &source, &stem, &mut artefacts)?),
         None => None,
     };
     let trends = trend_artefacts(ev.data, &mut artefacts)?;
@@ -190,7 +192,7 @@ fn used(ev: &Evidence) -> Vec<usize> {
 /// The outcome tables and one chart per outcome; returns the report's outcome section.
 fn outcome_artefacts(
     oa: &OutcomeAssessment,
-    cmp: &Comparison,
+    ev: &Evidence,
     source: &str,
     stem: &str,
     artefacts: &mut Vec<Artefact>,
@@ -221,7 +223,7 @@ fn outcome_artefacts(
             title: outcome_table::finding_title(o, &mine),
             subtitle: format!(
                 "{}: percentage change in each indicator, {} to {}",
-                o.title, cmp.from, cmp.to
+                o.title, ev.cmp.from, ev.cmp.to
             ),
             source: source.to_string(),
         };
@@ -229,7 +231,7 @@ fn outcome_artefacts(
         let name = format!("outcome-{}-{stem}", o.id);
         charts.push(chart_artefact(&name, labels, figure, artefacts));
     }
-    Ok(report::outcomes_view(oa, charts))
+    Ok(report::outcomes_view(oa, charts, &ev.spc))
 }
 
 /// The percentage-change chart and, when asked for, the share-of-total chart.

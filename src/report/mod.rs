@@ -163,6 +163,78 @@ pub struct OutcomesView {
     pub framework: String,
     pub activity_report: Option<String>,
     pub panels: Vec<OutcomePanel>,
+    /// One row per indicator: its verdict, SPC variation and assurance, with icons.
+    pub glance: Vec<GlanceRow>,
+}
+
+/// An indicator at a glance: year-on-year verdict, latest SPC variation and assurance, each as
+/// an icon (inline SVG, named for screen readers) and in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlanceRow {
+    pub outcome: String,
+    pub indicator: String,
+    pub verdict: String,
+    pub verdict_icon: String,
+    /// E.g. "special cause, concerning (high) since 2016-09 (City of London Police, to 2017-06)".
+    pub variation: String,
+    pub variation_icon: String,
+    pub assurance: String,
+    pub assurance_icon: String,
+}
+
+/// The at-a-glance rows, in framework order.
+fn glance_rows(oa: &OutcomeAssessment, spc: &[crate::stats::spc::IndicatorSpc]) -> Vec<GlanceRow> {
+    use crate::render::icons;
+    let title = |id: &str| {
+        oa.outcomes
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.to_string(), |o| o.title.clone())
+    };
+    oa.indicators
+        .iter()
+        .map(|a| {
+            let found = spc
+                .iter()
+                .find(|s| s.outcome == a.outcome && s.indicator == a.indicator);
+            let (variation, variation_icon, assurance, assurance_icon) = match found {
+                Some(s) => {
+                    let m = &s.summary;
+                    let words = icons::variation_words(m.variation, m.cause);
+                    let series = if crate::model::same_name(&s.series, &a.indicator) {
+                        String::new()
+                    } else {
+                        format!("measured as {}, ", s.series)
+                    };
+                    (
+                        format!(
+                            "{words} since {} ({series}{}, to {})",
+                            m.since, s.area, m.latest
+                        ),
+                        icons::variation_icon(m.variation, m.cause),
+                        icons::assurance_words(m.assurance).to_string(),
+                        m.assurance.map(icons::assurance_icon).unwrap_or_default(),
+                    )
+                }
+                None => (
+                    "no monthly series".to_string(),
+                    String::new(),
+                    icons::assurance_words(None).to_string(),
+                    String::new(),
+                ),
+            };
+            GlanceRow {
+                outcome: title(&a.outcome),
+                indicator: a.indicator.clone(),
+                verdict: a.verdict.label().to_string(),
+                verdict_icon: icons::verdict_icon(a.verdict),
+                variation,
+                variation_icon,
+                assurance,
+                assurance_icon,
+            }
+        })
+        .collect()
 }
 
 /// One outcome: its data RAG and why, its indicators, and the activity RAG beside it.
@@ -194,8 +266,13 @@ pub struct IndicatorView {
     pub reason: String,
 }
 
-/// The outcome section from an assessment and one chart per outcome (in outcome order).
-pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> OutcomesView {
+/// The outcome section from an assessment, one chart per outcome (in outcome order) and the
+/// indicators' SPC states.
+pub fn outcomes_view(
+    oa: &OutcomeAssessment,
+    charts: Vec<ChartView>,
+    spc: &[crate::stats::spc::IndicatorSpc],
+) -> OutcomesView {
     let panels = oa
         .outcomes
         .iter()
@@ -232,6 +309,7 @@ pub fn outcomes_view(oa: &OutcomeAssessment, charts: Vec<ChartView>) -> Outcomes
         framework: oa.framework.clone(),
         activity_report: oa.activity_report.clone(),
         panels,
+        glance: glance_rows(oa, spc),
     }
 }
 

@@ -371,6 +371,50 @@ pub fn series_chart(
         .collect()
 }
 
+/// A series' latest SPC state: its variation, since when, and its assurance against a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpcSummary {
+    pub latest: crate::model::Month,
+    pub variation: Variation,
+    pub cause: Cause,
+    /// The first month of the run of this variation that reaches the latest month.
+    pub since: crate::model::Month,
+    pub assurance: Option<Assurance>,
+}
+
+/// An indicator's SPC state, from one area's monthly series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorSpc {
+    pub outcome: String,
+    pub indicator: String,
+    pub area: String,
+    /// The monthly series that measures it (a data.police.uk type may hold it among others).
+    pub series: String,
+    pub summary: SpcSummary,
+}
+
+/// The latest state of a chart's rows (`None` without a point), with assurance of `target`.
+pub fn summary(rows: &[SpcRow], target: Option<f64>, wanted: i8) -> Option<SpcSummary> {
+    let points: Vec<(crate::model::Month, SpcPoint)> = rows
+        .iter()
+        .filter_map(|r| r.point.map(|p| (r.month, p)))
+        .collect();
+    let &(latest, last) = points.last()?;
+    let since = points
+        .iter()
+        .rev()
+        .take_while(|(_, p)| p.variation == last.variation)
+        .last()
+        .map_or(latest, |(m, _)| *m);
+    Some(SpcSummary {
+        latest,
+        variation: last.variation,
+        cause: last.cause,
+        since,
+        assurance: target.and_then(|t| assurance(t, &last.limits, wanted)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! NHSRplotthedots' own published cases, from its tests (version 0.2.0):
