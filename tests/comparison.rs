@@ -349,3 +349,24 @@ fn monthly_data_gives_a_dispersion_aware_test_and_q_values_by_hand() {
         "{bicycles}"
     );
 }
+
+#[test]
+fn all_areas_adjusts_areas_times_categories_as_one_family() {
+    let (out, _) = common::Cli::new()
+        .source("tidy", "ok/tidy-two-areas.csv")
+        .args([
+            "compare",
+            "--all-areas",
+            "--from",
+            "2016/17",
+            "--to",
+            "2017/18",
+        ])
+        .args(["--format", "csv"])
+        .expect(0);
+    // Three category tests across the two areas: the City's Rape (p 0.007632) is smallest,
+    // q = 0.007632 x 3 / 1 = 0.0229 (by hand; 0.01526 in the City's comparison alone). Each
+    // total is a family of one: q = p.
+    assert!(out.contains("\nCity of London,Rape,2016/17,2017/18,10,27,17,170.0,0.007632,1.267,6.251,true,small numbers: 10 in 2016/17,0.0229,,exact-poisson\n"), "{out}");
+    assert!(out.contains("\nWestminster,Total,2016/17,2017/18,99,101,2,2.0,0.9437,0.7655,1.36,false,,0.9437,,exact-poisson\n"), "{out}");
+}

@@ -1374,10 +1374,10 @@ fn the_shipped_framework_runs_on_the_real_archive() {
     run.expect(0);
     let report = std::fs::read_to_string(out.join("reports/evidence-base.md")).unwrap();
     for line in [
-        "| Violence with injury | down | not assessable | measured as Violence and sexual offences (data.police.uk), which also holds other offences: partial year: 2016/17 compared with 2017/18 (partial: 3 of 12 months) |",
-        "| Rape | down | not assessable | measured as Violence and sexual offences, which this outcome already judges under Violence with injury |",
+        "| Violence with injury | down | not assessable | measured as Violence and sexual offences (data.police.uk), which also holds other offences: partial year: 2016/17 compared with 2017/18 (partial: 3 of 12 months); SPC of Violence and sexual offences: ",
+        "| Rape | down | not assessable | measured as Violence and sexual offences, which this outcome already judges under Violence with injury; SPC of Violence and sexual offences: ",
         "| Burglary – Residential | down | not assessable | measured as Burglary (data.police.uk), which also holds other offences: partial year",
-        "| Anti-social behaviour | down | not assessable | partial year: 2016/17 compared with 2017/18 (partial: 3 of 12 months) |",
+        "| Anti-social behaviour | down | not assessable | partial year: 2016/17 compared with 2017/18 (partial: 3 of 12 months); SPC: special cause, concerning (high) since 2016-09 |",
     ] {
         assert!(report.contains(line), "{line}\n{report}");
     }

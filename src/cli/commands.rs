@@ -60,6 +60,7 @@ fn compare_all(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
             cfg.allow_partial,
         )?);
     }
+    crate::stats::compare::adjust_across(&mut comparisons, &cfg.settings);
     print(&export::export(&AllAreas(&comparisons), format))?;
     Ok(data.findings)
 }

@@ -182,6 +182,37 @@ pub struct GlanceRow {
     pub assurance_icon: String,
 }
 
+/// The SPC state of an assessed indicator, where a monthly series measures it.
+fn spc_of<'a>(
+    spc: &'a [crate::stats::spc::IndicatorSpc],
+    a: &crate::outcomes::Assessment,
+) -> Option<&'a crate::stats::spc::IndicatorSpc> {
+    spc.iter()
+        .find(|s| s.outcome == a.outcome && s.indicator == a.indicator)
+}
+
+/// An indicator's reason with what its monthly series says: "...; SPC: special cause,
+/// concerning (high) since 2016-09".
+fn reason_with_spc(
+    a: &crate::outcomes::Assessment,
+    spc: &[crate::stats::spc::IndicatorSpc],
+) -> String {
+    let reason = crate::render::reason::reason_text(a);
+    match spc_of(spc, a) {
+        Some(s) => {
+            let m = &s.summary;
+            let words = crate::render::icons::variation_words(m.variation, m.cause);
+            let of = if crate::model::same_name(&s.series, &a.indicator) {
+                String::new()
+            } else {
+                format!(" of {}", s.series)
+            };
+            format!("{reason}; SPC{of}: {words} since {}", m.since)
+        }
+        None => reason,
+    }
+}
+
 /// The at-a-glance rows, in framework order.
 fn glance_rows(oa: &OutcomeAssessment, spc: &[crate::stats::spc::IndicatorSpc]) -> Vec<GlanceRow> {
     use crate::render::icons;
@@ -194,9 +225,7 @@ fn glance_rows(oa: &OutcomeAssessment, spc: &[crate::stats::spc::IndicatorSpc]) 
     oa.indicators
         .iter()
         .map(|a| {
-            let found = spc
-                .iter()
-                .find(|s| s.outcome == a.outcome && s.indicator == a.indicator);
+            let found = spc_of(spc, a);
             let (variation, variation_icon, assurance, assurance_icon) = match found {
                 Some(s) => {
                     let m = &s.summary;
@@ -299,7 +328,7 @@ pub fn outcomes_view(
                     indicator: a.indicator.clone(),
                     direction: format!("{:?}", a.direction).to_lowercase(),
                     verdict: a.verdict.label().to_string(),
-                    reason: crate::render::reason::reason_text(a),
+                    reason: reason_with_spc(a, spc),
                 })
                 .collect(),
         })

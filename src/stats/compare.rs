@@ -326,7 +326,14 @@ fn dispersion_of((before, after): &(SubCounts, SubCounts), keys: &[String]) -> O
 /// The categories' q-values, adjusted together (with the rows compared together across a
 /// break, which stand in for their untested parts); `significant` follows the q-value.
 fn adjust_family(rows: &mut [Change], together: &mut [Change], settings: &CompareSettings) {
-    let mut family: Vec<&mut Change> = rows.iter_mut().chain(together.iter_mut()).collect();
+    adjust_changes(
+        rows.iter_mut().chain(together.iter_mut()).collect(),
+        settings,
+    );
+}
+
+/// One family's q-values, and `significant` by them.
+fn adjust_changes(mut family: Vec<&mut Change>, settings: &CompareSettings) {
     let p: Vec<Option<f64>> = family.iter().map(|c| c.p_value).collect();
     for (c, q) in family
         .iter_mut()
@@ -335,6 +342,16 @@ fn adjust_family(rows: &mut [Change], together: &mut [Change], settings: &Compar
         c.q_value = q;
         c.significant = q.is_some_and(|q| q <= settings.alpha);
     }
+}
+
+/// Many areas at once (`--all-areas`): every area's categories are one family, adjusted together
+/// (areas x categories); each total stays a family of one.
+pub fn adjust_across(comparisons: &mut [Comparison], settings: &CompareSettings) {
+    let family = comparisons
+        .iter_mut()
+        .flat_map(|c| c.rows.iter_mut().chain(c.together.iter_mut()))
+        .collect();
+    adjust_changes(family, settings);
 }
 
 /// Two periods are compared only when they are different, of one length, and share no month:
