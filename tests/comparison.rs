@@ -277,10 +277,7 @@ fn a_p_value_too_small_for_a_float_is_never_printed_as_zero() {
     .unwrap();
     let (out, _) = cli
         .source_path("tidy", &data)
-        .args([
-            "--area", "A", "compare", "--from", "2016/17", "--to", "2017/18",
-        ])
-        .args(["--format", "csv"])
+        .args(YEAR_ON_YEAR_CSV)
         .expect(0);
     assert!(
         out.contains("\nShoplifting,2016/17,2017/18,0,5000,5000,n/a,<1e-300,"),
@@ -315,10 +312,7 @@ fn monthly_data_gives_a_dispersion_aware_test_and_q_values_by_hand() {
     let data = two_years_monthly(cli.dir.path());
     let (out, _) = cli
         .source_path("tidy", &data)
-        .args([
-            "--area", "A", "compare", "--from", "2016/17", "--to", "2017/18",
-        ])
-        .args(["--format", "csv"])
+        .args(YEAR_ON_YEAR_CSV)
         .expect(0);
     // Shoplifting, by hand (Python with mpmath): the 2 x 12 table's fitted values are
     // 240 x column / 540 and 300 x column / 540 (columns 35 and 55, six of each); Pearson
@@ -370,3 +364,8 @@ fn all_areas_adjusts_areas_times_categories_as_one_family() {
     assert!(out.contains("\nCity of London,Rape,2016/17,2017/18,10,27,17,170.0,0.007632,1.267,6.251,true,small numbers: 10 in 2016/17,0.0229,,exact-poisson\n"), "{out}");
     assert!(out.contains("\nWestminster,Total,2016/17,2017/18,99,101,2,2.0,0.9437,0.7655,1.36,false,,0.9437,,exact-poisson\n"), "{out}");
 }
+
+/// `--area A compare` of 2016/17 with 2017/18 as CSV.
+const YEAR_ON_YEAR_CSV: [&str; 9] = [
+    "--area", "A", "compare", "--from", "2016/17", "--to", "2017/18", "--format", "csv",
+];

@@ -9,14 +9,11 @@ use common::{Cli, fixture};
 use saferstats::pipeline;
 use saferstats::render::{outcomes as outcome_table, table};
 
-use common::default_config;
+use common::{default_config, default_run};
 
 #[test]
 fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
-    let mut cfg = default_config();
-    let dir = tempfile::tempdir().unwrap();
-    cfg.out_dir = dir.path().to_path_buf();
-    pipeline::run(&cfg).unwrap();
+    let dir = default_run();
     let mut book: Xlsx<_> = open_workbook(dir.path().join("reports/data-appendix.xlsx")).unwrap();
     let names = book.sheet_names();
     assert_eq!(
@@ -225,10 +222,7 @@ fn snapshot_default_markdown_tables() {
 
 #[test]
 fn the_report_opens_with_a_summary_contents_and_outcome_findings() {
-    let mut cfg = default_config();
-    let dir = tempfile::tempdir().unwrap();
-    cfg.out_dir = dir.path().to_path_buf();
-    pipeline::run(&cfg).unwrap();
+    let dir = default_run();
     let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
     let start = md.find("## Summary").unwrap();
     let end = start + 3 + md[start + 3..].find("\n## ").unwrap();
@@ -304,10 +298,7 @@ fn appendix_strings(path: &std::path::Path) -> Vec<(String, u32, u32, String)> {
 
 #[test]
 fn the_appendix_meets_the_spreadsheet_guidance() {
-    let mut cfg = default_config();
-    let dir = tempfile::tempdir().unwrap();
-    cfg.out_dir = dir.path().to_path_buf();
-    pipeline::run(&cfg).unwrap();
+    let dir = default_run();
     let path = dir.path().join("reports/data-appendix.xlsx");
     let strings = appendix_strings(&path);
     let notes: String = strings
@@ -527,10 +518,7 @@ fn pct_ticks(texts: &[String]) -> Vec<f64> {
 
 #[test]
 fn charts_fit_their_data_and_state_their_findings() {
-    let mut cfg = default_config();
-    let dir = tempfile::tempdir().unwrap();
-    cfg.out_dir = dir.path().to_path_buf();
-    pipeline::run(&cfg).unwrap();
+    let dir = default_run();
     let chart = |name: &str| std::fs::read_to_string(dir.path().join("charts").join(name)).unwrap();
     // The ASB outcome's changes run from -28.8% (177 -> 126) to +33.3% (3 -> 4): the axis spans
     // them with room for the words beside each bar, not -100% to +100%.

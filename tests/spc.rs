@@ -86,10 +86,7 @@ fn spc_judges_by_the_frameworks_desired_direction() {
 
 #[test]
 fn the_report_shows_each_indicator_at_a_glance_with_icons_and_words() {
-    let mut cfg = common::default_config();
-    let dir = tempfile::tempdir().unwrap();
-    cfg.out_dir = dir.path().to_path_buf();
-    saferstats::pipeline::run(&cfg).unwrap();
+    let dir = common::default_run();
     let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
     // Anti-social behaviour: not assessable year on year (the City's table has no ASB), but its
     // monthly series runs above its mean from 2016-09: special cause, concerning (wanted down).

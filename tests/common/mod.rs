@@ -44,6 +44,15 @@ pub fn default_config() -> saferstats::config::Config {
     saferstats::config::Config::from_file(&default_config_path()).unwrap()
 }
 
+/// The default run written to a fresh folder, which the caller keeps while it reads it.
+pub fn default_run() -> tempfile::TempDir {
+    let mut cfg = default_config();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    saferstats::pipeline::run(&cfg).unwrap();
+    dir
+}
+
 /// `--config <repo>/saferstats.toml`, for CLI runs of the default data.
 pub fn config_arg() -> [String; 2] {
     [
