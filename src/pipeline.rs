@@ -274,6 +274,21 @@ pub fn spc(
     Ok((rows, data.findings))
 }
 
+/// `trend`: each category's long view over the area's last `years` complete financial years.
+pub fn longterm(
+    cfg: &Config,
+    years: usize,
+) -> Result<(Vec<stats::longterm::LongView>, Vec<Finding>)> {
+    let (data, area) = load(cfg)?;
+    let views = stats::longterm::long_views(&data, &area, years, 1.0 - cfg.settings.alpha);
+    if views.is_empty() {
+        return Err(Error::Usage(format!(
+            "{area}: no complete financial year in the data, so no long view; give a source with whole years (or all twelve months of each)"
+        )));
+    }
+    Ok((views, data.findings))
+}
+
 /// The framework the config names, named through the taxonomy.
 fn framework(cfg: &Config) -> Result<Option<Framework>> {
     let Some(o) = &cfg.outcomes else {

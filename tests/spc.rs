@@ -102,3 +102,64 @@ fn the_report_shows_each_indicator_at_a_glance_with_icons_and_words() {
     );
     assert!(html.contains("<title>worsening</title>"));
 }
+
+#[test]
+fn trend_gives_the_average_annual_change_and_the_seasonal_peak() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = "period,area,category,value\n".to_string();
+    // Area A, yearly: Shoplifting exactly +10% a year; Bicycle theft 100, 100, 121.
+    for (i, (shop, bikes)) in [(1000, 0), (1100, 100), (1210, 100), (1331, 121)]
+        .iter()
+        .enumerate()
+    {
+        let fy = format!("{}/{:02}", 2014 + i, (15 + i) % 100);
+        csv += &format!("{fy},A,Shoplifting,{shop}\n");
+        if i > 0 {
+            csv += &format!("{fy},A,Bicycle theft,{bikes}\n");
+        }
+    }
+    // Area B, monthly over three financial years: 10 a month, 20 each December.
+    let april = saferstats::harmonise::Month::new(2015, 4).unwrap();
+    for i in 0..36 {
+        let m = april.plus(i);
+        let n = if m.month() == 12 { 20 } else { 10 };
+        csv += &format!("{m},B,Vehicle crime,{n}\n");
+    }
+    let data = dir.path().join("long.csv");
+    std::fs::write(&data, csv).unwrap();
+    let run = |area: &str| {
+        Cli::new()
+            .source_path("tidy", &data)
+            .args(["--area", area, "trend", "--years", "4", "--format", "csv"])
+            .expect(0)
+            .0
+    };
+    let a = run("A");
+    // Shoplifting: geometric, the fit is exact: +10.0% a year, dispersion 1 (floored).
+    assert!(a.contains("\nA,Shoplifting,2014/15,2017/18,4,10.0,"), "{a}");
+    // Bicycle theft is in the latest year but not the first of the four: no trend for a series
+    // the span does not hold whole, and it says so.
+    assert!(
+        a.contains(
+            "\nA,Bicycle theft,2014/15,2017/18,,,,,,,,not in every year of the span: no trend\n"
+        ),
+        "{a}"
+    );
+    let a3 = Cli::new()
+        .source_path("tidy", &data)
+        .args(["--area", "A", "trend", "--years", "3", "--format", "csv"])
+        .expect(0)
+        .0;
+    // Bicycle theft over three years: r = (21 + sqrt(410841)) / 600 = 1.10328 (by hand): +10.3%.
+    assert!(
+        a3.contains("\nA,Bicycle theft,2015/16,2017/18,3,10.3,"),
+        "{a3}"
+    );
+    let b = run("B");
+    // Three complete years of months, December twice the rest: index 20 / (130 / 12) = 184.6.
+    assert!(b.contains(",December,184.6,"), "{b}");
+    assert!(
+        b.contains("\nB,Vehicle crime,2015/16,2017/18,3,0.0,"),
+        "{b}"
+    );
+}

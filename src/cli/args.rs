@@ -215,6 +215,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// The long view: each category's average annual change over the last complete financial
+    /// years (log-linear quasi-Poisson trend) and its seasonal peak: csv columns
+    /// area,category,from,to,years,annual_change_pct,low_pct,high_pct,dispersion,peak_month,peak_index,note.
+    Trend {
+        /// How many of the latest complete financial years.
+        #[arg(long, default_value_t = 5)]
+        years: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the counts behind a comparison for one period.
     Counts {
         #[arg(long, value_name = "PERIOD")]

@@ -112,6 +112,20 @@ pub fn counts(
     Ok(data.findings)
 }
 
+/// `trend`: each category's long view.
+pub fn trend(cfg: &Config, years: usize, format: Format) -> Result<Vec<Finding>> {
+    let (views, findings) = pipeline::longterm(cfg, years)?;
+    let area = pipeline::load(cfg)?.1;
+    let cells = crate::render::spc::long_rows(&area, &views);
+    print_rows(
+        format,
+        &crate::render::spc::LONG_COLUMNS,
+        &cells,
+        Some(&views),
+    )?;
+    Ok(findings)
+}
+
 /// `spc`: each monthly series as an XmR chart.
 pub fn spc(cfg: &Config, baseline: Option<&str>, format: Format) -> Result<Vec<Finding>> {
     let baseline = baseline.map(parse_baseline).transpose()?;

@@ -32,6 +32,7 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Compare {
             format, all_areas, ..
         } => commands::compare(&cfg, *all_areas, (*format).into())?,
+        Command::Trend { years, format } => commands::trend(&cfg, *years, (*format).into())?,
         Command::Spc { baseline, format } => {
             commands::spc(&cfg, baseline.as_deref(), (*format).into())?
         }

@@ -1,4 +1,5 @@
-//! The `spc` table: one row per month of each category's XmR chart.
+//! The `spc` table (one row per month of each category's XmR chart) and the `trend` table (one
+//! row per category's long view).
 
 use crate::render::format::sig4;
 use crate::stats::spc::{Cause, SpcRow, Variation};
@@ -61,6 +62,55 @@ pub fn rows(rows: &[SpcRow]) -> Vec<Vec<String>> {
                 None => cells.extend(std::iter::repeat_n(String::new(), 5)),
             }
             cells
+        })
+        .collect()
+}
+
+/// `trend --format csv` columns.
+pub const LONG_COLUMNS: [&str; 12] = [
+    "area",
+    "category",
+    "from",
+    "to",
+    "years",
+    "annual_change_pct",
+    "low_pct",
+    "high_pct",
+    "dispersion",
+    "peak_month",
+    "peak_index",
+    "note",
+];
+
+/// Rows as [`LONG_COLUMNS`].
+pub fn long_rows(area: &str, views: &[crate::stats::longterm::LongView]) -> Vec<Vec<String>> {
+    let one = |x: f64| format!("{x:.1}");
+    views
+        .iter()
+        .map(|v| {
+            let t = v.trend.as_ref();
+            let note = match (v.series_break, t) {
+                _ if v.incomplete => "not in every year of the span: no trend".to_string(),
+                (Some(m), _) => {
+                    format!("series break from {m}: no trend across a change of definition")
+                }
+                (None, None) => "fewer than three complete years: no trend".to_string(),
+                (None, Some(_)) => String::new(),
+            };
+            vec![
+                area.to_string(),
+                v.category.clone(),
+                v.from.to_string(),
+                v.to.to_string(),
+                t.map_or_else(String::new, |t| t.years.to_string()),
+                t.map_or_else(String::new, |t| one(t.annual_change)),
+                t.map_or_else(String::new, |t| one(t.low)),
+                t.map_or_else(String::new, |t| one(t.high)),
+                t.map_or_else(String::new, |t| sig4(Some(t.dispersion))),
+                v.peak.as_ref().map_or_else(String::new, |p| p.0.clone()),
+                v.peak.as_ref().map_or_else(String::new, |p| one(p.1)),
+                note,
+            ]
         })
         .collect()
 }

@@ -7,12 +7,14 @@
 //! - [`compare`]: two periods side by side, per category and in total.
 //! - [`trend`]: monthly series with rolling 12-month averages.
 //! - [`rates`]: rates per population with Byar / exact Poisson intervals.
+//! - [`spc`]: XmR charts of monthly series; [`longterm`]: the annual trend and seasonal profile.
 
 pub mod compare;
 pub mod counts;
 pub mod dispersion;
 pub mod exact;
 pub mod gaps;
+pub mod longterm;
 pub mod peers;
 pub mod rates;
 pub mod shares;
