@@ -369,3 +369,31 @@ fn all_areas_adjusts_areas_times_categories_as_one_family() {
 const YEAR_ON_YEAR_CSV: [&str; 9] = [
     "--area", "A", "compare", "--from", "2016/17", "--to", "2017/18", "--format", "csv",
 ];
+
+#[test]
+fn a_year_to_date_compares_the_same_months_of_two_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = two_years_monthly(dir.path());
+    let (out, _) = common::Cli::new()
+        .source_path("tidy", &data)
+        .args(["--area", "A", "compare", "--from", "2016/17 to 2016-09"])
+        .args(["--to", "2017/18 to 2017-09", "--format", "csv"])
+        .expect(0);
+    // April to September: Shoplifting 10, 30, 10, 30, 10, 30 = 120 against 6 x 25 = 150;
+    // Bicycle theft 6 x 20 = 120 against 6 x 30 = 180. The labels say year to date.
+    assert!(out.contains("\nShoplifting,2016/17 to 2016-09 (year to date),2017/18 to 2017-09 (year to date),120,150,30,25.0,"), "{out}");
+    assert!(out.contains("\nBicycle theft,2016/17 to 2016-09 (year to date),2017/18 to 2017-09 (year to date),120,180,60,50.0,"), "{out}");
+    // A year to date against a whole year is no comparison; a month outside the year is refused.
+    let refused = |from: &str, to: &str| {
+        common::Cli::new()
+            .source_path("tidy", &data)
+            .args(["--area", "A", "compare", "--from", from, "--to", to])
+            .expect(2)
+            .1
+    };
+    assert!(refused("2016/17 to 2016-09", "2017/18").contains("6 months against 12"));
+    assert!(
+        refused("2016/17 to 2017-09", "2017/18")
+            .contains("a year to date runs from April of the financial year to a month inside it")
+    );
+}

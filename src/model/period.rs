@@ -30,13 +30,15 @@ pub enum Period {
     CalendarYear(i32),
     /// The 12 months ending with (and including) the given month.
     Rolling12(Month),
+    /// A financial year from April to the given month (year to date, for in-year refreshes).
+    YearToDate(FinancialYear, Month),
 }
 
 /// Years outside this range are typing errors in police data, not history.
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 /// The accepted period labels, for error messages.
-pub const PERIOD_FORMS: &str = "a financial year (2017/18), a financial quarter (2017/18 Q1), a month (2017-04), a calendar year (2017) or a rolling year (12 months ending 2018-03)";
+pub const PERIOD_FORMS: &str = "a financial year (2017/18), a financial quarter (2017/18 Q1), a month (2017-04), a calendar year (2017), a rolling year (12 months ending 2018-03) or a year to date (2018/19 to 2018-09)";
 
 impl Month {
     /// A month, if `month` is 1 to 12 and the year is plausible.
@@ -110,6 +112,7 @@ impl Period {
             Period::FinancialYear(fy) => fy.first_month(),
             Period::CalendarYear(y) => Month { year: y, month: 1 },
             Period::Rolling12(end) => end.plus(-11),
+            Period::YearToDate(fy, _) => fy.first_month(),
         }
     }
 
@@ -118,6 +121,7 @@ impl Period {
         match self {
             Period::Month(_) => 1,
             Period::FinancialQuarter(..) => 3,
+            Period::YearToDate(fy, to) => fy.first_month().months_until(to) + 1,
             _ => 12,
         }
     }
@@ -181,6 +185,7 @@ impl fmt::Display for Period {
             Period::FinancialYear(fy) => write!(f, "{fy}"),
             Period::CalendarYear(y) => write!(f, "{y}"),
             Period::Rolling12(end) => write!(f, "12 months ending {end}"),
+            Period::YearToDate(fy, to) => write!(f, "{fy} to {to} (year to date)"),
         }
     }
 }
@@ -249,6 +254,9 @@ impl FromStr for Period {
         if let Some(end) = s.strip_prefix("12 months ending ") {
             return Ok(Period::Rolling12(end.parse()?));
         }
+        if let Some((fy, to)) = s.trim_end_matches(" (year to date)").split_once(" to ") {
+            return year_to_date(s, fy.parse()?, to.parse()?);
+        }
         if let Some((fy, q)) = s.split_once(" Q") {
             let quarter = digits(q, 1)
                 .filter(|q| (1..=4).contains(q))
@@ -272,6 +280,17 @@ impl FromStr for Period {
             ))),
         }
     }
+}
+
+/// A year to date: `to` must fall inside `fy`.
+fn year_to_date(s: &str, fy: FinancialYear, to: Month) -> Result<Period, PeriodError> {
+    if to.financial_year() != fy {
+        return Err(PeriodError(format!(
+            "`{s}`: a year to date runs from April of the financial year to a month inside it ({fy} to {}, say)",
+            fy.first_month().plus(5)
+        )));
+    }
+    Ok(Period::YearToDate(fy, to))
 }
 
 /// Periods, months and financial years serialise as their labels.
