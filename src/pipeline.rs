@@ -338,16 +338,15 @@ fn chart(
     stats::spc::series_chart(area, series, &breaks, baseline, wanted)
 }
 
-/// Each framework indicator's latest SPC state, from the monthly series of every area the data
-/// holds months for (the report's trends), with its assurance where its target is a monthly count.
-pub fn glance(cfg: &Config, data: &Dataset) -> Result<Vec<stats::spc::IndicatorSpc>> {
-    let Some(fw) = framework(cfg)? else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
+/// The XmR chart of every monthly series of every area the data holds months for (the report's
+/// trends), and each framework indicator's latest SPC state, with its assurance where its target
+/// is a monthly count.
+pub fn spc_evidence(cfg: &Config, data: &Dataset) -> Result<stats::spc::SpcEvidence> {
+    let fw = framework(cfg)?;
+    let mut out = stats::spc::SpcEvidence::default();
     for area in data.coverage.keys() {
         for series in stats::trend::monthly_series(data, area) {
-            let indicators = indicators_of(cfg, Some(&fw), &series.category);
+            let indicators = indicators_of(cfg, fw.as_ref(), &series.category);
             let rows = chart(cfg, data, area, &series, &indicators, None);
             for (outcome, i) in &indicators {
                 let target = i
@@ -355,7 +354,7 @@ pub fn glance(cfg: &Config, data: &Dataset) -> Result<Vec<stats::spc::IndicatorS
                     .as_deref()
                     .and_then(|t| t.trim().parse::<f64>().ok());
                 if let Some(summary) = stats::spc::summary(&rows, target, direction(i.direction)) {
-                    out.push(stats::spc::IndicatorSpc {
+                    out.indicators.push(stats::spc::IndicatorSpc {
                         outcome: outcome.to_string(),
                         indicator: i.subject.label().to_string(),
                         area: area.clone(),
@@ -364,6 +363,11 @@ pub fn glance(cfg: &Config, data: &Dataset) -> Result<Vec<stats::spc::IndicatorS
                     });
                 }
             }
+            out.series.push(stats::spc::SeriesSpc {
+                area: area.clone(),
+                category: series.category.clone(),
+                rows,
+            });
         }
     }
     Ok(out)
@@ -443,7 +447,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         rates: section_rates(cfg, &data, &cmp)?,
         peers: section_peers(cfg, &data, &cmp)?,
         shares: shares(cfg, &cmp)?,
-        spc: glance(cfg, &data)?,
+        spc: spc_evidence(cfg, &data)?,
         data: &data,
         cmp: &cmp,
         outcomes: oa.as_ref(),

@@ -557,8 +557,32 @@ fn charts_fit_their_data_and_state_their_findings() {
     );
     let legend_dash = trend
         .split("<polyline")
+        .skip(1)
+        .map(|p| &p[..p.find('>').unwrap_or(p.len())])
         .filter(|p| p.contains("stroke=\"#0072B2\"") && p.contains(",83 "))
         .count();
     assert_eq!(legend_dash, 4, "the dashed key is four dashes");
     assert!(!trend.contains("y=\"76\" width=\"14\" height=\"14\" opacity=\"1\" fill=\"#0072B2\""));
+    // SPC drawn on the trend: each special-cause month ringed in its variation's colour, as many
+    // as `spc` lists (14 concerning, 11 improving on the 18 shipped months), plus the legend's key.
+    let rings = |colour: &str| {
+        trend
+            .split("<circle")
+            .skip(1)
+            .map(|c| &c[..c.find('>').unwrap_or(c.len())])
+            .filter(|c| c.contains(&format!("stroke=\"{colour}\"")))
+            .count()
+    };
+    let (spc, _) = common::Cli::new()
+        .default_config()
+        .args(["--area", "City of London Police", "spc", "--format", "csv"])
+        .expect(0);
+    let listed = |v: &str| {
+        spc.lines()
+            .filter(|l| l.ends_with(&format!(",{v}")))
+            .count()
+    };
+    assert_eq!((listed("concerning"), listed("improving")), (14, 11));
+    assert_eq!(rings("#D55E00"), 14 + 1);
+    assert_eq!(rings("#0072B2"), 11 + 1);
 }

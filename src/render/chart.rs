@@ -236,6 +236,8 @@ pub(crate) enum Key {
     Line,
     /// A dashed line, for a rolling average.
     Dashed,
+    /// A ring, for a marked point.
+    Ring,
 }
 
 pub(crate) fn draw_legend<DB: DrawingBackend>(
@@ -270,6 +272,10 @@ pub(crate) fn draw_keyed_legend<DB: DrawingBackend>(
                 root.draw(&PathElement::new(vec![(x, y), (end, y)], stroke))?;
                 root.draw(&Circle::new((x + px(14.0), y), px(2.5), colour.filled()))?;
             }
+            Key::Ring => {
+                let ring = colour.stroke_width(px(1.5).max(1) as u32);
+                root.draw(&Circle::new((x + px(7.0), y), px(5.0), ring))?;
+            }
             Key::Dashed => {
                 for dash in 0..4 {
                     let from = x + px(8.0) * dash;
@@ -280,7 +286,10 @@ pub(crate) fn draw_keyed_legend<DB: DrawingBackend>(
                 }
             }
         }
-        let text_x = if *key == Key::Swatch { x } else { x + px(14.0) };
+        let text_x = match key {
+            Key::Swatch | Key::Ring => x,
+            _ => x + px(14.0),
+        };
         let style = text(13.0, &INK, s).pos(Pos::new(HPos::Left, VPos::Center));
         root.draw_text(label, &style, (text_x + px(20.0), px(83.0)))?;
         let (tw, _) = root.estimate_text_size(label, &style)?;

@@ -1,5 +1,8 @@
 //! The monthly trend figure: one small panel per category, monthly counts as a line with points and
-//! the rolling 12-month average as a dashed line, each panel on its own scale.
+//! the rolling 12-month average as a dashed line, each panel on its own scale. Where an XmR chart
+//! is given for a series, its mean (dark grey) and process limits (light grey) are drawn and each
+//! special-cause month is ringed in the colour of its variation (blue improving, vermillion
+//! concerning, purple with no desired direction).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -11,27 +14,29 @@ use crate::render::chart::{
     draw_keyed_legend, figure, text,
 };
 use crate::render::format::thousands;
+use crate::stats::spc::SeriesSpc;
 use crate::stats::trend::{Point, Series};
 
 const COLUMNS: usize = 4;
 
-/// Monthly counts and their rolling 12-month average, one panel per series.
-pub fn monthly_panels(series: &[Series], labels: &Labels) -> Result<Figure> {
-    struct Chart<'a>(&'a [Series], &'a Labels);
+/// Monthly counts and their rolling 12-month average, one panel per series, with its XmR chart
+/// where `spc` holds one.
+pub fn monthly_panels(series: &[Series], labels: &Labels, spc: &[&SeriesSpc]) -> Result<Figure> {
+    struct Chart<'a>(&'a [Series], &'a Labels, &'a [&'a SeriesSpc]);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
             &self,
             root: &DrawingArea<DB, Shift>,
             scale: f64,
         ) -> DrawResult<DB> {
-            draw(root, self.0, self.1, scale)
+            draw(root, self.0, self.1, self.2, scale)
         }
     }
     let rows = series.len().div_ceil(COLUMNS) as u32;
     figure(
         (1200, 170 + 200 * rows),
         "trend chart",
-        &Chart(series, labels),
+        &Chart(series, labels, spc),
     )
 }
 
@@ -39,20 +44,30 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &[Series],
     labels: &Labels,
+    spc: &[&SeriesSpc],
     s: f64,
 ) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     draw_frame(root, labels, s)?;
-    let legend = [
+    let mut legend = vec![
         ("Monthly count".to_string(), EARLIER, Key::Line),
         ("Rolling 12-month average".to_string(), LATER, Key::Dashed),
     ];
+    if !spc.is_empty() {
+        legend.extend([
+            ("XmR mean".to_string(), LIMITS, Key::Line),
+            ("process limits".to_string(), BOUNDS, Key::Line),
+            ("Special cause: concerning".to_string(), CONCERN, Key::Ring),
+            ("improving".to_string(), IMPROVE, Key::Ring),
+        ]);
+    }
     draw_keyed_legend(root, &legend, s)?;
     let body = root.margin(px(104.0), px(44.0), px(10.0), px(10.0));
     let rows = series.len().div_ceil(COLUMNS);
     let cells = body.split_evenly((rows, COLUMNS));
     for (cell, one) in cells.iter().zip(series) {
-        panel(cell, one, s)?;
+        let chart = spc.iter().find(|c| c.category == one.category).copied();
+        panel(cell, one, chart, s)?;
     }
     Ok(())
 }
@@ -60,17 +75,27 @@ fn draw<DB: DrawingBackend>(
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &Series,
+    spc: Option<&SeriesSpc>,
     s: f64,
 ) -> DrawResult<DB> {
     let px = |v: f64| (v * s) as i32;
     let n = series.points.len();
-    let max = series
+    let upper = spc
+        .iter()
+        .flat_map(|c| {
+            c.rows
+                .iter()
+                .filter_map(|r| r.point.map(|p| p.limits.upper))
+        })
+        .fold(0.0, f64::max);
+    let max = (series
         .points
         .iter()
         .filter_map(|p| p.count)
         .max()
         .unwrap_or(0)
-        .max(1) as f64;
+        .max(1) as f64)
+        .max(upper);
     let mut chart = ChartBuilder::on(area)
         .caption(&series.category, text(12.0, &INK, s))
         .margin(px(6.0))
@@ -87,9 +112,69 @@ fn panel<DB: DrawingBackend>(
         .light_line_style(RGBColor(0xF0, 0xF0, 0xF0))
         .bold_line_style(RGBColor(0xE0, 0xE0, 0xE0))
         .draw()?;
+    if let Some(c) = spc {
+        draw_limits(&mut chart, c, s)?;
+    }
     draw_lines(&mut chart, series, s)?;
+    if let Some(c) = spc {
+        ring_special_causes(&mut chart, c, s)?;
+    }
     year_ticks(area, &chart, series, s)?;
     latest_label(area, &chart, series, s)
+}
+
+/// Grey for the XmR mean and limits; the variation colours of the icons.
+const LIMITS: RGBColor = RGBColor(0x76, 0x76, 0x76);
+const BOUNDS: RGBColor = RGBColor(0xB1, 0xB4, 0xB6);
+const CONCERN: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const IMPROVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const NEITHER: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+
+/// The mean (dark grey) and process limits (light grey) of each segment, at 0 at the least.
+fn draw_limits<DB: DrawingBackend>(
+    chart: &mut PanelChart<'_, DB>,
+    spc: &SeriesSpc,
+    s: f64,
+) -> DrawResult<DB> {
+    let px = |v: f64| (v * s) as i32;
+    let points: Vec<(f64, crate::stats::spc::Limits)> = spc
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.point.map(|p| (i as f64, p.limits)))
+        .collect();
+    for segment in points.chunk_by(|a, b| a.1 == b.1) {
+        let (x0, x1, l) = (segment[0].0, segment[segment.len() - 1].0, segment[0].1);
+        let thin = LIMITS.stroke_width(px(1.0).max(1) as u32);
+        chart.draw_series(LineSeries::new([(x0, l.mean), (x1, l.mean)], thin))?;
+        let light = BOUNDS.stroke_width(px(1.0).max(1) as u32);
+        for y in [l.lower.max(0.0), l.upper] {
+            chart.draw_series(LineSeries::new([(x0, y), (x1, y)], light))?;
+        }
+    }
+    Ok(())
+}
+
+/// A ring around each special-cause month, in the colour of its variation.
+fn ring_special_causes<DB: DrawingBackend>(
+    chart: &mut PanelChart<'_, DB>,
+    spc: &SeriesSpc,
+    s: f64,
+) -> DrawResult<DB> {
+    use crate::stats::spc::Variation;
+    let px = |v: f64| (v * s) as i32;
+    for (i, r) in spc.rows.iter().enumerate() {
+        let Some(p) = r.point else { continue };
+        let colour = match p.variation {
+            Variation::Common => continue,
+            Variation::Improving => IMPROVE,
+            Variation::Concerning => CONCERN,
+            Variation::Neither => NEITHER,
+        };
+        let ring = colour.stroke_width(px(1.5).max(1) as u32);
+        chart.draw_series([Circle::new((i as f64, p.value), px(4.0), ring)])?;
+    }
+    Ok(())
 }
 
 /// Where the x axis is labelled: each January by its year (every other year past 8), or the

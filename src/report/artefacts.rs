@@ -31,8 +31,8 @@ pub struct Evidence<'a> {
     /// Each offence group's share, and acquisitive crime's share of the later period, when the
     /// share chart is asked for.
     pub shares: Option<(Vec<Share>, f64)>,
-    /// Each indicator's latest SPC state, from the monthly series the data holds.
-    pub spc: Vec<crate::stats::spc::IndicatorSpc>,
+    /// Every monthly series' XmR chart, and each indicator's latest SPC state.
+    pub spc: crate::stats::spc::SpcEvidence,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -62,7 +62,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         Some(oa) => Some(outcome_artefacts(oa, ev, &source, &stem, &mut artefacts)?),
         None => None,
     };
-    let trends = trend_artefacts(ev.data, &mut artefacts)?;
+    let trends = trend_artefacts(ev.data, &ev.spc.series, &mut artefacts)?;
     artefacts.push(Artefact::new(
         "reports/reconciliation.csv",
         reconciliation::csv(ev.data),
@@ -231,7 +231,7 @@ fn outcome_artefacts(
         let name = format!("outcome-{}-{stem}", o.id);
         charts.push(chart_artefact(&name, labels, figure, artefacts));
     }
-    Ok(report::outcomes_view(oa, charts, &ev.spc))
+    Ok(report::outcomes_view(oa, charts, &ev.spc.indicators))
 }
 
 /// The percentage-change chart and, when asked for, the share-of-total chart.
@@ -414,7 +414,19 @@ fn table_sections(
 }
 
 /// One monthly trend chart and table per area with monthly data.
-fn trend_artefacts(data: &Dataset, artefacts: &mut Vec<Artefact>) -> Result<Vec<TrendView>> {
+/// The XmR charts of `area`'s series.
+fn mine<'a>(
+    spc: &'a [crate::stats::spc::SeriesSpc],
+    area: &str,
+) -> Vec<&'a crate::stats::spc::SeriesSpc> {
+    spc.iter().filter(|s| s.area == area).collect()
+}
+
+fn trend_artefacts(
+    data: &Dataset,
+    spc: &[crate::stats::spc::SeriesSpc],
+    artefacts: &mut Vec<Artefact>,
+) -> Result<Vec<TrendView>> {
     let mut views = Vec::new();
     for area in data.coverage.keys() {
         let series = series::monthly_series(data, area);
@@ -429,7 +441,7 @@ fn trend_artefacts(data: &Dataset, artefacts: &mut Vec<Artefact>) -> Result<Vec<
             ),
             source: format!("Source: {}.", sources::of_area(data, area)),
         };
-        let figure = trend::monthly_panels(&series, &labels)?;
+        let figure = trend::monthly_panels(&series, &labels, &mine(spc, area))?;
         let chart = chart_artefact(&format!("trend-{slug}"), labels, figure, artefacts);
         let (header, rows) = table::monthly_rows(&series);
         artefacts.push(Artefact::new(

@@ -382,6 +382,21 @@ pub struct SpcSummary {
     pub assurance: Option<Assurance>,
 }
 
+/// One area's monthly series as an XmR chart, for drawing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesSpc {
+    pub area: String,
+    pub category: String,
+    pub rows: Vec<SpcRow>,
+}
+
+/// The charts of the report: every series' XmR rows, and each indicator's latest state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SpcEvidence {
+    pub series: Vec<SeriesSpc>,
+    pub indicators: Vec<IndicatorSpc>,
+}
+
 /// An indicator's SPC state, from one area's monthly series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorSpc {
