@@ -163,3 +163,30 @@ fn trend_gives_the_average_annual_change_and_the_seasonal_peak() {
         "{b}"
     );
 }
+
+#[test]
+fn rolling_year_totals_mark_the_series_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = "period,area,category,value\n".to_string();
+    let april = saferstats::harmonise::Month::new(2016, 4).unwrap();
+    for i in 0..15 {
+        csv += &format!("{},A,Residential burglary,{}\n", april.plus(i), 10 + i);
+    }
+    let data = dir.path().join("burglary.csv");
+    std::fs::write(&data, csv).unwrap();
+    let (out, _) = Cli::new()
+        .source_path("tidy", &data)
+        .args(["--area", "A", "trend", "--rolling", "--format", "csv"])
+        .expect(0);
+    // The first rolling year ends 2017-03: 10 + 11 + ... + 21 = 186 (by hand); 2017-04 adds 22 and
+    // drops 10: 198, and is the month the taxonomy's burglary break took effect.
+    assert!(
+        out.contains("\nA,Residential burglary,2017-02,,\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nA,Residential burglary,2017-03,186,\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nA,Residential burglary,2017-04,198,\"from 2017-04: domestic burglary became residential burglary"), "{out}");
+}

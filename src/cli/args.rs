@@ -222,6 +222,10 @@ pub enum Command {
         /// How many of the latest complete financial years.
         #[arg(long, default_value_t = 5)]
         years: usize,
+        /// List each category's rolling 12-month totals instead, with series breaks marked:
+        /// csv columns area,category,month,rolling_12_total,series_break.
+        #[arg(long)]
+        rolling: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },

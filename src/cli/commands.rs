@@ -112,8 +112,20 @@ pub fn counts(
     Ok(data.findings)
 }
 
-/// `trend`: each category's long view.
-pub fn trend(cfg: &Config, years: usize, format: Format) -> Result<Vec<Finding>> {
+/// `trend`: each category's long view, or with `rolling` its rolling-year totals.
+pub fn trend(cfg: &Config, years: usize, rolling: bool, format: Format) -> Result<Vec<Finding>> {
+    if rolling {
+        let (data, area) = pipeline::load(cfg)?;
+        let series = crate::stats::trend::monthly_series(&data, &area);
+        let cells = crate::render::spc::rolling_rows(&area, &series, &data.breaks, &cfg.taxonomy);
+        print_rows(
+            format,
+            &crate::render::spc::ROLLING_COLUMNS,
+            &cells,
+            None::<&()>,
+        )?;
+        return Ok(data.findings);
+    }
     let (views, findings) = pipeline::longterm(cfg, years)?;
     let area = pipeline::load(cfg)?.1;
     let cells = crate::render::spc::long_rows(&area, &views);

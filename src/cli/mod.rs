@@ -32,7 +32,11 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Compare {
             format, all_areas, ..
         } => commands::compare(&cfg, *all_areas, (*format).into())?,
-        Command::Trend { years, format } => commands::trend(&cfg, *years, (*format).into())?,
+        Command::Trend {
+            years,
+            rolling,
+            format,
+        } => commands::trend(&cfg, *years, *rolling, (*format).into())?,
         Command::Spc { baseline, format } => {
             commands::spc(&cfg, baseline.as_deref(), (*format).into())?
         }

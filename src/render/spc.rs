@@ -114,3 +114,41 @@ pub fn long_rows(area: &str, views: &[crate::stats::longterm::LongView]) -> Vec<
         })
         .collect()
 }
+
+/// `trend --rolling --format csv` columns.
+pub const ROLLING_COLUMNS: [&str; 5] = [
+    "area",
+    "category",
+    "month",
+    "rolling_12_total",
+    "series_break",
+];
+
+/// Each category's rolling 12-month totals (from the 12th month of an unbroken run on), and at the
+/// month a change of definition took effect, the break and why: a trend across it is no trend.
+pub fn rolling_rows(
+    area: &str,
+    series: &[crate::stats::trend::Series],
+    breaks: &[crate::model::SeriesBreak],
+    taxonomy: &crate::harmonise::taxonomy::Taxonomy,
+) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for s in series {
+        let category = taxonomy.category(&s.category);
+        for p in &s.points {
+            let at_break = breaks
+                .iter()
+                .find(|b| b.from == p.month && b.changed(&category))
+                .map_or_else(String::new, |b| format!("from {}: {}", b.from, b.reason));
+            out.push(vec![
+                area.to_string(),
+                s.category.clone(),
+                p.month.to_string(),
+                p.rolling_12
+                    .map_or_else(String::new, |m| format!("{:.0}", 12.0 * m)),
+                at_break,
+            ]);
+        }
+    }
+    out
+}
