@@ -232,11 +232,9 @@ pub fn outcome_assessment(
     data: &Dataset,
     cmp: &Comparison,
 ) -> Result<Option<(OutcomeAssessment, Vec<InputFile>)>> {
-    let Some(o) = &cfg.outcomes else {
+    let (Some(o), Some(fw)) = (&cfg.outcomes, framework(cfg)?) else {
         return Ok(None);
     };
-    let mut fw = Framework::load(&o.framework, &o.display)?;
-    fw.name_with(&cfg.taxonomy);
     if let Some(date) = o.report
         && fw.report_at(Some(date)).is_none()
     {
@@ -274,11 +272,12 @@ pub fn spc(
     Ok((rows, data.findings))
 }
 
-/// `trend`: each category's long view over the area's last `years` complete financial years.
+/// `trend`: each category's long view over the area's last `years` complete financial years,
+/// with the area's name.
 pub fn longterm(
     cfg: &Config,
     years: usize,
-) -> Result<(Vec<stats::longterm::LongView>, Vec<Finding>)> {
+) -> Result<(String, Vec<stats::longterm::LongView>, Vec<Finding>)> {
     let (data, area) = load(cfg)?;
     let views = stats::longterm::long_views(&data, &area, years, 1.0 - cfg.settings.alpha);
     if views.is_empty() {
@@ -286,7 +285,7 @@ pub fn longterm(
             "{area}: no complete financial year in the data, so no long view; give a source with whole years (or all twelve months of each)"
         )));
     }
-    Ok((views, data.findings))
+    Ok((area, views, data.findings))
 }
 
 /// The framework the config names, named through the taxonomy.

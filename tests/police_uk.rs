@@ -466,6 +466,14 @@ fn archive_with_cache(cli: &Cli) -> (PathBuf, String) {
     (archive, cli.dir.path().join("cache").display().to_string())
 }
 
+/// `check` of `archive` without the cache, expecting exit `code`: (stdout, stderr).
+fn uncached_check(archive: &Path, code: i32) -> (String, String) {
+    Cli::new()
+        .args(arg("police-uk", archive))
+        .args(["--no-cache", "check"])
+        .expect(code)
+}
+
 /// A command over `archive` with its cache in `cache`.
 fn cached(archive: &Path, cache: &str, extra: &[&str]) -> Cli {
     Cli::new()
@@ -751,11 +759,7 @@ fn a_zip_rerun_knows_unchanged_entries_by_the_zips_checksum() {
         third.contains("2 of 3 files taken from the cache (same name and bytes, 2 of them by the zip's checksum without decompressing), 1 parsed"),
         "{third}"
     );
-    let fresh = Cli::new()
-        .args(arg("police-uk", &zip_path))
-        .args(["--no-cache", "check"])
-        .expect(0)
-        .0;
+    let fresh = uncached_check(&zip_path, 0).0;
     assert_eq!(third_out, fresh);
 }
 
@@ -764,10 +768,7 @@ fn a_month_missing_from_the_release_is_said_not_read_as_none() {
     // The real City of London street file for 2017-05 holds no anti-social behaviour rows at all,
     // where the other 17 months average 116 (1,980 in all): P(0) under Poisson is about e^-116.
     let Some(city) = shared_archive() else { return };
-    let (out, _) = Cli::new()
-        .args(arg("police-uk", &city))
-        .args(["--no-cache", "check"])
-        .expect(0);
+    let (out, _) = uncached_check(&city, 0);
     assert!(
         out.contains("warning: City of London Police: Anti-social behaviour is 0 in 2017-05 where its other 17 months average 116: most likely missing from the release rather than none"),
         "{out}"
@@ -833,10 +834,7 @@ fn every_file_kind_gets_the_month_check() {
     // The real City of London archive has street and outcomes files for 2016-01 to 2017-06, but
     // stop-and-search files only to 2017-03.
     let Some(city) = shared_archive() else { return };
-    let (out, _) = Cli::new()
-        .args(arg("police-uk", &city))
-        .args(["--no-cache", "check"])
-        .expect(0);
+    let (out, _) = uncached_check(&city, 0);
     assert!(
         out.contains("warning: City of London Police: no stop-and-search file for 2017-04 to 2017-06 (the archive runs 2016-01 to 2017-06) [missing-months]"),
         "{out}"
@@ -917,10 +915,7 @@ fn an_authority_inside_a_force_is_the_rows_located_in_its_lsoas() {
         "{said:#?}"
     );
     // The ledger still balances, the force's rows all counted.
-    let (check, _) = Cli::new()
-        .args(arg("police-uk", &kent))
-        .args(["--no-cache", "check"])
-        .expect(0);
+    let (check, _) = uncached_check(&kent, 0);
     assert!(
         check.contains("police-uk street: 2 files, 21 rows read, 21 counted, 0 rejected"),
         "{check}"
@@ -1109,10 +1104,7 @@ fn a_street_file_with_cr_line_ends_loses_no_row() {
         cr.contains("2016-04,City of London Police,Bicycle theft,2\n"),
         "{cr}"
     );
-    let (check, _) = Cli::new()
-        .args(arg("police-uk", &fixture("police-uk/cr-only")))
-        .args(["--no-cache", "check"])
-        .expect(0);
+    let (check, _) = uncached_check(&fixture("police-uk/cr-only"), 0);
     assert!(
         check.contains("police-uk street: 1 files, 5 rows read, 5 counted, 0 rejected"),
         "{check}"
@@ -1189,10 +1181,7 @@ fn zip_entries_that_are_absolute_carry_a_drive_or_repeat_a_name_are_refused() {
     for (i, (names, expected)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("{i}.zip"));
         zip_named(&path, names);
-        let (_, err) = Cli::new()
-            .args(arg("police-uk", &path))
-            .args(["--no-cache", "check"])
-            .expect(2);
+        let (_, err) = uncached_check(&path, 2);
         assert!(err.contains(expected), "{names:?}: {err}");
     }
 }
@@ -1212,10 +1201,7 @@ fn only_regular_files_inside_the_archive_are_read() {
         .unwrap();
     assert!(made.success());
     let started = std::time::Instant::now();
-    let (_, err) = Cli::new()
-        .args(arg("police-uk", &archive))
-        .args(["--no-cache", "check"])
-        .expect(2);
+    let (_, err) = uncached_check(&archive, 2);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert!(
         err.contains("2016-06-city-of-london-street.csv: is not a regular file"),
@@ -1224,10 +1210,7 @@ fn only_regular_files_inside_the_archive_are_read() {
     // A link out of the archive's folder: refused, and nothing of the file it leads to is printed.
     std::fs::remove_file(&file).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", &file).unwrap();
-    let (_, err) = Cli::new()
-        .args(arg("police-uk", &archive))
-        .args(["--no-cache", "check"])
-        .expect(2);
+    let (_, err) = uncached_check(&archive, 2);
     assert!(
         err.contains("is a link that leads outside the archive's folder"),
         "{err}"

@@ -126,8 +126,7 @@ pub fn trend(cfg: &Config, years: usize, rolling: bool, format: Format) -> Resul
         )?;
         return Ok(data.findings);
     }
-    let (views, findings) = pipeline::longterm(cfg, years)?;
-    let area = pipeline::load(cfg)?.1;
+    let (area, views, findings) = pipeline::longterm(cfg, years)?;
     let cells = crate::render::spc::long_rows(&area, &views);
     print_rows(
         format,
