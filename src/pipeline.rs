@@ -288,6 +288,22 @@ pub fn longterm(
     Ok((area, views, data.findings))
 }
 
+/// The report's long views: the compared area's, then each other area with months.
+fn long_views(cfg: &Config, data: &Dataset, area: &str) -> Vec<crate::render::sections::AreaViews> {
+    let mut areas = vec![area.to_string()];
+    areas.extend(data.coverage.keys().filter(|a| *a != area).cloned());
+    let confidence = 1.0 - cfg.settings.alpha;
+    let years = crate::render::sections::LONG_YEARS;
+    areas
+        .into_iter()
+        .map(|a| {
+            let views = stats::longterm::long_views(data, &a, years, confidence);
+            (a, views)
+        })
+        .filter(|(_, views)| !views.is_empty())
+        .collect()
+}
+
 /// The framework the config names, named through the taxonomy.
 fn framework(cfg: &Config) -> Result<Option<Framework>> {
     let Some(o) = &cfg.outcomes else {
@@ -447,6 +463,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         peers: section_peers(cfg, &data, &cmp)?,
         shares: shares(cfg, &cmp)?,
         spc: spc_evidence(cfg, &data)?,
+        long: long_views(cfg, &data, &cmp.area),
         data: &data,
         cmp: &cmp,
         outcomes: oa.as_ref(),

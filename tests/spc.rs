@@ -103,11 +103,11 @@ fn the_report_shows_each_indicator_at_a_glance_with_icons_and_words() {
     assert!(html.contains("<title>worsening</title>"));
 }
 
-#[test]
-fn trend_gives_the_average_annual_change_and_the_seasonal_peak() {
-    let dir = tempfile::tempdir().unwrap();
+/// Area A, yearly: Shoplifting exactly +10% a year over 2014/15 to 2017/18; Bicycle theft
+/// 100, 100, 121 from 2015/16. Area B, monthly over 2015/16 to 2017/18: 10 a month, 20 each
+/// December.
+fn long_series(dir: &std::path::Path) -> std::path::PathBuf {
     let mut csv = "period,area,category,value\n".to_string();
-    // Area A, yearly: Shoplifting exactly +10% a year; Bicycle theft 100, 100, 121.
     for (i, (shop, bikes)) in [(1000, 0), (1100, 100), (1210, 100), (1331, 121)]
         .iter()
         .enumerate()
@@ -125,8 +125,15 @@ fn trend_gives_the_average_annual_change_and_the_seasonal_peak() {
         let n = if m.month() == 12 { 20 } else { 10 };
         csv += &format!("{m},B,Vehicle crime,{n}\n");
     }
-    let data = dir.path().join("long.csv");
+    let data = dir.join("long.csv");
     std::fs::write(&data, csv).unwrap();
+    data
+}
+
+#[test]
+fn trend_gives_the_average_annual_change_and_the_seasonal_peak() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = long_series(dir.path());
     let run = |area: &str| {
         Cli::new()
             .source_path("tidy", &data)
@@ -189,4 +196,42 @@ fn rolling_year_totals_mark_the_series_breaks() {
         "{out}"
     );
     assert!(out.contains("\nA,Residential burglary,2017-04,198,\"from 2017-04: domestic burglary became residential burglary"), "{out}");
+}
+
+#[test]
+fn the_report_carries_the_long_view_of_the_compared_area_and_each_monthly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = long_series(dir.path());
+    let out = dir.path().join("out");
+    Cli::new()
+        .source_path("tidy", &data)
+        .args([
+            "--area", "A", "run", "--from", "2016/17", "--to", "2017/18", "--out",
+        ])
+        .args([out.to_str().unwrap()])
+        .expect(0);
+    let md = std::fs::read_to_string(out.join("reports/evidence-base.md")).unwrap();
+    // A's yearly series over the four years it holds (the report takes up to five); the exact
+    // fit leaves no excess variation, so the interval is Poisson's: by hand, with mu_t =
+    // 1000 x 1.1^t, var(b) = S0 / (S0 S2 - S1^2) (S_k = sum mu_t t^k), se 0.01318, t(2) 4.3027:
+    // exp(ln 1.1 -+ 4.3027 x 0.01318) - 1 = +3.9% to +16.4%. Then B's months: three
+    // complete years, so a seasonal peak (December, 184.6, as by hand above).
+    assert!(
+        md.contains("| Shoplifting | A | 2014/15 to 2017/18 | +10.0 (+3.9 to +16.4) |  |  |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| Vehicle crime | B | 2015/16 to 2017/18 | 0.0 (-54.5 to +119.9) | December (184.6) |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| Other categories (1) | A | 2014/15 to 2017/18 |  |  | 1 category: not in every year of the span: no trend |"), "{md}");
+    let csv = std::fs::read_to_string(out.join("reports/tables/long-term.csv")).unwrap();
+    assert!(
+        csv.contains(
+            "\nA,Bicycle theft,2014/15,2017/18,,,,,,,,not in every year of the span: no trend\n"
+        ),
+        "{csv}"
+    );
 }

@@ -275,3 +275,186 @@ fn withheld_note(threshold: i64) -> String {
         "[c]: withheld to protect confidentiality: a count from 1 to {threshold}, or a figure withheld so that one cannot be worked out from a total and its other parts"
     )
 }
+
+/// An area's long views, as the report takes them: the area and its views.
+pub type AreaViews = (String, Vec<crate::stats::longterm::LongView>);
+
+/// The long view: each category with a trend or a seasonal profile, then per area one row for
+/// the categories with neither, saying why (the appendix sheet lists every category).
+pub fn long_term(areas: &[AreaViews], confidence: &str) -> Section {
+    let mut rows = Vec::new();
+    for (area, views) in areas {
+        let (shown, rest): (Vec<_>, Vec<_>) = views
+            .iter()
+            .partition(|v| v.trend.is_some() || v.peak.is_some());
+        rows.extend(shown.iter().map(|v| long_row(area, v)));
+        if !rest.is_empty() {
+            let span = views.first().map_or_else(String::new, long_span);
+            rows.push(vec![
+                format!("Other categories ({})", rest.len()),
+                area.clone(),
+                span,
+                String::new(),
+                String::new(),
+                reasons(&rest),
+            ]);
+        }
+    }
+    Section {
+        id: "long-term".into(),
+        heading: "Long-term view".into(),
+        intro: format!(
+            "Each category's average annual change over the latest complete financial years (up to {LONG_YEARS}), from a log-linear trend that allows for more than Poisson variation between years, with its {confidence} interval; and, with three or more complete years of months, the month its seasonal index peaks (100 = an average month). A trend never spans a change of definition."
+        ),
+        header: [
+            "Category",
+            "Area",
+            "Years",
+            "Average annual change, % (interval)",
+            "Seasonal peak (index)",
+            "Note",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        notes: vec![
+            "Fewer than three complete financial years give no trend: two points fit any line."
+                .into(),
+        ],
+        numeric: vec![false, false, false, true, true, false],
+        sheet: sheets::long_term(areas),
+        source: String::new(),
+    }
+}
+
+/// The most financial years a long view spans in the report.
+pub const LONG_YEARS: usize = 5;
+
+fn long_span(v: &crate::stats::longterm::LongView) -> String {
+    if v.from == v.to {
+        v.from.to_string()
+    } else {
+        format!("{} to {}", v.from, v.to)
+    }
+}
+
+fn long_row(area: &str, v: &crate::stats::longterm::LongView) -> Vec<String> {
+    let change = v.trend.map_or_else(String::new, |t| {
+        format!(
+            "{} ({} to {})",
+            signed_pct(Some(t.annual_change)),
+            signed_pct(Some(t.low)),
+            signed_pct(Some(t.high))
+        )
+    });
+    let peak = v
+        .peak
+        .as_ref()
+        .map_or_else(String::new, |(m, i)| format!("{m} ({i:.1})"));
+    vec![
+        v.category.clone(),
+        area.to_string(),
+        long_span(v),
+        change,
+        peak,
+        crate::render::spc::long_note(v),
+    ]
+}
+
+/// Each reason once, with the categories it applies to where it is not the common one.
+fn reasons(views: &[&crate::stats::longterm::LongView]) -> String {
+    let mut by: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for v in views {
+        by.entry(crate::render::spc::long_note(v))
+            .or_default()
+            .push(&v.category);
+    }
+    let common = by
+        .iter()
+        .max_by_key(|(_, c)| c.len())
+        .map(|(r, _)| r.clone());
+    by.iter()
+        .map(|(reason, cats)| match &common {
+            Some(c) if c == reason => format!("{}: {reason}", plural(cats.len())),
+            _ => format!("{}: {reason}", cats.join(", ")),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 category".into()
+    } else {
+        format!("{n} categories")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FinancialYear, Month, Period};
+    use crate::stats::longterm::{LongView, Trend};
+
+    fn view(category: &str, trend: Option<Trend>, brk: Option<Month>) -> LongView {
+        let fy = |y: &str| Period::FinancialYear(y.parse::<FinancialYear>().unwrap());
+        LongView {
+            category: category.into(),
+            from: fy("2013/14"),
+            to: fy("2017/18"),
+            trend,
+            series_break: brk,
+            incomplete: false,
+            peak: trend.map(|_| ("December".to_string(), 112.44)),
+        }
+    }
+
+    #[test]
+    fn long_term_shows_trends_and_says_why_the_rest_have_none() {
+        let t = Trend {
+            years: 5,
+            annual_change: 3.21,
+            low: -1.04,
+            high: 7.66,
+            dispersion: 2.5,
+        };
+        let views = vec![
+            view("Shoplifting", Some(t), None),
+            view("Arson", None, None),
+            view("Criminal damage", None, None),
+            view(
+                "Burglary – Residential",
+                None,
+                Some("2017-04".parse().unwrap()),
+            ),
+        ];
+        let s = long_term(&[("Area A".into(), views)], "95%");
+        assert_eq!(
+            s.rows[0],
+            [
+                "Shoplifting",
+                "Area A",
+                "2013/14 to 2017/18",
+                "+3.2 (-1.0 to +7.7)",
+                "December (112.4)",
+                ""
+            ]
+        );
+        assert_eq!(s.rows[1][0], "Other categories (3)");
+        assert_eq!(
+            s.rows[1][5],
+            "2 categories: fewer than three complete years: no trend; \
+             Burglary – Residential: series break from 2017-04: no trend across a change of definition"
+        );
+        // The appendix sheet lists every category, the trend's figures as numbers.
+        assert_eq!(s.sheet.1.len(), 4);
+        assert_eq!(
+            s.sheet.1[0][5],
+            crate::render::table::xlsx::Cell::Number(3.21, "0.0")
+        );
+        assert_eq!(
+            s.sheet.1[1][5],
+            crate::render::table::xlsx::Cell::Unavailable
+        );
+    }
+}

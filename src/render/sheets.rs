@@ -135,3 +135,46 @@ fn change(before: &PartnerFigure, after: &PartnerFigure) -> Cell {
         _ => Cell::Text(String::new()),
     }
 }
+
+/// Every category's long view in full: the trend's change and bounds as numbers.
+pub fn long_term(areas: &[crate::render::sections::AreaViews]) -> Sheet {
+    let header = [
+        "Category",
+        "Area",
+        "From",
+        "To",
+        "Years",
+        "Average annual change (%)",
+        "Lower bound (%)",
+        "Upper bound (%)",
+        "Dispersion",
+        "Seasonal peak",
+        "Peak index",
+        "Note",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut body = Vec::new();
+    for (area, views) in areas {
+        for v in views {
+            let t = v.trend.as_ref();
+            body.push(vec![
+                Cell::Text(v.category.clone()),
+                Cell::Text(area.clone()),
+                Cell::Text(v.from.to_string()),
+                Cell::Text(v.to.to_string()),
+                t.map_or(Cell::Unavailable, |t| Cell::Count(t.years as i64)),
+                number(t.map(|t| t.annual_change), ONE_DP),
+                number(t.map(|t| t.low), ONE_DP),
+                number(t.map(|t| t.high), ONE_DP),
+                number(t.map(|t| t.dispersion), THREE_DP),
+                v.peak
+                    .as_ref()
+                    .map_or(Cell::Unavailable, |p| Cell::Text(p.0.clone())),
+                number(v.peak.as_ref().map(|p| p.1), ONE_DP),
+                Cell::Text(crate::render::spc::long_note(v)),
+            ]);
+        }
+    }
+    (header, body)
+}

@@ -89,14 +89,7 @@ pub fn long_rows(area: &str, views: &[crate::stats::longterm::LongView]) -> Vec<
         .iter()
         .map(|v| {
             let t = v.trend.as_ref();
-            let note = match (v.series_break, t) {
-                _ if v.incomplete => "not in every year of the span: no trend".to_string(),
-                (Some(m), _) => {
-                    format!("series break from {m}: no trend across a change of definition")
-                }
-                (None, None) => "fewer than three complete years: no trend".to_string(),
-                (None, Some(_)) => String::new(),
-            };
+            let note = long_note(v);
             vec![
                 area.to_string(),
                 v.category.clone(),
@@ -113,6 +106,16 @@ pub fn long_rows(area: &str, views: &[crate::stats::longterm::LongView]) -> Vec<
             ]
         })
         .collect()
+}
+
+/// Why a long view has no trend (empty where it has one).
+pub fn long_note(v: &crate::stats::longterm::LongView) -> String {
+    match (v.series_break, &v.trend) {
+        _ if v.incomplete => "not in every year of the span: no trend".to_string(),
+        (Some(m), _) => format!("series break from {m}: no trend across a change of definition"),
+        (None, None) => "fewer than three complete years: no trend".to_string(),
+        (None, Some(_)) => String::new(),
+    }
 }
 
 /// `trend --rolling --format csv` columns.

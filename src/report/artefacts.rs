@@ -33,6 +33,8 @@ pub struct Evidence<'a> {
     pub shares: Option<(Vec<Share>, f64)>,
     /// Every monthly series' XmR chart, and each indicator's latest SPC state.
     pub spc: crate::stats::spc::SpcEvidence,
+    /// Each area's long view (trend and season), the compared area first.
+    pub long: Vec<sections::AreaViews>,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -366,7 +368,7 @@ fn summary_lines(s: &crate::render::summary::Summary) -> Vec<String> {
     lines
 }
 
-/// The one-table sections (rates, peers, partner data), each with its CSV artefact.
+/// The one-table sections (rates, peers, partner data, long view), each with its CSV artefact.
 fn table_sections(
     ev: &Evidence,
     s: &Settings,
@@ -410,7 +412,29 @@ fn table_sections(
         section.source = sources::of_partner(ev.data);
         out.push(section);
     }
+    out.extend(long_term_section(ev, artefacts));
     out
+}
+
+/// The long view of each area the report covers, with its CSV artefact (every category).
+fn long_term_section(ev: &Evidence, artefacts: &mut Vec<Artefact>) -> Option<Section> {
+    if ev.long.iter().all(|(_, views)| views.is_empty()) {
+        return None;
+    }
+    let cells: Vec<Vec<String>> = ev
+        .long
+        .iter()
+        .flat_map(|(area, views)| crate::render::spc::long_rows(area, views))
+        .collect();
+    artefacts.push(Artefact::new(
+        "reports/tables/long-term.csv",
+        table::csv_of(&crate::render::spc::LONG_COLUMNS, &cells),
+    ));
+    let confidence = table::confidence_label(ev.cmp.alpha);
+    let mut section = sections::long_term(&ev.long, &confidence);
+    let areas: Vec<&str> = ev.long.iter().map(|(a, _)| a.as_str()).collect();
+    section.source = sources::of_areas(ev.data, &areas);
+    Some(section)
 }
 
 /// One monthly trend chart and table per area with monthly data.
