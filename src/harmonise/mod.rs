@@ -5,6 +5,7 @@
 //! - [`label`]: the matching key for category names (case, dash style and spacing ignored).
 
 pub mod area;
+pub mod crs;
 pub mod label;
 pub mod police_uk;
 pub mod taxonomy;

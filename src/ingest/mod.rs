@@ -11,6 +11,7 @@
 //! | `partner` | a partner dataset laid out in the config                   | [`partner`]  |
 //! | `population` | population table: `area,period,population` or ONS LSOA estimates | [`population`] |
 
+pub mod boundaries;
 pub mod disclosure;
 pub mod grid;
 pub mod home_office;

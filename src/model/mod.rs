@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod category;
 pub mod finding;
 pub mod period;
+pub mod place;
 pub mod police_uk;
 
 pub use category::{Category, label_key, same_name};
