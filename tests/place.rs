@@ -121,3 +121,63 @@ fn a_bad_boundary_file_names_the_line_and_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn reproduces_sfhotspots_published_memphis_example() {
+    // sfhotspot's reference page for hotspot_gistar() (docs/reference/hotspot_gistar.html,
+    // sfhotspot 1.0.0) prints `hotspot_gistar(st_transform(memphis_robberies_jan, 32615))`:
+    // "Cell size set to 500 metres", 2,715 cells, and its first ten rows' n, gistar and p-value.
+    // The input is the package's own data, the 206 robberies in Memphis in January 2019 (from the
+    // Crime Open Database), its points here in UTM zone 15N metres as sf gives them.
+    use saferstats::stats::hotspot;
+    let text = std::fs::read_to_string(common::fixture(
+        "sfhotspot/memphis_robberies_jan_utm15n.csv",
+    ))
+    .unwrap();
+    let points: Vec<(f64, f64)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (x, y) = l.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(points.len(), 206);
+    let size = hotspot::cell_size(&points).unwrap();
+    assert_eq!(size, 500.0);
+    let grid = hotspot::grid(&points, size).unwrap();
+    assert_eq!(grid.cells.len(), 2715);
+    let weighted: Vec<(f64, f64, u64)> = points.iter().map(|&(x, y)| (x, y, 1)).collect();
+    let (counts, off) = grid.count(&weighted);
+    assert_eq!((counts.iter().sum::<u64>(), off), (206, 0));
+    let hot = hotspot::gistar(&grid, &counts);
+    // The published rows, to the three decimals printed: (n, gistar, p).
+    let published = [
+        (0, -0.546, 0.585),
+        (0, -0.598, 0.550),
+        (0, -0.598, 0.550),
+        (0, 0.716, 0.474),
+        (1, 0.716, 0.474),
+        (0, 0.716, 0.474),
+        (0, -0.598, 0.550),
+        (0, -0.598, 0.550),
+        (0, -0.546, 0.585),
+        (0, 0.893, 0.372),
+    ];
+    for (i, (n, z, p)) in published.iter().enumerate() {
+        let h = hot[i];
+        assert_eq!(h.n, *n, "row {}", i + 1);
+        assert!(
+            (h.z - z).abs() < 5e-4 && (h.p - p).abs() < 5e-4,
+            "row {}: {h:?}",
+            i + 1
+        );
+    }
+    // The bounding box it prints: 761986.2 3876436 794486.2 3905936.
+    assert!((grid.x0 - 761986.2).abs() < 0.05 && (grid.y0 - 3876436.0).abs() < 0.5);
+    assert!((grid.x0 + grid.cols as f64 * size - 794486.2).abs() < 0.05);
+    // The strongest hotspot of the whole grid, from the same run to full precision.
+    let top = hot.iter().max_by(|a, b| a.z.total_cmp(&b.z)).unwrap();
+    assert!((top.z - 8.931432176212132).abs() < 1e-9, "{top:?}");
+    assert!((top.x - 771986.181).abs() < 0.01 && (top.y - 3892435.519).abs() < 0.01);
+}

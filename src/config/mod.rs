@@ -90,6 +90,8 @@ pub struct Config {
     pub peers_denominator: Option<String>,
     /// Rates per this many people.
     pub per: f64,
+    /// Boundary files for place analysis, as `[[boundaries]]` declares them.
+    pub boundaries: Vec<crate::model::place::BoundarySpec>,
 }
 
 /// Which taxonomy to use: a file in place of the shipped one, files that extend it, and aliases.
@@ -161,6 +163,7 @@ impl Default for Config {
             peers: Vec::new(),
             peers_denominator: None,
             per: 1000.0,
+            boundaries: Vec::new(),
         }
     }
 }

@@ -35,6 +35,42 @@ pub(super) struct RawConfig {
     peers: RawPeers,
     #[serde(default)]
     rates: RawRates,
+    #[serde(default, rename = "boundaries")]
+    boundaries: Vec<RawBoundaries>,
+}
+
+/// A boundary file for place analysis (`[[boundaries]]`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoundaries {
+    /// What the places are: `lsoa`, `ward`, `borough`...
+    name: String,
+    path: String,
+    code_column: String,
+    name_column: String,
+    geometry_column: Option<String>,
+    /// `EPSG:27700` (British National Grid) or `EPSG:4326` (WGS84).
+    crs: Option<String>,
+}
+
+impl RawBoundaries {
+    fn resolve(self, i: usize, base: &Path) -> Result<crate::model::place::BoundarySpec, String> {
+        let crs = self
+            .crs
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e: String| format!("boundaries[{i}].crs: {e}"))?;
+        Ok(crate::model::place::BoundarySpec {
+            name: self.name,
+            path: base.join(&self.path),
+            display: self.path,
+            code_column: self.code_column,
+            name_column: self.name_column,
+            geometry_column: self.geometry_column,
+            crs,
+        })
+    }
 }
 
 /// The areas the chosen one is compared with.
@@ -138,7 +174,14 @@ impl RawConfig {
             sources.push(resolve_source(s, i, base)?);
         }
         let settings = self.compare.settings()?;
+        let boundaries = self
+            .boundaries
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| b.resolve(i, base))
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(Config {
+            boundaries,
             file: Some(display.to_string()),
             title: self.title.unwrap_or_else(|| DEFAULT_TITLE.into()),
             area: self.area,

@@ -221,6 +221,7 @@ fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
         progress: false,
         cache_dir: None,
         lsoa_detail: true,
+        point_detail: false,
         rehash: false,
         lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })

@@ -272,6 +272,8 @@ pub struct Dataset {
     pub aliases: BTreeMap<String, String>,
     /// Street counts by LSOA, for `counts --by lsoa`.
     pub lsoa: Vec<LsoaRecord>,
+    /// Street counts by anonymised point, for `place` (kept only when asked).
+    pub points: Vec<place::PointRecord>,
     /// Data quality per force-month.
     pub quality: Vec<ForceMonthQuality>,
     /// What the loaders found that a reader must know.

@@ -73,7 +73,7 @@ pub struct Boundaries {
 
 /// One anonymised street point of one street file: where data.police.uk put the crimes it
 /// counts, per crime type (index into `harmonise::police_uk::CRIME_TYPES`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PointRecord {
     /// The street file it came from (an index into `Dataset::inputs`).
     pub input: usize,

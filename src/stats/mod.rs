@@ -14,6 +14,7 @@ pub mod counts;
 pub mod dispersion;
 pub mod exact;
 pub mod gaps;
+pub mod hotspot;
 pub mod longterm;
 pub mod peers;
 pub mod rates;

@@ -115,6 +115,18 @@ pub struct StreetCounts {
     pub outside_area: Option<(u64, String)>,
     /// Whether `by_lsoa` holds the LSOA detail (a cached summary may leave it out).
     pub has_lsoa_detail: bool,
+    /// By anonymised point (`longitude,latitude` as published), when asked for.
+    pub by_point: FxHashMap<Box<str>, PointCell>,
+    pub has_point_detail: bool,
+}
+
+/// One anonymised point's crimes in a street file: its `Location`, its LSOA and its count per
+/// crime type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PointCell {
+    pub location: Box<str>,
+    pub lsoa_code: Box<str>,
+    pub counts: [u32; 14],
 }
 
 impl StreetCounts {
@@ -150,6 +162,8 @@ struct Columns {
     lsoa_code: Option<usize>,
     lsoa_name: Option<usize>,
     crime_type: usize,
+    /// Longitude, latitude and location, when points are kept.
+    point: Option<(usize, usize, Option<usize>)>,
 }
 
 /// The zero-copy reader the archive's files are split with (simd-csv: see BENCHMARKS.md).
@@ -165,6 +179,18 @@ pub fn parse(
     display: &str,
     policy: BadRows,
     area: Option<&Vec<String>>,
+) -> Result<Parsed> {
+    parse_with(bytes, name, display, policy, area, false)
+}
+
+/// [`parse`], keeping each street row's anonymised point too when `points` is set.
+pub fn parse_with(
+    bytes: &[u8],
+    name: &Name,
+    display: &str,
+    policy: BadRows,
+    area: Option<&Vec<String>>,
+    points: bool,
 ) -> Result<Parsed> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -196,7 +222,7 @@ pub fn parse(
         policy,
     };
     let parsed = match kind {
-        Kind::Street => street(rows, &columns, name, area)?,
+        Kind::Street => street(rows, &columns, name, area, points)?,
         _ => rows.each(|_| Ok(()))?,
     };
     if parsed.rows_read == 0 && has_rows_after_header(body) {
@@ -352,8 +378,19 @@ fn find(columns: &[&str], name: &str) -> Option<usize> {
         .position(|c| c.trim().eq_ignore_ascii_case(name))
 }
 
-fn street(rows: Rows, columns: &[&str], name: &Name, area: Option<&Vec<String>>) -> Result<Parsed> {
+fn street(
+    rows: Rows,
+    columns: &[&str],
+    name: &Name,
+    area: Option<&Vec<String>>,
+    points: bool,
+) -> Result<Parsed> {
+    let point = match (find(columns, "Longitude"), find(columns, "Latitude")) {
+        (Some(lon), Some(lat)) if points => Some((lon, lat, find(columns, "Location"))),
+        _ => None,
+    };
     let cols = Columns {
+        point,
         crime_id: find(columns, "Crime ID"),
         month: find(columns, "Month").unwrap_or_default(),
         falls_within: find(columns, "Falls within"),
@@ -367,6 +404,7 @@ fn street(rows: Rows, columns: &[&str], name: &Name, area: Option<&Vec<String>>)
     let mut parsed =
         rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
     counts.has_lsoa_detail = true;
+    counts.has_point_detail = points;
     counts.count_outside(area);
     parsed.street = Some(std::sync::Arc::new(counts));
     Ok(parsed)
@@ -425,6 +463,9 @@ fn count_row(
                 .insert(code.into(), (lsoa_name.into(), by_type));
         }
     }
+    if let Some(p) = cols.point {
+        count_point(r, p, code, type_index, counts);
+    }
     if let Some(i) = cols.crime_id {
         let id = field(i);
         if !id.is_empty() && !ids.insert(&id) {
@@ -432,6 +473,39 @@ fn count_row(
         }
     }
     Ok(())
+}
+
+/// Counts a row at its anonymised point; a row without coordinates has no point (it is counted
+/// as without a location).
+fn count_point(
+    r: &Record,
+    (lon, lat, location): (usize, usize, Option<usize>),
+    code: &str,
+    type_index: usize,
+    counts: &mut StreetCounts,
+) {
+    let field = |i: usize| r.unescape(i).unwrap_or_default();
+    let (x, y) = (field(lon), field(lat));
+    if x.is_empty() || y.is_empty() {
+        return;
+    }
+    let key = format!(
+        "{},{}",
+        String::from_utf8_lossy(&x),
+        String::from_utf8_lossy(&y)
+    );
+    let cell = counts
+        .by_point
+        .entry(key.into())
+        .or_insert_with(|| PointCell {
+            location: location
+                .map(|i| String::from_utf8_lossy(&field(i)).into_owned())
+                .unwrap_or_default()
+                .into(),
+            lsoa_code: code.into(),
+            counts: [0; 14],
+        });
+    cell.counts[type_index] += 1;
 }
 
 /// Crime IDs seen in one file. data.police.uk IDs are 64 hex digits, kept as 32 bytes without

@@ -198,6 +198,43 @@ fn add_street(
         .collect();
     records.sort_by(|a, b| a.lsoa_code.cmp(&b.lsoa_code));
     data.lsoa.extend(records);
+    add_points(data, counts, input, f.name.month, &area);
+}
+
+/// The file's anonymised points, in coordinate order; coordinates that are not numbers are kept
+/// as NaN, so they count as outside every boundary rather than vanish.
+fn add_points(
+    data: &mut Dataset,
+    counts: &file::StreetCounts,
+    input: usize,
+    month: crate::model::Month,
+    area: &std::sync::Arc<str>,
+) {
+    let mut points: Vec<crate::model::place::PointRecord> = counts
+        .by_point
+        .iter()
+        .map(|(key, cell)| {
+            let (lon, lat) = key.split_once(',').unwrap_or((key, ""));
+            let number = |s: &str| s.trim().parse::<f64>().unwrap_or(f64::NAN);
+            crate::model::place::PointRecord {
+                input,
+                month,
+                area: area.clone(),
+                longitude: number(lon),
+                latitude: number(lat),
+                location: cell.location.clone(),
+                lsoa_code: cell.lsoa_code.clone(),
+                counts: cell.counts,
+            }
+        })
+        .collect();
+    points.sort_by(|a, b| {
+        a.longitude
+            .total_cmp(&b.longitude)
+            .then(a.latitude.total_cmp(&b.latitude))
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    data.points.extend(points);
 }
 
 fn streets_view<'a>(

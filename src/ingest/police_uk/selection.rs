@@ -26,6 +26,9 @@ pub struct Selection {
     /// Keep counts by LSOA (for `counts --by lsoa` and the Parquet export); otherwise only the
     /// per-file totals and quality figures are kept, which is what comparisons need.
     pub lsoa_detail: bool,
+    /// Keep counts by anonymised street point (for `place`): the cache keeps no points, so every
+    /// street file is parsed.
+    pub point_detail: bool,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
     /// LSOA codes to the areas of another geography, for `--area` naming one of them.
