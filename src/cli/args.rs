@@ -229,6 +229,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Where crime falls: counts by place (LSOA, located in the `[[boundaries]]` file's places
+    /// when one is declared), the change per LSOA with --from/--to, or Gi* hotspots on a grid.
+    /// CSV columns: area,period,lsoa_code,lsoa_name,category,count (--by lsoa);
+    /// area,from_period,to_period,lsoa_code,lsoa_name,category,from_count,to_count,change,pct_change,p_value,q_value,significant,test
+    /// (--by lsoa --from --to); area,period,x_min,y_min,count,gistar,p_value,q_value,hotspot (--by grid).
+    Place {
+        #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+        period: Option<Period>,
+        /// The earlier period of a change by LSOA.
+        #[arg(long, value_name = "PERIOD", requires = "to")]
+        from: Option<Period>,
+        #[arg(long, value_name = "PERIOD", requires = "from")]
+        to: Option<Period>,
+        #[arg(long, value_enum, default_value_t = PlaceBy::Lsoa)]
+        by: PlaceBy,
+        /// Which `[[boundaries]]` to locate points in, by its name [default: the first declared].
+        #[arg(long, value_name = "NAME")]
+        boundaries: Option<String>,
+        /// Grid cell size in metres [default: sfhotspot's, from the points' extent].
+        #[arg(long, value_name = "METRES")]
+        cell_size: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the counts behind a comparison for one period.
     Counts {
         #[arg(long, value_name = "PERIOD")]
@@ -278,6 +302,13 @@ impl From<Format> for export::Format {
             Format::Json => export::Format::Json,
         }
     }
+}
+
+/// What `place` counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlaceBy {
+    Lsoa,
+    Grid,
 }
 
 /// How `counts` breaks a period down.

@@ -218,7 +218,7 @@ pub fn check(cfg: &Config) -> Result<Vec<Finding>> {
 }
 
 /// Prints rows in `format`; JSON is `typed` serialised where given, with its numbers as numbers.
-fn print_rows<T: serde::Serialize>(
+pub(super) fn print_rows<T: serde::Serialize>(
     format: Format,
     header: &[&str],
     cells: &[Vec<String>],

@@ -47,7 +47,9 @@ impl Cli {
         }
         // An area asked for may be a local authority inside a force: counting its rows takes the
         // LSOA detail.
-        let lsoa_detail = g.export_parquet.is_some()
+        let points = matches!(self.command, Command::Place { .. });
+        let lsoa_detail = points
+            || g.export_parquet.is_some()
             || g.area.is_some()
             || cfg.area.is_some()
             || matches!(
@@ -60,6 +62,7 @@ impl Cli {
         for source in &mut cfg.sources {
             self.select(&mut source.selection);
             source.selection.lsoa_detail = lsoa_detail;
+            source.selection.point_detail = points;
         }
     }
 

@@ -7,11 +7,12 @@
 pub mod args;
 mod commands;
 mod merge;
+mod place;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-pub use args::{By, Cli, Command, DEFAULT_CONFIG, FailOnArg, Format, Global};
+pub use args::{By, Cli, Command, DEFAULT_CONFIG, FailOnArg, Format, Global, PlaceBy};
 
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
@@ -40,6 +41,7 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Spc { baseline, format } => {
             commands::spc(&cfg, baseline.as_deref(), (*format).into())?
         }
+        Command::Place { .. } => place::from_command(&cfg, &cli.command)?,
         Command::Counts { period, by, format } => {
             commands::counts(&cfg, *period, *by, (*format).into())?
         }

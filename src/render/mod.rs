@@ -16,6 +16,7 @@ pub mod export;
 pub mod format;
 pub mod icons;
 pub mod outcomes;
+pub mod place;
 pub mod reason;
 pub mod reconciliation;
 pub mod sections;

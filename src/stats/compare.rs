@@ -333,7 +333,7 @@ fn adjust_family(rows: &mut [Change], together: &mut [Change], settings: &Compar
 }
 
 /// One family's q-values, and `significant` by them.
-fn adjust_changes(mut family: Vec<&mut Change>, settings: &CompareSettings) {
+pub fn adjust_changes(mut family: Vec<&mut Change>, settings: &CompareSettings) {
     let p: Vec<Option<f64>> = family.iter().map(|c| c.p_value).collect();
     for (c, q) in family
         .iter_mut()

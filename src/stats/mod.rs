@@ -17,6 +17,7 @@ pub mod gaps;
 pub mod hotspot;
 pub mod longterm;
 pub mod peers;
+pub mod place;
 pub mod rates;
 pub mod shares;
 pub mod spc;

@@ -466,13 +466,18 @@ fn count_row(
     if let Some(p) = cols.point {
         count_point(r, p, code, type_index, counts);
     }
-    if let Some(i) = cols.crime_id {
-        let id = field(i);
+    count_id(r, cols.crime_id, counts, ids);
+    Ok(())
+}
+
+/// Counts the row's Crime ID as a duplicate if the file has had it before.
+fn count_id(r: &Record, column: Option<usize>, counts: &mut StreetCounts, ids: &mut CrimeIds) {
+    if let Some(i) = column {
+        let id = r.unescape(i).unwrap_or_default();
         if !id.is_empty() && !ids.insert(&id) {
             counts.duplicate_ids += 1;
         }
     }
-    Ok(())
 }
 
 /// Counts a row at its anonymised point; a row without coordinates has no point (it is counted

@@ -79,8 +79,11 @@ pub fn monthly_csv(area: &str, series: &[crate::stats::trend::Series]) -> String
 }
 
 /// A text cell that a spreadsheet would read as a formula gets a leading apostrophe, so it is
-/// shown as the text it is.
+/// shown as the text it is. A number (`-0.4154`, `-3.670e-05`) is no formula and stays a number.
 pub fn defuse(cell: &str) -> String {
+    if cell.parse::<f64>().is_ok_and(f64::is_finite) {
+        return cell.to_string();
+    }
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_string(),
@@ -98,4 +101,23 @@ pub fn write_csv(rows: &[Vec<String>]) -> String {
         .into_inner()
         .expect("flushing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("the CSV was built from UTF-8 strings")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_negative_numbers_stay_numbers() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("-SUM(A1)"), "'-SUM(A1)");
+        assert_eq!(defuse("+44 20"), "'+44 20");
+        // A negative SPC lower limit, Gi* z or annual change is a number, not a formula.
+        assert_eq!(defuse("-0.4154"), "-0.4154");
+        assert_eq!(defuse("-3.670e-05"), "-3.670e-05");
+        assert_eq!(
+            csv_of(&["a", "b"], &[vec!["-1.5".into(), "2".into()]]),
+            "a,b\n-1.5,2\n"
+        );
+    }
 }

@@ -1,0 +1,296 @@
+//! `place`: where an area's crimes fall, from the street points of its data.police.uk archive.
+
+use std::collections::BTreeMap;
+
+use super::args::PlaceBy;
+use super::commands::print_rows;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::findings::Finding;
+use crate::harmonise::{Period, crs};
+use crate::model::place::Boundaries;
+use crate::model::{Dataset, Severity};
+use crate::pipeline;
+use crate::render::export::Format;
+use crate::render::place as table;
+use crate::stats::{self, counts, hotspot, place};
+
+/// One period, or two for the change by LSOA.
+#[derive(Debug, Clone, Copy)]
+pub enum PlacePeriods {
+    One(Period),
+    Two(Period, Period),
+}
+
+/// What `place` was asked.
+pub struct PlaceAsk<'a> {
+    pub periods: PlacePeriods,
+    pub by: PlaceBy,
+    pub boundaries: Option<&'a str>,
+    pub cell_size: Option<f64>,
+}
+
+/// `place` as the command line gives it.
+pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Finding>> {
+    let super::Command::Place {
+        period,
+        from,
+        to,
+        by,
+        boundaries,
+        cell_size,
+        format,
+    } = command
+    else {
+        unreachable!("from_command is called for `place` only");
+    };
+    let periods = match (period, from, to) {
+        (Some(p), _, _) => PlacePeriods::One(*p),
+        (None, Some(a), Some(b)) => PlacePeriods::Two(*a, *b),
+        _ => {
+            return Err(Error::Usage(
+                "place: give --period, or --from and --to for the change by LSOA".into(),
+            ));
+        }
+    };
+    let ask = PlaceAsk {
+        periods,
+        by: *by,
+        boundaries: boundaries.as_deref(),
+        cell_size: *cell_size,
+    };
+    place(cfg, &ask, (*format).into())
+}
+
+pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding>> {
+    let (mut data, area) = pipeline::load(cfg)?;
+    for (p, flag) in periods_of(ask.periods) {
+        // Refuses a partial period as every comparison does (or labels it with --allow-partial).
+        counts::period_figures(&data, &area, p, flag, cfg.allow_partial)?;
+    }
+    let (header, cells): (&[&str], _) = match (ask.by, ask.periods) {
+        (PlaceBy::Lsoa, PlacePeriods::Two(from, to)) => {
+            let changes = place::lsoa_changes(&data, &area, (from, to), &cfg.settings);
+            let cells = table::change_rows(&area, &from.to_string(), &to.to_string(), &changes);
+            (&table::CHANGE_COLUMNS, cells)
+        }
+        (PlaceBy::Lsoa, PlacePeriods::One(period)) => {
+            let boundaries = boundaries(cfg, ask.boundaries)?;
+            let cells = by_place(&mut data, &area, period, boundaries.as_ref());
+            (&table::PLACE_COLUMNS, cells)
+        }
+        (PlaceBy::Grid, PlacePeriods::One(period)) => (
+            &table::GRID_COLUMNS,
+            grid(cfg, &mut data, &area, period, ask.cell_size)?,
+        ),
+        (PlaceBy::Grid, PlacePeriods::Two(..)) => {
+            return Err(Error::Usage(
+                "place --by grid takes one --period (the change by place is --by lsoa)".into(),
+            ));
+        }
+    };
+    print_rows(format, header, &cells, None::<&()>)?;
+    Ok(data.findings)
+}
+
+/// Each period with the flag that gave it.
+fn periods_of(p: PlacePeriods) -> Vec<(Period, &'static str)> {
+    match p {
+        PlacePeriods::One(a) => vec![(a, "--period")],
+        PlacePeriods::Two(a, b) => vec![(a, "--from"), (b, "--to")],
+    }
+}
+
+/// The boundary file asked for (by name), or the first declared; `None` when none is declared.
+fn boundaries(cfg: &Config, name: Option<&str>) -> Result<Option<Boundaries>> {
+    let spec = match name {
+        Some(n) => Some(cfg.boundaries.iter().find(|b| b.name == n).ok_or_else(|| {
+            let known: Vec<&str> = cfg.boundaries.iter().map(|b| b.name.as_str()).collect();
+            Error::Usage(format!(
+                "--boundaries {n}: no [[boundaries]] of that name (declared: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?),
+        None => cfg.boundaries.first(),
+    };
+    spec.map(crate::ingest::boundaries::read).transpose()
+}
+
+/// Counts by place: located in the boundary file's places when there is one (points outside
+/// every place and off the grid reported as findings), else by data.police.uk's own LSOA codes.
+fn by_place(
+    data: &mut Dataset,
+    area: &str,
+    period: Period,
+    boundaries: Option<&Boundaries>,
+) -> Vec<Vec<String>> {
+    let Some(b) = boundaries else {
+        let mut placed = place::Placed::default();
+        for p in place::points_in(data, area, period) {
+            for (t, &n) in p.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let key = (
+                    p.lsoa_code.to_string(),
+                    crate::harmonise::police_uk::CRIME_TYPES[t].to_string(),
+                );
+                *placed.by_place.entry(key).or_default() += u64::from(n);
+            }
+        }
+        let names: BTreeMap<&str, &str> = data
+            .lsoa
+            .iter()
+            .map(|l| (&*l.lsoa_code, &*l.lsoa_name))
+            .collect();
+        return table::place_rows(area, &period.to_string(), &placed, &names);
+    };
+    let index = place::Index::new(b);
+    let points: Vec<_> = place::points_in(data, area, period).collect();
+    let placed = place::place(&points, &index);
+    let findings = unplaced_findings(&placed, b, area, period);
+    let names: BTreeMap<&str, &str> = b
+        .places
+        .iter()
+        .map(|p| (p.code.as_str(), p.name.as_str()))
+        .collect();
+    let rows = table::place_rows(area, &period.to_string(), &placed, &names);
+    data.findings.extend(findings);
+    rows
+}
+
+/// What no place of the boundary file holds, said as findings (each point with its crimes).
+fn unplaced_findings(
+    placed: &place::Placed,
+    b: &Boundaries,
+    area: &str,
+    period: Period,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let list = |points: &[place::Unplaced]| -> String {
+        points
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({}, {}; LSOA {}): {}",
+                    p.location, p.longitude, p.latitude, p.lsoa_code, p.crimes
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let crimes = |points: &[place::Unplaced]| points.iter().map(|p| p.crimes).sum::<u64>();
+    if !placed.outside.is_empty() {
+        out.push(finding(
+            Severity::Warning,
+            "outside-boundaries",
+            format!(
+                "{area}, {period}: {} crimes at {} points lie outside every place of {} ({}, joined {}): counted apart, not in the table: {}",
+                crimes(&placed.outside), placed.outside.len(), b.name, b.display,
+                match placed.join { place::Join::ByCode => "by LSOA code", place::Join::ByLocation => "by location" },
+                list(&placed.outside)
+            ),
+        ));
+    }
+    if !placed.off_grid.is_empty() {
+        out.push(finding(
+            Severity::Warning,
+            "off-grid",
+            format!(
+                "{area}, {period}: {} crimes at {} points have coordinates outside Great Britain's National Grid: counted apart: {}",
+                crimes(&placed.off_grid), placed.off_grid.len(), list(&placed.off_grid)
+            ),
+        ));
+    }
+    if !placed.astray.is_empty() {
+        out.push(finding(
+            Severity::Warning,
+            "outside-own-lsoa",
+            format!(
+                "{area}, {period}: {} crimes at {} points lie outside the drawn shape of their own LSOA in {} (its boundaries are generalised or clipped to the river bank; data.police.uk placed them on full-resolution ones): kept in their LSOA: {}",
+                crimes(&placed.astray), placed.astray.len(), b.display, list(&placed.astray)
+            ),
+        ));
+    }
+    out
+}
+
+/// The period's points in National Grid metres with their crimes, and the crimes whose points
+/// cannot be put on the grid.
+fn on_grid(data: &Dataset, area: &str, period: Period) -> (Vec<(f64, f64, u64)>, u64) {
+    let mut weighted = Vec::new();
+    let mut off_grid = 0u64;
+    for p in place::points_in(data, area, period) {
+        let n: u64 = p.counts.iter().map(|&c| u64::from(c)).sum();
+        match crs::to_bng(p.longitude, p.latitude) {
+            Some((x, y)) => weighted.push((x, y, n)),
+            None => off_grid += n,
+        }
+    }
+    (weighted, off_grid)
+}
+
+/// Gi* hotspots of the period's points on a grid (sfhotspot's cell size unless given), p-values
+/// adjusted across the cells by the comparison's method.
+fn grid(
+    cfg: &Config,
+    data: &mut Dataset,
+    area: &str,
+    period: Period,
+    size: Option<f64>,
+) -> Result<Vec<Vec<String>>> {
+    let (weighted, off_grid) = on_grid(data, area, period);
+    let xy: Vec<(f64, f64)> = weighted.iter().map(|&(x, y, _)| (x, y)).collect();
+    let no_grid = || {
+        Error::Usage(format!(
+            "place --by grid: {area} has too few located crimes in {period} for a grid"
+        ))
+    };
+    let size = match size {
+        Some(s) if s > 0.0 && s.is_finite() => s,
+        Some(s) => {
+            return Err(Error::Usage(format!(
+                "--cell-size: {s} is not a positive number of metres"
+            )));
+        }
+        None => hotspot::cell_size(&xy).ok_or_else(no_grid)?,
+    };
+    let g = hotspot::grid(&xy, size).ok_or_else(no_grid)?;
+    let (counts, _) = g.count(&weighted);
+    let hot = hotspot::gistar(&g, &counts);
+    let p: Vec<Option<f64>> = hot.iter().map(|h| Some(h.p)).collect();
+    let q = stats::dispersion::adjust(&p, cfg.settings.adjust);
+    if off_grid > 0 {
+        data.findings.push(finding(
+            Severity::Warning,
+            "off-grid",
+            format!("{area}, {period}: {off_grid} crimes have coordinates outside Great Britain's National Grid: not on the grid"),
+        ));
+    }
+    data.findings.push(finding(
+        Severity::Note,
+        "grid",
+        format!(
+            "{area}, {period}: {} cells of {size} m ({} adjustment of the {} cells' p-values)",
+            g.cells.len(),
+            cfg.settings.adjust.label(),
+            g.cells.len()
+        ),
+    ));
+    let cells: Vec<_> = hot.into_iter().zip(q).collect();
+    Ok(table::grid_rows(
+        area,
+        &period.to_string(),
+        &cells,
+        cfg.settings.alpha,
+    ))
+}
+
+fn finding(severity: Severity, code: &'static str, message: String) -> Finding {
+    Finding {
+        severity,
+        code,
+        message,
+    }
+}

@@ -1,0 +1,132 @@
+//! The `place` tables: crimes by place, the change per LSOA, and grid hotspots.
+
+use std::collections::BTreeMap;
+
+use crate::render::format::{p_value, sig4};
+use crate::stats::hotspot::Hot;
+use crate::stats::place::{PlaceChange, Placed};
+
+/// `place --by lsoa --period` columns.
+pub const PLACE_COLUMNS: [&str; 6] = [
+    "area",
+    "period",
+    "lsoa_code",
+    "lsoa_name",
+    "category",
+    "count",
+];
+
+/// Located counts by place and crime type, each place named as its boundary file names it.
+pub fn place_rows(
+    area: &str,
+    period: &str,
+    placed: &Placed,
+    names: &BTreeMap<&str, &str>,
+) -> Vec<Vec<String>> {
+    placed
+        .by_place
+        .iter()
+        .map(|((code, category), n)| {
+            vec![
+                area.to_string(),
+                period.to_string(),
+                code.clone(),
+                names
+                    .get(code.as_str())
+                    .map_or_else(String::new, |n| n.to_string()),
+                category.clone(),
+                n.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// `place --by lsoa --from --to` columns.
+pub const CHANGE_COLUMNS: [&str; 14] = [
+    "area",
+    "from_period",
+    "to_period",
+    "lsoa_code",
+    "lsoa_name",
+    "category",
+    "from_count",
+    "to_count",
+    "change",
+    "pct_change",
+    "p_value",
+    "q_value",
+    "significant",
+    "test",
+];
+
+/// Each LSOA x crime type's change, with its test.
+pub fn change_rows(area: &str, from: &str, to: &str, changes: &[PlaceChange]) -> Vec<Vec<String>> {
+    changes
+        .iter()
+        .map(|c| {
+            let ch = &c.change;
+            vec![
+                area.to_string(),
+                from.to_string(),
+                to.to_string(),
+                shown_code(&c.lsoa_code),
+                c.lsoa_name.clone(),
+                ch.category.to_string(),
+                ch.from_count.to_string(),
+                ch.to_count.to_string(),
+                ch.change.to_string(),
+                ch.pct_change
+                    .map_or_else(String::new, |p| format!("{p:.1}")),
+                p_value(ch.p_value),
+                p_value(ch.q_value),
+                ch.significant.to_string(),
+                ch.test.label().to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// An LSOA code, or `(no location)` for the rows data.police.uk gives none (as `counts --by lsoa`).
+fn shown_code(code: &str) -> String {
+    if code.is_empty() {
+        "(no location)".into()
+    } else {
+        code.to_string()
+    }
+}
+
+/// `place --by grid` columns.
+pub const GRID_COLUMNS: [&str; 9] = [
+    "area", "period", "x_min", "y_min", "count", "gistar", "p_value", "q_value", "hotspot",
+];
+
+/// Each grid cell (lower-left corner in National Grid metres), its Gi* and adjusted p-value, and
+/// `hot` or `cold` where the adjusted p-value is at or below `alpha`.
+pub fn grid_rows(
+    area: &str,
+    period: &str,
+    cells: &[(Hot, Option<f64>)],
+    alpha: f64,
+) -> Vec<Vec<String>> {
+    cells
+        .iter()
+        .map(|(h, q)| {
+            let class = match q {
+                Some(q) if *q <= alpha && h.z > 0.0 => "hot",
+                Some(q) if *q <= alpha => "cold",
+                _ => "",
+            };
+            vec![
+                area.to_string(),
+                period.to_string(),
+                format!("{:.1}", h.x),
+                format!("{:.1}", h.y),
+                h.n.to_string(),
+                sig4(Some(h.z)),
+                p_value(Some(h.p)),
+                p_value(*q),
+                class.to_string(),
+            ]
+        })
+        .collect()
+}

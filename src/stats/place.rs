@@ -1,0 +1,287 @@
+//! Crimes by place: each anonymised street point put in a boundary file's places, the
+//! year-on-year change per LSOA with the comparison's tests, and Gi* hotspots on a grid.
+//!
+//! A boundary file of the LSOAs data.police.uk names (its codes are the points' LSOA codes) is
+//! joined **by code**: data.police.uk assigns each snap point its LSOA on full-resolution
+//! boundaries, and published boundary files are generalised and clipped to the river bank, so a
+//! point on a Thames bridge falls in no polygon while its LSOA is known. Such points stay in
+//! their LSOA and are counted as lying outside its drawn shape. A file of another geography
+//! (wards, say) is joined **by location**: point in polygon, in National Grid metres.
+//!
+//! A point whose LSOA is not in the file, or (by location) that falls in no place, is counted
+//! apart with its location, never dropped; so is a point whose coordinates cannot be put on the
+//! National Grid. A point on the edge two places share goes to the first of them in file order.
+
+use std::collections::BTreeMap;
+
+use geo::Intersects;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use serde::Serialize;
+
+use crate::harmonise::crs;
+use crate::harmonise::police_uk::CRIME_TYPES;
+use crate::model::place::{Boundaries, PointRecord};
+use crate::model::{Dataset, Period};
+use crate::stats::{Change, CompareSettings, dispersion};
+
+/// The places of a boundary file, indexed by their bounding boxes.
+pub struct Index<'a> {
+    boundaries: &'a Boundaries,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    by_code: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(boundaries: &'a Boundaries) -> Self {
+        let boxes = boundaries.places.iter().enumerate().filter_map(|(i, p)| {
+            let r = geo::BoundingRect::bounding_rect(&p.shape)?;
+            let rect = Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+            Some(GeomWithData::new(rect, i))
+        });
+        let mut by_code = std::collections::HashMap::new();
+        for (i, p) in boundaries.places.iter().enumerate() {
+            by_code.entry(p.code.as_str()).or_insert(i);
+        }
+        Index {
+            boundaries,
+            tree: RTree::bulk_load(boxes.collect()),
+            by_code,
+        }
+    }
+
+    /// Whether the place `i` holds the National Grid point (e, n).
+    pub fn holds(&self, i: usize, e: f64, n: f64) -> bool {
+        self.boundaries.places[i]
+            .shape
+            .intersects(&geo::point!(x: e, y: n))
+    }
+
+    /// The first place (in file order) holding the National Grid point (e, n).
+    pub fn place_of(&self, e: f64, n: f64) -> Option<usize> {
+        let point = geo::point!(x: e, y: n);
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_point([e, n]))
+            .map(|g| g.data)
+            .filter(|&i| self.boundaries.places[i].shape.intersects(&point))
+            .min()
+    }
+}
+
+/// A point that no place holds, with its crimes (over every month of the period).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unplaced {
+    pub location: String,
+    pub longitude: f64,
+    pub latitude: f64,
+    /// The LSOA data.police.uk gave it.
+    pub lsoa_code: String,
+    pub crimes: u64,
+}
+
+/// How points were put in places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Join {
+    /// By the LSOA code data.police.uk gives each point.
+    #[default]
+    ByCode,
+    /// Point in polygon.
+    ByLocation,
+}
+
+/// Where an area's crimes of one period fall among a boundary file's places.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Placed {
+    pub join: Join,
+    /// Crimes by place code and crime type.
+    pub by_place: BTreeMap<(String, String), u64>,
+    /// Points in no place of the file (by code: their LSOA is not in it).
+    pub outside: Vec<Unplaced>,
+    /// Points whose coordinates cannot be put on the National Grid (by location only: by code
+    /// they are placed by their LSOA).
+    pub off_grid: Vec<Unplaced>,
+    /// By code: points outside the drawn shape of their own LSOA (generalised or clipped
+    /// boundaries), kept in it.
+    pub astray: Vec<Unplaced>,
+    /// Crimes placed, in all.
+    pub placed: u64,
+}
+
+/// The points of `area` within `period`.
+pub fn points_in<'a>(
+    data: &'a Dataset,
+    area: &'a str,
+    period: Period,
+) -> impl Iterator<Item = &'a PointRecord> + 'a {
+    data.points
+        .iter()
+        .filter(move |p| &*p.area == area && period.contains(p.month))
+}
+
+/// Why a point is apart: no place holds it, it is off the grid, or (by code) it lies outside
+/// its own LSOA's drawn shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Apart {
+    Outside,
+    OffGrid,
+    Astray,
+}
+
+/// A point apart: why, its location, its coordinates as text and its LSOA code.
+type ApartKey = (Apart, String, String, String);
+
+/// Puts each point in `index`'s places: by code when most of the points' crimes have an LSOA
+/// code the file holds, by location otherwise.
+pub fn place(points: &[&PointRecord], index: &Index) -> Placed {
+    let join = join_of(points, index);
+    let mut out = Placed {
+        join,
+        ..Placed::default()
+    };
+    let mut apart: BTreeMap<ApartKey, (f64, f64, u64)> = BTreeMap::new();
+    for p in points {
+        let grid = crs::to_bng(p.longitude, p.latitude);
+        let mut note = |why: Apart| {
+            let at = format!("{},{}", p.longitude, p.latitude);
+            let key = (why, p.location.to_string(), at, p.lsoa_code.to_string());
+            apart.entry(key).or_insert((p.longitude, p.latitude, 0)).2 += crimes(p);
+        };
+        match find(p, grid, index, join) {
+            Ok(i) => {
+                if join == Join::ByCode && !grid.is_some_and(|(e, n)| index.holds(i, e, n)) {
+                    note(Apart::Astray);
+                }
+                out.add(&index.boundaries.places[i].code, p);
+            }
+            Err(why) => note(why),
+        }
+    }
+    for ((why, location, _, lsoa_code), (longitude, latitude, crimes)) in apart {
+        let u = Unplaced {
+            location,
+            longitude,
+            latitude,
+            lsoa_code,
+            crimes,
+        };
+        match why {
+            Apart::Outside => out.outside.push(u),
+            Apart::OffGrid => out.off_grid.push(u),
+            Apart::Astray => out.astray.push(u),
+        }
+    }
+    out
+}
+
+/// The place of point `p` (at `grid` in National Grid metres, if it can be put there).
+fn find(
+    p: &PointRecord,
+    grid: Option<(f64, f64)>,
+    index: &Index,
+    join: Join,
+) -> Result<usize, Apart> {
+    match join {
+        Join::ByCode => index
+            .by_code
+            .get(&*p.lsoa_code)
+            .copied()
+            .ok_or(Apart::Outside),
+        Join::ByLocation => {
+            let (e, n) = grid.ok_or(Apart::OffGrid)?;
+            index.place_of(e, n).ok_or(Apart::Outside)
+        }
+    }
+}
+
+impl Placed {
+    /// Counts point `p`'s crimes in the place `code`.
+    fn add(&mut self, code: &str, p: &PointRecord) {
+        self.placed += crimes(p);
+        for (t, &c) in p.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            *self
+                .by_place
+                .entry((code.to_string(), CRIME_TYPES[t].to_string()))
+                .or_default() += u64::from(c);
+        }
+    }
+}
+
+fn crimes(p: &PointRecord) -> u64 {
+    p.counts.iter().map(|&n| u64::from(n)).sum()
+}
+
+/// By code when most of the points' crimes have an LSOA code the file holds.
+fn join_of(points: &[&PointRecord], index: &Index) -> Join {
+    let known: u64 = points
+        .iter()
+        .filter(|p| index.by_code.contains_key(&*p.lsoa_code))
+        .map(|p| crimes(p))
+        .sum();
+    let all: u64 = points.iter().map(|p| crimes(p)).sum();
+    if 2 * known > all {
+        Join::ByCode
+    } else {
+        Join::ByLocation
+    }
+}
+
+/// One LSOA's change in one crime type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceChange {
+    pub lsoa_code: String,
+    pub lsoa_name: String,
+    pub change: Change,
+}
+
+/// Each LSOA x crime type's change from `from` to `to` in `area`, by data.police.uk's LSOA codes:
+/// the comparison's test (allowing for month-to-month dispersion where both periods have all
+/// their months), every row one family for the multiple-testing adjustment.
+pub fn lsoa_changes(
+    data: &Dataset,
+    area: &str,
+    (from, to): (Period, Period),
+    settings: &CompareSettings,
+) -> Vec<PlaceChange> {
+    type Months = BTreeMap<crate::model::Month, i64>;
+    let mut cells: BTreeMap<(String, usize), (String, Months, Months)> = BTreeMap::new();
+    for l in data.lsoa.iter().filter(|l| &*l.area == area) {
+        let side = (from.contains(l.month), to.contains(l.month));
+        if side == (false, false) {
+            continue;
+        }
+        for (t, &n) in l.counts.iter().enumerate() {
+            let cell = cells
+                .entry((l.lsoa_code.to_string(), t))
+                .or_insert_with(|| (l.lsoa_name.to_string(), Months::new(), Months::new()));
+            let months = if side.0 { &mut cell.1 } else { &mut cell.2 };
+            *months.entry(l.month).or_default() += i64::from(n);
+        }
+    }
+    let monthly = |p: Period, m: &Months| -> Vec<i64> {
+        p.months()
+            .map(|month| m.get(&month).copied().unwrap_or(0))
+            .collect()
+    };
+    let mut out: Vec<PlaceChange> = cells
+        .into_iter()
+        .filter(|(_, (_, a, b))| a.values().chain(b.values()).any(|&n| n > 0))
+        .map(|((code, t), (name, a, b))| {
+            let mut change =
+                Change::new(CRIME_TYPES[t], a.values().sum(), b.values().sum(), settings);
+            if let Some(d) = dispersion::estimate(&monthly(from, &a), &monthly(to, &b)) {
+                change.allow_for(d, settings);
+            }
+            PlaceChange {
+                lsoa_code: code,
+                lsoa_name: name,
+                change,
+            }
+        })
+        .collect();
+    crate::stats::compare::adjust_changes(
+        out.iter_mut().map(|c| &mut c.change).collect(),
+        settings,
+    );
+    out
+}
