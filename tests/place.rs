@@ -290,3 +290,36 @@ fn the_change_by_lsoa_and_the_grid_on_the_real_city_files() {
         "no hotspot at all"
     );
 }
+
+#[test]
+fn points_busiest_first_with_the_snap_artefact_flagged() {
+    let Some(config) = city_place_config() else {
+        return;
+    };
+    let (points, stderr) = common::Cli::new()
+        .config(&config)
+        .args([
+            "place", "--period", "2016/17", "--by", "point", "--format", "csv",
+        ])
+        .expect(0);
+    let rows: Vec<&str> = points.lines().skip(1).collect();
+    // 447 anonymised points hold the 6,658 located crimes of 2016/17, the busiest first.
+    assert_eq!(rows.len(), 447);
+    assert!(rows[0].starts_with("City of London Police,2016/17,On or near Police Station,-0.079786,51.517576,E01032739,241,"), "{}", rows[0]);
+    let total: u64 = rows
+        .iter()
+        .map(|r| r.split(',').nth(6).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 6658);
+    // Fleet Street's point holds 13 of its LSOA's 24 crimes (E01004735, Westminster): over half
+    // of at least 10, so flagged as a snap artefact rather than a hotspot.
+    assert!(
+        points.contains(",On or near Fleet Street,-0.111974,51.513683,E01004735,13,0.542,true\n"),
+        "{points}"
+    );
+    assert_eq!(rows.iter().filter(|r| r.ends_with(",true")).count(), 1);
+    assert!(
+        stderr.contains("across the 24 LSOAs with crime, Gini 0.912"),
+        "{stderr}"
+    );
+}

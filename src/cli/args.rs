@@ -233,7 +233,8 @@ pub enum Command {
     /// when one is declared), the change per LSOA with --from/--to, or Gi* hotspots on a grid.
     /// CSV columns: area,period,lsoa_code,lsoa_name,category,count (--by lsoa);
     /// area,from_period,to_period,lsoa_code,lsoa_name,category,from_count,to_count,change,pct_change,p_value,q_value,significant,test
-    /// (--by lsoa --from --to); area,period,x_min,y_min,count,gistar,p_value,q_value,hotspot (--by grid).
+    /// (--by lsoa --from --to); area,period,x_min,y_min,count,gistar,p_value,q_value,hotspot (--by grid);
+    /// area,period,location,longitude,latitude,lsoa_code,count,share_of_lsoa,artefact (--by point).
     Place {
         #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
         period: Option<Period>,
@@ -309,6 +310,8 @@ impl From<Format> for export::Format {
 pub enum PlaceBy {
     Lsoa,
     Grid,
+    /// Each anonymised street point (`On or near ...`), busiest first.
+    Point,
 }
 
 /// How `counts` breaks a period down.

@@ -83,9 +83,16 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
             &table::GRID_COLUMNS,
             grid(cfg, &mut data, &area, period, ask.cell_size)?,
         ),
-        (PlaceBy::Grid, PlacePeriods::Two(..)) => {
+        (PlaceBy::Point, PlacePeriods::One(period)) => {
+            let points: Vec<_> = place::points_in(&data, &area, period).collect();
+            let totals = place::point_totals(&points);
+            summarise(cfg, &area, period, &totals);
+            let cells = table::point_rows(&area, &period.to_string(), &totals);
+            (&table::POINT_COLUMNS, cells)
+        }
+        (PlaceBy::Grid | PlaceBy::Point, PlacePeriods::Two(..)) => {
             return Err(Error::Usage(
-                "place --by grid takes one --period (the change by place is --by lsoa)".into(),
+                "place --by grid and --by point take one --period (the change by place is --by lsoa)".into(),
             ));
         }
     };
@@ -293,4 +300,35 @@ fn finding(severity: Severity, code: &'static str, message: String) -> Finding {
         code,
         message,
     }
+}
+
+/// How concentrated the period's crime is, across LSOAs and across points, said on stderr.
+fn summarise(cfg: &Config, area: &str, period: Period, points: &[place::PointTotal]) {
+    if cfg.quiet {
+        return;
+    }
+    let mut lsoas: BTreeMap<&str, u64> = BTreeMap::new();
+    for p in points.iter().filter(|p| !p.lsoa_code.is_empty()) {
+        *lsoas.entry(p.lsoa_code.as_str()).or_default() += p.crimes;
+    }
+    let by_lsoa: Vec<u64> = lsoas.into_values().collect();
+    let by_point: Vec<u64> = points.iter().map(|p| p.crimes).collect();
+    let line = |what: &str, counts: &[u64]| {
+        let c = stats::concentration::concentration(counts);
+        let f = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.3}"));
+        format!(
+            "across the {} {what} with crime, Gini {} (generalised {}), the busiest 5% hold {}",
+            c.places,
+            f(c.gini),
+            f(c.generalised),
+            c.top5
+                .map_or_else(|| "n/a".to_string(), |s| format!("{:.1}%", 100.0 * s)),
+        )
+    };
+    let artefacts = points.iter().filter(|p| p.artefact).count();
+    crate::error::say(format_args!(
+        "concentration, {area}, {period}: {}; {}; points holding most of their LSOA's crime (flagged as artefacts): {artefacts}",
+        line("LSOAs", &by_lsoa),
+        line("points", &by_point)
+    ));
 }

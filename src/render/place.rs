@@ -130,3 +130,40 @@ pub fn grid_rows(
         })
         .collect()
 }
+
+/// `place --by point` columns.
+pub const POINT_COLUMNS: [&str; 9] = [
+    "area",
+    "period",
+    "location",
+    "longitude",
+    "latitude",
+    "lsoa_code",
+    "count",
+    "share_of_lsoa",
+    "artefact",
+];
+
+/// Each anonymised point, busiest first, with its share of its LSOA's crime and the artefact flag.
+pub fn point_rows(
+    area: &str,
+    period: &str,
+    points: &[crate::stats::place::PointTotal],
+) -> Vec<Vec<String>> {
+    points
+        .iter()
+        .map(|p| {
+            vec![
+                area.to_string(),
+                period.to_string(),
+                p.location.clone(),
+                p.longitude.to_string(),
+                p.latitude.to_string(),
+                shown_code(&p.lsoa_code),
+                p.crimes.to_string(),
+                format!("{:.3}", p.share_of_lsoa),
+                p.artefact.to_string(),
+            ]
+        })
+        .collect()
+}

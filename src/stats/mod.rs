@@ -10,6 +10,7 @@
 //! - [`spc`]: XmR charts of monthly series; [`longterm`]: the annual trend and seasonal profile.
 
 pub mod compare;
+pub mod concentration;
 pub mod counts;
 pub mod dispersion;
 pub mod exact;

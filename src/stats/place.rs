@@ -285,3 +285,58 @@ pub fn lsoa_changes(
     );
     out
 }
+
+/// One anonymised point's crimes over a period, and its share of its LSOA's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointTotal {
+    pub location: String,
+    pub longitude: f64,
+    pub latitude: f64,
+    pub lsoa_code: String,
+    pub crimes: u64,
+    /// Of all the crimes data.police.uk put in the point's LSOA in the period.
+    pub share_of_lsoa: f64,
+    /// Holds most (over half) of an LSOA's crime, where the LSOA has at least
+    /// [`ARTEFACT_MIN_CRIMES`]: most likely a snap point taking a whole area's crimes (a station,
+    /// a shopping centre, the LSOA's default point), a data artefact rather than a hotspot.
+    pub artefact: bool,
+}
+
+/// The fewest crimes in an LSOA for one point holding most of them to be flagged.
+pub const ARTEFACT_MIN_CRIMES: u64 = 10;
+
+/// Each point's crimes over the period (summed over its months), busiest first.
+pub fn point_totals(points: &[&PointRecord]) -> Vec<PointTotal> {
+    let mut by_point: BTreeMap<(String, String, String), (f64, f64, u64)> = BTreeMap::new();
+    let mut by_lsoa: BTreeMap<String, u64> = BTreeMap::new();
+    for p in points {
+        let key = (
+            p.lsoa_code.to_string(),
+            p.location.to_string(),
+            format!("{},{}", p.longitude, p.latitude),
+        );
+        by_point
+            .entry(key)
+            .or_insert((p.longitude, p.latitude, 0))
+            .2 += crimes(p);
+        *by_lsoa.entry(p.lsoa_code.to_string()).or_default() += crimes(p);
+    }
+    let mut out: Vec<PointTotal> = by_point
+        .into_iter()
+        .map(|((lsoa_code, location, _), (longitude, latitude, n))| {
+            let lsoa = by_lsoa[&lsoa_code];
+            let share = n as f64 / lsoa as f64;
+            PointTotal {
+                artefact: 2 * n > lsoa && lsoa >= ARTEFACT_MIN_CRIMES,
+                location,
+                longitude,
+                latitude,
+                lsoa_code,
+                crimes: n,
+                share_of_lsoa: share,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.crimes.cmp(&a.crimes));
+    out
+}
