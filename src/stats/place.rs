@@ -337,6 +337,6 @@ pub fn point_totals(points: &[&PointRecord]) -> Vec<PointTotal> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.crimes.cmp(&a.crimes));
+    out.sort_by_key(|p| std::cmp::Reverse(p.crimes));
     out
 }
