@@ -323,3 +323,51 @@ fn points_busiest_first_with_the_snap_artefact_flagged() {
         "{stderr}"
     );
 }
+
+#[test]
+fn geojson_for_qgis_holds_the_same_figures_in_wgs84() {
+    let Some(config) = city_place_config() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lsoa.geojson");
+    let path_arg = path.display().to_string();
+    let args = [
+        "place",
+        "--period",
+        "2016/17",
+        "--geojson",
+        path_arg.as_str(),
+        "--format",
+        "csv",
+    ];
+    let (csv, _) = common::Cli::new().config(&config).args(args).expect(0);
+    let first = std::fs::read(&path).unwrap();
+    let text = String::from_utf8(first.clone()).unwrap();
+    let fc: geojson::FeatureCollection = text.parse().unwrap();
+    // One feature per LSOA with crime, each with the CSV's total.
+    assert_eq!(fc.features.len(), 24);
+    let a = fc
+        .features
+        .iter()
+        .find(|f| f.property("code") == Some(&serde_json::json!("E01000001")))
+        .unwrap();
+    let total: u64 = csv
+        .lines()
+        .filter(|l| l.contains(",E01000001,"))
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(a.property("total"), Some(&serde_json::json!(total)));
+    assert_eq!(a.property("Bicycle theft"), Some(&serde_json::json!(34)));
+    // E01000001's first vertex, E 532152 N 181867 in the boundary file, back through OSTN15.
+    let (lon, lat) = saferstats::harmonise::crs::to_wgs84(532152.0, 181867.0).unwrap();
+    let shape: geo::MultiPolygon<f64> = a.geometry.clone().unwrap().try_into().unwrap();
+    let c = shape.0[0].exterior().0[0];
+    assert!(
+        (c.x - lon).abs() < 1e-6 && (c.y - lat).abs() < 1e-6,
+        "{c:?} against {lon}, {lat}"
+    );
+    // The same inputs give the same bytes.
+    common::Cli::new().config(&config).args(args).expect(0);
+    assert_eq!(std::fs::read(&path).unwrap(), first);
+}

@@ -251,6 +251,10 @@ pub enum Command {
         /// Grid cell size in metres [default: sfhotspot's, from the points' extent].
         #[arg(long, value_name = "METRES")]
         cell_size: Option<f64>,
+        /// Write the results as GeoJSON (WGS84) too, for QGIS: LSOAs with their counts or
+        /// change, grid cells with Gi* and class, or points.
+        #[arg(long, value_name = "FILE")]
+        geojson: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },

@@ -28,6 +28,8 @@ pub struct PlaceAsk<'a> {
     pub by: PlaceBy,
     pub boundaries: Option<&'a str>,
     pub cell_size: Option<f64>,
+    /// Write the results as GeoJSON here too.
+    pub geojson: Option<std::path::PathBuf>,
 }
 
 /// `place` as the command line gives it.
@@ -39,6 +41,7 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
         by,
         boundaries,
         cell_size,
+        geojson,
         format,
     } = command
     else {
@@ -58,6 +61,7 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
         by: *by,
         boundaries: boundaries.as_deref(),
         cell_size: *cell_size,
+        geojson: geojson.clone(),
     };
     place(cfg, &ask, (*format).into())
 }
@@ -68,27 +72,30 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
         // Refuses a partial period as every comparison does (or labels it with --allow-partial).
         counts::period_figures(&data, &area, p, flag, cfg.allow_partial)?;
     }
-    let (header, cells): (&[&str], _) = match (ask.by, ask.periods) {
+    let (header, cells, geojson): (&[&str], _, _) = match (ask.by, ask.periods) {
         (PlaceBy::Lsoa, PlacePeriods::Two(from, to)) => {
             let changes = place::lsoa_changes(&data, &area, (from, to), &cfg.settings);
             let cells = table::change_rows(&area, &from.to_string(), &to.to_string(), &changes);
-            (&table::CHANGE_COLUMNS, cells)
+            let b = boundaries(cfg, ask.boundaries)?;
+            let geojson = b.map(|b| crate::render::geojson::changes(&b, &changes, (from, to)));
+            (&table::CHANGE_COLUMNS[..], cells, geojson)
         }
         (PlaceBy::Lsoa, PlacePeriods::One(period)) => {
             let boundaries = boundaries(cfg, ask.boundaries)?;
-            let cells = by_place(&mut data, &area, period, boundaries.as_ref());
-            (&table::PLACE_COLUMNS, cells)
+            let (cells, geojson) = by_place(&mut data, &area, period, boundaries.as_ref());
+            (&table::PLACE_COLUMNS[..], cells, geojson)
         }
-        (PlaceBy::Grid, PlacePeriods::One(period)) => (
-            &table::GRID_COLUMNS,
-            grid(cfg, &mut data, &area, period, ask.cell_size)?,
-        ),
+        (PlaceBy::Grid, PlacePeriods::One(period)) => {
+            let (cells, geojson) = grid(cfg, &mut data, &area, period, ask.cell_size)?;
+            (&table::GRID_COLUMNS[..], cells, Some(geojson))
+        }
         (PlaceBy::Point, PlacePeriods::One(period)) => {
             let points: Vec<_> = place::points_in(&data, &area, period).collect();
             let totals = place::point_totals(&points);
             summarise(cfg, &area, period, &totals);
             let cells = table::point_rows(&area, &period.to_string(), &totals);
-            (&table::POINT_COLUMNS, cells)
+            let geojson = crate::render::geojson::points(&totals, &period.to_string());
+            (&table::POINT_COLUMNS[..], cells, Some(geojson))
         }
         (PlaceBy::Grid | PlaceBy::Point, PlacePeriods::Two(..)) => {
             return Err(Error::Usage(
@@ -96,8 +103,33 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
             ));
         }
     };
+    if let Some(path) = &ask.geojson {
+        let text = geojson.ok_or_else(|| {
+            Error::Usage(
+                "--geojson: LSOAs are written with their shapes, so declare a [[boundaries]] file"
+                    .into(),
+            )
+        })?;
+        write_geojson(cfg, path, text)?;
+    }
     print_rows(format, header, &cells, None::<&()>)?;
     Ok(data.findings)
+}
+
+/// Writes the GeoJSON as the run writes its artefacts: all or nothing, never over an input.
+fn write_geojson(cfg: &Config, path: &std::path::Path, text: String) -> Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Usage(format!("--geojson {}: name a file", path.display())))?;
+    let mut inputs: Vec<std::path::PathBuf> = cfg.sources.iter().map(|s| s.path.clone()).collect();
+    inputs.extend(cfg.boundaries.iter().map(|b| b.path.clone()));
+    let artefact = crate::report::output::Artefact::new(name.to_string_lossy(), text);
+    crate::report::output::commit(&folder, &[artefact], &inputs)?;
+    Ok(())
 }
 
 /// Each period with the flag that gave it.
@@ -134,7 +166,7 @@ fn by_place(
     area: &str,
     period: Period,
     boundaries: Option<&Boundaries>,
-) -> Vec<Vec<String>> {
+) -> (Vec<Vec<String>>, Option<String>) {
     let Some(b) = boundaries else {
         let mut placed = place::Placed::default();
         for p in place::points_in(data, area, period) {
@@ -151,7 +183,10 @@ fn by_place(
             .iter()
             .map(|l| (&*l.lsoa_code, &*l.lsoa_name))
             .collect();
-        return table::place_rows(area, &period.to_string(), &placed, &names);
+        return (
+            table::place_rows(area, &period.to_string(), &placed, &names),
+            None,
+        );
     };
     let index = place::Index::new(b);
     let points: Vec<_> = place::points_in(data, area, period).collect();
@@ -164,7 +199,8 @@ fn by_place(
         .collect();
     let rows = table::place_rows(area, &period.to_string(), &placed, &names);
     data.findings.extend(findings);
-    rows
+    let geojson = crate::render::geojson::places(b, &placed, &period.to_string());
+    (rows, Some(geojson))
 }
 
 /// What no place of the boundary file holds, said as findings (each point with its crimes).
@@ -246,7 +282,7 @@ fn grid(
     area: &str,
     period: Period,
     size: Option<f64>,
-) -> Result<Vec<Vec<String>>> {
+) -> Result<(Vec<Vec<String>>, String)> {
     let (weighted, off_grid) = on_grid(data, area, period);
     let xy: Vec<(f64, f64)> = weighted.iter().map(|&(x, y, _)| (x, y)).collect();
     let no_grid = || {
@@ -286,11 +322,11 @@ fn grid(
         ),
     ));
     let cells: Vec<_> = hot.into_iter().zip(q).collect();
-    Ok(table::grid_rows(
-        area,
-        &period.to_string(),
-        &cells,
-        cfg.settings.alpha,
+    let label = period.to_string();
+    let geojson = crate::render::geojson::cells(&cells, size, cfg.settings.alpha, &label);
+    Ok((
+        table::grid_rows(area, &label, &cells, cfg.settings.alpha),
+        geojson,
     ))
 }
 
