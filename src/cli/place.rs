@@ -265,7 +265,11 @@ fn on_grid(data: &Dataset, area: &str, period: Period) -> (Vec<(f64, f64, u64)>,
     let mut weighted = Vec::new();
     let mut off_grid = 0u64;
     for p in place::points_in(data, area, period) {
-        let n: u64 = p.counts.iter().map(|&c| u64::from(c)).sum();
+        // Recorded crime only: anti-social behaviour is never added in.
+        let n = place::crimes(p);
+        if n == 0 {
+            continue;
+        }
         match crs::to_bng(p.longitude, p.latitude) {
             Some((x, y)) => weighted.push((x, y, n)),
             None => off_grid += n,
@@ -344,11 +348,11 @@ fn summarise(cfg: &Config, area: &str, period: Period, points: &[place::PointTot
         return;
     }
     let mut lsoas: BTreeMap<&str, u64> = BTreeMap::new();
-    for p in points.iter().filter(|p| !p.lsoa_code.is_empty()) {
+    for p in points.iter().filter(|p| p.crimes > 0) {
         *lsoas.entry(p.lsoa_code.as_str()).or_default() += p.crimes;
     }
     let by_lsoa: Vec<u64> = lsoas.into_values().collect();
-    let by_point: Vec<u64> = points.iter().map(|p| p.crimes).collect();
+    let by_point: Vec<u64> = points.iter().map(|p| p.crimes).filter(|&n| n > 0).collect();
     let line = |what: &str, counts: &[u64]| {
         let c = stats::concentration::concentration(counts);
         let f = |x: Option<f64>| x.map_or_else(|| "n/a".to_string(), |x| format!("{x:.3}"));

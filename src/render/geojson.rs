@@ -61,7 +61,15 @@ pub fn places(b: &Boundaries, placed: &Placed, period: &str) -> String {
             props.insert("code".into(), Value::from(p.code.clone()));
             props.insert("name".into(), Value::from(p.name.clone()));
             props.insert("period".into(), Value::from(period));
-            props.insert("total".into(), Value::from(counts.values().sum::<u64>()));
+            // Recorded crime: anti-social behaviour is its own property, never in the total.
+            let asb = counts
+                .get(crate::harmonise::police_uk::ASB)
+                .copied()
+                .unwrap_or(0);
+            props.insert(
+                "total".into(),
+                Value::from(counts.values().sum::<u64>() - asb),
+            );
             for (category, n) in counts {
                 props.insert((*category).to_string(), Value::from(*n));
             }
@@ -111,6 +119,7 @@ pub fn points(points: &[PointTotal], period: &str) -> String {
             props.insert("location".into(), Value::from(p.location.clone()));
             props.insert("lsoa_code".into(), Value::from(p.lsoa_code.clone()));
             props.insert("count".into(), Value::from(p.crimes));
+            props.insert("asb".into(), Value::from(p.asb));
             props.insert("share_of_lsoa".into(), Value::from(p.share_of_lsoa));
             props.insert("artefact".into(), Value::from(p.artefact));
             let point = geo::point!(x: p.longitude, y: p.latitude);
@@ -120,15 +129,17 @@ pub fn points(points: &[PointTotal], period: &str) -> String {
     collection(features)
 }
 
-/// Every LSOA with a change (by data.police.uk's codes) that the boundary file holds: its totals
-/// in both periods and the change, over every crime type.
+/// Every LSOA with a change (by data.police.uk's codes) that the boundary file holds: its
+/// recorded crime in both periods and the change (anti-social behaviour apart).
 pub fn changes(
     b: &Boundaries,
     changes: &[crate::stats::place::PlaceChange],
     (from, to): (crate::model::Period, crate::model::Period),
 ) -> String {
     let mut totals: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for c in changes {
+    // Recorded crime: anti-social behaviour is not added in.
+    let asb = crate::harmonise::police_uk::ASB;
+    for c in changes.iter().filter(|c| c.change.category.as_str() != asb) {
         let t = totals.entry(c.lsoa_code.as_str()).or_default();
         t.0 += c.change.from_count;
         t.1 += c.change.to_count;

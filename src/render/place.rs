@@ -132,7 +132,7 @@ pub fn grid_rows(
 }
 
 /// `place --by point` columns.
-pub const POINT_COLUMNS: [&str; 9] = [
+pub const POINT_COLUMNS: [&str; 10] = [
     "area",
     "period",
     "location",
@@ -140,11 +140,13 @@ pub const POINT_COLUMNS: [&str; 9] = [
     "latitude",
     "lsoa_code",
     "count",
+    "asb",
     "share_of_lsoa",
     "artefact",
 ];
 
-/// Each anonymised point, busiest first, with its share of its LSOA's crime and the artefact flag.
+/// Each anonymised point, busiest first (recorded crime; anti-social behaviour apart), with its
+/// share of its LSOA's crime and the artefact flag.
 pub fn point_rows(
     area: &str,
     period: &str,
@@ -161,6 +163,7 @@ pub fn point_rows(
                 p.latitude.to_string(),
                 shown_code(&p.lsoa_code),
                 p.crimes.to_string(),
+                p.asb.to_string(),
                 format!("{:.3}", p.share_of_lsoa),
                 p.artefact.to_string(),
             ]

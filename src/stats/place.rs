@@ -104,7 +104,7 @@ pub struct Placed {
     /// By code: points outside the drawn shape of their own LSOA (generalised or clipped
     /// boundaries), kept in it.
     pub astray: Vec<Unplaced>,
-    /// Crimes placed, in all.
+    /// Recorded crimes placed, in all (anti-social behaviour apart).
     pub placed: u64,
 }
 
@@ -207,8 +207,15 @@ impl Placed {
     }
 }
 
-fn crimes(p: &PointRecord) -> u64 {
-    p.counts.iter().map(|&n| u64::from(n)).sum()
+/// The point's recorded crimes: every type but anti-social behaviour (the first), which is not
+/// recorded crime and is never added in.
+pub fn crimes(p: &PointRecord) -> u64 {
+    p.counts[1..].iter().map(|&n| u64::from(n)).sum()
+}
+
+/// The point's anti-social behaviour incidents.
+pub fn asb(p: &PointRecord) -> u64 {
+    u64::from(p.counts[0])
 }
 
 /// By code when most of the points' crimes have an LSOA code the file holds.
@@ -293,7 +300,10 @@ pub struct PointTotal {
     pub longitude: f64,
     pub latitude: f64,
     pub lsoa_code: String,
+    /// Recorded crimes (anti-social behaviour apart).
     pub crimes: u64,
+    /// Anti-social behaviour incidents at the point, never added into `crimes`.
+    pub asb: u64,
     /// Of all the crimes data.police.uk put in the point's LSOA in the period.
     pub share_of_lsoa: f64,
     /// Holds most (over half) of an LSOA's crime, where the LSOA has at least
@@ -307,7 +317,7 @@ pub const ARTEFACT_MIN_CRIMES: u64 = 10;
 
 /// Each point's crimes over the period (summed over its months), busiest first.
 pub fn point_totals(points: &[&PointRecord]) -> Vec<PointTotal> {
-    let mut by_point: BTreeMap<(String, String, String), (f64, f64, u64)> = BTreeMap::new();
+    let mut by_point: BTreeMap<(String, String, String), (f64, f64, u64, u64)> = BTreeMap::new();
     let mut by_lsoa: BTreeMap<String, u64> = BTreeMap::new();
     for p in points {
         let key = (
@@ -315,27 +325,33 @@ pub fn point_totals(points: &[&PointRecord]) -> Vec<PointTotal> {
             p.location.to_string(),
             format!("{},{}", p.longitude, p.latitude),
         );
-        by_point
+        let cell = by_point
             .entry(key)
-            .or_insert((p.longitude, p.latitude, 0))
-            .2 += crimes(p);
+            .or_insert((p.longitude, p.latitude, 0, 0));
+        (cell.2, cell.3) = (cell.2 + crimes(p), cell.3 + asb(p));
         *by_lsoa.entry(p.lsoa_code.to_string()).or_default() += crimes(p);
     }
     let mut out: Vec<PointTotal> = by_point
         .into_iter()
-        .map(|((lsoa_code, location, _), (longitude, latitude, n))| {
-            let lsoa = by_lsoa[&lsoa_code];
-            let share = n as f64 / lsoa as f64;
-            PointTotal {
-                artefact: 2 * n > lsoa && lsoa >= ARTEFACT_MIN_CRIMES,
-                location,
-                longitude,
-                latitude,
-                lsoa_code,
-                crimes: n,
-                share_of_lsoa: share,
-            }
-        })
+        .map(
+            |((lsoa_code, location, _), (longitude, latitude, n, asb))| {
+                let lsoa = by_lsoa[&lsoa_code];
+                PointTotal {
+                    artefact: 2 * n > lsoa && lsoa >= ARTEFACT_MIN_CRIMES,
+                    share_of_lsoa: if lsoa > 0 {
+                        n as f64 / lsoa as f64
+                    } else {
+                        0.0
+                    },
+                    location,
+                    longitude,
+                    latitude,
+                    lsoa_code,
+                    crimes: n,
+                    asb,
+                }
+            },
+        )
         .collect();
     out.sort_by_key(|p| std::cmp::Reverse(p.crimes));
     out
