@@ -317,7 +317,9 @@ pub const ARTEFACT_MIN_CRIMES: u64 = 10;
 
 /// Each point's crimes over the period (summed over its months), busiest first.
 pub fn point_totals(points: &[&PointRecord]) -> Vec<PointTotal> {
-    let mut by_point: BTreeMap<(String, String, String), (f64, f64, u64, u64)> = BTreeMap::new();
+    // (LSOA, location, coordinates as text) -> (longitude, latitude, crimes, ASB).
+    type Cell = (f64, f64, u64, u64);
+    let mut by_point: BTreeMap<(String, String, String), Cell> = BTreeMap::new();
     let mut by_lsoa: BTreeMap<String, u64> = BTreeMap::new();
     for p in points {
         let key = (
