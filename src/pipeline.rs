@@ -304,6 +304,50 @@ fn long_views(cfg: &Config, data: &Dataset, area: &str) -> Vec<crate::render::se
         .collect()
 }
 
+/// The report's place analysis: the points of the compared area (else of the one area that has
+/// points) over the latest financial year they cover whole, placed in the first `[[boundaries]]`
+/// file. A declared boundary file that is absent leaves the tables without maps and says so.
+pub fn place_evidence(
+    cfg: &Config,
+    data: &Dataset,
+    compared: &str,
+) -> Result<Option<stats::place::PlaceEvidence>> {
+    let mut areas: Vec<&str> = data.points.iter().map(|p| &*p.area).collect();
+    areas.dedup();
+    areas.sort_unstable();
+    areas.dedup();
+    let area = match areas.as_slice() {
+        [] => return Ok(None),
+        _ if areas.contains(&compared) => compared,
+        [one] => *one,
+        _ => return Ok(None),
+    };
+    let Some(period) = stats::place::latest_whole_year(data, area) else {
+        return Ok(None);
+    };
+    let (boundaries, no_boundaries) = match cfg.boundaries.first() {
+        None => (None, Some("no [[boundaries]] file is declared".to_string())),
+        Some(spec) if !spec.path.exists() => (
+            None,
+            Some(format!("the boundary file {} is absent", spec.display)),
+        ),
+        Some(spec) => (Some(crate::ingest::boundaries::read(spec)?), None),
+    };
+    let points: Vec<_> = stats::place::points_in(data, area, period).collect();
+    let placed = boundaries
+        .as_ref()
+        .map(|b| stats::place::place(&points, &stats::place::Index::new(b)));
+    Ok(Some(stats::place::PlaceEvidence {
+        area: area.to_string(),
+        period,
+        placed,
+        no_boundaries,
+        points: stats::place::point_totals(&points),
+        grid: stats::place::hotspots(&points, None, cfg.settings.adjust),
+        boundaries,
+    }))
+}
+
 /// The framework the config names, named through the taxonomy.
 fn framework(cfg: &Config) -> Result<Option<Framework>> {
     let Some(o) = &cfg.outcomes else {
@@ -464,6 +508,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         shares: shares(cfg, &cmp)?,
         spc: spc_evidence(cfg, &data)?,
         long: long_views(cfg, &data, &cmp.area),
+        place: place_evidence(cfg, &data, &cmp.area)?,
         data: &data,
         cmp: &cmp,
         outcomes: oa.as_ref(),

@@ -374,3 +374,173 @@ fn geojson_for_qgis_holds_the_same_figures_in_wgs84() {
     common::Cli::new().config(&config).args(args).expect(0);
     assert_eq!(std::fs::read(&path).unwrap(), first);
 }
+
+#[test]
+fn the_report_shows_where_crime_concentrates() {
+    if common::shared_path("data/boundaries/london-lsoa-2011.csv").is_none() {
+        return;
+    }
+    let dir = common::default_run();
+    let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
+    assert!(
+        md.contains("## Where crime concentrates: City of London Police, 2016/17"),
+        "{md}"
+    );
+    // The shipped points: 5,195 located crimes of 2016/17 (5,464 less 269 without a location),
+    // 3,497 of them in E01032739 (City of London 001F): 67% (by hand: 3497 / 5195 = 0.673).
+    assert!(
+        md.contains(
+            "City of London 001F holds 67% of the recorded crime located in 24 LSOAs, 2016/17"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| E01032739 | City of London 001F | 3,497 | 67.3 |"),
+        "{md}"
+    );
+    assert!(md.contains("## Where: the busiest places, 2016/17"), "{md}");
+    assert!(md.contains("| On or near Bell Yard | E01004735 | 11 | 78.6 | snap artefact: most of its LSOA's crime |"), "{md}");
+    let html = std::fs::read_to_string(dir.path().join("reports/evidence-base.html")).unwrap();
+    assert!(html.contains("<section class=\"where\" id=\"where\">"));
+    assert!(html.contains("Contains OS data \u{a9} Crown copyright and database right 2022"));
+    for map in [
+        "charts/map-lsoa-2016-17.svg",
+        "charts/map-hotspots-2016-17.svg",
+        "charts/map-lsoa-2016-17.png",
+    ] {
+        assert!(dir.path().join(map).exists(), "{map}");
+    }
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("reports/data-appendix.xlsx")).unwrap();
+    use calamine::Reader;
+    let titles: Vec<String> = book
+        .sheet_names()
+        .iter()
+        .filter_map(|s| match book.worksheet_range(s).ok()?.get_value((0, 0)) {
+            Some(calamine::Data::String(t)) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Where: recorded crime by LSOA, 2016/17")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn without_its_boundary_file_the_section_keeps_its_tables_and_says_why() {
+    let mut cfg = common::default_config();
+    cfg.boundaries[0].path = "/nonexistent/lsoa.csv".into();
+    cfg.boundaries[0].display = "missing/lsoa.csv".into();
+    let dir = tempfile::tempdir().unwrap();
+    cfg.out_dir = dir.path().to_path_buf();
+    saferstats::pipeline::run(&cfg).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
+    assert!(
+        md.contains("No maps: the boundary file missing/lsoa.csv is absent."),
+        "{md}"
+    );
+    assert!(md.contains("| E01032739 |  | 3,497 | 67.3 |"), "{md}");
+    assert!(!dir.path().join("charts/map-lsoa-2016-17.svg").exists());
+}
+
+#[test]
+fn the_shipped_points_are_what_saferstats_makes_of_the_shared_archive() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    let source = format!("police-uk={}", archive.display());
+    let detail = |period: &str| {
+        let args = [
+            "-q",
+            "--source",
+            &source,
+            "place",
+            "--period",
+            period,
+            "--by",
+            "point",
+            "--detail",
+            "--format",
+            "csv",
+            "--allow-partial",
+        ];
+        common::Cli::new().args(args).expect(0).0
+    };
+    let mut made = detail("2016");
+    made += detail("2017").split_once('\n').unwrap().1;
+    let shipped = std::fs::read_to_string(
+        common::repo().join("data/city-of-london/police-uk-points-2016-01-to-2017-06.csv"),
+    )
+    .unwrap();
+    assert!(
+        made == shipped,
+        "the shipped points differ from what the archive gives: regenerate them as data/README.md says"
+    );
+}
+
+#[test]
+fn a_bad_points_row_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.csv");
+    std::fs::write(&path, "month,area,location,longitude,latitude,lsoa_code,category,count\n2016-04,A,On or near X,-0.1,51.5,E1,Bicycle theft,2\n2016-04,A,On or near X,-0.1,51.5,E1,Theft of a bicycle,1\n").unwrap();
+    let (_, err) = common::Cli::new()
+        .source_path("points", &path)
+        .args(["place", "--period", "2016-04"])
+        .expect(2);
+    assert!(
+        err.contains("p.csv:3")
+            && err.contains("`Theft of a bicycle` is not a data.police.uk crime type"),
+        "{err}"
+    );
+}
+
+#[test]
+fn grid_cells_classified_over_the_months_follow_the_rules() {
+    let Some(config) = city_place_config() else {
+        return;
+    };
+    let args = [
+        "place",
+        "--period",
+        "2016/17",
+        "--by",
+        "grid",
+        "--classify",
+        "--format",
+        "csv",
+    ];
+    let (csv, _) = common::Cli::new().config(&config).args(args).expect(0);
+    assert!(csv.starts_with("area,period,x_min,y_min,count,hot_months,cold_months,class\n"));
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // The same grid as --by grid, every located crime of 2016/17 in one cell.
+    assert_eq!(
+        rows.iter()
+            .map(|r| r[4].parse::<u64>().unwrap())
+            .sum::<u64>(),
+        5195
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &rows {
+        let (hot, cold): (usize, usize) = (r[5].parse().unwrap(), r[6].parse().unwrap());
+        seen.insert(r[7]);
+        // Twelve months, the last two recent: persistent is hot in at least 0.8 x 12 (10); no
+        // pattern means hot in under 10% of the months (none); a hotspot class needs hot months.
+        match r[7] {
+            "persistent hotspot" => assert!(hot >= 10, "{r:?}"),
+            "no pattern" => assert_eq!((hot, cold), (0, 0), "{r:?}"),
+            c if c.ends_with("hotspot") => assert!(hot >= 1 && cold == 0, "{r:?}"),
+            c => panic!("unexpected class {c}"),
+        }
+    }
+    assert!(
+        seen.contains("persistent hotspot") && seen.contains("former hotspot"),
+        "{seen:?}"
+    );
+}

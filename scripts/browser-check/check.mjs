@@ -72,6 +72,15 @@ for (const width of [1280, 390]) {
     if (facts.wrappedMonths.length) problems.push(`${label}: month labels wrap: ${facts.wrappedMonths.slice(0, 3).join(', ')}`);
   }
   console.log(`${label}: "${facts.title}": ${facts.charts} charts, ${facts.tables} tables, width ${facts.scrollWidth}/${facts.clientWidth}`);
+  // The "Where" section, when the report has one: its maps rendered, and a screenshot of it alone.
+  const where = page.locator('#where');
+  if (width === 1280 && await where.count()) {
+    const maps = await where.evaluate((s) => [...s.querySelectorAll('figure svg')].filter((m) => m.getBoundingClientRect().width > 100).length);
+    const figures = await where.evaluate((s) => s.querySelectorAll('figure').length);
+    if (maps !== figures) problems.push(`${label}: ${maps} of ${figures} maps rendered in "Where"`);
+    await where.screenshot({ path: named('-where.png') });
+    console.log(`${label}: "Where": ${maps} maps; ${named('-where.png')}`);
+  }
   await page.screenshot({ path: width === 1280 ? screenshot : named(`-${width}.png`), fullPage: true });
   await page.close();
 }

@@ -255,6 +255,16 @@ pub enum Command {
         /// change, grid cells with Gi* and class, or points.
         #[arg(long, value_name = "FILE")]
         geojson: Option<PathBuf>,
+        /// With --by point: one row per month, point and crime type, in the `points` source's
+        /// columns (month,area,location,longitude,latitude,lsoa_code,category,count), so the
+        /// points of an archive can be kept without the archive.
+        #[arg(long)]
+        detail: bool,
+        /// With --by grid: classify each cell over the period's months as sfhotspot's
+        /// hotspot_classify does (persistent, emerging, former, intermittent hot or coldspot,
+        /// mixed, no pattern): area,period,x_min,y_min,count,hot_months,cold_months,class.
+        #[arg(long)]
+        classify: bool,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },

@@ -13,7 +13,7 @@ use crate::model::{Dataset, Severity};
 use crate::pipeline;
 use crate::render::export::Format;
 use crate::render::place as table;
-use crate::stats::{self, counts, hotspot, place};
+use crate::stats::{self, counts, place};
 
 /// One period, or two for the change by LSOA.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +30,10 @@ pub struct PlaceAsk<'a> {
     pub cell_size: Option<f64>,
     /// Write the results as GeoJSON here too.
     pub geojson: Option<std::path::PathBuf>,
+    /// `--by point`: every month, point and crime type, as a `points` source reads them.
+    pub detail: bool,
+    /// `--by grid`: classify each cell over the period's months.
+    pub classify: bool,
 }
 
 /// `place` as the command line gives it.
@@ -42,6 +46,8 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
         boundaries,
         cell_size,
         geojson,
+        detail,
+        classify,
         format,
     } = command
     else {
@@ -62,6 +68,8 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
         boundaries: boundaries.as_deref(),
         cell_size: *cell_size,
         geojson: geojson.clone(),
+        detail: *detail,
+        classify: *classify,
     };
     place(cfg, &ask, (*format).into())
 }
@@ -85,9 +93,28 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
             let (cells, geojson) = by_place(&mut data, &area, period, boundaries.as_ref());
             (&table::PLACE_COLUMNS[..], cells, geojson)
         }
+        (PlaceBy::Grid, PlacePeriods::One(period)) if ask.classify => {
+            let points: Vec<_> = place::points_in(&data, &area, period).collect();
+            let params = stats::hotspot::ClassifyParams::default();
+            let (cells, _) = place::classify_cells(&points, period, ask.cell_size, &params)
+                .ok_or_else(|| Error::Usage(format!("place --classify: {area} has too few located crimes in {period}, or {period} is a single month")))?;
+            (
+                &table::CLASS_COLUMNS[..],
+                table::class_rows(&area, &period.to_string(), &cells),
+                None,
+            )
+        }
         (PlaceBy::Grid, PlacePeriods::One(period)) => {
             let (cells, geojson) = grid(cfg, &mut data, &area, period, ask.cell_size)?;
             (&table::GRID_COLUMNS[..], cells, Some(geojson))
+        }
+        (PlaceBy::Point, PlacePeriods::One(period)) if ask.detail => {
+            let points: Vec<_> = place::points_in(&data, &area, period).collect();
+            (
+                &crate::ingest::points::COLUMNS[..],
+                table::point_detail_rows(&points),
+                None,
+            )
         }
         (PlaceBy::Point, PlacePeriods::One(period)) => {
             let points: Vec<_> = place::points_in(&data, &area, period).collect();
@@ -287,27 +314,18 @@ fn grid(
     period: Period,
     size: Option<f64>,
 ) -> Result<(Vec<Vec<String>>, String)> {
-    let (weighted, off_grid) = on_grid(data, area, period);
-    let xy: Vec<(f64, f64)> = weighted.iter().map(|&(x, y, _)| (x, y)).collect();
-    let no_grid = || {
+    let (_, off_grid) = on_grid(data, area, period);
+    if let Some(s) = size.filter(|s| !(*s > 0.0 && s.is_finite())) {
+        return Err(Error::Usage(format!(
+            "--cell-size: {s} is not a positive number of metres"
+        )));
+    }
+    let points: Vec<_> = place::points_in(data, area, period).collect();
+    let (cells, size) = place::hotspots(&points, size, cfg.settings.adjust).ok_or_else(|| {
         Error::Usage(format!(
             "place --by grid: {area} has too few located crimes in {period} for a grid"
         ))
-    };
-    let size = match size {
-        Some(s) if s > 0.0 && s.is_finite() => s,
-        Some(s) => {
-            return Err(Error::Usage(format!(
-                "--cell-size: {s} is not a positive number of metres"
-            )));
-        }
-        None => hotspot::cell_size(&xy).ok_or_else(no_grid)?,
-    };
-    let g = hotspot::grid(&xy, size).ok_or_else(no_grid)?;
-    let (counts, _) = g.count(&weighted);
-    let hot = hotspot::gistar(&g, &counts);
-    let p: Vec<Option<f64>> = hot.iter().map(|h| Some(h.p)).collect();
-    let q = stats::dispersion::adjust(&p, cfg.settings.adjust);
+    })?;
     if off_grid > 0 {
         data.findings.push(finding(
             Severity::Warning,
@@ -320,12 +338,11 @@ fn grid(
         "grid",
         format!(
             "{area}, {period}: {} cells of {size} m ({} adjustment of the {} cells' p-values)",
-            g.cells.len(),
+            cells.len(),
             cfg.settings.adjust.label(),
-            g.cells.len()
+            cells.len()
         ),
     ));
-    let cells: Vec<_> = hot.into_iter().zip(q).collect();
     let label = period.to_string();
     let geojson = crate::render::geojson::cells(&cells, size, cfg.settings.alpha, &label);
     Ok((

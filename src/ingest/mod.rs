@@ -18,6 +18,7 @@ pub mod home_office;
 pub mod number;
 pub mod ons;
 pub mod partner;
+pub mod points;
 pub mod police_uk;
 pub mod population;
 pub mod read;
@@ -66,6 +67,12 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
             SourceKind::Partner => {
                 let (figures, file) = partner::load(tables(source)?, source, input)?;
                 data.partner.extend(figures);
+                data.inputs.push(file);
+                continue;
+            }
+            SourceKind::Points => {
+                let (points, file) = points::load(source, input)?;
+                data.points.extend(points);
                 data.inputs.push(file);
                 continue;
             }

@@ -22,9 +22,11 @@ pub enum SourceKind {
     Partner,
     /// A population table (denominators for rates).
     Population,
+    /// Street counts by anonymised point (`place --by point --detail`), for place analysis.
+    Points,
 }
 
-const KINDS: &str = "summary, tidy, police-uk, home-office, ons-pfa, partner, population";
+const KINDS: &str = "summary, tidy, police-uk, home-office, ons-pfa, partner, population, points";
 
 impl FromStr for SourceKind {
     type Err = String;
@@ -38,6 +40,7 @@ impl FromStr for SourceKind {
             "ons-pfa" | "ons" => Ok(SourceKind::OnsPfa),
             "partner" => Ok(SourceKind::Partner),
             "population" => Ok(SourceKind::Population),
+            "points" => Ok(SourceKind::Points),
             other => Err(format!(
                 "unknown source kind `{other}`; the kinds are {KINDS}"
             )),
@@ -55,6 +58,7 @@ impl fmt::Display for SourceKind {
             SourceKind::OnsPfa => "ons-pfa",
             SourceKind::Partner => "partner",
             SourceKind::Population => "population",
+            SourceKind::Points => "points",
         })
     }
 }

@@ -31,6 +31,7 @@ pub(crate) fn register_font() {
 }
 
 /// The words around a chart: what it shows and where the numbers came from.
+#[derive(Debug, Clone)]
 pub struct Labels {
     pub title: String,
     pub subtitle: String,

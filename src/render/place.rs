@@ -170,3 +170,63 @@ pub fn point_rows(
         })
         .collect()
 }
+
+/// Every month, point and crime type with crimes, in the `points` source's columns, in order of
+/// month, area, LSOA, location and coordinates.
+pub fn point_detail_rows(points: &[&crate::model::place::PointRecord]) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for p in points {
+        for (t, &n) in p.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            rows.push(vec![
+                p.month.to_string(),
+                p.area.to_string(),
+                p.location.to_string(),
+                p.longitude.to_string(),
+                p.latitude.to_string(),
+                p.lsoa_code.to_string(),
+                crate::harmonise::police_uk::CRIME_TYPES[t].to_string(),
+                n.to_string(),
+            ]);
+        }
+    }
+    rows.sort_by(|a, b| {
+        (&a[0], &a[1], &a[5], &a[2], &a[3], &a[4], &a[6])
+            .cmp(&(&b[0], &b[1], &b[5], &b[2], &b[3], &b[4], &b[6]))
+    });
+    rows
+}
+
+/// `place --by grid --classify` columns.
+pub const CLASS_COLUMNS: [&str; 8] = [
+    "area",
+    "period",
+    "x_min",
+    "y_min",
+    "count",
+    "hot_months",
+    "cold_months",
+    "class",
+];
+
+/// Each cell's pattern over the period's months.
+pub fn class_rows(
+    area: &str,
+    period: &str,
+    cells: &[crate::stats::place::CellPattern],
+) -> Vec<Vec<String>> {
+    cells
+        .iter()
+        .map(|c| {
+            vec![
+                area.to_string(),
+                period.to_string(),
+                format!("{:.1}", c.x),
+                format!("{:.1}", c.y),
+                c.n.to_string(),
+                c.hot.to_string(),
+                c.cold.to_string(),
+                c.class.label().to_string(),
+            ]
+        })
+        .collect()
+}

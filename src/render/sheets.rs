@@ -178,3 +178,8 @@ pub fn long_term(areas: &[crate::render::sections::AreaViews]) -> Sheet {
     }
     (header, body)
 }
+
+/// A sheet header from its column names.
+pub fn plain_header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}

@@ -35,6 +35,8 @@ pub struct Evidence<'a> {
     pub spc: crate::stats::spc::SpcEvidence,
     /// Each area's long view (trend and season), the compared area first.
     pub long: Vec<sections::AreaViews>,
+    /// Where crime concentrates, when the sources hold street points.
+    pub place: Option<crate::stats::place::PlaceEvidence>,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -70,8 +72,12 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         reconciliation::csv(ev.data),
     ));
     let sections = table_sections(ev, s, &stem, &mut artefacts);
+    let place = place_view(ev, &mut artefacts)?;
     let summary = crate::render::summary::summary(cmp, ev.outcomes, ev.findings);
-    let workbook = appendix_workbook(ev, s, &summary, &sections)?;
+    // The appendix: every table section, the place tables last (earlier numbers stay put).
+    let mut all = sections.clone();
+    all.extend(place.iter().flat_map(|p| p.tables.iter().cloned()));
+    let workbook = appendix_workbook(ev, s, &summary, &all)?;
     artefacts.push(Artefact::new("reports/data-appendix.xlsx", workbook));
     if !ev.data.quality.is_empty() {
         artefacts.push(Artefact::new(
@@ -90,6 +96,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
     };
     let mut ctx = Context {
         trends,
+        place,
         sections,
         figures,
         tables,
@@ -110,7 +117,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
 }
 
 /// A chart's SVG and PNG as `charts/<name>.svg|png`, and the chart as the report shows it.
-fn chart_artefact(
+pub(crate) fn chart_artefact(
     name: &str,
     labels: chart::Labels,
     figure: chart::Figure,
@@ -414,6 +421,17 @@ fn table_sections(
     }
     out.extend(long_term_section(ev, artefacts));
     out
+}
+
+/// The "Where" section with its maps and tables.
+fn place_view(
+    ev: &Evidence,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<Option<report::place::PlaceView>> {
+    let Some(p) = &ev.place else {
+        return Ok(None);
+    };
+    report::place::build(p, ev.data, &ev.cmp.area, ev.cmp.alpha, artefacts).map(Some)
 }
 
 /// The long view of each area the report covers, with its CSV artefact (every category).

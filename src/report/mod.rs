@@ -9,6 +9,7 @@ pub mod artefacts;
 pub mod manifest;
 pub mod narrative;
 pub mod output;
+pub mod place;
 pub mod sources;
 
 use minijinja::Environment;
@@ -62,6 +63,8 @@ pub struct Context {
     pub outcomes: Option<OutcomesView>,
     /// Monthly trends, one per area with monthly data.
     pub trends: Vec<TrendView>,
+    /// Where crime concentrates (maps and the busiest places), when the sources hold points.
+    pub place: Option<place::PlaceView>,
     /// Further figures on the comparison (percentage change, shares by group).
     pub figures: Vec<FigureView>,
     /// One-table sections: rates, peers, partner data.
@@ -130,6 +133,9 @@ pub fn contents(ctx: &Context) -> Vec<ContentsEntry> {
     for (i, t) in ctx.trends.iter().enumerate() {
         let heading = format!("Monthly trends: {}", t.area);
         out.push(ContentsEntry::new(heading, format!("trend-{}", i + 1)));
+    }
+    if let Some(p) = &ctx.place {
+        out.push(ContentsEntry::new(p.heading.clone(), "where"));
     }
     for s in &ctx.sections {
         out.push(ContentsEntry::new(s.heading.clone(), s.id.clone()));
@@ -377,6 +383,7 @@ pub fn context(
         sources: sources.to_vec(),
         outcomes: None,
         trends: Vec::new(),
+        place: None,
         figures: Vec::new(),
         sections: Vec::new(),
         tables: Tables::default(),

@@ -170,6 +170,136 @@ fn neighbours(grid: &Grid, c: i64, r: i64) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// How a cell behaved over a run of periods (sfhotspot's `hotspot_classify` categories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    PersistentHotspot,
+    EmergingHotspot,
+    FormerHotspot,
+    IntermittentHotspot,
+    PersistentColdspot,
+    EmergingColdspot,
+    FormerColdspot,
+    IntermittentColdspot,
+    /// Both a hot and a cold pattern.
+    Mixed,
+    NoPattern,
+}
+
+impl Class {
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::PersistentHotspot => "persistent hotspot",
+            Class::EmergingHotspot => "emerging hotspot",
+            Class::FormerHotspot => "former hotspot",
+            Class::IntermittentHotspot => "intermittent hotspot",
+            Class::PersistentColdspot => "persistent coldspot",
+            Class::EmergingColdspot => "emerging coldspot",
+            Class::FormerColdspot => "former coldspot",
+            Class::IntermittentColdspot => "intermittent coldspot",
+            Class::Mixed => "mixed hot/coldspot",
+            Class::NoPattern => "no pattern",
+        }
+    }
+}
+
+/// The thresholds of the classification, with sfhotspot's defaults.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassifyParams {
+    /// A period is hot (cold) where the adjusted p-value is below this and Gi* is positive
+    /// (not positive).
+    pub critical_p: f64,
+    /// The share of periods a cell must be hot in to be a hotspot at all.
+    pub hotspot_prop: f64,
+    /// The share of periods that makes a hotspot persistent.
+    pub persistent_prop: f64,
+    /// The share of periods (the last ones) that count as recent.
+    pub recent_prop: f64,
+}
+
+impl Default for ClassifyParams {
+    fn default() -> Self {
+        ClassifyParams {
+            critical_p: 0.05,
+            hotspot_prop: 0.1,
+            persistent_prop: 0.8,
+            recent_prop: 0.2,
+        }
+    }
+}
+
+/// One cell's class from its Gi* and p-value in each period, in order. The p-values are first
+/// adjusted across the periods (Holm, as sfhotspot's default does). With P periods and
+/// r = max(1, floor(recent_prop x P)) recent ones, in this order: persistent if hot in at least
+/// `persistent_prop` of all periods; emerging if hot in under `hotspot_prop` of the older
+/// periods and at least `hotspot_prop` of the recent ones; former if hot in at least
+/// `hotspot_prop` of the older and under it of the recent; intermittent if hot in at least
+/// `hotspot_prop` of all; the same for cold; both is mixed. As sfhotspot's documentation defines
+/// them: its 1.0.0 code counts r + 1 periods as recent and tests emerging against `recent_prop`.
+pub fn classify(periods: &[(f64, f64)], params: &ClassifyParams) -> Class {
+    let p: Vec<Option<f64>> = periods.iter().map(|&(_, p)| Some(p)).collect();
+    let q = crate::stats::dispersion::adjust(&p, crate::stats::dispersion::Adjust::Holm);
+    let marks = |hot: bool| -> Vec<bool> {
+        periods
+            .iter()
+            .zip(&q)
+            .map(|(&(z, _), q)| q.is_some_and(|q| q < params.critical_p) && ((z > 0.0) == hot))
+            .collect()
+    };
+    let (hot, cold) = (
+        pattern(&marks(true), params),
+        pattern(&marks(false), params),
+    );
+    use Pattern::*;
+    match (hot, cold) {
+        (None, None) => Class::NoPattern,
+        (Some(_), Some(_)) => Class::Mixed,
+        (Some(Persistent), _) => Class::PersistentHotspot,
+        (Some(Emerging), _) => Class::EmergingHotspot,
+        (Some(Former), _) => Class::FormerHotspot,
+        (Some(Intermittent), _) => Class::IntermittentHotspot,
+        (_, Some(Persistent)) => Class::PersistentColdspot,
+        (_, Some(Emerging)) => Class::EmergingColdspot,
+        (_, Some(Former)) => Class::FormerColdspot,
+        (_, Some(Intermittent)) => Class::IntermittentColdspot,
+    }
+}
+
+enum Pattern {
+    Persistent,
+    Emerging,
+    Former,
+    Intermittent,
+}
+
+fn pattern(marks: &[bool], params: &ClassifyParams) -> Option<Pattern> {
+    let n = marks.len();
+    if n == 0 {
+        return None;
+    }
+    let r = ((params.recent_prop * n as f64).floor() as usize).clamp(1, n);
+    let share = |m: &[bool]| {
+        if m.is_empty() {
+            0.0
+        } else {
+            m.iter().filter(|&&x| x).count() as f64 / m.len() as f64
+        }
+    };
+    let (all, older, recent) = (share(marks), share(&marks[..n - r]), share(&marks[n - r..]));
+    if all >= params.persistent_prop {
+        Some(Pattern::Persistent)
+    } else if older < params.hotspot_prop && recent >= params.hotspot_prop {
+        Some(Pattern::Emerging)
+    } else if older >= params.hotspot_prop && recent < params.hotspot_prop {
+        Some(Pattern::Former)
+    } else if all >= params.hotspot_prop {
+        Some(Pattern::Intermittent)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +387,39 @@ mod tests {
                 assert!((h.p - p).abs() < 1e-9, "({x}, {y}): p {} against {p}", h.p);
             }
         }
+    }
+
+    #[test]
+    fn classification_by_hand() {
+        let p = ClassifyParams::default();
+        // Ten periods, so r = 2 recent. A p of 1e-6 stays below 0.05 after Holm's x10.
+        let (hot, none, cold) = ((3.0, 1e-6), (0.1, 0.9), (-3.0, 1e-6));
+        let run = |cells: &[(f64, f64)]| classify(cells, &p);
+        // Hot in 8 of 10 (0.8): persistent.
+        let mut c = vec![hot; 8];
+        c.extend([none; 2]);
+        assert_eq!(run(&c), Class::PersistentHotspot);
+        // Never hot in the 8 older, hot in 1 of the 2 recent (0.5 >= 0.1): emerging.
+        let mut c = vec![none; 9];
+        c.push(hot);
+        assert_eq!(run(&c), Class::EmergingHotspot);
+        // Hot in 2 of the 8 older (0.25), in neither recent: former.
+        let mut c = vec![hot, hot];
+        c.extend([none; 8]);
+        assert_eq!(run(&c), Class::FormerHotspot);
+        // Hot in 1 older (1/8 = 0.125) and 1 recent (0.5): neither emerging nor former; 2 of 10
+        // (0.2 >= 0.1) overall: intermittent.
+        let mut c = vec![hot];
+        c.extend([none; 7]);
+        c.extend([hot, none]);
+        assert_eq!(run(&c), Class::IntermittentHotspot);
+        // A hot and a cold pattern at once: mixed; nothing: no pattern.
+        let mut c = vec![hot; 8];
+        c.extend([cold; 2]);
+        assert_eq!(run(&c), Class::Mixed);
+        assert_eq!(run(&[none; 10]), Class::NoPattern);
+        // Holm across the ten periods: p 0.01 is 0.1 once adjusted (x10), no longer hot.
+        assert_eq!(run(&[(3.0, 0.01); 10]), Class::NoPattern);
     }
 
     #[test]

@@ -358,3 +358,151 @@ pub fn point_totals(points: &[&PointRecord]) -> Vec<PointTotal> {
     out.sort_by_key(|p| std::cmp::Reverse(p.crimes));
     out
 }
+
+/// Every grid cell's Gi* with its adjusted p-value, and the cell size in metres.
+pub type Hotspots = (Vec<(crate::stats::hotspot::Hot, Option<f64>)>, f64);
+
+/// What the report's place section rests on: one area's points over one period, placed in a
+/// boundary file's places when one could be read, with its hotspot grid and concentration.
+#[derive(Debug, Clone)]
+pub struct PlaceEvidence {
+    pub area: String,
+    pub period: Period,
+    pub boundaries: Option<Boundaries>,
+    /// Why there are no boundaries (none declared, or the file is absent).
+    pub no_boundaries: Option<String>,
+    pub placed: Option<Placed>,
+    pub points: Vec<PointTotal>,
+    /// Gi* of every grid cell with its adjusted p-value, and the cell size in metres.
+    pub grid: Option<Hotspots>,
+}
+
+/// The latest financial year all of whose months `area`'s points cover.
+pub fn latest_whole_year(data: &Dataset, area: &str) -> Option<Period> {
+    let months: std::collections::BTreeSet<crate::model::Month> = data
+        .points
+        .iter()
+        .filter(|p| &*p.area == area)
+        .map(|p| p.month)
+        .collect();
+    let mut years: Vec<_> = months.iter().map(|m| m.financial_year()).collect();
+    years.dedup();
+    years
+        .into_iter()
+        .rev()
+        .map(Period::FinancialYear)
+        .find(|p| p.months().all(|m| months.contains(&m)))
+}
+
+/// Gi* on sfhotspot's grid over the recorded crimes of `points` (anti-social behaviour apart),
+/// p-values adjusted across the cells; `None` with too few located crimes for a grid.
+pub fn hotspots(
+    points: &[&PointRecord],
+    size: Option<f64>,
+    adjust: dispersion::Adjust,
+) -> Option<Hotspots> {
+    use crate::stats::hotspot;
+    let weighted: Vec<(f64, f64, u64)> = points
+        .iter()
+        .filter(|p| crimes(p) > 0)
+        .filter_map(|p| crs::to_bng(p.longitude, p.latitude).map(|(x, y)| (x, y, crimes(p))))
+        .collect();
+    let xy: Vec<(f64, f64)> = weighted.iter().map(|&(x, y, _)| (x, y)).collect();
+    let size = size.or_else(|| hotspot::cell_size(&xy))?;
+    let grid = hotspot::grid(&xy, size)?;
+    let (counts, _) = grid.count(&weighted);
+    let hot = hotspot::gistar(&grid, &counts);
+    let p: Vec<Option<f64>> = hot.iter().map(|h| Some(h.p)).collect();
+    let q = dispersion::adjust(&p, adjust);
+    Some((hot.into_iter().zip(q).collect(), size))
+}
+
+/// One grid cell's pattern over the months of a period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellPattern {
+    /// The cell's lower-left corner and its crimes over the whole period.
+    pub x: f64,
+    pub y: f64,
+    pub n: u64,
+    /// Months it was a hotspot (coldspot) in, after Holm's adjustment across the months.
+    pub hot: usize,
+    pub cold: usize,
+    pub class: crate::stats::hotspot::Class,
+}
+
+/// Each cell of the period's grid classified over the period's months (sfhotspot's
+/// `hotspot_classify`): the grid is built once over every crime of the period, then Gi* is
+/// computed month by month on it; `None` with too few located crimes or fewer than two months.
+pub fn classify_cells(
+    points: &[&PointRecord],
+    period: Period,
+    size: Option<f64>,
+    params: &crate::stats::hotspot::ClassifyParams,
+) -> Option<(Vec<CellPattern>, f64)> {
+    use crate::stats::hotspot;
+    let months: Vec<crate::model::Month> = period.months().collect();
+    if months.len() < 2 {
+        return None;
+    }
+    let located: Vec<(crate::model::Month, f64, f64, u64)> = points
+        .iter()
+        .filter(|p| crimes(p) > 0)
+        .filter_map(|p| {
+            crs::to_bng(p.longitude, p.latitude).map(|(x, y)| (p.month, x, y, crimes(p)))
+        })
+        .collect();
+    let xy: Vec<(f64, f64)> = located.iter().map(|&(_, x, y, _)| (x, y)).collect();
+    let size = size.or_else(|| hotspot::cell_size(&xy))?;
+    let grid = hotspot::grid(&xy, size)?;
+    let monthly: Vec<Vec<hotspot::Hot>> = months
+        .iter()
+        .map(|m| {
+            let these: Vec<(f64, f64, u64)> = located
+                .iter()
+                .filter(|l| l.0 == *m)
+                .map(|&(_, x, y, n)| (x, y, n))
+                .collect();
+            hotspot::gistar(&grid, &grid.count(&these).0)
+        })
+        .collect();
+    let all: Vec<(f64, f64, u64)> = located.iter().map(|&(_, x, y, n)| (x, y, n)).collect();
+    let (totals, _) = grid.count(&all);
+    let cells = (0..grid.cells.len())
+        .map(|k| {
+            // A month with no crime anywhere has no Gi* (0/0): it is neither hot nor cold.
+            let series: Vec<(f64, f64)> = monthly
+                .iter()
+                .map(|m| {
+                    if m[k].z.is_finite() {
+                        (m[k].z, m[k].p)
+                    } else {
+                        (0.0, 1.0)
+                    }
+                })
+                .collect();
+            let q = crate::stats::dispersion::adjust(
+                &series.iter().map(|s| Some(s.1)).collect::<Vec<_>>(),
+                crate::stats::dispersion::Adjust::Holm,
+            );
+            let marked = |hot: bool| {
+                series
+                    .iter()
+                    .zip(&q)
+                    .filter(|((z, _), q)| {
+                        q.is_some_and(|q| q < params.critical_p) && (*z > 0.0) == hot
+                    })
+                    .count()
+            };
+            let h = &monthly[0][k];
+            CellPattern {
+                x: h.x,
+                y: h.y,
+                n: totals[k],
+                hot: marked(true),
+                cold: marked(false),
+                class: hotspot::classify(&series, params),
+            }
+        })
+        .collect();
+    Some((cells, size))
+}
