@@ -544,3 +544,22 @@ fn grid_cells_classified_over_the_months_follow_the_rules() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn the_change_at_each_point_with_its_test() {
+    let Some(config) = city_place_config() else {
+        return;
+    };
+    let args = [
+        "place", "--by", "point", "--from", "2016-06", "--to", "2017-06", "--format", "csv",
+    ];
+    let (csv, _) = common::Cli::new().config(&config).args(args).expect(0);
+    // Fish Street Hill: 6 crimes in June 2016, 14 in June 2017. Exact conditional test, X ~
+    // Bin(20, 1/2): p = 2 x (1 + 20 + 190 + 1140 + 4845 + 15504 + 38760) / 2^20 = 0.1153 (by
+    // hand); across every point at once (BH) nothing is beyond chance.
+    assert!(
+        csv.contains("\nCity of London Police,2016-06,2017-06,On or near Fish Street Hill,-0.086278,51.509876,E01032739,6,14,8,133.3,0.1153,1,false,exact-poisson\n"),
+        "{csv}"
+    );
+    assert!(!csv.contains(",true,"), "{csv}");
+}

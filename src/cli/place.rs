@@ -80,56 +80,10 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
         // Refuses a partial period as every comparison does (or labels it with --allow-partial).
         counts::period_figures(&data, &area, p, flag, cfg.allow_partial)?;
     }
-    let (header, cells, geojson): (&[&str], _, _) = match (ask.by, ask.periods) {
-        (PlaceBy::Lsoa, PlacePeriods::Two(from, to)) => {
-            let changes = place::lsoa_changes(&data, &area, (from, to), &cfg.settings);
-            let cells = table::change_rows(&area, &from.to_string(), &to.to_string(), &changes);
-            let b = boundaries(cfg, ask.boundaries)?;
-            let geojson = b.map(|b| crate::render::geojson::changes(&b, &changes, (from, to)));
-            (&table::CHANGE_COLUMNS[..], cells, geojson)
-        }
-        (PlaceBy::Lsoa, PlacePeriods::One(period)) => {
-            let boundaries = boundaries(cfg, ask.boundaries)?;
-            let (cells, geojson) = by_place(&mut data, &area, period, boundaries.as_ref());
-            (&table::PLACE_COLUMNS[..], cells, geojson)
-        }
-        (PlaceBy::Grid, PlacePeriods::One(period)) if ask.classify => {
-            let points: Vec<_> = place::points_in(&data, &area, period).collect();
-            let params = stats::hotspot::ClassifyParams::default();
-            let (cells, _) = place::classify_cells(&points, period, ask.cell_size, &params)
-                .ok_or_else(|| Error::Usage(format!("place --classify: {area} has too few located crimes in {period}, or {period} is a single month")))?;
-            (
-                &table::CLASS_COLUMNS[..],
-                table::class_rows(&area, &period.to_string(), &cells),
-                None,
-            )
-        }
-        (PlaceBy::Grid, PlacePeriods::One(period)) => {
-            let (cells, geojson) = grid(cfg, &mut data, &area, period, ask.cell_size)?;
-            (&table::GRID_COLUMNS[..], cells, Some(geojson))
-        }
-        (PlaceBy::Point, PlacePeriods::One(period)) if ask.detail => {
-            let points: Vec<_> = place::points_in(&data, &area, period).collect();
-            (
-                &crate::ingest::points::COLUMNS[..],
-                table::point_detail_rows(&points),
-                None,
-            )
-        }
-        (PlaceBy::Point, PlacePeriods::One(period)) => {
-            let points: Vec<_> = place::points_in(&data, &area, period).collect();
-            let totals = place::point_totals(&points);
-            summarise(cfg, &area, period, &totals);
-            let cells = table::point_rows(&area, &period.to_string(), &totals);
-            let geojson = crate::render::geojson::points(&totals, &period.to_string());
-            (&table::POINT_COLUMNS[..], cells, Some(geojson))
-        }
-        (PlaceBy::Grid | PlaceBy::Point, PlacePeriods::Two(..)) => {
-            return Err(Error::Usage(
-                "place --by grid and --by point take one --period (the change by place is --by lsoa)".into(),
-            ));
-        }
-    };
+    if let PlacePeriods::Two(from, to) = ask.periods {
+        stats::compare::comparable_periods(from, to)?;
+    }
+    let (header, cells, geojson) = table_of(cfg, ask, &mut data, &area)?;
     if let Some(path) = &ask.geojson {
         let text = geojson.ok_or_else(|| {
             Error::Usage(
@@ -141,6 +95,69 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
     }
     print_rows(format, header, &cells, None::<&()>)?;
     Ok(data.findings)
+}
+
+/// A table: its columns, its rows, and the GeoJSON of the same where there is one.
+type Tabled = (&'static [&'static str], Vec<Vec<String>>, Option<String>);
+
+/// The table `ask` asks for.
+fn table_of(cfg: &Config, ask: &PlaceAsk, data: &mut Dataset, area: &str) -> Result<Tabled> {
+    Ok(match (ask.by, ask.periods) {
+        (PlaceBy::Lsoa, PlacePeriods::Two(from, to)) => {
+            let changes = place::lsoa_changes(data, area, (from, to), &cfg.settings);
+            let cells = table::change_rows(area, &from.to_string(), &to.to_string(), &changes);
+            let b = boundaries(cfg, ask.boundaries)?;
+            let geojson = b.map(|b| crate::render::geojson::changes(&b, &changes, (from, to)));
+            (&table::CHANGE_COLUMNS[..], cells, geojson)
+        }
+        (PlaceBy::Lsoa, PlacePeriods::One(period)) => {
+            let boundaries = boundaries(cfg, ask.boundaries)?;
+            let (cells, geojson) = by_place(data, area, period, boundaries.as_ref());
+            (&table::PLACE_COLUMNS[..], cells, geojson)
+        }
+        (PlaceBy::Grid, PlacePeriods::One(period)) if ask.classify => {
+            let points: Vec<_> = place::points_in(data, area, period).collect();
+            let params = stats::hotspot::ClassifyParams::default();
+            let (cells, _) = place::classify_cells(&points, period, ask.cell_size, &params)
+                .ok_or_else(|| Error::Usage(format!("place --classify: {area} has too few located crimes in {period}, or {period} is a single month")))?;
+            (
+                &table::CLASS_COLUMNS[..],
+                table::class_rows(area, &period.to_string(), &cells),
+                None,
+            )
+        }
+        (PlaceBy::Grid, PlacePeriods::One(period)) => {
+            let (cells, geojson) = grid(cfg, data, area, period, ask.cell_size)?;
+            (&table::GRID_COLUMNS[..], cells, Some(geojson))
+        }
+        (PlaceBy::Point, PlacePeriods::One(period)) if ask.detail => {
+            let points: Vec<_> = place::points_in(data, area, period).collect();
+            (
+                &crate::ingest::points::COLUMNS[..],
+                table::point_detail_rows(&points),
+                None,
+            )
+        }
+        (PlaceBy::Point, PlacePeriods::One(period)) => {
+            let points: Vec<_> = place::points_in(data, area, period).collect();
+            let totals = place::point_totals(&points);
+            summarise(cfg, area, period, &totals);
+            let cells = table::point_rows(area, &period.to_string(), &totals);
+            let geojson = crate::render::geojson::points(&totals, &period.to_string());
+            (&table::POINT_COLUMNS[..], cells, Some(geojson))
+        }
+        (PlaceBy::Point, PlacePeriods::Two(from, to)) => {
+            let changes = place::point_changes(data, area, (from, to), &cfg.settings);
+            let cells =
+                table::point_change_rows(area, (&from.to_string(), &to.to_string()), &changes);
+            (&table::POINT_CHANGE_COLUMNS[..], cells, None)
+        }
+        (PlaceBy::Grid, PlacePeriods::Two(..)) => {
+            return Err(Error::Usage(
+                "place --by grid takes one --period (the change by place is --by lsoa or --by point)".into(),
+            ));
+        }
+    })
 }
 
 /// Writes the GeoJSON as the run writes its artefacts: all or nothing, never over an input.

@@ -230,3 +230,54 @@ pub fn class_rows(
         })
         .collect()
 }
+
+/// `place --by point --from --to` columns.
+pub const POINT_CHANGE_COLUMNS: [&str; 15] = [
+    "area",
+    "from_period",
+    "to_period",
+    "location",
+    "longitude",
+    "latitude",
+    "lsoa_code",
+    "from_count",
+    "to_count",
+    "change",
+    "pct_change",
+    "p_value",
+    "q_value",
+    "significant",
+    "test",
+];
+
+/// Each point's change in recorded crime, with its test.
+pub fn point_change_rows(
+    area: &str,
+    (from, to): (&str, &str),
+    changes: &[crate::stats::place::PointChange],
+) -> Vec<Vec<String>> {
+    changes
+        .iter()
+        .map(|c| {
+            let ch = &c.change;
+            vec![
+                area.to_string(),
+                from.to_string(),
+                to.to_string(),
+                c.location.clone(),
+                c.longitude.to_string(),
+                c.latitude.to_string(),
+                shown_code(&c.lsoa_code),
+                ch.from_count.to_string(),
+                ch.to_count.to_string(),
+                ch.change.to_string(),
+                ch.pct_change
+                    .map_or_else(String::new, |p| format!("{p:.1}")),
+                p_value(ch.p_value),
+                p_value(ch.q_value),
+                ch.significant.to_string(),
+                ch.test.label().to_string(),
+            ]
+        })
+        .collect()
+}

@@ -356,7 +356,7 @@ pub fn adjust_across(comparisons: &mut [Comparison], settings: &CompareSettings)
 
 /// Two periods are compared only when they are different, of one length, and share no month:
 /// counts over different lengths of time, or counting a month twice, are no comparison.
-fn comparable_periods(from: Period, to: Period) -> Result<()> {
+pub fn comparable_periods(from: Period, to: Period) -> Result<()> {
     let refuse = |why: String| Err(Error::Usage(format!("--from {from} and --to {to}: {why}")));
     if from == to {
         return refuse("they are the same period; name two different periods".into());

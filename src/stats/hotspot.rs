@@ -238,19 +238,26 @@ impl Default for ClassifyParams {
 /// `hotspot_prop` of all; the same for cold; both is mixed. As sfhotspot's documentation defines
 /// them: its 1.0.0 code counts r + 1 periods as recent and tests emerging against `recent_prop`.
 pub fn classify(periods: &[(f64, f64)], params: &ClassifyParams) -> Class {
+    let (hot, cold) = marks(periods, params);
+    class_of(pattern(&hot, params), pattern(&cold, params))
+}
+
+/// Which periods a cell was hot in, and which cold: adjusted p below `critical_p` (Holm across
+/// the periods), Gi* positive or not.
+pub fn marks(periods: &[(f64, f64)], params: &ClassifyParams) -> (Vec<bool>, Vec<bool>) {
     let p: Vec<Option<f64>> = periods.iter().map(|&(_, p)| Some(p)).collect();
     let q = crate::stats::dispersion::adjust(&p, crate::stats::dispersion::Adjust::Holm);
-    let marks = |hot: bool| -> Vec<bool> {
+    let mark = |hot: bool| -> Vec<bool> {
         periods
             .iter()
             .zip(&q)
             .map(|(&(z, _), q)| q.is_some_and(|q| q < params.critical_p) && ((z > 0.0) == hot))
             .collect()
     };
-    let (hot, cold) = (
-        pattern(&marks(true), params),
-        pattern(&marks(false), params),
-    );
+    (mark(true), mark(false))
+}
+
+fn class_of(hot: Option<Pattern>, cold: Option<Pattern>) -> Class {
     use Pattern::*;
     match (hot, cold) {
         (None, None) => Class::NoPattern,

@@ -247,50 +247,78 @@ pub struct PlaceChange {
 pub fn lsoa_changes(
     data: &Dataset,
     area: &str,
-    (from, to): (Period, Period),
+    periods: (Period, Period),
     settings: &CompareSettings,
 ) -> Vec<PlaceChange> {
-    type Months = BTreeMap<crate::model::Month, i64>;
-    let mut cells: BTreeMap<(String, usize), (String, Months, Months)> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, usize), (String, Sides)> = BTreeMap::new();
     for l in data.lsoa.iter().filter(|l| &*l.area == area) {
-        let side = (from.contains(l.month), to.contains(l.month));
-        if side == (false, false) {
-            continue;
-        }
         for (t, &n) in l.counts.iter().enumerate() {
             let cell = cells
                 .entry((l.lsoa_code.to_string(), t))
-                .or_insert_with(|| (l.lsoa_name.to_string(), Months::new(), Months::new()));
-            let months = if side.0 { &mut cell.1 } else { &mut cell.2 };
-            *months.entry(l.month).or_default() += i64::from(n);
+                .or_insert_with(|| (l.lsoa_name.to_string(), Sides::default()));
+            cell.1.add(periods, l.month, i64::from(n));
         }
     }
-    let monthly = |p: Period, m: &Months| -> Vec<i64> {
-        p.months()
-            .map(|month| m.get(&month).copied().unwrap_or(0))
-            .collect()
-    };
     let mut out: Vec<PlaceChange> = cells
         .into_iter()
-        .filter(|(_, (_, a, b))| a.values().chain(b.values()).any(|&n| n > 0))
-        .map(|((code, t), (name, a, b))| {
-            let mut change =
-                Change::new(CRIME_TYPES[t], a.values().sum(), b.values().sum(), settings);
-            if let Some(d) = dispersion::estimate(&monthly(from, &a), &monthly(to, &b)) {
-                change.allow_for(d, settings);
-            }
-            PlaceChange {
-                lsoa_code: code,
-                lsoa_name: name,
-                change,
-            }
+        .filter(|(_, (_, sides))| sides.any())
+        .map(|((code, t), (name, sides))| PlaceChange {
+            lsoa_code: code,
+            lsoa_name: name,
+            change: sides.tested(CRIME_TYPES[t], periods, settings),
         })
         .collect();
-    crate::stats::compare::adjust_changes(
-        out.iter_mut().map(|c| &mut c.change).collect(),
-        settings,
-    );
+    adjust(out.iter_mut().map(|c| &mut c.change), settings);
     out
+}
+
+/// One place's counts by month on either side of a comparison.
+#[derive(Debug, Clone, Default)]
+struct Sides(
+    BTreeMap<crate::model::Month, i64>,
+    BTreeMap<crate::model::Month, i64>,
+);
+
+impl Sides {
+    /// Adds `n` at `month` to the period holding it (neither: not counted).
+    fn add(&mut self, (from, to): (Period, Period), month: crate::model::Month, n: i64) {
+        let side = match (from.contains(month), to.contains(month)) {
+            (true, _) => &mut self.0,
+            (_, true) => &mut self.1,
+            _ => return,
+        };
+        *side.entry(month).or_default() += n;
+    }
+
+    fn any(&self) -> bool {
+        self.0.values().chain(self.1.values()).any(|&n| n > 0)
+    }
+
+    /// The change with the comparison's test, allowing for dispersion where both periods have
+    /// their months.
+    fn tested(
+        &self,
+        category: &str,
+        (from, to): (Period, Period),
+        settings: &CompareSettings,
+    ) -> Change {
+        let monthly = |p: Period, m: &BTreeMap<crate::model::Month, i64>| -> Vec<i64> {
+            p.months()
+                .map(|month| m.get(&month).copied().unwrap_or(0))
+                .collect()
+        };
+        let (a, b) = (self.0.values().sum(), self.1.values().sum());
+        let mut change = Change::new(category, a, b, settings);
+        if let Some(d) = dispersion::estimate(&monthly(from, &self.0), &monthly(to, &self.1)) {
+            change.allow_for(d, settings);
+        }
+        change
+    }
+}
+
+/// One family's q-values, as the comparison adjusts its categories.
+fn adjust<'a>(changes: impl Iterator<Item = &'a mut Change>, settings: &CompareSettings) {
+    crate::stats::compare::adjust_changes(changes.collect(), settings);
 }
 
 /// One anonymised point's crimes over a period, and its share of its LSOA's.
@@ -444,28 +472,24 @@ pub fn classify_cells(
     if months.len() < 2 {
         return None;
     }
-    let located: Vec<(crate::model::Month, f64, f64, u64)> = points
+    let located: Vec<(crate::model::Month, (f64, f64, u64))> = points
         .iter()
         .filter(|p| crimes(p) > 0)
         .filter_map(|p| {
-            crs::to_bng(p.longitude, p.latitude).map(|(x, y)| (p.month, x, y, crimes(p)))
+            crs::to_bng(p.longitude, p.latitude).map(|(x, y)| (p.month, (x, y, crimes(p))))
         })
         .collect();
-    let xy: Vec<(f64, f64)> = located.iter().map(|&(_, x, y, _)| (x, y)).collect();
+    let xy: Vec<(f64, f64)> = located.iter().map(|&(_, (x, y, _))| (x, y)).collect();
     let size = size.or_else(|| hotspot::cell_size(&xy))?;
     let grid = hotspot::grid(&xy, size)?;
+    let of_month = |m: crate::model::Month| -> Vec<(f64, f64, u64)> {
+        located.iter().filter(|l| l.0 == m).map(|l| l.1).collect()
+    };
     let monthly: Vec<Vec<hotspot::Hot>> = months
         .iter()
-        .map(|m| {
-            let these: Vec<(f64, f64, u64)> = located
-                .iter()
-                .filter(|l| l.0 == *m)
-                .map(|&(_, x, y, n)| (x, y, n))
-                .collect();
-            hotspot::gistar(&grid, &grid.count(&these).0)
-        })
+        .map(|&m| hotspot::gistar(&grid, &grid.count(&of_month(m)).0))
         .collect();
-    let all: Vec<(f64, f64, u64)> = located.iter().map(|&(_, x, y, n)| (x, y, n)).collect();
+    let all: Vec<(f64, f64, u64)> = located.iter().map(|l| l.1).collect();
     let (totals, _) = grid.count(&all);
     let cells = (0..grid.cells.len())
         .map(|k| {
@@ -480,29 +504,68 @@ pub fn classify_cells(
                     }
                 })
                 .collect();
-            let q = crate::stats::dispersion::adjust(
-                &series.iter().map(|s| Some(s.1)).collect::<Vec<_>>(),
-                crate::stats::dispersion::Adjust::Holm,
-            );
-            let marked = |hot: bool| {
-                series
-                    .iter()
-                    .zip(&q)
-                    .filter(|((z, _), q)| {
-                        q.is_some_and(|q| q < params.critical_p) && (*z > 0.0) == hot
-                    })
-                    .count()
-            };
+            let (hot, cold) = hotspot::marks(&series, params);
+            let count = |m: &[bool]| m.iter().filter(|&&x| x).count();
             let h = &monthly[0][k];
             CellPattern {
                 x: h.x,
                 y: h.y,
                 n: totals[k],
-                hot: marked(true),
-                cold: marked(false),
+                hot: count(&hot),
+                cold: count(&cold),
                 class: hotspot::classify(&series, params),
             }
         })
         .collect();
     Some((cells, size))
+}
+
+/// One anonymised point's change in recorded crime between two periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointChange {
+    pub location: String,
+    pub longitude: f64,
+    pub latitude: f64,
+    pub lsoa_code: String,
+    pub change: Change,
+}
+
+/// Each point's recorded crime (anti-social behaviour apart) in `from` and `to`, with the
+/// comparison's test (dispersion from the months where both periods have them) and every point
+/// one family for the multiple-testing adjustment; busiest in `to` first.
+pub fn point_changes(
+    data: &Dataset,
+    area: &str,
+    periods: (Period, Period),
+    settings: &CompareSettings,
+) -> Vec<PointChange> {
+    let mut cells: BTreeMap<(String, String, String), (f64, f64, Sides)> = BTreeMap::new();
+    for p in data
+        .points
+        .iter()
+        .filter(|p| &*p.area == area && crimes(p) > 0)
+    {
+        let at = format!("{},{}", p.longitude, p.latitude);
+        let key = (p.lsoa_code.to_string(), p.location.to_string(), at);
+        let cell = cells
+            .entry(key)
+            .or_insert_with(|| (p.longitude, p.latitude, Sides::default()));
+        cell.2.add(periods, p.month, crimes(p) as i64);
+    }
+    let mut out: Vec<PointChange> = cells
+        .into_iter()
+        .filter(|(_, (_, _, sides))| sides.any())
+        .map(
+            |((lsoa_code, location, _), (longitude, latitude, sides))| PointChange {
+                location,
+                longitude,
+                latitude,
+                lsoa_code,
+                change: sides.tested("Recorded crime", periods, settings),
+            },
+        )
+        .collect();
+    adjust(out.iter_mut().map(|c| &mut c.change), settings);
+    out.sort_by_key(|c| std::cmp::Reverse(c.change.to_count));
+    out
 }
