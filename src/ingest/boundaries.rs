@@ -174,19 +174,23 @@ fn from_csv(spec: &BoundarySpec) -> Result<Vec<Raw>> {
         let field = |j: usize| record.get(j).unwrap_or_default().trim().to_string();
         let shape = wkt::Wkt::<f64>::from_str(&field(geometry))
             .map_err(|e| format!("the geometry is not WKT: {e}"))
-            .and_then(|w| geo::Geometry::try_from(w).map_err(|e| format!("the geometry: {e}")))
-            .and_then(polygons)
-            .map_err(|message| Error::Row {
-                at: at.clone(),
-                message,
-            })?;
+            .and_then(|w| geo::Geometry::try_from(w).map_err(|e| format!("the geometry: {e}")));
         out.push(feature(at, field(code), field(name), shape)?);
     }
     Ok(out)
 }
 
-/// A feature with its code checked present.
-fn feature(at: Location, code: String, name: String, shape: MultiPolygon<f64>) -> Result<Raw> {
+/// A feature: its geometry a polygon or multipolygon, its code present; else an error at `at`.
+fn feature(
+    at: Location,
+    code: String,
+    name: String,
+    geometry: std::result::Result<geo::Geometry<f64>, String>,
+) -> Result<Raw> {
+    let shape = geometry.and_then(polygons).map_err(|message| Error::Row {
+        at: at.clone(),
+        message,
+    })?;
     if code.is_empty() {
         return Err(Error::Row {
             at,
@@ -222,13 +226,7 @@ fn from_shapefile(spec: &BoundarySpec) -> Result<(Vec<Raw>, Option<Crs>)> {
             )),
         };
         let (code, name) = (text(&spec.code_column)?, text(&spec.name_column)?);
-        let shape = geo::Geometry::<f64>::try_from(shape)
-            .map_err(|e| format!("the shape: {e}"))
-            .and_then(polygons)
-            .map_err(|message| Error::Row {
-                at: at.clone(),
-                message,
-            })?;
+        let shape = geo::Geometry::<f64>::try_from(shape).map_err(|e| format!("the shape: {e}"));
         out.push(feature(
             at,
             code.trim().to_string(),
@@ -275,12 +273,7 @@ fn from_geojson(spec: &BoundarySpec) -> Result<Vec<Raw>> {
             .ok_or_else(|| "the feature has no geometry".to_string())
             .and_then(|g| {
                 geo::Geometry::<f64>::try_from(g).map_err(|e| format!("the geometry: {e}"))
-            })
-            .and_then(polygons)
-            .map_err(|message| Error::Row {
-                at: at.clone(),
-                message,
-            })?;
+            });
         out.push(feature(
             at,
             prop(&spec.code_column),
