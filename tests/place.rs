@@ -563,3 +563,35 @@ fn the_change_at_each_point_with_its_test() {
     );
     assert!(!csv.contains(",true,"), "{csv}");
 }
+
+#[test]
+fn rates_per_resident_by_lsoa_when_lsoa_populations_are_given() {
+    let Some(mut config) = city_place_config() else {
+        return;
+    };
+    config.insert_str(
+        0,
+        &format!(
+            "[[source]]\nname = \"residents\"\nkind = \"population\"\npath = \"{}\"\n\n",
+            common::toml_path(&common::fixture("ok/population/lsoa-mid-2017.csv"))
+        ),
+    );
+    let args = ["place", "--period", "2016/17", "--format", "csv"];
+    let (csv, _) = common::Cli::new().config(&config).args(args).expect(0);
+    assert!(
+        csv.starts_with(
+            "area,period,lsoa_code,lsoa_name,category,count,population,rate,rate_low,rate_high\n"
+        ),
+        "{csv}"
+    );
+    // E01000001: 34 bicycle thefts among 1,544 residents: 22.021 per 1,000; Byar's interval
+    // (by hand: 34 (1 - 1/306 - 1.95996/(3 sqrt 34))^3 = 23.54 and 35 (1 - 1/315 + 1.95996/(3
+    // sqrt 35))^3 = 47.51 events) is 15.248 to 30.773 per 1,000.
+    assert!(csv.contains("\nCity of London Police,2016/17,E01000001,City of London 001A,Bicycle theft,34,1544,22.021,15.248,30.773\n"), "{csv}");
+    // An LSOA the table does not cover has no rate, never a made-up one.
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",E01000916,") && l.ends_with(",,,,")),
+        "{csv}"
+    );
+}

@@ -113,7 +113,7 @@ fn table_of(cfg: &Config, ask: &PlaceAsk, data: &mut Dataset, area: &str) -> Res
         (PlaceBy::Lsoa, PlacePeriods::One(period)) => {
             let boundaries = boundaries(cfg, ask.boundaries)?;
             let (cells, geojson) = by_place(data, area, period, boundaries.as_ref());
-            (&table::PLACE_COLUMNS[..], cells, geojson)
+            rated(cfg, data, period, cells, geojson)
         }
         (PlaceBy::Grid, PlacePeriods::One(period)) if ask.classify => {
             let points: Vec<_> = place::points_in(data, area, period).collect();
@@ -182,6 +182,23 @@ fn periods_of(p: PlacePeriods) -> Vec<(Period, &'static str)> {
         PlacePeriods::One(a) => vec![(a, "--period")],
         PlacePeriods::Two(a, b) => vec![(a, "--from"), (b, "--to")],
     }
+}
+
+/// Counts by place with each LSOA's rate per resident, where the sources give LSOA populations.
+fn rated(
+    cfg: &Config,
+    data: &Dataset,
+    period: Period,
+    cells: Vec<Vec<String>>,
+    geojson: Option<String>,
+) -> Tabled {
+    let populations = place::lsoa_populations(data, period);
+    if populations.is_empty() {
+        return (&table::PLACE_COLUMNS[..], cells, geojson);
+    }
+    let confidence = 1.0 - cfg.settings.alpha;
+    let cells = table::with_rates(cells, &populations, cfg.per, confidence);
+    (&table::PLACE_RATE_COLUMNS[..], cells, geojson)
 }
 
 /// The boundary file asked for (by name), or the first declared; `None` when none is declared.

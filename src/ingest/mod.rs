@@ -77,8 +77,9 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
                 continue;
             }
             SourceKind::Population => {
-                let (denominators, file) = population::load(tables(source)?, source, input)?;
+                let (denominators, lsoas, file) = population::load(tables(source)?, source, input)?;
                 data.denominators.extend(denominators);
+                data.lsoa_population.extend(lsoas);
                 data.inputs.push(file);
                 continue;
             }

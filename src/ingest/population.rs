@@ -15,6 +15,7 @@ use crate::harmonise::{Period, label};
 use crate::ingest::Source;
 use crate::ingest::grid::{self, Grid, GridRow};
 use crate::ingest::number;
+use crate::model::place::LsoaPopulation;
 use crate::model::{Denominator, InputFile, Value};
 
 /// Loads a population table into denominators named after the source.
@@ -22,8 +23,9 @@ pub fn load(
     tables: grid::Tables,
     source: &Source,
     input: usize,
-) -> Result<(Vec<Denominator>, InputFile)> {
+) -> Result<(Vec<Denominator>, Vec<LsoaPopulation>, InputFile)> {
     let mut sums: BTreeMap<(String, Option<Period>), f64> = BTreeMap::new();
+    let mut lsoas: Vec<LsoaPopulation> = Vec::new();
     let mut rows = 0u64;
     for g in &tables.grids {
         let Some((header, body)) = g.rows.split_first() else {
@@ -34,7 +36,15 @@ pub fn load(
         let form = Form::of(header, g, source)?;
         let mut first_line: BTreeMap<(String, Option<Period>), u64> = BTreeMap::new();
         for r in body.iter().filter(|r| !grid::is_blank(r)) {
-            let (area, period, population) = form.row(r, g)?;
+            let (area, period, population, code) = form.row(r, g)?;
+            if let Some(code) = code {
+                lsoas.push(LsoaPopulation {
+                    code,
+                    period,
+                    population,
+                    input,
+                });
+            }
             let key = (area, period);
             if let (Form::Simple { .. }, Some(first)) = (&form, first_line.get(&key)) {
                 return Err(Error::Row {
@@ -54,8 +64,7 @@ pub fn load(
     if rows == 0 {
         return Err(crate::ingest::read::no_rows(&source.display));
     }
-    let mut periods: Vec<Period> = sums.keys().filter_map(|(_, p)| *p).collect();
-    periods.dedup();
+    let file = input_file(source, tables.digest, rows, &sums);
     let denominators = sums
         .into_iter()
         .map(|((area, period), population)| Denominator {
@@ -67,8 +76,19 @@ pub fn load(
             input: Some(input),
         })
         .collect();
-    let file = crate::ingest::counted_file(source, tables.digest, rows, periods);
-    Ok((denominators, file))
+    Ok((denominators, lsoas, file))
+}
+
+/// The table's provenance, with the periods its populations serve.
+fn input_file(
+    source: &Source,
+    digest: String,
+    rows: u64,
+    sums: &BTreeMap<(String, Option<Period>), f64>,
+) -> InputFile {
+    let mut periods: Vec<Period> = sums.keys().filter_map(|(_, p)| *p).collect();
+    periods.dedup();
+    crate::ingest::counted_file(source, digest, rows, periods)
 }
 
 /// Which form the table is in, with its column positions.
@@ -80,6 +100,8 @@ enum Form {
     },
     Lsoa {
         name: usize,
+        /// `LSOA Code`, when the table has it: each LSOA's own population, for rates by place.
+        code: Option<usize>,
         population: usize,
         period: Option<Period>,
     },
@@ -98,6 +120,7 @@ impl Form {
         if let (Some(name), Some(pop)) = (find("LSOA Name"), population("All Ages")) {
             return Ok(Form::Lsoa {
                 name,
+                code: find("LSOA Code"),
                 population: pop,
                 period: declared,
             });
@@ -125,7 +148,8 @@ impl Form {
         })
     }
 
-    fn row(&self, r: &GridRow, g: &Grid) -> Result<(String, Option<Period>, f64)> {
+    /// The row's area, period, population and (by LSOA) its LSOA code.
+    fn row(&self, r: &GridRow, g: &Grid) -> Result<(String, Option<Period>, f64, Option<String>)> {
         let at = g.at(r.line);
         let cell = |i: usize| r.cells.get(i).map_or("", String::as_str);
         match *self {
@@ -139,10 +163,11 @@ impl Form {
                     message: format!("{e}"),
                 })?;
                 let n = positive(cell(population), "population", &at)?;
-                Ok((label::tidy(cell(area)), Some(p), n))
+                Ok((label::tidy(cell(area)), Some(p), n, None))
             }
             Form::Lsoa {
                 name,
+                code,
                 population,
                 period,
             } => {
@@ -154,7 +179,10 @@ impl Form {
                     ),
                 })?;
                 let n = positive(cell(population), "All Ages", &at)?;
-                Ok((area, period, n))
+                let code = code
+                    .map(|i| cell(i).trim().to_string())
+                    .filter(|c| !c.is_empty());
+                Ok((area, period, n, code))
             }
         }
     }

@@ -274,6 +274,8 @@ pub struct Dataset {
     pub lsoa: Vec<LsoaRecord>,
     /// Street counts by anonymised point, for `place` (kept only when asked).
     pub points: Vec<place::PointRecord>,
+    /// Each LSOA's population, from population tables by LSOA, for rates by place.
+    pub lsoa_population: Vec<place::LsoaPopulation>,
     /// Data quality per force-month.
     pub quality: Vec<ForceMonthQuality>,
     /// What the loaders found that a reader must know.

@@ -87,3 +87,14 @@ pub struct PointRecord {
     pub lsoa_code: Box<str>,
     pub counts: [u32; 14],
 }
+
+/// One LSOA's population from a population table by LSOA (the ONS mid-year estimates).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LsoaPopulation {
+    pub code: String,
+    /// The period the table says it serves (`period` on the source); `None`: every period.
+    pub period: Option<crate::model::Period>,
+    pub population: f64,
+    /// The population table it came from (an index into `Dataset::inputs`).
+    pub input: usize,
+}

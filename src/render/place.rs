@@ -281,3 +281,45 @@ pub fn point_change_rows(
         })
         .collect()
 }
+
+/// `place --by lsoa --period` columns when LSOA populations are given.
+pub const PLACE_RATE_COLUMNS: [&str; 10] = [
+    "area",
+    "period",
+    "lsoa_code",
+    "lsoa_name",
+    "category",
+    "count",
+    "population",
+    "rate",
+    "rate_low",
+    "rate_high",
+];
+
+/// [`PLACE_COLUMNS`] rows with each LSOA's population and the rate per `per` residents with its
+/// interval (Byar; exact Poisson below 10, as `rates`); blank where the LSOA has no population.
+pub fn with_rates(
+    rows: Vec<Vec<String>>,
+    populations: &BTreeMap<String, f64>,
+    per: f64,
+    confidence: f64,
+) -> Vec<Vec<String>> {
+    rows.into_iter()
+        .map(|mut row| {
+            let count: u64 = row[5].parse().unwrap_or(0);
+            let rate = populations.get(&row[2]).and_then(|&p| {
+                crate::stats::rates::rate(count, p, per, confidence).map(|r| (p, r))
+            });
+            match rate {
+                Some((p, r)) => row.extend([
+                    format!("{p}"),
+                    format!("{:.3}", r.rate),
+                    format!("{:.3}", r.low),
+                    format!("{:.3}", r.high),
+                ]),
+                None => row.extend(std::iter::repeat_n(String::new(), 4)),
+            }
+            row
+        })
+        .collect()
+}

@@ -569,3 +569,19 @@ pub fn point_changes(
     out.sort_by_key(|c| std::cmp::Reverse(c.change.to_count));
     out
 }
+
+/// Each LSOA's population for `period` (an estimate declared for it, else one for every period).
+pub fn lsoa_populations(data: &Dataset, period: Period) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for l in data.lsoa_population.iter().filter(|l| l.period.is_none()) {
+        out.insert(l.code.clone(), l.population);
+    }
+    for l in data
+        .lsoa_population
+        .iter()
+        .filter(|l| l.period == Some(period))
+    {
+        out.insert(l.code.clone(), l.population);
+    }
+    out
+}
