@@ -78,6 +78,33 @@ pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
     Ok((data, area))
 }
 
+/// [`load`] for place analysis: an area that only a `points` source holds (no counts) is the
+/// area too.
+pub fn load_points(cfg: &Config) -> Result<(Dataset, String)> {
+    let data = load_all(cfg)?;
+    if let Some(wanted) = &cfg.area
+        && !data
+            .observations
+            .iter()
+            .any(|o| crate::model::same_name(&o.area, wanted))
+        && let Some(p) = data
+            .points
+            .iter()
+            .find(|p| crate::model::same_name(&p.area, wanted))
+    {
+        let area = p.area.to_string();
+        return Ok((data, area));
+    }
+    let mut data = data;
+    let area = match (counts::select_area(&data, cfg.area.as_deref()), &cfg.area) {
+        (Err(e @ Error::AreaNotInData { .. }), Some(wanted)) => {
+            attribute(&mut data, wanted).ok_or(e)?
+        }
+        (found, _) => found?,
+    };
+    Ok((data, area))
+}
+
 /// Adds `wanted`'s figures counted from the rows located in its LSOAs; its name as they spell it.
 fn attribute(data: &mut Dataset, wanted: &str) -> Option<String> {
     let a = crate::harmonise::area::attribute(data, wanted)?;

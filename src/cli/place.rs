@@ -75,10 +75,14 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
 }
 
 pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding>> {
-    let (mut data, area) = pipeline::load(cfg)?;
+    let (mut data, area) = pipeline::load_points(cfg)?;
     for (p, flag) in periods_of(ask.periods) {
         // Refuses a partial period as every comparison does (or labels it with --allow-partial).
-        counts::period_figures(&data, &area, p, flag, cfg.allow_partial)?;
+        if data.observations.iter().any(|o| o.area == area) {
+            counts::period_figures(&data, &area, p, flag, cfg.allow_partial)?;
+        } else if !cfg.allow_partial {
+            whole_in_points(&data, &area, p, flag)?;
+        }
     }
     if let PlacePeriods::Two(from, to) = ask.periods {
         stats::compare::comparable_periods(from, to)?;
@@ -174,6 +178,29 @@ fn write_geojson(cfg: &Config, path: &std::path::Path, text: String) -> Result<(
     let artefact = crate::report::output::Artefact::new(name.to_string_lossy(), text);
     crate::report::output::commit(&folder, &[artefact], &inputs)?;
     Ok(())
+}
+
+/// A period every month of which the area's points cover (a points source has no counts to
+/// check it against).
+fn whole_in_points(data: &Dataset, area: &str, p: Period, flag: &str) -> Result<()> {
+    let months: std::collections::BTreeSet<_> = data
+        .points
+        .iter()
+        .filter(|x| &*x.area == area)
+        .map(|x| x.month)
+        .collect();
+    let missing: Vec<String> = p
+        .months()
+        .filter(|m| !months.contains(m))
+        .map(|m| m.to_string())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{flag}: {p} is partial in the points of {area}: no rows for {}; choose a period they cover, or pass --allow-partial",
+        missing.join(", ")
+    )))
 }
 
 /// Each period with the flag that gave it.
