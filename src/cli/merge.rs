@@ -63,6 +63,7 @@ impl Cli {
             self.select(&mut source.selection);
             source.selection.lsoa_detail = lsoa_detail;
             source.selection.point_detail = points;
+            source.selection.point_area = g.area.clone().or(cfg.area.clone());
         }
     }
 

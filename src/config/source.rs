@@ -222,6 +222,8 @@ fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
         cache_dir: None,
         lsoa_detail: true,
         point_detail: false,
+        point_area: None,
+        point_forces: None,
         rehash: false,
         lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })

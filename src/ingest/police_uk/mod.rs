@@ -43,6 +43,21 @@ struct ReadFile {
 pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> Result<()> {
     let archive = Archive::open(&source.path)?;
     let chosen = choose(&archive, selection, &source.display)?;
+    let narrowed;
+    let selection = match &selection.point_area {
+        Some(area) if selection.point_detail => {
+            narrowed = Selection {
+                point_forces: selection::point_forces(
+                    chosen.iter().map(|(_, n)| n.force.as_str()),
+                    area,
+                    &selection.force_areas,
+                ),
+                ..selection.clone()
+            };
+            &narrowed
+        }
+        _ => selection,
+    };
     let mut cache = selection
         .cache_dir
         .as_deref()

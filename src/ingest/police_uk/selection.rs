@@ -29,6 +29,12 @@ pub struct Selection {
     /// Keep counts by anonymised street point (for `place`): the cache keeps no points, so every
     /// street file is parsed.
     pub point_detail: bool,
+    /// The area points are wanted for: only the files of the forces it names keep them (every
+    /// file's, when it names none of the archive's forces).
+    pub point_area: Option<String>,
+    /// The force slugs whose files keep points (set from `point_area` once the files are chosen;
+    /// `None`: every file).
+    pub point_forces: Option<std::collections::BTreeSet<String>>,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
     /// LSOA codes to the areas of another geography, for `--area` naming one of them.
@@ -101,4 +107,90 @@ fn current_month() -> Month {
     use chrono::Datelike;
     let today = chrono::Utc::now().date_naive();
     Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
+}
+
+/// Whether a file of force `slug` keeps its points.
+pub fn keeps_points(s: &Selection, slug: &str) -> bool {
+    s.point_detail && s.point_forces.as_ref().is_none_or(|f| f.contains(slug))
+}
+
+/// The forces among `slugs` whose files `area` draws its points from: a force whose slug's words
+/// stand in the area's name in order (`metropolitan` in "Metropolitan Police Service",
+/// `city-of-london` in "City of London Police"), or whose area is the local authority named;
+/// `None` (every force) when none does.
+pub fn point_forces<'a>(
+    slugs: impl Iterator<Item = &'a str>,
+    area: &str,
+    force_areas: &BTreeMap<String, Vec<String>>,
+) -> Option<std::collections::BTreeSet<String>> {
+    let words: Vec<String> = crate::harmonise::label::match_key(area)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let named = |slug: &str| {
+        let s: Vec<&str> = slug.split('-').filter(|w| !w.is_empty()).collect();
+        !s.is_empty()
+            && words
+                .windows(s.len())
+                .any(|w| w.iter().zip(&s).all(|(a, b)| a == b))
+    };
+    let authority = |slug: &str| {
+        force_areas
+            .get(slug)
+            .is_some_and(|las| las.iter().any(|la| crate::model::same_name(la, area)))
+    };
+    let found: std::collections::BTreeSet<String> = slugs
+        .filter(|s| named(s) || authority(s))
+        .map(str::to_string)
+        .collect();
+    (!found.is_empty()).then_some(found)
+}
+
+#[cfg(test)]
+mod point_tests {
+    use super::*;
+
+    #[test]
+    fn the_forces_an_area_draws_its_points_from() {
+        let areas = BTreeMap::from([(
+            "city-of-london".to_string(),
+            vec!["City of London".to_string()],
+        )]);
+        let slugs = [
+            "metropolitan",
+            "city-of-london",
+            "essex",
+            "sussex",
+            "btp",
+            "north-yorkshire",
+        ];
+        let of = |area: &str| {
+            point_forces(slugs.iter().copied(), area, &areas)
+                .map(|s| s.into_iter().collect::<Vec<_>>())
+        };
+        assert_eq!(
+            of("Metropolitan Police Service"),
+            Some(vec!["metropolitan".to_string()])
+        );
+        assert_eq!(
+            of("City of London Police"),
+            Some(vec!["city-of-london".to_string()])
+        );
+        // A local authority a force's area is named for.
+        assert_eq!(
+            of("City of London"),
+            Some(vec!["city-of-london".to_string()])
+        );
+        // Whole words only: Essex is not in "Sussex Police".
+        assert_eq!(of("Sussex Police"), Some(vec!["sussex".to_string()]));
+        assert_eq!(
+            of("North Yorkshire Police"),
+            Some(vec!["north-yorkshire".to_string()])
+        );
+        // A name no slug spells (British Transport Police is `btp`), or a borough inside a force:
+        // every force keeps its points.
+        assert_eq!(of("British Transport Police"), None);
+        assert_eq!(of("Camden"), None);
+    }
 }
