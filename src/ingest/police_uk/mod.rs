@@ -39,25 +39,25 @@ struct ReadFile {
     parsed: Parsed,
 }
 
+/// The selection with the forces whose files keep their points, when points are wanted for an area.
+fn for_points(selection: &Selection, chosen: &[(Entry, Name)]) -> Option<Selection> {
+    let area = selection
+        .point_area
+        .as_ref()
+        .filter(|_| selection.point_detail)?;
+    let slugs = chosen.iter().map(|(_, n)| n.force.as_str());
+    Some(Selection {
+        point_forces: selection::point_forces(slugs, area, &selection.force_areas),
+        ..selection.clone()
+    })
+}
+
 /// Reads the archive at `source.path` into `data`.
 pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> Result<()> {
     let archive = Archive::open(&source.path)?;
     let chosen = choose(&archive, selection, &source.display)?;
-    let narrowed;
-    let selection = match &selection.point_area {
-        Some(area) if selection.point_detail => {
-            narrowed = Selection {
-                point_forces: selection::point_forces(
-                    chosen.iter().map(|(_, n)| n.force.as_str()),
-                    area,
-                    &selection.force_areas,
-                ),
-                ..selection.clone()
-            };
-            &narrowed
-        }
-        _ => selection,
-    };
+    let narrowed = for_points(selection, &chosen);
+    let selection = narrowed.as_ref().unwrap_or(selection);
     let mut cache = selection
         .cache_dir
         .as_deref()
