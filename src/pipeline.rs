@@ -68,7 +68,12 @@ fn export(cfg: &Config, data: &Dataset) -> Result<()> {
 /// Reads every source and picks the area to report on: one the sources hold, else a local
 /// authority whose figures are the rows forces located in its LSOAs.
 pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
-    let mut data = load_all(cfg)?;
+    pick_area(cfg, load_all(cfg)?)
+}
+
+/// The area to report on in `data`: the one asked for (or the only one), else a local authority
+/// counted from the rows forces located in its LSOAs.
+fn pick_area(cfg: &Config, mut data: Dataset) -> Result<(Dataset, String)> {
     let area = match (counts::select_area(&data, cfg.area.as_deref()), &cfg.area) {
         (Err(e @ Error::AreaNotInData { .. }), Some(wanted)) => {
             attribute(&mut data, wanted).ok_or(e)?
@@ -83,26 +88,13 @@ pub fn load(cfg: &Config) -> Result<(Dataset, String)> {
 pub fn load_points(cfg: &Config) -> Result<(Dataset, String)> {
     let data = load_all(cfg)?;
     if let Some(wanted) = &cfg.area
-        && !data
-            .observations
-            .iter()
-            .any(|o| crate::model::same_name(&o.area, wanted))
-        && let Some(p) = data
-            .points
-            .iter()
-            .find(|p| crate::model::same_name(&p.area, wanted))
+        && !data.observations.iter().any(|o| crate::model::same_name(&o.area, wanted))
+        && let Some(p) = data.points.iter().find(|p| crate::model::same_name(&p.area, wanted))
     {
         let area = p.area.to_string();
         return Ok((data, area));
     }
-    let mut data = data;
-    let area = match (counts::select_area(&data, cfg.area.as_deref()), &cfg.area) {
-        (Err(e @ Error::AreaNotInData { .. }), Some(wanted)) => {
-            attribute(&mut data, wanted).ok_or(e)?
-        }
-        (found, _) => found?,
-    };
-    Ok((data, area))
+    pick_area(cfg, data)
 }
 
 /// Adds `wanted`'s figures counted from the rows located in its LSOAs; its name as they spell it.

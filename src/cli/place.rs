@@ -256,16 +256,8 @@ fn by_place(
     boundaries: Option<&Boundaries>,
 ) -> (Vec<Vec<String>>, Option<String>) {
     let Some(b) = boundaries else {
-        let mut placed = place::Placed::default();
-        for p in place::points_in(data, area, period) {
-            for (t, &n) in p.counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-                let key = (
-                    p.lsoa_code.to_string(),
-                    crate::harmonise::police_uk::CRIME_TYPES[t].to_string(),
-                );
-                *placed.by_place.entry(key).or_default() += u64::from(n);
-            }
-        }
+        let points: Vec<_> = place::points_in(data, area, period).collect();
+        let placed = place::by_published_code(&points);
         let names: BTreeMap<&str, &str> = data
             .lsoa
             .iter()

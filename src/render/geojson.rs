@@ -97,12 +97,7 @@ pub fn cells(cells: &[(Hot, Option<f64>)], size: f64, alpha: f64, period: &str) 
             props.insert("gistar".into(), Value::from(h.z));
             props.insert("p_value".into(), Value::from(h.p));
             props.insert("q_value".into(), q.map_or(Value::Null, Value::from));
-            let class = match q {
-                Some(q) if *q <= alpha && h.z > 0.0 => "hot",
-                Some(q) if *q <= alpha => "cold",
-                _ => "",
-            };
-            props.insert("hotspot".into(), Value::from(class));
+            props.insert("hotspot".into(), Value::from(h.spot(*q, alpha)));
             feature(GeometryValue::from(&wgs84(&square)), props)
         })
         .collect();

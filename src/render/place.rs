@@ -111,11 +111,7 @@ pub fn grid_rows(
     cells
         .iter()
         .map(|(h, q)| {
-            let class = match q {
-                Some(q) if *q <= alpha && h.z > 0.0 => "hot",
-                Some(q) if *q <= alpha => "cold",
-                _ => "",
-            };
+            let class = h.spot(*q, alpha);
             vec![
                 area.to_string(),
                 period.to_string(),

@@ -282,13 +282,14 @@ fn hotspot_map(
     };
     let marked: Vec<_> = cells
         .iter()
-        .filter(|(h, q)| q.is_some_and(|q| q <= alpha) && h.z != 0.0)
+        .filter_map(|(h, q)| match h.spot(*q, alpha) {
+            "hot" => Some((h, HOT)),
+            "cold" => Some((h, COLD)),
+            _ => None,
+        })
         .collect();
-    let filled = marked
-        .iter()
-        .map(|(h, _)| (square(h, *size), if h.z > 0.0 { HOT } else { COLD }))
-        .collect();
-    let hot = marked.iter().filter(|(h, _)| h.z > 0.0).count();
+    let filled = marked.iter().map(|(h, c)| (square(h, *size), *c)).collect();
+    let hot = marked.iter().filter(|(_, c)| *c == HOT).count();
     let squares: Vec<_> = cells.iter().map(|(h, _)| square(h, *size)).collect();
     let ext = extent(squares.iter()).unwrap_or((0.0, 0.0, 1.0, 1.0));
     let (outlines, area) = context(b, ext, compared);

@@ -40,6 +40,18 @@ pub struct Hot {
     pub p: f64,
 }
 
+impl Hot {
+    /// `hot` or `cold` where the cell's adjusted p-value `q` is at or below `alpha` (by the sign
+    /// of Gi*), else `""`.
+    pub fn spot(&self, q: Option<f64>, alpha: f64) -> &'static str {
+        match q {
+            Some(q) if q <= alpha && self.z > 0.0 => "hot",
+            Some(q) if q <= alpha && self.z < 0.0 => "cold",
+            _ => "",
+        }
+    }
+}
+
 /// sfhotspot's default cell size for points in metres; `None` for fewer than two distinct points.
 pub fn cell_size(points: &[(f64, f64)]) -> Option<f64> {
     let (min, max) = bounds(points)?;

@@ -207,6 +207,15 @@ impl Placed {
     }
 }
 
+/// Crimes by the LSOA data.police.uk gives each point, without a boundary file.
+pub fn by_published_code(points: &[&PointRecord]) -> Placed {
+    let mut out = Placed::default();
+    for p in points {
+        out.add(&p.lsoa_code, p);
+    }
+    out
+}
+
 /// The point's recorded crimes: every type but anti-social behaviour (the first), which is not
 /// recorded crime and is never added in.
 pub fn crimes(p: &PointRecord) -> u64 {
