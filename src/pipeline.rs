@@ -88,8 +88,14 @@ fn pick_area(cfg: &Config, mut data: Dataset) -> Result<(Dataset, String)> {
 pub fn load_points(cfg: &Config) -> Result<(Dataset, String)> {
     let data = load_all(cfg)?;
     if let Some(wanted) = &cfg.area
-        && !data.observations.iter().any(|o| crate::model::same_name(&o.area, wanted))
-        && let Some(p) = data.points.iter().find(|p| crate::model::same_name(&p.area, wanted))
+        && !data
+            .observations
+            .iter()
+            .any(|o| crate::model::same_name(&o.area, wanted))
+        && let Some(p) = data
+            .points
+            .iter()
+            .find(|p| crate::model::same_name(&p.area, wanted))
     {
         let area = p.area.to_string();
         return Ok((data, area));
@@ -362,7 +368,7 @@ pub fn place_evidence(
         placed,
         no_boundaries,
         points: stats::place::point_totals(&points),
-        grid: stats::place::hotspots(&points, None, cfg.settings.adjust),
+        grid: stats::place::hotspots(&stats::place::located(&points).0, None, cfg.settings.adjust),
         boundaries,
     }))
 }

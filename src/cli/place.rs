@@ -7,7 +7,7 @@ use super::commands::print_rows;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::Finding;
-use crate::harmonise::{Period, crs};
+use crate::harmonise::Period;
 use crate::model::place::Boundaries;
 use crate::model::{Dataset, Severity};
 use crate::pipeline;
@@ -339,25 +339,6 @@ fn unplaced_findings(
     out
 }
 
-/// The period's points in National Grid metres with their crimes, and the crimes whose points
-/// cannot be put on the grid.
-fn on_grid(data: &Dataset, area: &str, period: Period) -> (Vec<(f64, f64, u64)>, u64) {
-    let mut weighted = Vec::new();
-    let mut off_grid = 0u64;
-    for p in place::points_in(data, area, period) {
-        // Recorded crime only: anti-social behaviour is never added in.
-        let n = place::crimes(p);
-        if n == 0 {
-            continue;
-        }
-        match crs::to_bng(p.longitude, p.latitude) {
-            Some((x, y)) => weighted.push((x, y, n)),
-            None => off_grid += n,
-        }
-    }
-    (weighted, off_grid)
-}
-
 /// Gi* hotspots of the period's points on a grid (sfhotspot's cell size unless given), p-values
 /// adjusted across the cells by the comparison's method.
 fn grid(
@@ -367,14 +348,14 @@ fn grid(
     period: Period,
     size: Option<f64>,
 ) -> Result<(Vec<Vec<String>>, String)> {
-    let (_, off_grid) = on_grid(data, area, period);
     if let Some(s) = size.filter(|s| !(*s > 0.0 && s.is_finite())) {
         return Err(Error::Usage(format!(
             "--cell-size: {s} is not a positive number of metres"
         )));
     }
     let points: Vec<_> = place::points_in(data, area, period).collect();
-    let (cells, size) = place::hotspots(&points, size, cfg.settings.adjust).ok_or_else(|| {
+    let (located, off_grid) = place::located(&points);
+    let (cells, size) = place::hotspots(&located, size, cfg.settings.adjust).ok_or_else(|| {
         Error::Usage(format!(
             "place --by grid: {area} has too few located crimes in {period} for a grid"
         ))

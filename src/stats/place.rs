@@ -207,6 +207,22 @@ impl Placed {
     }
 }
 
+/// A point's month, and its National Grid position and recorded crimes.
+pub type Located = (crate::model::Month, (f64, f64, u64));
+
+/// The points with recorded crime, each with its month and its National Grid position and
+/// crimes; and the crimes at points whose coordinates are off the grid.
+pub fn located(points: &[&PointRecord]) -> (Vec<Located>, u64) {
+    let (mut on, mut off) = (Vec::new(), 0);
+    for p in points.iter().filter(|p| crimes(p) > 0) {
+        match crs::to_bng(p.longitude, p.latitude) {
+            Some((x, y)) => on.push((p.month, (x, y, crimes(p)))),
+            None => off += crimes(p),
+        }
+    }
+    (on, off)
+}
+
 /// Crimes by the LSOA data.police.uk gives each point, without a boundary file.
 pub fn by_published_code(points: &[&PointRecord]) -> Placed {
     let mut out = Placed::default();
@@ -431,19 +447,15 @@ pub fn latest_whole_year(data: &Dataset, area: &str) -> Option<Period> {
         .find(|p| p.months().all(|m| months.contains(&m)))
 }
 
-/// Gi* on sfhotspot's grid over the recorded crimes of `points` (anti-social behaviour apart),
+/// Gi* on sfhotspot's grid over `located` recorded crimes (see [`located`]; anti-social behaviour apart),
 /// p-values adjusted across the cells; `None` with too few located crimes for a grid.
 pub fn hotspots(
-    points: &[&PointRecord],
+    located: &[Located],
     size: Option<f64>,
     adjust: dispersion::Adjust,
 ) -> Option<Hotspots> {
     use crate::stats::hotspot;
-    let weighted: Vec<(f64, f64, u64)> = points
-        .iter()
-        .filter(|p| crimes(p) > 0)
-        .filter_map(|p| crs::to_bng(p.longitude, p.latitude).map(|(x, y)| (x, y, crimes(p))))
-        .collect();
+    let weighted: Vec<(f64, f64, u64)> = located.iter().map(|l| l.1).collect();
     let xy: Vec<(f64, f64)> = weighted.iter().map(|&(x, y, _)| (x, y)).collect();
     let size = size.or_else(|| hotspot::cell_size(&xy))?;
     let grid = hotspot::grid(&xy, size)?;
@@ -481,13 +493,7 @@ pub fn classify_cells(
     if months.len() < 2 {
         return None;
     }
-    let located: Vec<(crate::model::Month, (f64, f64, u64))> = points
-        .iter()
-        .filter(|p| crimes(p) > 0)
-        .filter_map(|p| {
-            crs::to_bng(p.longitude, p.latitude).map(|(x, y)| (p.month, (x, y, crimes(p))))
-        })
-        .collect();
+    let located = located(points).0;
     let xy: Vec<(f64, f64)> = located.iter().map(|&(_, (x, y, _))| (x, y)).collect();
     let size = size.or_else(|| hotspot::cell_size(&xy))?;
     let grid = hotspot::grid(&xy, size)?;
