@@ -19,6 +19,7 @@ pub mod hotspot;
 pub mod longterm;
 pub mod peers;
 pub mod place;
+pub mod place_change;
 pub mod rates;
 pub mod shares;
 pub mod spc;
