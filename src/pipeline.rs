@@ -16,6 +16,9 @@ use crate::report;
 use crate::report::output::{self, Artefact};
 use crate::stats::{self, Comparison, counts};
 
+mod place;
+pub use place::{load_points, place_evidence};
+
 /// What a finished run did.
 #[derive(Debug)]
 pub struct RunOutcome {
@@ -81,26 +84,6 @@ fn pick_area(cfg: &Config, mut data: Dataset) -> Result<(Dataset, String)> {
         (found, _) => found?,
     };
     Ok((data, area))
-}
-
-/// [`load`] for place analysis: an area that only a `points` source holds (no counts) is the
-/// area too.
-pub fn load_points(cfg: &Config) -> Result<(Dataset, String)> {
-    let data = load_all(cfg)?;
-    if let Some(wanted) = &cfg.area
-        && !data
-            .observations
-            .iter()
-            .any(|o| crate::model::same_name(&o.area, wanted))
-        && let Some(p) = data
-            .points
-            .iter()
-            .find(|p| crate::model::same_name(&p.area, wanted))
-    {
-        let area = p.area.to_string();
-        return Ok((data, area));
-    }
-    pick_area(cfg, data)
 }
 
 /// Adds `wanted`'s figures counted from the rows located in its LSOAs; its name as they spell it.
@@ -327,50 +310,6 @@ fn long_views(cfg: &Config, data: &Dataset, area: &str) -> Vec<crate::render::se
         })
         .filter(|(_, views)| !views.is_empty())
         .collect()
-}
-
-/// The report's place analysis: the points of the compared area (else of the one area that has
-/// points) over the latest financial year they cover whole, placed in the first `[[boundaries]]`
-/// file. A declared boundary file that is absent leaves the tables without maps and says so.
-pub fn place_evidence(
-    cfg: &Config,
-    data: &Dataset,
-    compared: &str,
-) -> Result<Option<stats::place::PlaceEvidence>> {
-    let mut areas: Vec<&str> = data.points.iter().map(|p| &*p.area).collect();
-    areas.dedup();
-    areas.sort_unstable();
-    areas.dedup();
-    let area = match areas.as_slice() {
-        [] => return Ok(None),
-        _ if areas.contains(&compared) => compared,
-        [one] => *one,
-        _ => return Ok(None),
-    };
-    let Some(period) = stats::place::latest_whole_year(data, area) else {
-        return Ok(None);
-    };
-    let (boundaries, no_boundaries) = match cfg.boundaries.first() {
-        None => (None, Some("no [[boundaries]] file is declared".to_string())),
-        Some(spec) if !spec.path.exists() => (
-            None,
-            Some(format!("the boundary file {} is absent", spec.display)),
-        ),
-        Some(spec) => (Some(crate::ingest::boundaries::read(spec)?), None),
-    };
-    let points: Vec<_> = stats::place::points_in(data, area, period).collect();
-    let placed = boundaries
-        .as_ref()
-        .map(|b| stats::place::place(&points, &stats::place::Index::new(b)));
-    Ok(Some(stats::place::PlaceEvidence {
-        area: area.to_string(),
-        period,
-        placed,
-        no_boundaries,
-        points: stats::place::point_totals(&points),
-        grid: stats::place::hotspots(&stats::place::located(&points).0, None, cfg.settings.adjust),
-        boundaries,
-    }))
 }
 
 /// The framework the config names, named through the taxonomy.

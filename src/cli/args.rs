@@ -248,6 +248,10 @@ pub enum Command {
         /// Which `[[boundaries]]` to locate points in, by its name [default: the first declared].
         #[arg(long, value_name = "NAME")]
         boundaries: Option<String>,
+        /// With --by lsoa: regroup the LSOAs into the wards, MSOAs or other places of the
+        /// `[[lookup]]` of this name (columns then `<name>_code`, `<name>_name`).
+        #[arg(long, value_name = "NAME")]
+        lookup: Option<String>,
         /// Grid cell size in metres [default: sfhotspot's, from the points' extent].
         #[arg(long, value_name = "METRES")]
         cell_size: Option<f64>,

@@ -27,6 +27,8 @@ pub struct PlaceAsk<'a> {
     pub periods: PlacePeriods,
     pub by: PlaceBy,
     pub boundaries: Option<&'a str>,
+    /// `--lookup`: the `[[lookup]]` the LSOAs are regrouped by.
+    pub lookup: Option<&'a str>,
     pub cell_size: Option<f64>,
     /// Write the results as GeoJSON here too.
     pub geojson: Option<std::path::PathBuf>,
@@ -44,6 +46,7 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
         to,
         by,
         boundaries,
+        lookup,
         cell_size,
         geojson,
         detail,
@@ -66,6 +69,7 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
         periods,
         by: *by,
         boundaries: boundaries.as_deref(),
+        lookup: lookup.as_deref(),
         cell_size: *cell_size,
         geojson: geojson.clone(),
         detail: *detail,
@@ -76,6 +80,10 @@ pub fn from_command(cfg: &Config, command: &super::Command) -> Result<Vec<Findin
 
 pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding>> {
     let (mut data, area) = pipeline::load_points(cfg)?;
+    let names = match ask.lookup {
+        Some(name) => regroup(cfg, name, ask.by, &mut data, &area)?,
+        None => BTreeMap::new(),
+    };
     for (p, flag) in periods_of(ask.periods) {
         // Refuses a partial period as every comparison does (or labels it with --allow-partial).
         if data.observations.iter().any(|o| o.area == area) {
@@ -87,7 +95,7 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
     if let PlacePeriods::Two(from, to) = ask.periods {
         stats::compare::comparable_periods(from, to)?;
     }
-    let (header, cells, geojson) = table_of(cfg, ask, &mut data, &area)?;
+    let (header, cells, geojson) = table_of(cfg, ask, &mut data, (&area, &names))?;
     if let Some(path) = &ask.geojson {
         let text = geojson.ok_or_else(|| {
             Error::Usage(
@@ -97,26 +105,92 @@ pub fn place(cfg: &Config, ask: &PlaceAsk, format: Format) -> Result<Vec<Finding
         })?;
         write_geojson(cfg, path, text)?;
     }
-    print_rows(format, header, &cells, None::<&()>)?;
+    let header = renamed(header, ask.lookup);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    print_rows(format, &header, &cells, None::<&()>)?;
     Ok(data.findings)
+}
+
+/// The columns, `lsoa_` renamed for the lookup's geography when there is one.
+fn renamed(header: &[&str], lookup: Option<&str>) -> Vec<String> {
+    header
+        .iter()
+        .map(|h| match (lookup, h.strip_prefix("lsoa_")) {
+            (Some(name), Some(rest)) => format!("{name}_{rest}"),
+            _ => h.to_string(),
+        })
+        .collect()
+}
+
+/// Regroups the area's LSOAs by the `[[lookup]]` named `name`, saying how on stderr and as
+/// findings; the name of every code the rows now carry.
+fn regroup(
+    cfg: &Config,
+    name: &str,
+    by: PlaceBy,
+    data: &mut Dataset,
+    area: &str,
+) -> Result<BTreeMap<String, String>> {
+    if by != PlaceBy::Lsoa {
+        return Err(Error::Usage(
+            "--lookup regroups LSOAs: use it with --by lsoa".into(),
+        ));
+    }
+    let spec = cfg.lookups.iter().find(|l| l.name == name).ok_or_else(|| {
+        let known: Vec<&str> = cfg.lookups.iter().map(|l| l.name.as_str()).collect();
+        Error::Usage(format!(
+            "--lookup {name}: no [[lookup]] of that name (declared: {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
+    })?;
+    let lookup = crate::ingest::lookup::read(spec)?;
+    let r = crate::harmonise::lookup::regroup(data, area, &lookup);
+    if !cfg.quiet {
+        crate::error::say(format_args!(
+            "{area}: {} LSOAs regrouped into {} places of {name} by {} (a best-fit lookup puts each LSOA wholly in one place)",
+            r.lsoas, r.groups, lookup.display
+        ));
+    }
+    if !r.unmatched.is_empty() {
+        let list: Vec<String> = r
+            .unmatched
+            .iter()
+            .map(|(c, n)| format!("{c}: {n}"))
+            .collect();
+        data.findings.push(finding(
+            Severity::Warning,
+            "lookup-unmatched",
+            format!(
+                "{area}: {} LSOAs are not in {}: kept under their own codes, not dropped (crimes in the whole archive: {})",
+                r.unmatched.len(), lookup.display, list.join("; ")
+            ),
+        ));
+    }
+    Ok(r.names)
 }
 
 /// A table: its columns, its rows, and the GeoJSON of the same where there is one.
 type Tabled = (&'static [&'static str], Vec<Vec<String>>, Option<String>);
 
 /// The table `ask` asks for.
-fn table_of(cfg: &Config, ask: &PlaceAsk, data: &mut Dataset, area: &str) -> Result<Tabled> {
+/// `names`: what a `--lookup` named the codes it gave.
+fn table_of(
+    cfg: &Config,
+    ask: &PlaceAsk,
+    data: &mut Dataset,
+    (area, names): (&str, &BTreeMap<String, String>),
+) -> Result<Tabled> {
     Ok(match (ask.by, ask.periods) {
         (PlaceBy::Lsoa, PlacePeriods::Two(from, to)) => {
-            let changes = place::lsoa_changes(data, area, (from, to), &cfg.settings);
-            let cells = table::change_rows(area, &from.to_string(), &to.to_string(), &changes);
-            let b = boundaries(cfg, ask.boundaries)?;
-            let geojson = b.map(|b| crate::render::geojson::changes(&b, &changes, (from, to)));
-            (&table::CHANGE_COLUMNS[..], cells, geojson)
+            lsoa_change_table(cfg, ask, data, (area, names), (from, to))?
         }
         (PlaceBy::Lsoa, PlacePeriods::One(period)) => {
-            let boundaries = boundaries(cfg, ask.boundaries)?;
-            let (cells, geojson) = by_place(data, area, period, boundaries.as_ref());
+            let boundaries = boundaries(cfg, ask)?;
+            let (cells, geojson) = by_place(data, (area, names), period, boundaries.as_ref());
             rated(cfg, data, period, cells, geojson)
         }
         (PlaceBy::Grid, PlacePeriods::One(period)) if ask.classify => {
@@ -162,6 +236,40 @@ fn table_of(cfg: &Config, ask: &PlaceAsk, data: &mut Dataset, area: &str) -> Res
             ));
         }
     })
+}
+
+/// Each LSOA's (or lookup place's) change with its test, and its GeoJSON where there are shapes.
+fn lsoa_change_table(
+    cfg: &Config,
+    ask: &PlaceAsk,
+    data: &Dataset,
+    (area, names): (&str, &BTreeMap<String, String>),
+    (from, to): (Period, Period),
+) -> Result<Tabled> {
+    let mut changes = place::lsoa_changes(data, area, (from, to), &cfg.settings);
+    let b = boundaries(cfg, ask)?;
+    name_changes(&mut changes, names, b.as_ref());
+    let cells = table::change_rows(area, &from.to_string(), &to.to_string(), &changes);
+    let geojson = b.map(|b| crate::render::geojson::changes(&b, &changes, (from, to)));
+    Ok((&table::CHANGE_COLUMNS[..], cells, geojson))
+}
+
+/// Names the places a `points` source left unnamed: as a lookup or the boundary file names them.
+fn name_changes(
+    changes: &mut [place::PlaceChange],
+    names: &BTreeMap<String, String>,
+    b: Option<&Boundaries>,
+) {
+    let drawn: BTreeMap<&str, &str> = b
+        .iter()
+        .flat_map(|b| b.places.iter().map(|p| (p.code.as_str(), p.name.as_str())))
+        .collect();
+    for c in changes.iter_mut().filter(|c| c.lsoa_name.is_empty()) {
+        let name = names.get(&c.lsoa_code).map(String::as_str);
+        if let Some(n) = name.or_else(|| drawn.get(c.lsoa_code.as_str()).copied()) {
+            c.lsoa_name = n.to_string();
+        }
+    }
 }
 
 /// Writes the GeoJSON as the run writes its artefacts: all or nothing, never over an input.
@@ -228,9 +336,13 @@ fn rated(
     (&table::PLACE_RATE_COLUMNS[..], cells, geojson)
 }
 
-/// The boundary file asked for (by name), or the first declared; `None` when none is declared.
-fn boundaries(cfg: &Config, name: Option<&str>) -> Result<Option<Boundaries>> {
-    let spec = match name {
+/// The boundary file asked for (by name), or the first declared; `None` when none is declared,
+/// or when a `--lookup` regroups the LSOAs and no boundary file of its places is named.
+fn boundaries(cfg: &Config, ask: &PlaceAsk) -> Result<Option<Boundaries>> {
+    if ask.lookup.is_some() && ask.boundaries.is_none() {
+        return Ok(None);
+    }
+    let spec = match ask.boundaries {
         Some(n) => Some(cfg.boundaries.iter().find(|b| b.name == n).ok_or_else(|| {
             let known: Vec<&str> = cfg.boundaries.iter().map(|b| b.name.as_str()).collect();
             Error::Usage(format!(
@@ -251,7 +363,7 @@ fn boundaries(cfg: &Config, name: Option<&str>) -> Result<Option<Boundaries>> {
 /// every place and off the grid reported as findings), else by data.police.uk's own LSOA codes.
 fn by_place(
     data: &mut Dataset,
-    area: &str,
+    (area, given): (&str, &BTreeMap<String, String>),
     period: Period,
     boundaries: Option<&Boundaries>,
 ) -> (Vec<Vec<String>>, Option<String>) {
@@ -262,6 +374,7 @@ fn by_place(
             .lsoa
             .iter()
             .map(|l| (&*l.lsoa_code, &*l.lsoa_name))
+            .chain(given.iter().map(|(c, n)| (c.as_str(), n.as_str())))
             .collect();
         return (
             table::place_rows(area, &period.to_string(), &placed, &names),

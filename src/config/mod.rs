@@ -92,6 +92,8 @@ pub struct Config {
     pub per: f64,
     /// Boundary files for place analysis, as `[[boundaries]]` declares them.
     pub boundaries: Vec<crate::model::place::BoundarySpec>,
+    /// Lookups from LSOAs to larger geographies, as `[[lookup]]` declares them.
+    pub lookups: Vec<crate::model::place::LookupSpec>,
 }
 
 /// Which taxonomy to use: a file in place of the shipped one, files that extend it, and aliases.
@@ -164,6 +166,7 @@ impl Default for Config {
             peers_denominator: None,
             per: 1000.0,
             boundaries: Vec::new(),
+            lookups: Vec::new(),
         }
     }
 }

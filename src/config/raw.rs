@@ -37,6 +37,33 @@ pub(super) struct RawConfig {
     rates: RawRates,
     #[serde(default, rename = "boundaries")]
     boundaries: Vec<RawBoundaries>,
+    #[serde(default, rename = "lookup")]
+    lookups: Vec<RawLookup>,
+}
+
+/// A lookup from LSOAs to a larger geography (`[[lookup]]`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLookup {
+    /// The geography: `msoa`, `ward`...
+    name: String,
+    path: String,
+    lsoa_column: String,
+    code_column: String,
+    name_column: String,
+}
+
+impl RawLookup {
+    fn resolve(self, base: &Path) -> crate::model::place::LookupSpec {
+        crate::model::place::LookupSpec {
+            name: self.name,
+            path: base.join(&self.path),
+            display: self.path,
+            lsoa_column: self.lsoa_column,
+            code_column: self.code_column,
+            name_column: self.name_column,
+        }
+    }
 }
 
 /// A boundary file for place analysis (`[[boundaries]]`).
@@ -182,6 +209,7 @@ impl RawConfig {
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Config {
             boundaries,
+            lookups: self.lookups.into_iter().map(|l| l.resolve(base)).collect(),
             file: Some(display.to_string()),
             title: self.title.unwrap_or_else(|| DEFAULT_TITLE.into()),
             area: self.area,

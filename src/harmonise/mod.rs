@@ -7,6 +7,7 @@
 pub mod area;
 pub mod crs;
 pub mod label;
+pub mod lookup;
 pub mod police_uk;
 pub mod taxonomy;
 

@@ -15,6 +15,7 @@ pub mod boundaries;
 pub mod disclosure;
 pub mod grid;
 pub mod home_office;
+pub mod lookup;
 pub mod number;
 pub mod ons;
 pub mod partner;

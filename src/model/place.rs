@@ -88,6 +88,14 @@ pub struct PointRecord {
     pub counts: [u32; 14],
 }
 
+impl PointRecord {
+    /// The point's recorded crimes: every type but anti-social behaviour (the first), which is
+    /// not recorded crime and is never added in.
+    pub fn crimes(&self) -> u64 {
+        self.counts[1..].iter().map(|&n| u64::from(n)).sum()
+    }
+}
+
 /// One LSOA's population from a population table by LSOA (the ONS mid-year estimates).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LsoaPopulation {
@@ -97,4 +105,26 @@ pub struct LsoaPopulation {
     pub population: f64,
     /// The population table it came from (an index into `Dataset::inputs`).
     pub input: usize,
+}
+
+/// A lookup from LSOAs to a larger geography as the config declares it (`[[lookup]]`): ONS's
+/// best-fit LSOA to ward, MSOA or local authority tables, or a boundary file's own columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupSpec {
+    /// The geography (`msoa`, `ward`): how `place --lookup` names it.
+    pub name: String,
+    pub path: PathBuf,
+    /// The path as written, for messages.
+    pub display: String,
+    pub lsoa_column: String,
+    pub code_column: String,
+    pub name_column: String,
+}
+
+/// A lookup, read: each LSOA code's group (code and name).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lookup {
+    pub name: String,
+    pub display: String,
+    pub groups: std::collections::BTreeMap<String, (String, String)>,
 }

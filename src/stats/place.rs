@@ -236,7 +236,7 @@ pub fn by_published_code(points: &[&PointRecord]) -> Placed {
 /// The point's recorded crimes: every type but anti-social behaviour (the first), which is not
 /// recorded crime and is never added in.
 pub fn crimes(p: &PointRecord) -> u64 {
-    p.counts[1..].iter().map(|&n| u64::from(n)).sum()
+    p.crimes()
 }
 
 /// The point's anti-social behaviour incidents.

@@ -19,7 +19,8 @@ pub struct PlaceChange {
     pub change: Change,
 }
 
-/// Each LSOA x crime type's change from `from` to `to` in `area`, by data.police.uk's LSOA codes:
+/// Each LSOA x crime type's change from `from` to `to` in `area`, by data.police.uk's LSOA codes
+/// (from the archive's LSOA detail, or a `points` source's points, unnamed):
 /// the comparison's test (allowing for month-to-month dispersion where both periods have all
 /// their months), every row one family for the multiple-testing adjustment.
 pub fn lsoa_changes(
@@ -29,12 +30,21 @@ pub fn lsoa_changes(
     settings: &CompareSettings,
 ) -> Vec<PlaceChange> {
     let mut cells: BTreeMap<(String, usize), (String, Sides)> = BTreeMap::new();
-    for l in data.lsoa.iter().filter(|l| &*l.area == area) {
-        for (t, &n) in l.counts.iter().enumerate() {
+    let mut add = |code: &str, name: &str, month, counts: &[u32; 14]| {
+        for (t, &n) in counts.iter().enumerate() {
             let cell = cells
-                .entry((l.lsoa_code.to_string(), t))
-                .or_insert_with(|| (l.lsoa_name.to_string(), Sides::default()));
-            cell.1.add(periods, l.month, i64::from(n));
+                .entry((code.to_string(), t))
+                .or_insert_with(|| (name.to_string(), Sides::default()));
+            cell.1.add(periods, month, i64::from(n));
+        }
+    };
+    let mut detail = data.lsoa.iter().filter(|l| &*l.area == area).peekable();
+    if detail.peek().is_some() {
+        detail.for_each(|l| add(&l.lsoa_code, &l.lsoa_name, l.month, &l.counts));
+    } else {
+        // A `points` source keeps no LSOA detail: its points carry the same counts.
+        for p in data.points.iter().filter(|p| &*p.area == area) {
+            add(&p.lsoa_code, "", p.month, &p.counts);
         }
     }
     let mut out: Vec<PlaceChange> = cells
