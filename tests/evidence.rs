@@ -20,7 +20,7 @@ fn the_xlsx_appendix_opens_with_the_sheets_the_guidance_asks_for() {
         names,
         [
             "Cover", "Contents", "Notes", "Table_1", "Table_2", "Table_3", "Table_4", "Table_5",
-            "Table_6", "Table_7", "Table_8", "Table_9", "Table_10"
+            "Table_6", "Table_7", "Table_8", "Table_9", "Table_10", "Table_11"
         ]
     );
     // Rates per both denominators, and the partner data with MARAC counts withheld.

@@ -140,7 +140,9 @@ fn the_shipped_points_give_the_archives_change_and_the_forces_name() {
         ])
         .expect(0);
     assert!(
-        err.contains("City of London: no street points of its own; place uses those of City of London Police"),
+        err.contains(
+            "City of London: no street points of its own; place uses those of City of London Police"
+        ),
         "{err}"
     );
     let name = if common::shared_path("data/boundaries/london-lsoa-2011.csv").is_some() {

@@ -194,15 +194,7 @@ fn table_of(
             rated(cfg, data, period, cells, geojson)
         }
         (PlaceBy::Grid, PlacePeriods::One(period)) if ask.classify => {
-            let points: Vec<_> = place::points_in(data, area, period).collect();
-            let params = stats::hotspot::ClassifyParams::default();
-            let (cells, _) = place::classify_cells(&points, period, ask.cell_size, &params)
-                .ok_or_else(|| Error::Usage(format!("place --classify: {area} has too few located crimes in {period}, or {period} is a single month")))?;
-            (
-                &table::CLASS_COLUMNS[..],
-                table::class_rows(area, &period.to_string(), &cells),
-                None,
-            )
+            classified(ask, data, area, period)?
         }
         (PlaceBy::Grid, PlacePeriods::One(period)) => {
             let (cells, geojson) = grid(cfg, data, area, period, ask.cell_size)?;
@@ -236,6 +228,20 @@ fn table_of(
             ));
         }
     })
+}
+
+/// Each grid cell's pattern over the period's months, and the cells as GeoJSON.
+fn classified(ask: &PlaceAsk, data: &Dataset, area: &str, period: Period) -> Result<Tabled> {
+    let points: Vec<_> = place::points_in(data, area, period).collect();
+    let params = stats::hotspot::ClassifyParams::default();
+    let (cells, size) = place::classify_cells(&points, period, ask.cell_size, &params)
+        .ok_or_else(|| Error::Usage(format!("place --classify: {area} has too few located crimes in {period}, or {period} is a single month")))?;
+    let label = period.to_string();
+    Ok((
+        &table::CLASS_COLUMNS[..],
+        table::class_rows(area, &label, &cells),
+        Some(crate::render::geojson::classes(&cells, size, &label)),
+    ))
 }
 
 /// Each LSOA's (or lookup place's) change with its test, and its GeoJSON where there are shapes.

@@ -84,6 +84,12 @@ pub fn place_evidence(
         no_boundaries,
         points: stats::place::point_totals(&points),
         grid: stats::place::hotspots(&stats::place::located(&points).0, None, cfg.settings.adjust),
+        classes: stats::place::classify_cells(&points, period, None, &Default::default()),
+        change: stats::place_change::change_periods(data, area).map(|periods| {
+            let changes =
+                stats::place_change::lsoa_total_changes(data, area, periods, &cfg.settings);
+            (periods, changes)
+        }),
         boundaries,
     }))
 }

@@ -104,6 +104,30 @@ pub fn cells(cells: &[(Hot, Option<f64>)], size: f64, alpha: f64, period: &str) 
     collection(features)
 }
 
+/// Every grid cell as a square with its pattern over the period's months.
+pub fn classes(cells: &[crate::stats::place::CellPattern], size: f64, period: &str) -> String {
+    let features = cells
+        .iter()
+        .map(|c| {
+            let square = geo::Rect::new(
+                geo::coord! { x: c.x, y: c.y },
+                geo::coord! { x: c.x + size, y: c.y + size },
+            )
+            .to_polygon();
+            let mut props = JsonObject::new();
+            props.insert("period".into(), Value::from(period));
+            props.insert("x_min".into(), Value::from(c.x));
+            props.insert("y_min".into(), Value::from(c.y));
+            props.insert("count".into(), Value::from(c.n));
+            props.insert("hot_months".into(), Value::from(c.hot));
+            props.insert("cold_months".into(), Value::from(c.cold));
+            props.insert("class".into(), Value::from(c.class.label()));
+            feature(GeometryValue::from(&wgs84(&square)), props)
+        })
+        .collect();
+    collection(features)
+}
+
 /// Every anonymised point with its crimes, as published (WGS84 already).
 pub fn points(points: &[PointTotal], period: &str) -> String {
     let features = points

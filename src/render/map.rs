@@ -12,6 +12,9 @@ use crate::render::chart::{
     Draw, DrawResult, Figure, INK, Key, Labels, MUTED, draw_frame, draw_keyed_legend, figure, text,
 };
 
+/// A map colour (plotters' RGB), as the palettes here give them.
+pub type Colour = RGBColor;
+
 /// The copyright line ONS boundary files ask for.
 pub const OS_COPYRIGHT: &str = "Contains OS data \u{a9} Crown copyright and database right 2022";
 
@@ -26,6 +29,34 @@ pub const BLUES: [RGBColor; 5] = [
 /// Okabe-Ito vermillion and blue for hot and cold spots; grey for context outlines.
 pub const HOT: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 pub const COLD: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// Each class's colour: ColorBrewer Oranges for the hot patterns and Blues for the cold,
+/// darker the more persistent; grey for mixed; no fill for no pattern.
+pub fn class_colour(c: crate::stats::hotspot::Class) -> Option<RGBColor> {
+    use crate::stats::hotspot::Class;
+    use RGBColor as C;
+    Some(match c {
+        Class::PersistentHotspot => C(0xA6, 0x36, 0x03),
+        Class::EmergingHotspot => C(0xE6, 0x55, 0x0D),
+        Class::IntermittentHotspot => C(0xFD, 0x8D, 0x3C),
+        Class::FormerHotspot => C(0xFD, 0xBE, 0x85),
+        Class::PersistentColdspot => C(0x08, 0x51, 0x9C),
+        Class::EmergingColdspot => C(0x31, 0x82, 0xBD),
+        Class::IntermittentColdspot => C(0x6B, 0xAE, 0xD6),
+        Class::FormerColdspot => C(0xBD, 0xD7, 0xE7),
+        Class::Mixed => C(0x96, 0x96, 0x96),
+        Class::NoPattern => return None,
+    })
+}
+
+/// The change map's classes (ColorBrewer PuOr, safe for colour-blind readers): rise beyond
+/// chance, rise within ordinary variation, no change, fall within it, fall beyond chance.
+pub const CHANGE: [RGBColor; 5] = [
+    RGBColor(0xE6, 0x61, 0x01),
+    RGBColor(0xFD, 0xB8, 0x63),
+    RGBColor(0xF0, 0xF0, 0xF0),
+    RGBColor(0xB2, 0xAB, 0xD2),
+    RGBColor(0x5E, 0x3C, 0x99),
+];
 const OUTLINE: RGBColor = RGBColor(0x9A, 0xA0, 0xA6);
 
 /// A map: filled shapes with their colours, outlines drawn over them, the legend, and the extent

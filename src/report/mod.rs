@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod narrative;
 pub mod output;
 pub mod place;
+mod place_maps;
 pub mod sources;
 
 use minijinja::Environment;

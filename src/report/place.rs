@@ -4,15 +4,12 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::Dataset;
-use crate::render::chart::Labels;
-use crate::render::map::{self, COLD, HOT, MapSpec};
+use crate::model::{Dataset, Period};
 use crate::render::sections::Section;
 use crate::render::sheets;
 use crate::render::table::xlsx::{Cell, ONE_DP};
-use crate::report::artefacts::chart_artefact;
 use crate::report::output::Artefact;
-use crate::report::{FigureView, sources};
+use crate::report::{FigureView, place_maps, sources};
 use crate::stats::concentration::concentration;
 use crate::stats::place::{PlaceEvidence, PointTotal};
 
@@ -44,10 +41,12 @@ pub fn build(
     let mut maps = Vec::new();
     let mut notes = Vec::new();
     if let Some(b) = &ev.boundaries {
-        maps.push(choropleth(ev, b, &lsoas, compared, &source, artefacts)?);
-        if let Some(m) = hotspot_map(ev, b, compared, alpha, &source, artefacts)? {
-            maps.push(m);
-        }
+        let cx = place_maps::Context {
+            compared,
+            source: &source,
+            alpha,
+        };
+        maps = place_maps::maps(ev, b, &lsoas, &cx, artefacts)?;
     } else if let Some(why) = &ev.no_boundaries {
         notes.push(format!(
             "No maps: {why}. The tables stand on data.police.uk's own LSOA codes."
@@ -56,6 +55,9 @@ pub fn build(
     let artefact_points = ev.points.iter().filter(|p| p.artefact).count();
     if artefact_points > 0 {
         notes.push(format!("{artefact_points} points hold over half of their LSOA's crime (of 10 or more): most likely snap points that take a whole area's crimes, a data artefact rather than a hotspot; flagged in the table."));
+    }
+    if let Some(((from, to), _)) = &ev.change {
+        notes.push(change_note(*from, *to));
     }
     notes.push("Anti-social behaviour incidents are not recorded crime: they are counted apart and never in the totals, maps or hotspots.".into());
     Ok(PlaceView {
@@ -67,10 +69,14 @@ pub fn build(
         concentration: concentration_sentence(&lsoas, &ev.points),
         maps,
         notes,
-        tables: vec![
-            lsoa_section(ev, &lsoas, &source),
-            points_section(ev, &source),
-        ],
+        tables: [
+            Some(lsoa_section(ev, &lsoas, &source)),
+            change_section(ev, &source),
+            Some(points_section(ev, &source)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     })
 }
 
@@ -137,187 +143,6 @@ fn concentration_sentence(lsoas: &[(String, String, u64, u64)], points: &[PointT
         f(p.gini),
         pct(p.top5)
     )
-}
-
-/// The extent of `shapes`, padded by a tenth on each side.
-fn extent<'a>(
-    shapes: impl Iterator<Item = &'a geo::MultiPolygon<f64>>,
-) -> Option<(f64, f64, f64, f64)> {
-    let rects: Vec<geo::Rect<f64>> = shapes
-        .filter_map(geo::BoundingRect::bounding_rect)
-        .collect();
-    let x0 = rects.iter().map(|r| r.min().x).reduce(f64::min)?;
-    let y0 = rects.iter().map(|r| r.min().y).reduce(f64::min)?;
-    let x1 = rects.iter().map(|r| r.max().x).reduce(f64::max)?;
-    let y1 = rects.iter().map(|r| r.max().y).reduce(f64::max)?;
-    let (dx, dy) = ((x1 - x0) / 10.0, (y1 - y0) / 10.0);
-    Some((x0 - dx, y0 - dy, x1 + dx, y1 + dy))
-}
-
-/// The places overlapping `extent`, for context outlines; and those named for `compared` (LSOA
-/// names begin with their local authority's), drawn heavier.
-fn context(
-    b: &crate::model::place::Boundaries,
-    ext: (f64, f64, f64, f64),
-    compared: &str,
-) -> (Vec<geo::MultiPolygon<f64>>, Vec<geo::MultiPolygon<f64>>) {
-    use geo::Intersects;
-    let window = geo::Rect::new(
-        geo::coord! { x: ext.0, y: ext.1 },
-        geo::coord! { x: ext.2, y: ext.3 },
-    );
-    let near: Vec<_> = b
-        .places
-        .iter()
-        .filter(|p| p.shape.intersects(&window))
-        .collect();
-    let area = near
-        .iter()
-        .filter(|p| !compared.is_empty() && p.name.starts_with(compared))
-        .map(|p| p.shape.clone())
-        .collect();
-    (near.iter().map(|p| p.shape.clone()).collect(), area)
-}
-
-/// A drawn map as a figure of the report, its SVG and PNG as artefacts.
-fn drawn(
-    name: String,
-    spec: &MapSpec,
-    labels: Labels,
-    (heading, caption): (&str, &str),
-    artefacts: &mut Vec<Artefact>,
-) -> Result<FigureView> {
-    let figure = map::map(spec, &labels)?;
-    let chart = chart_artefact(&name, labels, figure, artefacts);
-    Ok(FigureView {
-        heading: heading.into(),
-        caption: caption.into(),
-        chart,
-    })
-}
-
-/// The LSOA choropleth's title: the busiest LSOA's share, a finding.
-fn choropleth_title(ev: &PlaceEvidence, lsoas: &[(String, String, u64, u64)]) -> String {
-    let total: u64 = lsoas.iter().map(|l| l.2).sum();
-    match lsoas.first() {
-        Some(top) if total > 0 => format!(
-            "{} holds {:.0}% of the recorded crime located in {} LSOAs, {}",
-            if top.1.is_empty() { &top.0 } else { &top.1 },
-            100.0 * top.2 as f64 / total as f64,
-            lsoas.len(),
-            ev.period
-        ),
-        _ => format!("Recorded crime by LSOA, {}", ev.period),
-    }
-}
-
-fn choropleth(
-    ev: &PlaceEvidence,
-    b: &crate::model::place::Boundaries,
-    lsoas: &[(String, String, u64, u64)],
-    compared: &str,
-    source: &str,
-    artefacts: &mut Vec<Artefact>,
-) -> Result<FigureView> {
-    let shape = |code: &str| b.places.iter().find(|p| p.code == code).map(|p| &p.shape);
-    let drawn_lsoas: Vec<_> = lsoas
-        .iter()
-        .filter_map(|l| Some((shape(&l.0)?, l.2)))
-        .collect();
-    let counts: Vec<u64> = drawn_lsoas.iter().map(|(_, n)| *n).collect();
-    let breaks = map::quintiles(&counts);
-    let filled: Vec<_> = drawn_lsoas
-        .iter()
-        .map(|(s, n)| ((*s).clone(), map::BLUES[map::class_of(*n, &breaks)]))
-        .collect();
-    let ext = extent(filled.iter().map(|(s, _)| s)).unwrap_or((0.0, 0.0, 1.0, 1.0));
-    let (outlines, area) = context(b, ext, compared);
-    let labels = Labels {
-        title: choropleth_title(ev, lsoas),
-        subtitle: format!(
-            "Recorded crimes by LSOA, {} (quintile classes; the partnership's own LSOAs outlined in black)",
-            ev.period
-        ),
-        source: source.to_string(),
-    };
-    let legend = map::class_legend(&counts, &breaks);
-    let spec = MapSpec {
-        filled,
-        outlines,
-        area,
-        legend,
-        extent: ext,
-    };
-    let words = (
-        "Recorded crime by LSOA",
-        "Darker LSOAs hold more recorded crime; classes are quintiles (as near equal numbers of LSOAs in each as ties allow). Counts are by the LSOA data.police.uk gives each crime.",
-    );
-    drawn(
-        format!("map-lsoa-{}", ev.period.slug()),
-        &spec,
-        labels,
-        words,
-        artefacts,
-    )
-}
-
-fn square(h: &crate::stats::hotspot::Hot, size: f64) -> geo::MultiPolygon<f64> {
-    let r = geo::Rect::new(
-        geo::coord! { x: h.x, y: h.y },
-        geo::coord! { x: h.x + size, y: h.y + size },
-    );
-    geo::MultiPolygon(vec![r.to_polygon()])
-}
-
-fn hotspot_map(
-    ev: &PlaceEvidence,
-    b: &crate::model::place::Boundaries,
-    compared: &str,
-    alpha: f64,
-    source: &str,
-    artefacts: &mut Vec<Artefact>,
-) -> Result<Option<FigureView>> {
-    let Some((cells, size)) = &ev.grid else {
-        return Ok(None);
-    };
-    let marked: Vec<_> = cells
-        .iter()
-        .filter_map(|(h, q)| match h.spot(*q, alpha) {
-            "hot" => Some((h, HOT)),
-            "cold" => Some((h, COLD)),
-            _ => None,
-        })
-        .collect();
-    let filled = marked.iter().map(|(h, c)| (square(h, *size), *c)).collect();
-    let hot = marked.iter().filter(|(_, c)| *c == HOT).count();
-    let squares: Vec<_> = cells.iter().map(|(h, _)| square(h, *size)).collect();
-    let ext = extent(squares.iter()).unwrap_or((0.0, 0.0, 1.0, 1.0));
-    let (outlines, area) = context(b, ext, compared);
-    let n = cells.len();
-    let labels = Labels {
-        title: format!(
-            "{hot} of {n} grid cells of {size:.0} m are hotspots of recorded crime beyond chance, {}",
-            ev.period
-        ),
-        subtitle: format!(
-            "Getis-Ord Gi* on sfhotspot's grid, neighbours within one cell diagonal; p-values adjusted for the {n} cells; hot or cold at q <= {alpha}"
-        ),
-        source: source.to_string(),
-    };
-    let legend = vec![("Hotspot".to_string(), HOT), ("Coldspot".to_string(), COLD)];
-    let spec = MapSpec {
-        filled,
-        outlines,
-        area,
-        legend,
-        extent: ext,
-    };
-    let words = (
-        "Hotspots",
-        "Cells where crime in and around the cell is higher (hot) or lower (cold) than across the whole grid by more than chance, after allowing for testing every cell. A hotspot of snapped points can be a snap artefact: see the busiest places below.",
-    );
-    let name = format!("map-hotspots-{}", ev.period.slug());
-    drawn(name, &spec, labels, words, artefacts).map(Some)
 }
 
 /// A cell as the HTML and Markdown tables show it.
@@ -437,4 +262,73 @@ fn points_section(ev: &PlaceEvidence, source: &str) -> Section {
         "Note",
     ];
     typed_section(("where-points", heading, intro), &names, body, source)
+}
+
+/// Which periods the change by LSOA compares, and why those.
+fn change_note(from: Period, to: Period) -> String {
+    let why = match to {
+        Period::FinancialYear(_) => "the latest two financial years the street points cover whole",
+        _ => {
+            "the street points cover no two whole financial years, so the latest quarter they cover whole is set against the same quarter a year before (the same months, so season does not pass for change)"
+        }
+    };
+    format!(
+        "The change by LSOA compares {from} with {to}: {why}. Each LSOA is tested as the comparison tests a category, the LSOAs one family for the multiple-testing adjustment."
+    )
+}
+
+/// Each LSOA's change in recorded crime with its test, the largest rises first.
+fn change_section(ev: &PlaceEvidence, source: &str) -> Option<Section> {
+    let ((from, to), changes) = ev.change.as_ref()?;
+    let name = |code: &str| {
+        ev.boundaries
+            .as_ref()
+            .and_then(|b| b.places.iter().find(|p| p.code == code))
+            .map_or_else(String::new, |p| p.name.clone())
+    };
+    let mut rows: Vec<_> = changes.iter().filter(|c| !c.lsoa_code.is_empty()).collect();
+    rows.sort_by_key(|c| (std::cmp::Reverse(c.change.change), c.lsoa_code.clone()));
+    let verdict = |c: &crate::stats::Change| match (c.significant, c.change.signum()) {
+        (true, 1) => "rise beyond ordinary variation",
+        (true, -1) => "fall beyond ordinary variation",
+        _ => "within ordinary variation",
+    };
+    let p = |x: Option<f64>| Cell::Text(crate::render::format::p_value(x));
+    let body = rows
+        .iter()
+        .map(|c| {
+            let ch = &c.change;
+            vec![
+                Cell::Text(c.lsoa_code.clone()),
+                Cell::Text(name(&c.lsoa_code)),
+                Cell::Count(ch.from_count),
+                Cell::Count(ch.to_count),
+                Cell::Count(ch.change),
+                p(ch.p_value),
+                p(ch.q_value),
+                Cell::Text(verdict(ch).to_string()),
+            ]
+        })
+        .collect();
+    let intro = format!(
+        "Recorded crime (anti-social behaviour apart) by LSOA, {from} against {to}, the largest rises first, with the comparison's test; q is the p-value adjusted for the {} LSOAs tested.",
+        rows.len()
+    );
+    let heading = format!("Where: the change by LSOA, {from} to {to}");
+    let names = [
+        "LSOA",
+        "Name",
+        &format!("Recorded crimes {from}"),
+        &format!("Recorded crimes {to}"),
+        "Change",
+        "p",
+        "q",
+        "Verdict",
+    ];
+    Some(typed_section(
+        ("where-change", heading, intro),
+        &names,
+        body,
+        source,
+    ))
 }

@@ -341,6 +341,11 @@ pub struct PlaceEvidence {
     pub points: Vec<PointTotal>,
     /// Gi* of every grid cell with its adjusted p-value, and the cell size in metres.
     pub grid: Option<Hotspots>,
+    /// The same grid's cells classified over the period's months, and the cell size.
+    pub classes: Option<(Vec<CellPattern>, f64)>,
+    /// Each LSOA's change in recorded crime between two periods of equal length (see
+    /// [`crate::stats::place_change::change_periods`]), when the points cover two.
+    pub change: Option<((Period, Period), Vec<PlaceChange>)>,
 }
 
 /// The latest financial year all of whose months `area`'s points cover.
