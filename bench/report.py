@@ -83,11 +83,14 @@ def main() -> int:
     p("| tool | median wall s | min s | max s | peak RSS MB | × DuckDB | × polars | median CPU s | others' CPU s |")
     p("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     noisy = []
-    names = ["cat", "duckdb", "polars", "saferstats", "saferstats-cached"]
+    names = ["cat", "duckdb", "polars", "saferstats", "saferstats-cached",
+             "saferstats-place", "saferstats-place-grid"]
     cached = env.get("HAS_CACHE") == "1"
     labels = {"cat": "cat (floor)", "duckdb": "DuckDB", "polars": "polars (streaming)",
               "saferstats": "saferstats --no-cache" if cached else "saferstats",
-              "saferstats-cached": "saferstats, warm cache"}
+              "saferstats-cached": "saferstats, warm cache",
+              "saferstats-place": "saferstats `place --by lsoa`, one force's points (Met, 2017/18)",
+              "saferstats-place-grid": "saferstats `place --by grid` (Gi*), the same"}
     for n in names:
         r = runs.get(n)
         if not r:

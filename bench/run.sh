@@ -9,6 +9,7 @@
 #   BENCH_REPS  repetitions per tool (default 3; the median is reported)
 #   BENCH_OUT   where query outputs and logs go (default /tmp/saferstats-bench/out-<archive name>)
 #   BENCH_SKIP_SAFERSTATS=1  bench the peers only
+#   BENCH_SKIP_PLACE=1       skip the two `place` runs (issue #17's place analysis at scale)
 #   (SAFERSTATS_CACHE_DIR is set to $BENCH_OUT/saferstats-cache for the saferstats runs)
 #   CARGO_TARGET_DIR  for the saferstats build (default $HOME/.cache/saferstats/target, as .ci/run)
 #
@@ -138,6 +139,15 @@ for rep in $(seq 1 "$REPS"); do
         measure saferstats-cached "$OUT/saferstats-cached.csv" "${SAFERSTATS_CMD[@]}"
     elif [ "$SAFERSTATS_OK" = 1 ]; then
         measure saferstats "$OUT/saferstats.csv" "${SAFERSTATS_CMD[@]}"
+    fi
+    # Place analysis over the whole archive (it parses every street file: the cache keeps no
+    # points), for the Metropolitan Police Service, whose files alone keep points and LSOA detail.
+    if [ "$SAFERSTATS_OK" = 1 ] && [ "${BENCH_SKIP_PLACE:-0}" != 1 ]; then
+        for by in lsoa grid; do
+            name=saferstats-place; [ "$by" = grid ] && name=saferstats-place-grid
+            measure "$name" "$OUT/$name.csv" "$SAFERSTATS" --quiet --source "police-uk=$ARCHIVE" \
+                --area "Metropolitan Police Service" --no-cache place --period 2017/18 --by "$by" --format csv
+        done
     fi
 done
 [ "$SAFERSTATS_OK" = 1 ] || log "saferstats: not available ($SAFERSTATS_WHY)"

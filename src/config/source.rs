@@ -224,6 +224,7 @@ fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
         point_detail: false,
         point_area: None,
         point_forces: None,
+        lsoa_forces: None,
         rehash: false,
         lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })

@@ -35,6 +35,10 @@ pub struct Selection {
     /// The force slugs whose files keep points (set from `point_area` once the files are chosen;
     /// `None`: every file).
     pub point_forces: Option<std::collections::BTreeSet<String>>,
+    /// The force slugs whose files keep their LSOA detail, when points are wanted for an area
+    /// that is itself a force (set with `point_forces`; `None`: every file, as attributing a
+    /// local authority needs every force that locates crimes in its LSOAs).
+    pub lsoa_forces: Option<std::collections::BTreeSet<String>>,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
     /// LSOA codes to the areas of another geography, for `--area` naming one of them.
@@ -114,6 +118,29 @@ pub fn keeps_points(s: &Selection, slug: &str) -> bool {
     s.point_detail && s.point_forces.as_ref().is_none_or(|f| f.contains(slug))
 }
 
+/// `s` with the forces whose files keep their points for `area` (see [`point_forces`]) and,
+/// when `area` is itself a force by name (not a local authority one force covers), the same
+/// forces alone keeping their LSOA detail: nothing is attributed to a force from the others.
+pub fn for_area(s: &Selection, area: &str, slugs: &[&str]) -> Selection {
+    let point_forces = point_forces(slugs.iter().copied(), area, &s.force_areas);
+    let by_name = point_forces_by_name(slugs, area);
+    let lsoa_forces = by_name.filter(|f| Some(f) == point_forces.as_ref());
+    Selection {
+        point_forces,
+        lsoa_forces,
+        ..s.clone()
+    }
+}
+
+fn point_forces_by_name(slugs: &[&str], area: &str) -> Option<std::collections::BTreeSet<String>> {
+    point_forces(slugs.iter().copied(), area, &BTreeMap::new())
+}
+
+/// Whether a file of force `slug` keeps its LSOA detail.
+pub fn keeps_lsoas(s: &Selection, slug: &str) -> bool {
+    s.lsoa_detail && s.lsoa_forces.as_ref().is_none_or(|f| f.contains(slug))
+}
+
 /// The forces among `slugs` whose files `area` draws its points from: a force whose slug's words
 /// stand in the area's name in order (`metropolitan` in "Metropolitan Police Service",
 /// `city-of-london` in "City of London Police"), or whose area is the local authority named;
@@ -150,6 +177,36 @@ pub fn point_forces<'a>(
 #[cfg(test)]
 mod point_tests {
     use super::*;
+
+    #[test]
+    fn only_a_force_by_name_drops_the_other_forces_lsoa_detail() {
+        let s = Selection {
+            lsoa_detail: true,
+            point_detail: true,
+            force_areas: BTreeMap::from([
+                (
+                    "bedfordshire".to_string(),
+                    vec!["Bedford".to_string(), "Luton".to_string()],
+                ),
+                (
+                    "city-of-london".to_string(),
+                    vec!["City of London".to_string()],
+                ),
+            ]),
+            ..Selection::default()
+        };
+        let slugs = ["bedfordshire", "city-of-london", "metropolitan"];
+        let met = for_area(&s, "Metropolitan Police Service", &slugs);
+        assert!(keeps_lsoas(&met, "metropolitan") && !keeps_lsoas(&met, "bedfordshire"));
+        assert!(keeps_points(&met, "metropolitan") && !keeps_points(&met, "city-of-london"));
+        // The City's force is named and is the City's only force: the same alone.
+        let city = for_area(&s, "City of London Police", &slugs);
+        assert!(keeps_lsoas(&city, "city-of-london") && !keeps_lsoas(&city, "metropolitan"));
+        // A local authority is attributed from every force's LSOAs: all keep theirs.
+        let bedford = for_area(&s, "Bedford", &slugs);
+        assert!(keeps_points(&bedford, "bedfordshire") && !keeps_points(&bedford, "metropolitan"));
+        assert!(slugs.iter().all(|f| keeps_lsoas(&bedford, f)));
+    }
 
     #[test]
     fn the_forces_an_area_draws_its_points_from() {
