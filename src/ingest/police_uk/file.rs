@@ -116,7 +116,7 @@ pub struct StreetCounts {
     /// Whether `by_lsoa` holds the LSOA detail (a cached summary may leave it out).
     pub has_lsoa_detail: bool,
     /// By anonymised point (`longitude,latitude` as published), when asked for.
-    pub by_point: FxHashMap<Box<str>, PointCell>,
+    pub by_point: FxHashMap<Box<[u8]>, PointCell>,
     pub has_point_detail: bool,
 }
 
@@ -494,23 +494,34 @@ fn count_point(
     if x.is_empty() || y.is_empty() {
         return;
     }
-    let key = format!(
-        "{},{}",
-        String::from_utf8_lossy(&x),
-        String::from_utf8_lossy(&y)
-    );
-    let cell = counts
-        .by_point
-        .entry(key.into())
-        .or_insert_with(|| PointCell {
-            location: location
-                .map(|i| String::from_utf8_lossy(&field(i)).into_owned())
-                .unwrap_or_default()
-                .into(),
-            lsoa_code: code.into(),
-            counts: [0; 14],
-        });
-    cell.counts[type_index] += 1;
+    // `longitude,latitude` as published, built on the stack: most rows are at a point already
+    // seen, and find it without allocating.
+    let mut buf = [0u8; 64];
+    let mut long = Vec::new();
+    let n = x.len() + 1 + y.len();
+    let key: &mut [u8] = if n <= buf.len() {
+        &mut buf[..n]
+    } else {
+        long.resize(n, 0);
+        &mut long
+    };
+    key[..x.len()].copy_from_slice(&x);
+    key[x.len()] = b',';
+    key[x.len() + 1..].copy_from_slice(&y);
+    if let Some(cell) = counts.by_point.get_mut(&*key) {
+        cell.counts[type_index] += 1;
+        return;
+    }
+    let mut cell = PointCell {
+        location: location
+            .map(|i| String::from_utf8_lossy(&field(i)).into_owned())
+            .unwrap_or_default()
+            .into(),
+        lsoa_code: code.into(),
+        counts: [0; 14],
+    };
+    cell.counts[type_index] = 1;
+    counts.by_point.insert(key.to_vec().into_boxed_slice(), cell);
 }
 
 /// Crime IDs seen in one file. data.police.uk IDs are 64 hex digits, kept as 32 bytes without

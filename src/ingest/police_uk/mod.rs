@@ -45,11 +45,8 @@ fn for_points(selection: &Selection, chosen: &[(Entry, Name)]) -> Option<Selecti
         .point_area
         .as_ref()
         .filter(|_| selection.point_detail)?;
-    let slugs = chosen.iter().map(|(_, n)| n.force.as_str());
-    Some(Selection {
-        point_forces: selection::point_forces(slugs, area, &selection.force_areas),
-        ..selection.clone()
-    })
+    let slugs: Vec<&str> = chosen.iter().map(|(_, n)| n.force.as_str()).collect();
+    Some(selection::for_area(selection, area, &slugs))
 }
 
 /// Reads the archive at `source.path` into `data`.
@@ -195,7 +192,7 @@ fn add_street(
             unit: Unit::Count,
         });
     }
-    if !selection.lsoa_detail {
+    if !selection::keeps_lsoas(selection, &f.name.force) {
         return;
     }
     let area: std::sync::Arc<str> = area.into();
@@ -229,7 +226,8 @@ fn add_points(
         .by_point
         .iter()
         .map(|(key, cell)| {
-            let (lon, lat) = key.split_once(',').unwrap_or((key, ""));
+            let key = String::from_utf8_lossy(key);
+            let (lon, lat) = key.split_once(',').unwrap_or((&key, ""));
             let number = |s: &str| s.trim().parse::<f64>().unwrap_or(f64::NAN);
             crate::model::place::PointRecord {
                 input,
