@@ -64,7 +64,25 @@ impl Cli {
             source.selection.lsoa_detail = lsoa_detail;
             source.selection.point_detail = points;
             source.selection.point_area = g.area.clone().or(cfg.area.clone());
+            source.selection.point_months = self.point_months();
         }
+    }
+
+    /// `place`: the months of its periods, whose files alone keep their points.
+    fn point_months(&self) -> Option<Vec<(crate::harmonise::Month, crate::harmonise::Month)>> {
+        let Command::Place {
+            period, from, to, ..
+        } = &self.command
+        else {
+            return None;
+        };
+        let periods: Vec<_> = [period, from, to].into_iter().flatten().collect();
+        (!periods.is_empty()).then(|| {
+            periods
+                .iter()
+                .map(|p| (p.first_month(), p.last_month()))
+                .collect()
+        })
     }
 
     /// The options every command takes.

@@ -225,6 +225,7 @@ fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
         point_area: None,
         point_forces: None,
         lsoa_forces: None,
+        point_months: None,
         rehash: false,
         lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })

@@ -521,7 +521,9 @@ fn count_point(
         counts: [0; 14],
     };
     cell.counts[type_index] = 1;
-    counts.by_point.insert(key.to_vec().into_boxed_slice(), cell);
+    counts
+        .by_point
+        .insert(key.to_vec().into_boxed_slice(), cell);
 }
 
 /// Crime IDs seen in one file. data.police.uk IDs are 64 hex digits, kept as 32 bytes without

@@ -141,7 +141,7 @@ fn read_one(
     let hit = key
         .as_deref()
         .and_then(|k| cache?.get(k))
-        .filter(|hit| usable(hit, area, s, &name.force));
+        .filter(|hit| usable(hit, area, s, &name));
     if let Some(hit) = hit {
         let file = from_cache(hit, entry, name);
         return Ok(Read {
@@ -157,7 +157,7 @@ fn read_one(
         &shown,
         s.bad_rows,
         area,
-        super::selection::keeps_points(s, &name.force),
+        super::selection::keeps_points(s, &name),
     )?;
     let clean = parsed.rejected.is_empty();
     let fresh = key.filter(|_| clean).map(|k| {
@@ -191,7 +191,7 @@ fn known_by_sight(
         return None;
     }
     let hit = cache?.get_by_fingerprint(entry.fingerprint.as_deref()?)?;
-    usable(hit, s.force_areas.get(&name.force), s, &name.force)
+    usable(hit, s.force_areas.get(&name.force), s, &name)
         .then(|| from_cache(hit, entry.clone(), name.clone()))
 }
 
@@ -211,7 +211,7 @@ fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
 
 /// A cached aggregate serves this run if it was counted against the same force area and holds
 /// the LSOA and point detail when the run needs them.
-fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, s: &Selection, force: &str) -> bool {
+fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, s: &Selection, name: &Name) -> bool {
     let Some(street) = &hit.street else {
         return true;
     };
@@ -219,5 +219,5 @@ fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, s: &Selection, force:
         street.outside_area.as_ref().map(|(_, p)| p.clone()) == area.map(|a| a.join("|"));
     same_area
         && (street.has_lsoa_detail || !s.lsoa_detail)
-        && (street.has_point_detail || !super::selection::keeps_points(s, force))
+        && (street.has_point_detail || !super::selection::keeps_points(s, name))
 }

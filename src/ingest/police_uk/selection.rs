@@ -39,6 +39,9 @@ pub struct Selection {
     /// that is itself a force (set with `point_forces`; `None`: every file, as attributing a
     /// local authority needs every force that locates crimes in its LSOAs).
     pub lsoa_forces: Option<std::collections::BTreeSet<String>>,
+    /// The months (first and last of each period asked for) whose files keep points; `None`:
+    /// every month.
+    pub point_months: Option<Vec<(Month, Month)>>,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
     /// LSOA codes to the areas of another geography, for `--area` naming one of them.
@@ -113,9 +116,15 @@ fn current_month() -> Month {
     Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
 }
 
-/// Whether a file of force `slug` keeps its points.
-pub fn keeps_points(s: &Selection, slug: &str) -> bool {
-    s.point_detail && s.point_forces.as_ref().is_none_or(|f| f.contains(slug))
+/// Whether the file `name` keeps its points: points are wanted, of its force and its month.
+pub fn keeps_points(s: &Selection, name: &Name) -> bool {
+    s.point_detail
+        && s.point_forces
+            .as_ref()
+            .is_none_or(|f| f.contains(&name.force))
+        && s.point_months
+            .as_ref()
+            .is_none_or(|m| m.iter().any(|(a, b)| (*a..=*b).contains(&name.month)))
 }
 
 /// `s` with the forces whose files keep their points for `area` (see [`point_forces`]) and,
@@ -198,13 +207,34 @@ mod point_tests {
         let slugs = ["bedfordshire", "city-of-london", "metropolitan"];
         let met = for_area(&s, "Metropolitan Police Service", &slugs);
         assert!(keeps_lsoas(&met, "metropolitan") && !keeps_lsoas(&met, "bedfordshire"));
-        assert!(keeps_points(&met, "metropolitan") && !keeps_points(&met, "city-of-london"));
+        let file = |force: &str, month: &str| Name {
+            month: month.parse().unwrap(),
+            force: force.into(),
+            kind: Kind::Street,
+        };
+        assert!(
+            keeps_points(&met, &file("metropolitan", "2017-04"))
+                && !keeps_points(&met, &file("city-of-london", "2017-04"))
+        );
+        // Only the months of the periods asked for keep points.
+        let april = Selection {
+            point_months: Some(vec![(
+                "2017-04".parse().unwrap(),
+                "2017-06".parse().unwrap(),
+            )]),
+            ..met.clone()
+        };
+        assert!(keeps_points(&april, &file("metropolitan", "2017-06")));
+        assert!(!keeps_points(&april, &file("metropolitan", "2017-07")));
         // The City's force is named and is the City's only force: the same alone.
         let city = for_area(&s, "City of London Police", &slugs);
         assert!(keeps_lsoas(&city, "city-of-london") && !keeps_lsoas(&city, "metropolitan"));
         // A local authority is attributed from every force's LSOAs: all keep theirs.
         let bedford = for_area(&s, "Bedford", &slugs);
-        assert!(keeps_points(&bedford, "bedfordshire") && !keeps_points(&bedford, "metropolitan"));
+        assert!(
+            keeps_points(&bedford, &file("bedfordshire", "2017-04"))
+                && !keeps_points(&bedford, &file("metropolitan", "2017-04"))
+        );
         assert!(slugs.iter().all(|f| keeps_lsoas(&bedford, f)));
     }
 
