@@ -192,7 +192,7 @@ fn add_street(
             unit: Unit::Count,
         });
     }
-    if !selection::keeps_lsoas(selection, &f.name.force) {
+    if !selection::keeps_lsoas(selection, &f.name) {
         return;
     }
     let area: std::sync::Arc<str> = area.into();

@@ -122,9 +122,7 @@ pub fn keeps_points(s: &Selection, name: &Name) -> bool {
         && s.point_forces
             .as_ref()
             .is_none_or(|f| f.contains(&name.force))
-        && s.point_months
-            .as_ref()
-            .is_none_or(|m| m.iter().any(|(a, b)| (*a..=*b).contains(&name.month)))
+        && in_point_months(s, name.month)
 }
 
 /// `s` with the forces whose files keep their points for `area` (see [`point_forces`]) and,
@@ -145,9 +143,19 @@ fn point_forces_by_name(slugs: &[&str], area: &str) -> Option<std::collections::
     point_forces(slugs.iter().copied(), area, &BTreeMap::new())
 }
 
-/// Whether a file of force `slug` keeps its LSOA detail.
-pub fn keeps_lsoas(s: &Selection, slug: &str) -> bool {
-    s.lsoa_detail && s.lsoa_forces.as_ref().is_none_or(|f| f.contains(slug))
+/// Whether the file `name` keeps its LSOA detail: every file's is kept, but for an area that is
+/// a force, only its own files' of the months that keep points (nothing else is asked of them).
+pub fn keeps_lsoas(s: &Selection, name: &Name) -> bool {
+    s.lsoa_detail
+        && s.lsoa_forces
+            .as_ref()
+            .is_none_or(|f| f.contains(&name.force) && in_point_months(s, name.month))
+}
+
+fn in_point_months(s: &Selection, month: Month) -> bool {
+    s.point_months
+        .as_ref()
+        .is_none_or(|m| m.iter().any(|(a, b)| (*a..=*b).contains(&month)))
 }
 
 /// The forces among `slugs` whose files `area` draws its points from: a force whose slug's words
@@ -206,12 +214,15 @@ mod point_tests {
         };
         let slugs = ["bedfordshire", "city-of-london", "metropolitan"];
         let met = for_area(&s, "Metropolitan Police Service", &slugs);
-        assert!(keeps_lsoas(&met, "metropolitan") && !keeps_lsoas(&met, "bedfordshire"));
         let file = |force: &str, month: &str| Name {
             month: month.parse().unwrap(),
             force: force.into(),
             kind: Kind::Street,
         };
+        assert!(
+            keeps_lsoas(&met, &file("metropolitan", "2017-04"))
+                && !keeps_lsoas(&met, &file("bedfordshire", "2017-04"))
+        );
         assert!(
             keeps_points(&met, &file("metropolitan", "2017-04"))
                 && !keeps_points(&met, &file("city-of-london", "2017-04"))
@@ -226,16 +237,30 @@ mod point_tests {
         };
         assert!(keeps_points(&april, &file("metropolitan", "2017-06")));
         assert!(!keeps_points(&april, &file("metropolitan", "2017-07")));
+        assert!(!keeps_lsoas(&april, &file("metropolitan", "2017-07")));
+        // A local authority's LSOA detail is kept whatever the months.
+        let la = Selection {
+            point_months: april.point_months.clone(),
+            ..for_area(&s, "Bedford", &slugs)
+        };
+        assert!(keeps_lsoas(&la, &file("metropolitan", "2017-07")));
         // The City's force is named and is the City's only force: the same alone.
         let city = for_area(&s, "City of London Police", &slugs);
-        assert!(keeps_lsoas(&city, "city-of-london") && !keeps_lsoas(&city, "metropolitan"));
+        assert!(
+            keeps_lsoas(&city, &file("city-of-london", "2017-04"))
+                && !keeps_lsoas(&city, &file("metropolitan", "2017-04"))
+        );
         // A local authority is attributed from every force's LSOAs: all keep theirs.
         let bedford = for_area(&s, "Bedford", &slugs);
         assert!(
             keeps_points(&bedford, &file("bedfordshire", "2017-04"))
                 && !keeps_points(&bedford, &file("metropolitan", "2017-04"))
         );
-        assert!(slugs.iter().all(|f| keeps_lsoas(&bedford, f)));
+        assert!(
+            slugs
+                .iter()
+                .all(|f| keeps_lsoas(&bedford, &file(f, "2017-04")))
+        );
     }
 
     #[test]
