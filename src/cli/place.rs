@@ -297,12 +297,7 @@ fn write_geojson(cfg: &Config, path: &std::path::Path, text: String) -> Result<(
 /// A period every month of which the area's points cover (a points source has no counts to
 /// check it against).
 fn whole_in_points(data: &Dataset, area: &str, p: Period, flag: &str) -> Result<()> {
-    let months: std::collections::BTreeSet<_> = data
-        .points
-        .iter()
-        .filter(|x| &*x.area == area)
-        .map(|x| x.month)
-        .collect();
+    let months = place::point_months(data, area);
     let missing: Vec<String> = p
         .months()
         .filter(|m| !months.contains(m))

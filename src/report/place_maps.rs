@@ -80,7 +80,6 @@ fn class_map(
         .collect();
     let squares: Vec<_> = cells.iter().map(|c| square(c.x, c.y, *size)).collect();
     let ext = extent(squares.iter()).unwrap_or((0.0, 0.0, 1.0, 1.0));
-    let (outlines, area) = context(b, ext, cx.compared);
     let persistent = count(Class::PersistentHotspot);
     let months = ev.period.month_count();
     let labels = Labels {
@@ -94,13 +93,7 @@ fn class_map(
         ),
         source: cx.source.to_string(),
     };
-    let spec = MapSpec {
-        filled,
-        outlines,
-        area,
-        legend,
-        extent: ext,
-    };
+    let spec = framed(b, cx.compared, filled, legend, ext);
     let words = (
         "Hotspots month by month",
         "Each cell's pattern over the year's months: persistent (a hotspot in 80% of them or more), emerging (in the recent months but not the earlier), former (the reverse), intermittent (now and then); the same for coldspots; mixed for both. Unshaded cells show no pattern.",
@@ -161,7 +154,6 @@ fn change_map(
     drawn_lsoas.iter().for_each(|(_, k)| tally[*k] += 1);
     let legend = change_legend(&tally);
     let ext = extent(filled.iter().map(|(s, _)| s)).unwrap_or((0.0, 0.0, 1.0, 1.0));
-    let (outlines, area) = context(b, ext, cx.compared);
     let n = drawn_lsoas.len();
     let title = match (tally[0], tally[4]) {
         (0, 0) => {
@@ -179,13 +171,7 @@ fn change_map(
         ),
         source: cx.source.to_string(),
     };
-    let spec = MapSpec {
-        filled,
-        outlines,
-        area,
-        legend,
-        extent: ext,
-    };
+    let spec = framed(b, cx.compared, filled, legend, ext);
     let words = (
         "Change by LSOA",
         "Each LSOA's recorded crime in the later period against the earlier one of the same months, classed by the comparison's test, so a rise of a few crimes in a quiet LSOA is not shown as a surge. Darker shades changed beyond ordinary variation after allowing for testing every LSOA.",
@@ -232,6 +218,25 @@ fn context(
         .map(|p| p.shape.clone())
         .collect();
     (near.iter().map(|p| p.shape.clone()).collect(), area)
+}
+
+/// A map of `filled` shapes within `ext`, the boundary file's places around them outlined and
+/// the partnership's own drawn heavier.
+fn framed(
+    b: &Boundaries,
+    compared: &str,
+    filled: Vec<(geo::MultiPolygon<f64>, map::Colour)>,
+    legend: Vec<(String, map::Colour)>,
+    ext: (f64, f64, f64, f64),
+) -> MapSpec {
+    let (outlines, area) = context(b, ext, compared);
+    MapSpec {
+        filled,
+        outlines,
+        area,
+        legend,
+        extent: ext,
+    }
 }
 
 /// A drawn map as a figure of the report, its SVG and PNG as artefacts.
@@ -286,7 +291,6 @@ pub(super) fn choropleth(
         .map(|(s, n)| ((*s).clone(), map::BLUES[map::class_of(*n, &breaks)]))
         .collect();
     let ext = extent(filled.iter().map(|(s, _)| s)).unwrap_or((0.0, 0.0, 1.0, 1.0));
-    let (outlines, area) = context(b, ext, compared);
     let labels = Labels {
         title: choropleth_title(ev, lsoas),
         subtitle: format!(
@@ -296,13 +300,7 @@ pub(super) fn choropleth(
         source: source.to_string(),
     };
     let legend = map::class_legend(&counts, &breaks);
-    let spec = MapSpec {
-        filled,
-        outlines,
-        area,
-        legend,
-        extent: ext,
-    };
+    let spec = framed(b, compared, filled, legend, ext);
     let words = (
         "Recorded crime by LSOA",
         "Darker LSOAs hold more recorded crime; classes are quintiles (as near equal numbers of LSOAs in each as ties allow). Counts are by the LSOA data.police.uk gives each crime.",
@@ -351,7 +349,6 @@ pub(super) fn hotspot_map(
     let hot = marked.iter().filter(|(_, c)| *c == HOT).count();
     let squares: Vec<_> = cells.iter().map(|(h, _)| square(h.x, h.y, *size)).collect();
     let ext = extent(squares.iter()).unwrap_or((0.0, 0.0, 1.0, 1.0));
-    let (outlines, area) = context(b, ext, compared);
     let n = cells.len();
     let labels = Labels {
         title: format!(
@@ -364,13 +361,7 @@ pub(super) fn hotspot_map(
         source: source.to_string(),
     };
     let legend = vec![("Hotspot".to_string(), HOT), ("Coldspot".to_string(), COLD)];
-    let spec = MapSpec {
-        filled,
-        outlines,
-        area,
-        legend,
-        extent: ext,
-    };
+    let spec = framed(b, compared, filled, legend, ext);
     let words = (
         "Hotspots",
         "Cells where crime in and around the cell is higher (hot) or lower (cold) than across the whole grid by more than chance, after allowing for testing every cell. A hotspot of snapped points can be a snap artefact: see the busiest places below.",

@@ -348,14 +348,18 @@ pub struct PlaceEvidence {
     pub change: Option<((Period, Period), Vec<PlaceChange>)>,
 }
 
-/// The latest financial year all of whose months `area`'s points cover.
-pub fn latest_whole_year(data: &Dataset, area: &str) -> Option<Period> {
-    let months: std::collections::BTreeSet<crate::model::Month> = data
-        .points
+/// The months `area`'s points cover.
+pub fn point_months(data: &Dataset, area: &str) -> std::collections::BTreeSet<crate::model::Month> {
+    data.points
         .iter()
         .filter(|p| &*p.area == area)
         .map(|p| p.month)
-        .collect();
+        .collect()
+}
+
+/// The latest financial year all of whose months `area`'s points cover.
+pub fn latest_whole_year(data: &Dataset, area: &str) -> Option<Period> {
+    let months = point_months(data, area);
     let mut years: Vec<_> = months.iter().map(|m| m.financial_year()).collect();
     years.dedup();
     years

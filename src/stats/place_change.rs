@@ -99,12 +99,7 @@ fn changes_by(
 /// cover whole and the one before, when both are whole; else the latest financial quarter they
 /// cover whole and the same quarter a year before (so season does not pass for change).
 pub fn change_periods(data: &Dataset, area: &str) -> Option<(Period, Period)> {
-    let months: std::collections::BTreeSet<crate::model::Month> = data
-        .points
-        .iter()
-        .filter(|p| &*p.area == area)
-        .map(|p| p.month)
-        .collect();
+    let months = crate::stats::place::point_months(data, area);
     let whole = |p: Period| p.months().all(|m| months.contains(&m));
     let year_before = |p: Period| match p {
         Period::FinancialYear(y) => {

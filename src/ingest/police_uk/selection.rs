@@ -195,9 +195,11 @@ pub fn point_forces<'a>(
 mod point_tests {
     use super::*;
 
-    #[test]
-    fn only_a_force_by_name_drops_the_other_forces_lsoa_detail() {
-        let s = Selection {
+    const SLUGS: [&str; 3] = ["bedfordshire", "city-of-london", "metropolitan"];
+
+    /// Points and LSOA detail wanted; Bedfordshire covers two authorities, the City's force one.
+    fn wanted() -> Selection {
+        Selection {
             lsoa_detail: true,
             point_detail: true,
             force_areas: BTreeMap::from([
@@ -211,14 +213,21 @@ mod point_tests {
                 ),
             ]),
             ..Selection::default()
-        };
-        let slugs = ["bedfordshire", "city-of-london", "metropolitan"];
-        let met = for_area(&s, "Metropolitan Police Service", &slugs);
-        let file = |force: &str, month: &str| Name {
+        }
+    }
+
+    fn file(force: &str, month: &str) -> Name {
+        Name {
             month: month.parse().unwrap(),
             force: force.into(),
             kind: Kind::Street,
-        };
+        }
+    }
+
+    #[test]
+    fn only_a_force_by_name_drops_the_other_forces_lsoa_detail() {
+        let (s, slugs) = (wanted(), SLUGS);
+        let met = for_area(&s, "Metropolitan Police Service", &slugs);
         assert!(
             keeps_lsoas(&met, &file("metropolitan", "2017-04"))
                 && !keeps_lsoas(&met, &file("bedfordshire", "2017-04"))
@@ -227,23 +236,6 @@ mod point_tests {
             keeps_points(&met, &file("metropolitan", "2017-04"))
                 && !keeps_points(&met, &file("city-of-london", "2017-04"))
         );
-        // Only the months of the periods asked for keep points.
-        let april = Selection {
-            point_months: Some(vec![(
-                "2017-04".parse().unwrap(),
-                "2017-06".parse().unwrap(),
-            )]),
-            ..met.clone()
-        };
-        assert!(keeps_points(&april, &file("metropolitan", "2017-06")));
-        assert!(!keeps_points(&april, &file("metropolitan", "2017-07")));
-        assert!(!keeps_lsoas(&april, &file("metropolitan", "2017-07")));
-        // A local authority's LSOA detail is kept whatever the months.
-        let la = Selection {
-            point_months: april.point_months.clone(),
-            ..for_area(&s, "Bedford", &slugs)
-        };
-        assert!(keeps_lsoas(&la, &file("metropolitan", "2017-07")));
         // The City's force is named and is the City's only force: the same alone.
         let city = for_area(&s, "City of London Police", &slugs);
         assert!(
@@ -261,6 +253,28 @@ mod point_tests {
                 .iter()
                 .all(|f| keeps_lsoas(&bedford, &file(f, "2017-04")))
         );
+    }
+
+    #[test]
+    fn only_the_months_asked_for_keep_points() {
+        let (s, slugs) = (wanted(), SLUGS);
+        let met = for_area(&s, "Metropolitan Police Service", &slugs);
+        let april = Selection {
+            point_months: Some(vec![(
+                "2017-04".parse().unwrap(),
+                "2017-06".parse().unwrap(),
+            )]),
+            ..met.clone()
+        };
+        assert!(keeps_points(&april, &file("metropolitan", "2017-06")));
+        assert!(!keeps_points(&april, &file("metropolitan", "2017-07")));
+        assert!(!keeps_lsoas(&april, &file("metropolitan", "2017-07")));
+        // A local authority's LSOA detail is kept whatever the months.
+        let la = Selection {
+            point_months: april.point_months.clone(),
+            ..for_area(&s, "Bedford", &slugs)
+        };
+        assert!(keeps_lsoas(&la, &file("metropolitan", "2017-07")));
     }
 
     #[test]
