@@ -70,7 +70,7 @@ fn msoa_counts_equal_the_raw_files_regrouped_by_the_lookup() {
     };
     let (out, warnings) = common::Cli::new()
         .config(&config)
-        .args(&[
+        .args([
             "place", "--period", "2016/17", "--lookup", "msoa", "--format", "csv",
         ])
         .expect(0);

@@ -191,7 +191,7 @@ fn known_by_sight(
         return None;
     }
     let hit = cache?.get_by_fingerprint(entry.fingerprint.as_deref()?)?;
-    usable(hit, s.force_areas.get(&name.force), s, &name)
+    usable(hit, s.force_areas.get(&name.force), s, name)
         .then(|| from_cache(hit, entry.clone(), name.clone()))
 }
 
