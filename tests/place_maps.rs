@@ -63,7 +63,7 @@ fn the_change_map_sets_the_latest_whole_quarter_against_the_same_quarter_a_year_
         md.contains("| E01033490 | Islington 022H | 5 | 9 | 4 |"),
         "{md}"
     );
-    assert!(!md.contains("rise beyond ordinary variation"), "{md}");
+    assert!(!md.contains("rise beyond chance"), "{md}");
 }
 
 #[test]

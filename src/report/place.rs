@@ -289,9 +289,9 @@ fn change_section(ev: &PlaceEvidence, source: &str) -> Option<Section> {
     let mut rows: Vec<_> = changes.iter().filter(|c| !c.lsoa_code.is_empty()).collect();
     rows.sort_by_key(|c| (std::cmp::Reverse(c.change.change), c.lsoa_code.clone()));
     let verdict = |c: &crate::stats::Change| match (c.significant, c.change.signum()) {
-        (true, 1) => "rise beyond ordinary variation",
-        (true, -1) => "fall beyond ordinary variation",
-        _ => "within ordinary variation",
+        (true, 1) => "rise beyond chance",
+        (true, -1) => "fall beyond chance",
+        _ => "ordinary variation",
     };
     let p = |x: Option<f64>| Cell::Text(crate::render::format::p_value(x));
     let body = rows
@@ -311,15 +311,15 @@ fn change_section(ev: &PlaceEvidence, source: &str) -> Option<Section> {
         })
         .collect();
     let intro = format!(
-        "Recorded crime (anti-social behaviour apart) by LSOA, {from} against {to}, the largest rises first, with the comparison's test; q is the p-value adjusted for the {} LSOAs tested.",
+        "Recorded crimes (anti-social behaviour apart) by LSOA in {from} and in {to}, the largest rises first, with the comparison's test; q is the p-value adjusted for the {} LSOAs tested; a verdict of ordinary variation means the change is within what chance gives.",
         rows.len()
     );
     let heading = format!("Where: the change by LSOA, {from} to {to}");
     let names = [
         "LSOA",
         "Name",
-        &format!("Recorded crimes {from}"),
-        &format!("Recorded crimes {to}"),
+        &from.to_string(),
+        &to.to_string(),
         "Change",
         "p",
         "q",
