@@ -84,21 +84,12 @@ pub fn cells(cells: &[(Hot, Option<f64>)], size: f64, alpha: f64, period: &str) 
     let features = cells
         .iter()
         .map(|(h, q)| {
-            let square = geo::Rect::new(
-                geo::coord! { x: h.x, y: h.y },
-                geo::coord! { x: h.x + size, y: h.y + size },
-            )
-            .to_polygon();
-            let mut props = JsonObject::new();
-            props.insert("period".into(), Value::from(period));
-            props.insert("x_min".into(), Value::from(h.x));
-            props.insert("y_min".into(), Value::from(h.y));
-            props.insert("count".into(), Value::from(h.n));
+            let mut props = cell_properties(period, (h.x, h.y), h.n);
             props.insert("gistar".into(), Value::from(h.z));
             props.insert("p_value".into(), Value::from(h.p));
             props.insert("q_value".into(), q.map_or(Value::Null, Value::from));
             props.insert("hotspot".into(), Value::from(h.spot(*q, alpha)));
-            feature(GeometryValue::from(&wgs84(&square)), props)
+            cell_feature((h.x, h.y), size, props)
         })
         .collect();
     collection(features)
@@ -109,23 +100,30 @@ pub fn classes(cells: &[crate::stats::place::CellPattern], size: f64, period: &s
     let features = cells
         .iter()
         .map(|c| {
-            let square = geo::Rect::new(
-                geo::coord! { x: c.x, y: c.y },
-                geo::coord! { x: c.x + size, y: c.y + size },
-            )
-            .to_polygon();
-            let mut props = JsonObject::new();
-            props.insert("period".into(), Value::from(period));
-            props.insert("x_min".into(), Value::from(c.x));
-            props.insert("y_min".into(), Value::from(c.y));
-            props.insert("count".into(), Value::from(c.n));
+            let mut props = cell_properties(period, (c.x, c.y), c.n);
             props.insert("hot_months".into(), Value::from(c.hot));
             props.insert("cold_months".into(), Value::from(c.cold));
             props.insert("class".into(), Value::from(c.class.label()));
-            feature(GeometryValue::from(&wgs84(&square)), props)
+            cell_feature((c.x, c.y), size, props)
         })
         .collect();
     collection(features)
+}
+
+/// What every grid cell says of itself: the period, its lower-left corner and its crimes.
+fn cell_properties(period: &str, (x, y): (f64, f64), n: u64) -> JsonObject {
+    let mut props = JsonObject::new();
+    props.insert("period".into(), Value::from(period));
+    props.insert("x_min".into(), Value::from(x));
+    props.insert("y_min".into(), Value::from(y));
+    props.insert("count".into(), Value::from(n));
+    props
+}
+
+/// The cell at (`x`, `y`) as a WGS84 square.
+fn cell_feature((x, y): (f64, f64), size: f64, props: JsonObject) -> Feature {
+    let square = crate::stats::hotspot::cell_polygon(x, y, size);
+    feature(GeometryValue::from(&wgs84(&square)), props)
 }
 
 /// Every anonymised point with its crimes, as published (WGS84 already).

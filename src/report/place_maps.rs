@@ -316,11 +316,7 @@ pub(super) fn choropleth(
 
 /// The grid cell whose lower-left corner is (`x`, `y`).
 fn square(x: f64, y: f64, size: f64) -> geo::MultiPolygon<f64> {
-    let r = geo::Rect::new(
-        geo::coord! { x: x, y: y },
-        geo::coord! { x: x + size, y: y + size },
-    );
-    geo::MultiPolygon(vec![r.to_polygon()])
+    geo::MultiPolygon(vec![crate::stats::hotspot::cell_polygon(x, y, size)])
 }
 
 pub(super) fn hotspot_map(

@@ -52,6 +52,15 @@ impl Hot {
     }
 }
 
+/// The square of the grid cell whose lower-left corner is (`x`, `y`), in National Grid metres.
+pub fn cell_polygon(x: f64, y: f64, size: f64) -> geo::Polygon<f64> {
+    geo::Rect::new(
+        geo::coord! { x: x, y: y },
+        geo::coord! { x: x + size, y: y + size },
+    )
+    .to_polygon()
+}
+
 /// sfhotspot's default cell size for points in metres; `None` for fewer than two distinct points.
 pub fn cell_size(points: &[(f64, f64)]) -> Option<f64> {
     let (min, max) = bounds(points)?;
