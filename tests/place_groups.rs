@@ -35,20 +35,11 @@ fn by_hand(
     }
     let mut out = BTreeMap::new();
     for month in months {
-        let path = archive
-            .join(month)
-            .join(format!("{month}-city-of-london-street.csv"));
-        let mut r = csv::Reader::from_path(&path).unwrap();
-        let h = r.headers().unwrap().clone();
-        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
-        let (code, kind) = (col("LSOA code"), col("Crime type"));
-        for rec in r.records() {
-            let rec = rec.unwrap();
-            if rec[code].is_empty() {
+        for (code, kind) in common::city_street_rows(archive, month) {
+            if code.is_empty() {
                 continue;
             }
-            let group = msoa[&rec[code]].clone();
-            *out.entry((group, rec[kind].to_string())).or_default() += 1;
+            *out.entry((msoa[&code].clone(), kind)).or_default() += 1;
         }
     }
     out

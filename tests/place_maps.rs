@@ -5,22 +5,11 @@ mod common;
 
 /// Recorded crimes (anti-social behaviour apart) in `lsoa` over `months` of the raw City files.
 fn raw_crimes(archive: &std::path::Path, lsoa: &str, months: &[&str]) -> u64 {
-    let mut n = 0;
-    for month in months {
-        let path = archive
-            .join(month)
-            .join(format!("{month}-city-of-london-street.csv"));
-        let mut r = csv::Reader::from_path(&path).unwrap();
-        let h = r.headers().unwrap().clone();
-        let col = |c: &str| h.iter().position(|x| x == c).unwrap();
-        let (code, kind) = (col("LSOA code"), col("Crime type"));
-        n += r
-            .records()
-            .map(Result::unwrap)
-            .filter(|rec| &rec[code] == lsoa && &rec[kind] != "Anti-social behaviour")
-            .count() as u64;
-    }
-    n
+    months
+        .iter()
+        .flat_map(|m| common::city_street_rows(archive, m))
+        .filter(|(code, kind)| code == lsoa && kind != "Anti-social behaviour")
+        .count() as u64
 }
 
 #[test]

@@ -137,3 +137,20 @@ impl Cli {
         (stdout, stderr)
     }
 }
+
+/// One month's City of London street file of the shared archive, read with the csv crate
+/// (independently of saferstats): each row's (LSOA code, crime type).
+#[allow(dead_code)]
+pub fn city_street_rows(archive: &Path, month: &str) -> Vec<(String, String)> {
+    let path = archive
+        .join(month)
+        .join(format!("{month}-city-of-london-street.csv"));
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |c: &str| h.iter().position(|x| x == c).unwrap();
+    let (code, kind) = (col("LSOA code"), col("Crime type"));
+    r.records()
+        .map(Result::unwrap)
+        .map(|rec| (rec[code].to_string(), rec[kind].to_string()))
+        .collect()
+}
