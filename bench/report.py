@@ -84,11 +84,12 @@ def main() -> int:
     p("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     noisy = []
     names = ["cat", "duckdb", "polars", "saferstats", "saferstats-cached",
-             "saferstats-place", "saferstats-place-grid"]
+             "saferstats-area", "saferstats-place", "saferstats-place-grid"]
     cached = env.get("HAS_CACHE") == "1"
     labels = {"cat": "cat (floor)", "duckdb": "DuckDB", "polars": "polars (streaming)",
               "saferstats": "saferstats --no-cache" if cached else "saferstats",
               "saferstats-cached": "saferstats, warm cache",
+              "saferstats-area": "saferstats `compare --area` (Met), the same area's ingest",
               "saferstats-place": "saferstats `place --by lsoa`, one force's points (Met, 2017/18)",
               "saferstats-place-grid": "saferstats `place --by grid` (Gi*), the same"}
     for n in names:

@@ -9,7 +9,7 @@
 #   BENCH_REPS  repetitions per tool (default 3; the median is reported)
 #   BENCH_OUT   where query outputs and logs go (default /tmp/saferstats-bench/out-<archive name>)
 #   BENCH_SKIP_SAFERSTATS=1  bench the peers only
-#   BENCH_SKIP_PLACE=1       skip the two `place` runs (issue #17's place analysis at scale)
+#   BENCH_SKIP_PLACE=1       skip the `place` runs and their yardstick (issue #17's place analysis at scale)
 #   (SAFERSTATS_CACHE_DIR is set to $BENCH_OUT/saferstats-cache for the saferstats runs)
 #   CARGO_TARGET_DIR  for the saferstats build (default $HOME/.cache/saferstats/target, as .ci/run)
 #
@@ -141,8 +141,12 @@ for rep in $(seq 1 "$REPS"); do
         measure saferstats "$OUT/saferstats.csv" "${SAFERSTATS_CMD[@]}"
     fi
     # Place analysis over the whole archive (it parses every street file: the cache keeps no
-    # points), for the Metropolitan Police Service, whose files alone keep points and LSOA detail.
+    # points), for the Metropolitan Police Service, whose files alone keep points and LSOA detail;
+    # beside it the same area's ingest (`compare --area`, which keeps every force's LSOA detail, as
+    # attributing a local authority needs), the yardstick issue #17 names.
     if [ "$SAFERSTATS_OK" = 1 ] && [ "${BENCH_SKIP_PLACE:-0}" != 1 ]; then
+        measure saferstats-area "$OUT/saferstats-area.csv" "$SAFERSTATS" --quiet --source "police-uk=$ARCHIVE" \
+            --area "Metropolitan Police Service" --no-cache compare --from 2016/17 --to 2017/18 --format csv
         for by in lsoa grid; do
             name=saferstats-place; [ "$by" = grid ] && name=saferstats-place-grid
             measure "$name" "$OUT/$name.csv" "$SAFERSTATS" --quiet --source "police-uk=$ARCHIVE" \
