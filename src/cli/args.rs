@@ -272,6 +272,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// What happened after the crimes of a period (from the archive's outcome files): each crime
+    /// type's share in each Home Office outcome group as the crimes stood a follow-up of MONTHS
+    /// after their month (a cohort at equal follow-up), with exact (Clopper-Pearson) intervals.
+    /// Columns: area,period,category,outcome_group,crimes,count,share,ci_low,ci_high,follow_up_months.
+    Justice {
+        #[arg(long, value_name = "PERIOD")]
+        period: Period,
+        /// Months of follow-up after each crime's month [default: the most the outcome files
+        /// cover for every crime of the period].
+        #[arg(long, value_name = "MONTHS")]
+        follow_up: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Stop and search in a period (from the archive's stop-and-search files): searches by
+    /// object, legislation, self-defined ethnicity, age range, type or gender, with the find rate
+    /// (outcome linked to the object of search) and the arrest rate, each with its exact interval.
+    /// Columns: area,period,by,value,searches,found,find_rate,find_rate_low,find_rate_high,
+    /// arrests,arrest_rate,arrest_rate_low,arrest_rate_high,strip_searches,without_location.
+    Searches {
+        #[arg(long, value_name = "PERIOD")]
+        period: Period,
+        #[arg(long, value_enum, default_value_t = SearchByArg::Object)]
+        by: SearchByArg,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the counts behind a comparison for one period.
     Counts {
         #[arg(long, value_name = "PERIOD")]
@@ -330,6 +357,35 @@ pub enum PlaceBy {
     Grid,
     /// Each anonymised street point (`On or near ...`), busiest first.
     Point,
+}
+
+/// What `searches` groups stop and search by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchByArg {
+    /// Object of search.
+    Object,
+    Legislation,
+    /// Self-defined ethnicity.
+    Ethnicity,
+    /// Age range.
+    Age,
+    /// Type of search (person, vehicle, both).
+    Type,
+    Gender,
+}
+
+impl From<SearchByArg> for crate::stats::searches::SearchBy {
+    fn from(a: SearchByArg) -> Self {
+        use crate::stats::searches::SearchBy as S;
+        match a {
+            SearchByArg::Object => S::Object,
+            SearchByArg::Legislation => S::Legislation,
+            SearchByArg::Ethnicity => S::Ethnicity,
+            SearchByArg::Age => S::Age,
+            SearchByArg::Type => S::Type,
+            SearchByArg::Gender => S::Gender,
+        }
+    }
 }
 
 /// How `counts` breaks a period down.

@@ -49,7 +49,13 @@ impl Cli {
         // LSOA detail. `compare --all-areas` compares what the archive names (its forces), so a
         // config's area does not make it keep every LSOA (1.7 times the memory and time).
         let points = matches!(self.command, Command::Place { .. });
-        let all_areas = matches!(self.command, Command::Compare { all_areas: true, .. });
+        let all_areas = matches!(
+            self.command,
+            Command::Compare {
+                all_areas: true,
+                ..
+            }
+        );
         let lsoa_detail = points
             || g.export_parquet.is_some()
             || g.area.is_some()
@@ -65,7 +71,10 @@ impl Cli {
             self.select(&mut source.selection);
             source.selection.lsoa_detail = lsoa_detail;
             source.selection.point_detail = points;
-            source.selection.justice_detail = matches!(self.command, Command::Justice { .. });
+            source.selection.justice_detail = matches!(
+                self.command,
+                Command::Justice { .. } | Command::Searches { .. }
+            );
             source.selection.point_area = g.area.clone().or(cfg.area.clone());
             source.selection.point_months = self.point_months();
         }

@@ -42,6 +42,14 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
             commands::spc(&cfg, baseline.as_deref(), (*format).into())?
         }
         Command::Place { .. } => place::from_command(&cfg, &cli.command)?,
+        Command::Justice {
+            period,
+            follow_up,
+            format,
+        } => commands::justice(&cfg, *period, *follow_up, (*format).into())?,
+        Command::Searches { period, by, format } => {
+            commands::searches(&cfg, *period, (*by).into(), (*format).into())?
+        }
         Command::Counts { period, by, format } => {
             commands::counts(&cfg, *period, *by, (*format).into())?
         }

@@ -227,6 +227,7 @@ fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
         lsoa_forces: None,
         point_months: None,
         rehash: false,
+        justice_detail: false,
         lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })
 }

@@ -8,6 +8,7 @@ pub mod area;
 pub mod crs;
 pub mod label;
 pub mod lookup;
+pub mod outcome_groups;
 pub mod police_uk;
 pub mod taxonomy;
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 pub mod category;
 pub mod finding;
+pub mod justice;
 pub mod period;
 pub mod place;
 pub mod police_uk;
@@ -274,6 +275,9 @@ pub struct Dataset {
     pub lsoa: Vec<LsoaRecord>,
     /// Street counts by anonymised point, for `place` (kept only when asked).
     pub points: Vec<place::PointRecord>,
+    /// Crimes by Crime ID and their outcomes, for `justice` (kept only when asked).
+    #[serde(skip)]
+    pub justice: justice::Justice,
     /// Each LSOA's population, from population tables by LSOA, for rates by place.
     pub lsoa_population: Vec<place::LsoaPopulation>,
     /// Data quality per force-month.

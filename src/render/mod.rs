@@ -16,6 +16,7 @@ pub mod export;
 pub mod format;
 pub mod geojson;
 pub mod icons;
+pub mod justice;
 pub mod map;
 pub mod outcomes;
 pub mod place;

@@ -5,7 +5,9 @@
 //! location are counted and reported. A row that cannot be counted (wrong month, unknown crime type,
 //! ragged) fails the file, or with `BadRows::Reject` is rejected with its line and reason.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+
+use super::justice::{self, CrimeIds};
 
 use crate::error::{Error, Location, Result};
 use crate::harmonise::Month;
@@ -118,6 +120,8 @@ pub struct StreetCounts {
     /// By anonymised point (`longitude,latitude` as published), when asked for.
     pub by_point: FxHashMap<Box<[u8]>, PointCell>,
     pub has_point_detail: bool,
+    /// Recorded crimes by Crime ID with their crime type, when asked for (for `justice`).
+    pub crimes: Vec<(crate::model::justice::CrimeId, u8)>,
 }
 
 /// One anonymised point's crimes in a street file: its `Location`, its LSOA and its count per
@@ -152,10 +156,24 @@ pub struct Parsed {
     pub rejected: Vec<crate::model::Rejection>,
     /// `Some` for street files; shared, so the cache and the loader never copy it.
     pub street: Option<std::sync::Arc<StreetCounts>>,
+    /// `Some` for outcome files read for `justice`.
+    pub outcomes: Option<std::sync::Arc<justice::OutcomeRows>>,
+    /// `Some` for stop-and-search files read for `searches`.
+    pub searches: Option<std::sync::Arc<Vec<crate::model::justice::Search>>>,
+}
+
+/// What a parse keeps beyond the counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keep {
+    /// Each street row's anonymised point (for `place`).
+    pub points: bool,
+    /// Each recorded crime's Crime ID, and the outcome files' rows (for `justice`).
+    pub crimes: bool,
 }
 
 /// Column positions in a street file.
 struct Columns {
+    crimes: bool,
     crime_id: Option<usize>,
     month: usize,
     falls_within: Option<usize>,
@@ -167,10 +185,10 @@ struct Columns {
 }
 
 /// The zero-copy reader the archive's files are split with (simd-csv: see BENCHMARKS.md).
-type Reader<'a> = simd_csv::ZeroCopyReader<&'a [u8]>;
+pub(super) type Reader<'a> = simd_csv::ZeroCopyReader<&'a [u8]>;
 
 /// One data row as the reader splits it.
-type Record<'r> = simd_csv::ZeroCopyByteRecord<'r>;
+pub(super) type Record<'r> = simd_csv::ZeroCopyByteRecord<'r>;
 
 /// Reads a month-file whose name said `name`; `display` names it in messages.
 pub fn parse(
@@ -180,17 +198,17 @@ pub fn parse(
     policy: BadRows,
     area: Option<&Vec<String>>,
 ) -> Result<Parsed> {
-    parse_with(bytes, name, display, policy, area, false)
+    parse_with(bytes, name, display, policy, area, Keep::default())
 }
 
-/// [`parse`], keeping each street row's anonymised point too when `points` is set.
+/// [`parse`], keeping what `keep` asks for too.
 pub fn parse_with(
     bytes: &[u8],
     name: &Name,
     display: &str,
     policy: BadRows,
     area: Option<&Vec<String>>,
-    points: bool,
+    keep: Keep,
 ) -> Result<Parsed> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -222,7 +240,9 @@ pub fn parse_with(
         policy,
     };
     let parsed = match kind {
-        Kind::Street => street(rows, &columns, name, area, points)?,
+        Kind::Street => street(rows, &columns, name, area, keep)?,
+        Kind::Outcomes if keep.crimes => justice::outcomes(rows, &columns, name, display)?,
+        Kind::StopAndSearch if keep.crimes => justice::searches(rows, &columns, name)?,
         _ => rows.each(|_| Ok(()))?,
     };
     if parsed.rows_read == 0 && has_rows_after_header(body) {
@@ -276,7 +296,7 @@ fn has_rows_after_header(body: &[u8]) -> bool {
 }
 
 /// The data rows of a file, with what is needed to place and judge each one.
-struct Rows<'a> {
+pub(super) struct Rows<'a> {
     reader: Reader<'a>,
     lines: Lines<'a>,
     /// Fields in the header: a row with another number is ragged.
@@ -288,7 +308,7 @@ struct Rows<'a> {
 impl Rows<'_> {
     /// Hands every row with the header's width to `count`. A ragged row, or one `count` refuses,
     /// fails the file or (with [`BadRows::Reject`]) is rejected with its line and reason.
-    fn each(
+    pub(super) fn each(
         mut self,
         mut count: impl FnMut(&Record) -> std::result::Result<(), String>,
     ) -> Result<Parsed> {
@@ -296,6 +316,8 @@ impl Rows<'_> {
             rows_read: 0,
             rejected: Vec::new(),
             street: None,
+            outcomes: None,
+            searches: None,
         };
         loop {
             let start = self.reader.position();
@@ -372,7 +394,7 @@ impl<'a> Lines<'a> {
     }
 }
 
-fn find(columns: &[&str], name: &str) -> Option<usize> {
+pub(super) fn find(columns: &[&str], name: &str) -> Option<usize> {
     columns
         .iter()
         .position(|c| c.trim().eq_ignore_ascii_case(name))
@@ -383,10 +405,10 @@ fn street(
     columns: &[&str],
     name: &Name,
     area: Option<&Vec<String>>,
-    points: bool,
+    keep: Keep,
 ) -> Result<Parsed> {
     let point = match (find(columns, "Longitude"), find(columns, "Latitude")) {
-        (Some(lon), Some(lat)) if points => Some((lon, lat, find(columns, "Location"))),
+        (Some(lon), Some(lat)) if keep.points => Some((lon, lat, find(columns, "Location"))),
         _ => None,
     };
     let cols = Columns {
@@ -397,6 +419,7 @@ fn street(
         lsoa_code: find(columns, "LSOA code"),
         lsoa_name: find(columns, "LSOA name"),
         crime_type: find(columns, "Crime type").unwrap_or_default(),
+        crimes: keep.crimes,
     };
     let month = name.month.to_string();
     let mut counts = StreetCounts::default();
@@ -404,7 +427,7 @@ fn street(
     let mut parsed =
         rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
     counts.has_lsoa_detail = true;
-    counts.has_point_detail = points;
+    counts.has_point_detail = keep.points;
     counts.count_outside(area);
     parsed.street = Some(std::sync::Arc::new(counts));
     Ok(parsed)
@@ -466,18 +489,10 @@ fn count_row(
     if let Some(p) = cols.point {
         count_point(r, p, code, type_index, counts);
     }
-    count_id(r, cols.crime_id, counts, ids);
+    // Anti-social behaviour (type 0) is no recorded crime and has no Crime ID.
+    let keep = (cols.crimes && type_index > 0).then_some(type_index as u8);
+    justice::count_id(r, cols.crime_id, keep, counts, ids);
     Ok(())
-}
-
-/// Counts the row's Crime ID as a duplicate if the file has had it before.
-fn count_id(r: &Record, column: Option<usize>, counts: &mut StreetCounts, ids: &mut CrimeIds) {
-    if let Some(i) = column {
-        let id = r.unescape(i).unwrap_or_default();
-        if !id.is_empty() && !ids.insert(&id) {
-            counts.duplicate_ids += 1;
-        }
-    }
 }
 
 /// Counts a row at its anonymised point; a row without coordinates has no point (it is counted
@@ -524,36 +539,6 @@ fn count_point(
     counts
         .by_point
         .insert(key.to_vec().into_boxed_slice(), cell);
-}
-
-/// Crime IDs seen in one file. data.police.uk IDs are 64 hex digits, kept as 32 bytes without
-/// allocating; anything else is kept as written.
-#[derive(Default)]
-struct CrimeIds {
-    hex: FxHashSet<[u8; 32]>,
-    other: FxHashSet<Vec<u8>>,
-}
-
-impl CrimeIds {
-    /// Records `id`; false if it was already there.
-    fn insert(&mut self, id: &[u8]) -> bool {
-        match decode_hex_32(id) {
-            Some(bytes) => self.hex.insert(bytes),
-            None => self.other.insert(id.to_vec()),
-        }
-    }
-}
-
-fn decode_hex_32(id: &[u8]) -> Option<[u8; 32]> {
-    if id.len() != 64 {
-        return None;
-    }
-    let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = [0u8; 32];
-    for (i, pair) in id.chunks_exact(2).enumerate() {
-        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(out)
 }
 
 fn legacy_type(raw: &[u8]) -> std::result::Result<(usize, Option<&'static Legacy>), String> {

@@ -11,6 +11,7 @@ pub mod archive;
 pub mod cache;
 pub mod export;
 pub mod file;
+pub mod justice;
 pub mod lookup;
 pub mod progress;
 pub mod quality;
@@ -93,6 +94,9 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .collect();
     for (f, input) in &streets {
         add_street(data, f, (*input, &names), selection);
+    }
+    if selection.justice_detail {
+        add_justice(data, &files, first_input, &names);
     }
     let found = quality::findings(data, &streets_view(&streets, &names));
     data.findings.extend(found);
@@ -248,6 +252,46 @@ fn add_points(
             .then_with(|| a.location.cmp(&b.location))
     });
     data.points.extend(points);
+}
+
+/// Every street file's recorded crimes by Crime ID and every outcome file's rows, for `justice`.
+fn add_justice(
+    data: &mut Dataset,
+    files: &[ReadFile],
+    first_input: usize,
+    names: &BTreeMap<String, String>,
+) {
+    use crate::model::justice::{CrimeMonth, OutcomeMonth};
+    for (i, f) in files.iter().enumerate() {
+        let (input, force, month) = (first_input + i, f.name.force.clone(), f.name.month);
+        if let Some(street) = &f.parsed.street {
+            data.justice.crimes.push(CrimeMonth {
+                input,
+                area: area_of(f, names).into(),
+                force,
+                month,
+                crimes: street.crimes.clone(),
+            });
+        } else if let Some(s) = &f.parsed.searches {
+            data.justice
+                .searches
+                .push(crate::model::justice::SearchMonth {
+                    input,
+                    area: area_of(f, names).into(),
+                    force,
+                    month,
+                    searches: s.to_vec(),
+                });
+        } else if let Some(o) = &f.parsed.outcomes {
+            data.justice.outcomes.push(OutcomeMonth {
+                input,
+                force,
+                month,
+                outcomes: o.outcomes.clone(),
+                duplicates: o.duplicates,
+            });
+        }
+    }
 }
 
 fn streets_view<'a>(

@@ -151,14 +151,11 @@ fn read_one(
         });
     }
     let shown = format!("{display}/{}", entry.name);
-    let parsed = file::parse_with(
-        bytes,
-        &name,
-        &shown,
-        s.bad_rows,
-        area,
-        super::selection::keeps_points(s, &name),
-    )?;
+    let keep = file::Keep {
+        points: super::selection::keeps_points(s, &name),
+        crimes: s.justice_detail,
+    };
+    let parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
     let clean = parsed.rejected.is_empty();
     let fresh = key.filter(|_| clean).map(|k| {
         let cached = cache::Cached {
@@ -205,6 +202,8 @@ fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
             rows_read: hit.rows_read,
             rejected: Vec::new(),
             street: hit.street.clone(),
+            outcomes: None,
+            searches: None,
         },
     }
 }
@@ -212,6 +211,9 @@ fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
 /// A cached aggregate serves this run if it was counted against the same force area and holds
 /// the LSOA and point detail when the run needs them.
 fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, s: &Selection, name: &Name) -> bool {
+    if s.justice_detail {
+        return false; // the cache keeps no Crime IDs nor outcome rows
+    }
     let Some(street) = &hit.street else {
         return true;
     };

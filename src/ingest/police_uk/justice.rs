@@ -1,0 +1,212 @@
+//! The archive's Crime IDs and outcome files, for `justice`: a street file's recorded crimes by
+//! Crime ID (see [`CrimeIds`]) and an outcome file's rows, checked (month, Crime ID, outcome
+//! type) and kept as 34 bytes each.
+
+use rustc_hash::FxHashSet;
+
+use super::file::{Name, Parsed, Record, Rows, find};
+use crate::error::{Error, Location, Result};
+use crate::harmonise::outcome_groups::Groups;
+use crate::model::justice::CrimeId;
+
+/// One outcome file's rows: Crime ID and outcome type (an index into [`Groups::shipped`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutcomeRows {
+    pub outcomes: Vec<(CrimeId, u16)>,
+    /// Rows repeating an earlier row of the file (same Crime ID and outcome type), kept once.
+    pub duplicates: u64,
+}
+
+/// Reads an outcome file's rows. A row for another month, a Crime ID that is not 64 hex digits
+/// or an outcome type the groups table does not hold cannot be used: it fails the file, or is
+/// rejected with its line.
+pub(super) fn outcomes(rows: Rows, columns: &[&str], name: &Name, display: &str) -> Result<Parsed> {
+    let needed = ["Crime ID", "Month", "Outcome type"].map(|c| find(columns, c));
+    let [Some(id), Some(month), Some(kind)] = needed else {
+        return Err(Error::Header {
+            at: Location::line(display, 1),
+            message: "an outcome file needs the columns Crime ID, Month and Outcome type".into(),
+        });
+    };
+    let file_month = name.month.to_string();
+    let mut out = OutcomeRows::default();
+    let mut seen: FxHashSet<(CrimeId, u16)> = FxHashSet::default();
+    let groups = Groups::shipped();
+    let mut parsed = rows.each(|r| {
+        let row = outcome_row(r, (id, month, kind), file_month.as_bytes(), groups)?;
+        if seen.insert(row) {
+            out.outcomes.push(row);
+        } else {
+            out.duplicates += 1;
+        }
+        Ok(())
+    })?;
+    parsed.outcomes = Some(std::sync::Arc::new(out));
+    Ok(parsed)
+}
+
+/// One outcome row's Crime ID and outcome type, or why it cannot be used.
+fn outcome_row(
+    r: &Record,
+    (id, month, kind): (usize, usize, usize),
+    file_month: &[u8],
+    groups: &Groups,
+) -> std::result::Result<(CrimeId, u16), String> {
+    let field = |i: usize| r.unescape(i).unwrap_or_default();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let row_month = field(month);
+    if *row_month != *file_month {
+        return Err(format!(
+            "the row is for month `{}` but the file is for {}",
+            text(&row_month),
+            text(file_month)
+        ));
+    }
+    let raw = field(id);
+    let crime = decode_hex_32(&raw).ok_or_else(|| {
+        format!(
+            "the Crime ID `{}` is not data.police.uk's 64 hexadecimal digits, so no crime can be matched to it",
+            text(&raw)
+        )
+    })?;
+    let label = field(kind);
+    let outcome = groups.find(&label).ok_or_else(|| {
+        format!(
+            "the outcome type `{}` is in no outcome group; add it to data/outcome-groups.csv with its Home Office group",
+            text(&label)
+        )
+    })?;
+    Ok((crime, outcome))
+}
+
+/// Counts the row's Crime ID as a duplicate if the file has had it before; keeps a recorded
+/// crime's first row by its ID with its crime type `keep` when asked.
+pub(super) fn count_id(
+    r: &Record,
+    column: Option<usize>,
+    keep: Option<u8>,
+    counts: &mut super::file::StreetCounts,
+    ids: &mut CrimeIds,
+) {
+    if let Some(i) = column {
+        let id = r.unescape(i).unwrap_or_default();
+        if id.is_empty() {
+            return;
+        }
+        let (first, hex) = ids.insert(&id);
+        if !first {
+            counts.duplicate_ids += 1;
+        } else if let (Some(hex), Some(t)) = (hex, keep) {
+            counts.crimes.push((hex, t));
+        }
+    }
+}
+
+/// Crime IDs seen in one file. data.police.uk IDs are 64 hex digits, kept as 32 bytes without
+/// allocating; anything else is kept as written.
+#[derive(Default)]
+pub(super) struct CrimeIds {
+    hex: FxHashSet<[u8; 32]>,
+    other: FxHashSet<Vec<u8>>,
+}
+
+impl CrimeIds {
+    /// Records `id`: whether it is new, and its 32 bytes when it is 64 hex digits.
+    pub(super) fn insert(&mut self, id: &[u8]) -> (bool, Option<CrimeId>) {
+        match decode_hex_32(id) {
+            Some(bytes) => (self.hex.insert(bytes), Some(bytes)),
+            None => (self.other.insert(id.to_vec()), None),
+        }
+    }
+}
+
+/// A Crime ID's 64 hex digits as 32 bytes.
+fn decode_hex_32(id: &[u8]) -> Option<CrimeId> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(id, &mut out).ok().map(|()| out)
+}
+
+/// Reads a stop-and-search file's rows by column name (releases differ: the outcome-linked and
+/// strip-search columns came later, and are `None` where absent). A row dated outside the file's
+/// month fails the file, or is rejected with its line.
+pub(super) fn searches(rows: Rows, columns: &[&str], name: &Name) -> Result<Parsed> {
+    let at = |c: &str| find(columns, c);
+    let cols = SearchColumns {
+        date: at("Date"),
+        text: [
+            "Type",
+            "Gender",
+            "Age range",
+            "Self-defined ethnicity",
+            "Officer-defined ethnicity",
+            "Legislation",
+            "Object of search",
+            "Outcome",
+        ]
+        .map(at),
+        linked: at("Outcome linked to object of search"),
+        strip: at("Removal of more than just outer clothing"),
+        lat_lon: [at("Latitude"), at("Longitude")],
+    };
+    let month = name.month.to_string();
+    let mut out = Vec::new();
+    let mut parsed = rows.each(|r| {
+        out.push(search_row(r, &cols, month.as_bytes())?);
+        Ok(())
+    })?;
+    parsed.searches = Some(std::sync::Arc::new(out));
+    Ok(parsed)
+}
+
+struct SearchColumns {
+    date: Option<usize>,
+    text: [Option<usize>; 8],
+    linked: Option<usize>,
+    strip: Option<usize>,
+    lat_lon: [Option<usize>; 2],
+}
+
+fn search_row(
+    r: &Record,
+    cols: &SearchColumns,
+    month: &[u8],
+) -> std::result::Result<crate::model::justice::Search, String> {
+    let field = |i: Option<usize>| i.and_then(|i| r.unescape(i)).unwrap_or_default();
+    let text = |i: Option<usize>| String::from_utf8_lossy(&field(i)).trim().into();
+    let date = field(cols.date);
+    if date.get(..7) != Some(month) {
+        return Err(format!(
+            "the search is dated `{}`, outside the file's month {}",
+            String::from_utf8_lossy(&date),
+            String::from_utf8_lossy(month)
+        ));
+    }
+    let flag = |i: Option<usize>| match field(i).trim_ascii() {
+        b"True" | b"true" | b"TRUE" => Some(true),
+        b"False" | b"false" | b"FALSE" => Some(false),
+        _ => None,
+    };
+    let [
+        kind,
+        gender,
+        age_range,
+        self_eth,
+        officer_eth,
+        legislation,
+        object,
+        outcome,
+    ] = cols.text.map(text);
+    Ok(crate::model::justice::Search {
+        kind,
+        gender,
+        age_range,
+        self_defined_ethnicity: self_eth,
+        officer_defined_ethnicity: officer_eth,
+        legislation,
+        object,
+        outcome,
+        linked: flag(cols.linked),
+        strip: flag(cols.strip),
+        located: cols.lat_lon.iter().all(|&i| !field(i).is_empty()),
+    })
+}

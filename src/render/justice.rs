@@ -1,0 +1,85 @@
+//! `justice` as rows: each crime type's share in each outcome group at the stated follow-up.
+
+use crate::render::format::sig4;
+use crate::stats::justice::Cohort;
+
+pub const JUSTICE_COLUMNS: [&str; 10] = [
+    "area",
+    "period",
+    "category",
+    "outcome_group",
+    "crimes",
+    "count",
+    "share",
+    "ci_low",
+    "ci_high",
+    "follow_up_months",
+];
+
+/// One row per crime type and outcome group (the group's key, as `data/outcome-groups.csv`
+/// names it), shares and their exact interval to four significant figures.
+pub fn cohort_rows(c: &Cohort) -> Vec<Vec<String>> {
+    c.shares
+        .iter()
+        .map(|s| {
+            vec![
+                c.area.clone(),
+                c.period.to_string(),
+                s.category.clone(),
+                s.group.key().to_string(),
+                s.crimes.to_string(),
+                s.count.to_string(),
+                sig4(Some(s.share)),
+                sig4(Some(s.ci_low)),
+                sig4(Some(s.ci_high)),
+                c.follow_up.to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub const SEARCH_COLUMNS: [&str; 15] = [
+    "area",
+    "period",
+    "by",
+    "value",
+    "searches",
+    "found",
+    "find_rate",
+    "find_rate_low",
+    "find_rate_high",
+    "arrests",
+    "arrest_rate",
+    "arrest_rate_low",
+    "arrest_rate_high",
+    "strip_searches",
+    "without_location",
+];
+
+/// One row per value searched by, then all searches; rates and intervals to four significant
+/// figures.
+pub fn search_rows(s: &crate::stats::searches::Searches) -> Vec<Vec<String>> {
+    let f = |x: f64| sig4(Some(x));
+    s.groups
+        .iter()
+        .map(|g| {
+            vec![
+                s.area.clone(),
+                s.period.to_string(),
+                s.by.key().to_string(),
+                g.value.clone(),
+                g.searches.to_string(),
+                g.found.to_string(),
+                f(g.find_rate),
+                f(g.find_ci.0),
+                f(g.find_ci.1),
+                g.arrests.to_string(),
+                f(g.arrest_rate),
+                f(g.arrest_ci.0),
+                f(g.arrest_ci.1),
+                g.strip.to_string(),
+                g.without_location.to_string(),
+            ]
+        })
+        .collect()
+}

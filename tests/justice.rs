@@ -1,0 +1,402 @@
+//! `justice`: investigation outcomes at equal follow-up. The City's figures are counted here
+//! with the csv crate straight from the raw street and outcome files (an outcome group table
+//! typed here from the Home Office's groups, not read from `data/`), and the cohort rules are
+//! checked on small hand-made cases.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use saferstats::harmonise::outcome_groups::Group;
+use saferstats::model::Month;
+use saferstats::model::justice::{CrimeMonth, Justice, OutcomeMonth};
+use saferstats::stats::justice;
+
+/// The outcome types of the City's files: their group key and their rank in a month (a court
+/// result after the charge, a charge after any other outcome).
+fn group_of(outcome: &str) -> (&'static str, u8) {
+    match outcome {
+        "Suspect charged" | "Suspect charged as part of another case" => ("charged", 8),
+        "Offender sent to prison"
+        | "Offender given suspended prison sentence"
+        | "Offender given community sentence"
+        | "Offender fined"
+        | "Offender given conditional discharge"
+        | "Defendant found not guilty"
+        | "Court case unable to proceed"
+        | "Offender otherwise dealt with"
+        | "Offender deprived of property"
+        | "Defendant sent to Crown Court"
+        | "Offender ordered to pay compensation" => ("charged", 9),
+        "Offender given a caution"
+        | "Local resolution"
+        | "Offender given a drugs possession warning"
+        | "Offender given penalty notice" => ("out_of_court", 7),
+        "Unable to prosecute suspect" => ("evidential", 5),
+        "Formal action is not in the public interest"
+        | "Further investigation is not in the public interest" => ("public_interest", 5),
+        "Investigation complete; no suspect identified" => ("no_suspect", 4),
+        "Action to be taken by another organisation" => ("other_body", 4),
+        other => panic!("outcome type `{other}` is not in the test's table"),
+    }
+}
+
+fn months(first: (i32, u32), n: u32) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let m = first.0 * 12 + first.1 as i32 - 1 + i as i32;
+            format!("{}-{:02}", m / 12, m % 12 + 1)
+        })
+        .collect()
+}
+
+/// The rows of one raw file as maps from column name to value.
+fn rows(archive: &std::path::Path, month: &str, kind: &str) -> Vec<BTreeMap<String, String>> {
+    let path = archive
+        .join(month)
+        .join(format!("{month}-city-of-london-{kind}.csv"));
+    let Ok(mut r) = csv::Reader::from_path(&path) else {
+        return Vec::new();
+    };
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            h.iter()
+                .zip(rec.iter())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+struct ByHand {
+    /// (crime type or "All recorded crime", group key) -> (crimes, count).
+    counts: BTreeMap<(String, String), (u64, u64)>,
+    unmatched: u64,
+}
+
+/// The City's 2016/17 crimes as they stood `k` months after their month.
+fn by_hand(archive: &std::path::Path, k: i32) -> ByHand {
+    let all_months = months((2016, 1), 18);
+    let month_no = |m: &str| all_months.iter().position(|x| x == m).unwrap() as i32;
+    let mut crimes: BTreeMap<String, (i32, String)> = BTreeMap::new();
+    let mut every_id = BTreeSet::new();
+    for m in &all_months {
+        for row in rows(archive, m, "street") {
+            let (id, kind) = (row["Crime ID"].clone(), row["Crime type"].clone());
+            if id.is_empty() || kind == "Anti-social behaviour" {
+                continue;
+            }
+            every_id.insert(id.clone());
+            if (month_no("2016-04")..=month_no("2017-03")).contains(&month_no(m)) {
+                crimes.entry(id).or_insert((month_no(m), kind));
+            }
+        }
+    }
+    let mut standing: BTreeMap<String, (i32, u8, &'static str)> = BTreeMap::new();
+    let mut unmatched = 0;
+    for m in &all_months {
+        let mut seen = BTreeSet::new();
+        for row in rows(archive, m, "outcomes") {
+            let (id, outcome) = (row["Crime ID"].clone(), row["Outcome type"].clone());
+            if !seen.insert((id.clone(), outcome.clone())) {
+                continue;
+            }
+            if !every_id.contains(&id) {
+                unmatched += 1;
+                continue;
+            }
+            let Some((crime_month, _)) = crimes.get(&id) else {
+                continue;
+            };
+            if month_no(m) > crime_month + k {
+                continue;
+            }
+            let (group, rank) = group_of(&outcome);
+            let best = standing.entry(id).or_insert((month_no(m), rank, group));
+            if (month_no(m), rank) > (best.0, best.1) {
+                *best = (month_no(m), rank, group);
+            }
+        }
+    }
+    let mut counts: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    let mut per_type: BTreeMap<String, u64> = BTreeMap::new();
+    for (id, (_, kind)) in &crimes {
+        let group = standing.get(id).map_or("awaiting", |s| s.2);
+        for category in [kind.as_str(), "All recorded crime"] {
+            counts.entry((category.into(), group.into())).or_default().1 += 1;
+            *per_type.entry(category.into()).or_default() += 1;
+        }
+    }
+    for ((category, _), v) in counts.iter_mut() {
+        v.0 = per_type[category];
+    }
+    ByHand { counts, unmatched }
+}
+
+#[test]
+fn the_city_2016_17_outcome_groups_match_the_raw_files() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    let cli = common::Cli::new()
+        .source_path("police-uk", &archive)
+        .args(["justice", "--period", "2016/17", "--format", "csv"]);
+    let (csv, stderr) = cli.expect(0);
+    // The outcome files run to 2017-06: three months after the last crimes, 2017-03.
+    let hand = by_hand(&archive, 3);
+    assert!(
+        stderr.contains("as they stood 3 months after")
+            && stderr.contains(&format!("{} outcome rows matched no crime", hand.unmatched)),
+        "{stderr}"
+    );
+    let mut got = BTreeMap::new();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert_eq!(
+            (&rec[0], &rec[1], &rec[9]),
+            ("City of London Police", "2016/17", "3")
+        );
+        let (crimes, count): (u64, u64) = (rec[4].parse().unwrap(), rec[5].parse().unwrap());
+        let share: f64 = rec[6].parse().unwrap();
+        assert!((share - count as f64 / crimes as f64).abs() < 5e-4 * share.max(1e-3));
+        let (low, high): (f64, f64) = (rec[7].parse().unwrap(), rec[8].parse().unwrap());
+        assert!(low <= share && share <= high, "{rec:?}");
+        if count > 0 {
+            got.insert((rec[2].to_string(), rec[3].to_string()), (crimes, count));
+        }
+    }
+    assert_eq!(got, hand.counts);
+    // 5,464 crime rows in 2016/17, fewer distinct Crime IDs (a crime listed twice is one crime).
+    let all: u64 = got
+        .iter()
+        .filter(|((c, _), _)| c == "All recorded crime")
+        .map(|(_, v)| v.1)
+        .sum();
+    assert!(all > 5_000 && all <= 5_464, "{all}");
+}
+
+#[test]
+fn a_follow_up_beyond_the_outcome_files_is_refused() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    let cli = common::Cli::new().source_path("police-uk", &archive).args([
+        "justice",
+        "--period",
+        "2016/17",
+        "--follow-up",
+        "4",
+    ]);
+    let (_, stderr) = cli.expect(2);
+    assert!(stderr.contains("--follow-up 3 or less"), "{stderr}");
+}
+
+fn month(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+fn id(n: u8) -> [u8; 32] {
+    [n; 32]
+}
+
+/// Two crimes of 2017-04 and one of 2017-06 (violence, type 13; burglary, type 2), outcome
+/// files from 2017-04 to 2017-09 (2017-08 missing unless `whole`).
+fn small(whole: bool) -> Justice {
+    let crimes = |m: &str, list: Vec<([u8; 32], u8)>| CrimeMonth {
+        input: 0,
+        area: "Force".into(),
+        force: "force".into(),
+        month: month(m),
+        crimes: list,
+    };
+    let groups = saferstats::harmonise::outcome_groups::Groups::shipped();
+    let o = |label: &str| groups.find(label.as_bytes()).unwrap();
+    let outcomes = |m: &str, list: Vec<([u8; 32], u16)>| OutcomeMonth {
+        input: 0,
+        force: "force".into(),
+        month: month(m),
+        outcomes: list,
+        duplicates: 0,
+    };
+    let mut files = vec![
+        outcomes("2017-04", vec![]),
+        // Crime 1: no suspect after a month, then charged three months later, then fined the
+        // same month as the charge (the court result outranks it).
+        outcomes(
+            "2017-05",
+            vec![(id(1), o("Investigation complete; no suspect identified"))],
+        ),
+        outcomes("2017-06", vec![]),
+        outcomes(
+            "2017-07",
+            vec![(id(1), o("Offender fined")), (id(1), o("Suspect charged"))],
+        ),
+        // Crime 3 (of 2017-06): a caution two months on; crime 9 is older than the archive.
+        outcomes(
+            "2017-08",
+            vec![
+                (id(3), o("Offender given a caution")),
+                (id(9), o("Suspect charged")),
+            ],
+        ),
+        outcomes("2017-09", vec![]),
+    ];
+    if !whole {
+        files.remove(4);
+    }
+    Justice {
+        crimes: vec![
+            crimes("2017-04", vec![(id(1), 13), (id(2), 2)]),
+            crimes("2017-06", vec![(id(3), 13)]),
+        ],
+        outcomes: files,
+        searches: Vec::new(),
+    }
+}
+
+fn share(c: &justice::Cohort, category: &str, group: Group) -> (u64, u64) {
+    let s = c
+        .shares
+        .iter()
+        .find(|s| s.category == category && s.group == group)
+        .unwrap();
+    (s.count, s.crimes)
+}
+
+#[test]
+fn each_crime_stands_at_its_latest_outcome_within_the_follow_up() {
+    let j = small(true);
+    let period = "2017/18".parse().unwrap();
+    let forces = BTreeSet::from(["force".to_string()]);
+    // Crimes of 2017-04 to 2017-06; outcome files without a gap to 2017-09: three months.
+    assert_eq!(
+        justice::follow_up_limit(&j, &forces, (month("2017-04"), month("2017-06"))),
+        Some(3)
+    );
+    let at = |k| justice::cohort(&j, ("Force", period), Some(k), 0.95).unwrap();
+    let v = "Violence and sexual offences";
+    // k = 1: crime 1 (2017-04) has "no suspect" (2017-05); crime 3 (2017-06) nothing by 2017-07.
+    assert_eq!(share(&at(1), v, Group::NoSuspect), (1, 2));
+    assert_eq!(share(&at(1), v, Group::Awaiting), (1, 2));
+    // k = 2: crime 3's caution (2017-08) counts; crime 1 is still "no suspect" at 2017-06.
+    assert_eq!(share(&at(2), v, Group::OutOfCourt), (1, 2));
+    assert_eq!(share(&at(2), v, Group::NoSuspect), (1, 2));
+    // k = 3: crime 1 was charged and fined in 2017-07: it stands at the court result, charged.
+    let c = at(3);
+    assert_eq!(share(&c, v, Group::Charged), (1, 2));
+    assert_eq!(share(&c, "Burglary", Group::Awaiting), (1, 1));
+    assert_eq!(share(&c, justice::ALL_CRIME, Group::Charged), (1, 3));
+    // Crime 9 matches no crime of the archive: counted apart.
+    assert_eq!(c.unmatched_outcomes, 1);
+    assert!(justice::cohort(&j, ("Force", period), Some(4), 0.95).is_err());
+}
+
+#[test]
+fn a_missing_outcome_month_ends_the_follow_up() {
+    let j = small(false);
+    let forces = BTreeSet::from(["force".to_string()]);
+    // 2017-08 is missing: the files reach 2017-07, one month after the last crimes.
+    assert_eq!(
+        justice::follow_up_limit(&j, &forces, (month("2017-04"), month("2017-06"))),
+        Some(1)
+    );
+    // Crimes of 2017-04 alone are covered for three months.
+    assert_eq!(
+        justice::follow_up_limit(&j, &forces, (month("2017-04"), month("2017-04"))),
+        Some(3)
+    );
+}
+
+/// A one-month archive: two crimes and an outcome file whose second row's Crime ID is cut short.
+fn bad_archive(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("archive");
+    let month = root.join("2017-04");
+    std::fs::create_dir_all(&month).unwrap();
+    let (a, b) = ("a".repeat(64), "b".repeat(64));
+    let street = format!(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n\
+         {a},2017-04,Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Burglary,,\n\
+         {b},2017-04,Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Robbery,,\n"
+    );
+    std::fs::write(month.join("2017-04-force-street.csv"), street).unwrap();
+    let outcomes = format!(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n\
+         {a},2017-04,Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Suspect charged\n\
+         {},2017-04,Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Suspect charged\n",
+        &b[..60]
+    );
+    std::fs::write(month.join("2017-04-force-outcomes.csv"), outcomes).unwrap();
+    root
+}
+
+#[test]
+fn a_malformed_crime_id_names_its_file_and_line_or_is_ledgered() {
+    let cli = common::Cli::new();
+    let archive = bad_archive(cli.dir.path());
+    let ask = ["justice", "--period", "2017-04", "--format", "csv"];
+    let cli = cli.source_path("police-uk", &archive).args(ask);
+    let (_, stderr) = cli.expect(2);
+    assert!(
+        stderr.contains("2017-04-force-outcomes.csv:3:")
+            && stderr.contains("not data.police.uk's 64 hexadecimal digits"),
+        "{stderr}"
+    );
+    // Rejected instead: the other outcome stands; the robbery has none yet.
+    let cli = common::Cli::new();
+    let archive = bad_archive(cli.dir.path());
+    let cli = cli
+        .source_path("police-uk", &archive)
+        .args(["--reject-bad-rows"])
+        .args(ask);
+    let (csv, _) = cli.expect(0);
+    let row = |category: &str, group: &str| {
+        csv.lines()
+            .find(|l| l.contains(&format!(",{category},{group},")))
+            .map(|l| l.split(',').nth(5).unwrap().to_string())
+    };
+    assert_eq!(row("Burglary", "charged").as_deref(), Some("1"));
+    assert_eq!(row("Robbery", "awaiting").as_deref(), Some("1"));
+}
+
+#[test]
+fn the_city_2016_17_searches_by_object_match_the_raw_files() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    // By hand: searches, finds (outcome linked to the object) and arrests per object of search.
+    let mut hand: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for m in months((2016, 4), 12) {
+        for row in rows(&archive, &m, "stop-and-search") {
+            let object = match row["Object of search"].as_str() {
+                "" => "(not recorded)".to_string(),
+                o => o.to_string(),
+            };
+            for key in [object, "All searches".to_string()] {
+                let e = hand.entry(key).or_default();
+                e.0 += 1;
+                e.1 += u64::from(row["Outcome linked to object of search"] == "True");
+                e.2 += u64::from(row["Outcome"] == "Suspect arrested");
+            }
+        }
+    }
+    assert_eq!(hand["All searches"].0, 1_272);
+    let cli = common::Cli::new().source_path("police-uk", &archive).args([
+        "searches", "--period", "2016/17", "--by", "object", "--format", "csv",
+    ]);
+    let (csv, _) = cli.expect(0);
+    let mut got = BTreeMap::new();
+    for rec in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let rec = rec.unwrap();
+        let n = |i: usize| rec[i].parse::<u64>().unwrap();
+        got.insert(rec[3].to_string(), (n(4), n(5), n(9)));
+        // The find rate and its exact interval: 444 of 1,272 is 0.3491.
+        if &rec[3] == "All searches" {
+            let rate: f64 = rec[6].parse().unwrap();
+            assert!((rate - 444.0 / 1272.0).abs() < 5e-5, "{rate}");
+        }
+    }
+    assert_eq!(got, hand);
+}
