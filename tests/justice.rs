@@ -400,3 +400,60 @@ fn the_city_2016_17_searches_by_object_match_the_raw_files() {
     }
     assert_eq!(got, hand);
 }
+
+#[test]
+fn the_difference_in_proportions_matches_a_hand_computation() {
+    use saferstats::stats::justice_change::difference_in_proportions;
+    // 30 of 100 against 45 of 120: pooled 75/220, se = sqrt(p(1-p)(1/100 + 1/120)) = 0.0641820,
+    // z = 0.075 / se = 1.168553, p = erfc(z / sqrt 2) = 0.242584; the difference's 95% interval
+    // from the unpooled se sqrt(.3 x .7 / 100 + .375 x .625 / 120) = 0.0637703: -0.049779 to 0.199779.
+    let t = difference_in_proportions((30, 100), (45, 120), 0.95).unwrap();
+    assert!((t.difference - 0.075).abs() < 1e-12);
+    assert!((t.z - 1.168_553_5).abs() < 1e-6, "{}", t.z);
+    assert!((t.p_value - 0.242_583_6).abs() < 1e-6, "{}", t.p_value);
+    assert!(
+        (t.ci.0 + 0.049_779_5).abs() < 1e-6 && (t.ci.1 - 0.199_779_5).abs() < 1e-6,
+        "{:?}",
+        t.ci
+    );
+    // Nothing to test when neither period has any, or either has no crimes.
+    assert!(difference_in_proportions((0, 10), (0, 12), 0.95).is_none());
+    assert!(difference_in_proportions((3, 10), (0, 0), 0.95).is_none());
+}
+
+#[test]
+fn two_periods_are_read_at_the_follow_up_both_allow() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    // 2017/18 holds three months (2017-04 to 2017-06) and the outcome files end in 2017-06: its
+    // crimes of 2017-06 have no follow-up, so both periods are read at 0 months.
+    let ask = [
+        "justice", "--from", "2016/17", "--to", "2017/18", "--format", "csv",
+    ];
+    let cli = common::Cli::new()
+        .source_path("police-uk", &archive)
+        .args(ask);
+    let (_, stderr) = cli.expect(2);
+    assert!(
+        stderr.contains("3 of its 12 months") && stderr.contains("--allow-partial"),
+        "{stderr}"
+    );
+    let cli = common::Cli::new()
+        .source_path("police-uk", &archive)
+        .args(["--allow-partial"])
+        .args(ask);
+    let (csv, stderr) = cli.expect(0);
+    assert!(stderr.contains("follow-up: 0 months: the longest the outcome files cover for both (3 for 2016/17, 0 for 2017/18)"), "{stderr}");
+    let hand = by_hand(&archive, 0);
+    let mut got = BTreeMap::new();
+    for rec in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let rec = rec.unwrap();
+        assert_eq!(&rec[17], "0");
+        let (crimes, count): (u64, u64) = (rec[5].parse().unwrap(), rec[6].parse().unwrap());
+        if count > 0 {
+            got.insert((rec[3].to_string(), rec[4].to_string()), (crimes, count));
+        }
+    }
+    assert_eq!(got, hand.counts);
+}

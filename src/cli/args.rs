@@ -276,9 +276,17 @@ pub enum Command {
     /// type's share in each Home Office outcome group as the crimes stood a follow-up of MONTHS
     /// after their month (a cohort at equal follow-up), with exact (Clopper-Pearson) intervals.
     /// Columns: area,period,category,outcome_group,crimes,count,share,ci_low,ci_high,follow_up_months.
+    /// With --from/--to instead of --period: both periods' crimes at the same follow-up, each
+    /// share's difference with the two-proportion z test (area,from_period,to_period,category,
+    /// outcome_group,from_crimes,from_count,from_share,to_crimes,to_count,to_share,difference,
+    /// difference_low,difference_high,p_value,q_value,significant,follow_up_months).
     Justice {
-        #[arg(long, value_name = "PERIOD")]
-        period: Period,
+        #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+        period: Option<Period>,
+        #[arg(long, value_name = "PERIOD", requires = "to")]
+        from: Option<Period>,
+        #[arg(long, value_name = "PERIOD", requires = "from")]
+        to: Option<Period>,
         /// Months of follow-up after each crime's month [default: the most the outcome files
         /// cover for every crime of the period].
         #[arg(long, value_name = "MONTHS")]

@@ -112,61 +112,6 @@ pub fn counts(
     Ok(data.findings)
 }
 
-/// `justice`: the period's crimes by outcome group at a follow-up, and what the join left apart.
-pub fn justice(
-    cfg: &Config,
-    period: Period,
-    follow_up: Option<u32>,
-    format: Format,
-) -> Result<Vec<Finding>> {
-    let (data, area) = pipeline::load(cfg)?;
-    let confidence = 1.0 - cfg.settings.alpha;
-    let cohort =
-        crate::stats::justice::cohort(&data.justice, (&area, period), follow_up, confidence)?;
-    if !cfg.quiet {
-        let (first, last, n) = cohort.crime_months;
-        crate::error::say(format_args!(
-            "{area}, {period}: crimes of {first} to {last} ({n} months) as they stood {} months after each crime's month; {} outcome rows matched no crime in the archive (crimes before it), {} repeated a row of their file",
-            cohort.follow_up, cohort.unmatched_outcomes, cohort.duplicate_outcomes
-        ));
-    }
-    let cells = crate::render::justice::cohort_rows(&cohort);
-    print_rows(
-        format,
-        &crate::render::justice::JUSTICE_COLUMNS,
-        &cells,
-        Some(&cohort),
-    )?;
-    Ok(data.findings)
-}
-
-/// `searches`: the period's stop and search grouped, with find and arrest rates.
-pub fn searches(
-    cfg: &Config,
-    period: Period,
-    by: crate::stats::searches::SearchBy,
-    format: Format,
-) -> Result<Vec<Finding>> {
-    let (data, area) = pipeline::load(cfg)?;
-    let confidence = 1.0 - cfg.settings.alpha;
-    let s = crate::stats::searches::searches(&data.justice, (&area, period), by, confidence)?;
-    let expected = period.month_count() as usize;
-    if !cfg.quiet && s.months.len() < expected {
-        crate::error::say(format_args!(
-            "{area}, {period}: only {} of its {expected} months have stop-and-search files: a partial period",
-            s.months.len()
-        ));
-    }
-    let cells = crate::render::justice::search_rows(&s);
-    print_rows(
-        format,
-        &crate::render::justice::SEARCH_COLUMNS,
-        &cells,
-        Some(&s),
-    )?;
-    Ok(data.findings)
-}
-
 /// `trend`: each category's long view, or with `rolling` its rolling-year totals.
 pub fn trend(cfg: &Config, years: usize, rolling: bool, format: Format) -> Result<Vec<Finding>> {
     if rolling {

@@ -6,6 +6,7 @@
 
 pub mod args;
 mod commands;
+mod justice;
 mod merge;
 mod place;
 
@@ -44,11 +45,24 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
         Command::Place { .. } => place::from_command(&cfg, &cli.command)?,
         Command::Justice {
             period,
+            from,
+            to,
             follow_up,
             format,
-        } => commands::justice(&cfg, *period, *follow_up, (*format).into())?,
+        } => {
+            let periods = match (period, from, to) {
+                (Some(p), _, _) => justice::JusticePeriods::One(*p),
+                (None, Some(a), Some(b)) => justice::JusticePeriods::Two(*a, *b),
+                _ => {
+                    return Err(Error::Usage(
+                        "justice takes --period, or --from and --to".into(),
+                    ));
+                }
+            };
+            justice::justice(&cfg, periods, *follow_up, (*format).into())?
+        }
         Command::Searches { period, by, format } => {
-            commands::searches(&cfg, *period, (*by).into(), (*format).into())?
+            justice::searches(&cfg, *period, (*by).into(), (*format).into())?
         }
         Command::Counts { period, by, format } => {
             commands::counts(&cfg, *period, *by, (*format).into())?

@@ -83,3 +83,60 @@ pub fn search_rows(s: &crate::stats::searches::Searches) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+pub const JUSTICE_CHANGE_COLUMNS: [&str; 18] = [
+    "area",
+    "from_period",
+    "to_period",
+    "category",
+    "outcome_group",
+    "from_crimes",
+    "from_count",
+    "from_share",
+    "to_crimes",
+    "to_count",
+    "to_share",
+    "difference",
+    "difference_low",
+    "difference_high",
+    "p_value",
+    "q_value",
+    "significant",
+    "follow_up_months",
+];
+
+/// One row per crime type and group: both shares, the difference with its interval and test,
+/// `yes` where the adjusted p-value is at or below `alpha`.
+pub fn change_rows(c: &crate::stats::justice_change::CohortChange, alpha: f64) -> Vec<Vec<String>> {
+    let share = |(k, n): (u64, u64)| sig4((n > 0).then(|| k as f64 / n as f64));
+    c.changes
+        .iter()
+        .map(|g| {
+            let t = g.test.as_ref();
+            vec![
+                c.from.area.clone(),
+                c.from.period.to_string(),
+                c.to.period.to_string(),
+                g.category.clone(),
+                g.group.key().to_string(),
+                g.from.1.to_string(),
+                g.from.0.to_string(),
+                share(g.from),
+                g.to.1.to_string(),
+                g.to.0.to_string(),
+                share(g.to),
+                sig4(t.map(|t| t.difference)),
+                sig4(t.map(|t| t.ci.0)),
+                sig4(t.map(|t| t.ci.1)),
+                crate::render::format::p_value(t.map(|t| t.p_value)),
+                crate::render::format::p_value(g.q_value),
+                match g.q_value {
+                    Some(q) if q <= alpha => "yes".into(),
+                    Some(_) => "no".into(),
+                    None => String::new(),
+                },
+                c.follow_up.to_string(),
+            ]
+        })
+        .collect()
+}

@@ -17,6 +17,7 @@ pub mod exact;
 pub mod gaps;
 pub mod hotspot;
 pub mod justice;
+pub mod justice_change;
 pub mod longterm;
 pub mod peers;
 pub mod place;
