@@ -457,3 +457,134 @@ fn two_periods_are_read_at_the_follow_up_both_allow() {
     }
     assert_eq!(got, hand.counts);
 }
+
+#[test]
+fn the_rate_ratio_and_its_interval_match_a_hand_computation() {
+    use saferstats::stats::disproportionality::{broad_group, rate_ratio};
+    // 50 searches of 10,000 residents (5.0 per 1,000) against 100 of 80,000 (1.25): ratio 4;
+    // se of ln(ratio) = sqrt(1/50 + 1/100) = 0.1732051; 95%: 4 exp(-+1.959964 x 0.1732051) =
+    // 2.848574 to 5.616845.
+    let (ratio, low, high) = rate_ratio((50, 10_000.0), (100, 80_000.0), 0.95).unwrap();
+    assert!((ratio - 4.0).abs() < 1e-12);
+    assert!(
+        (low - 2.848_574).abs() < 1e-5 && (high - 5.616_845).abs() < 1e-5,
+        "{low} {high}"
+    );
+    assert_eq!(rate_ratio((0, 10.0), (3, 10.0), 0.95), None);
+    assert_eq!(
+        broad_group("Black or Black British - African (B2)"),
+        Some("Black")
+    );
+    assert_eq!(
+        broad_group("Chinese or other ethnic group - Chinese (O1)"),
+        Some("Other")
+    );
+    assert_eq!(broad_group("Not Stated (NS)"), None);
+    assert_eq!(broad_group(""), None);
+}
+
+#[test]
+fn the_city_disproportionality_counts_each_broad_group_from_the_raw_files() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    let mut hand: BTreeMap<String, u64> = BTreeMap::new();
+    let mut apart = 0;
+    for m in months((2016, 4), 12) {
+        for row in rows(&archive, &m, "stop-and-search") {
+            let label = row["Self-defined ethnicity"].clone();
+            let group = label.split(" - ").next().unwrap_or("");
+            let group = match group {
+                "White" => "White",
+                "Black or Black British" => "Black",
+                "Asian or Asian British" => "Asian",
+                "Mixed" => "Mixed",
+                "Chinese or other ethnic group" => "Other",
+                _ => {
+                    apart += 1;
+                    continue;
+                }
+            };
+            *hand.entry(group.to_string()).or_default() += 1;
+        }
+    }
+    // Populations made up for the test (not the City's): the ratios are arithmetic on them.
+    let cli = common::Cli::new();
+    let pop = cli.dir.path().join("pop.csv");
+    std::fs::write(
+        &pop,
+        "ethnicity,population\nWhite,\"5,000\"\nBlack,200\nAsian,800\nMixed,300\nOther,400\n",
+    )
+    .unwrap();
+    let cli = cli.source_path("police-uk", &archive).args([
+        "searches",
+        "--period",
+        "2016/17",
+        "--by",
+        "ethnicity",
+        "--population",
+    ]);
+    let cli = cli.args([pop.display().to_string().as_str(), "--format", "csv"]);
+    let (csv, stderr) = cli.expect(0);
+    assert!(
+        stderr.contains(&format!("{apart} searches with ethnicity not stated")),
+        "{stderr}"
+    );
+    let white = hand["White"] as f64 / 5_000.0;
+    for rec in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let rec = rec.unwrap();
+        let n: u64 = rec[3].parse().unwrap();
+        assert_eq!(n, hand[&rec[2]], "{rec:?}");
+        let population: f64 = rec[4].parse().unwrap();
+        if &rec[2] != "White" {
+            let ratio: f64 = rec[6].parse().unwrap();
+            let want = n as f64 / population / white;
+            assert!((ratio / want - 1.0).abs() < 5e-4, "{ratio} {want}");
+        }
+    }
+}
+
+/// A one-month archive whose stop-and-search file has the early header (no outcome-linked or
+/// strip-search columns, as releases before 2015 had), its rows dated `dates`.
+fn searches_archive(dir: &std::path::Path, dates: [&str; 2]) -> std::path::PathBuf {
+    let root = dir.join("archive");
+    let month = root.join("2014-06");
+    std::fs::create_dir_all(&month).unwrap();
+    let street = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n,2014-06,Force,Force,,,No Location,,,Anti-social behaviour,,\n";
+    std::fs::write(month.join("2014-06-force-street.csv"), street).unwrap();
+    let mut text = "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome\n".to_string();
+    for d in dates {
+        text += &format!(
+            "Person search,{d},,,51.5,-0.1,Male,18-24,White - White British (W1),White,Misuse of Drugs Act 1971 (section 23),Controlled drugs,Suspect arrested\n"
+        );
+    }
+    std::fs::write(month.join("2014-06-force-stop-and-search.csv"), text).unwrap();
+    root
+}
+
+#[test]
+fn an_early_stop_and_search_header_reads_and_a_date_outside_its_month_is_named() {
+    let ask = ["searches", "--period", "2014-06", "--format", "csv"];
+    let cli = common::Cli::new();
+    let archive = searches_archive(
+        cli.dir.path(),
+        ["2014-06-01T10:00:00", "2014-06-30T23:59:00"],
+    );
+    let (csv, _) = cli.source_path("police-uk", &archive).args(ask).expect(0);
+    // Two searches, both arrests; no finds can be told without the outcome-linked column.
+    assert!(
+        csv.contains(",object,All searches,2,0,0,0,0.8419,2,1,0.1581,1,0,0"),
+        "{csv}"
+    );
+    let cli = common::Cli::new();
+    let archive = searches_archive(
+        cli.dir.path(),
+        ["2014-06-01T10:00:00", "2014-07-01T00:10:00"],
+    );
+    let (_, stderr) = cli.source_path("police-uk", &archive).args(ask).expect(2);
+    assert!(
+        stderr.contains("2014-06-force-stop-and-search.csv:3:")
+            && stderr.contains("outside the file's month 2014-06"),
+        "{stderr}"
+    );
+}

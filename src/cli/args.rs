@@ -304,6 +304,12 @@ pub enum Command {
         period: Period,
         #[arg(long, value_enum, default_value_t = SearchByArg::Object)]
         by: SearchByArg,
+        /// With --by ethnicity: the area's population by broad ethnic group (a CSV
+        /// `ethnicity,population`), for each group's searches per 1,000 residents and its ratio to
+        /// the White group's rate (area,period,ethnicity,searches,population,rate_per_1000,
+        /// ratio_to_white,ratio_low,ratio_high).
+        #[arg(long, value_name = "FILE")]
+        population: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },

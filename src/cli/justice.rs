@@ -1,6 +1,7 @@
 //! `justice` and `searches`: what happened after the crimes, and stop and search, from an
 //! archive's outcome and stop-and-search files.
 
+use super::Command;
 use super::commands::print_rows;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -11,6 +12,42 @@ use crate::render::export::Format;
 use crate::render::justice as rows;
 use crate::stats::{justice, justice_change, searches as search};
 
+/// Runs `justice` or `searches` as the command line gives them.
+pub fn from_command(cfg: &Config, command: &Command) -> Result<Vec<Finding>> {
+    match command {
+        Command::Justice {
+            period,
+            from,
+            to,
+            follow_up,
+            format,
+        } => {
+            let periods = match (period, from, to) {
+                (Some(p), _, _) => JusticePeriods::One(*p),
+                (None, Some(a), Some(b)) => JusticePeriods::Two(*a, *b),
+                _ => {
+                    return Err(Error::Usage(
+                        "justice takes --period, or --from and --to".into(),
+                    ));
+                }
+            };
+            justice(cfg, periods, *follow_up, (*format).into())
+        }
+        Command::Searches {
+            period,
+            by,
+            population,
+            format,
+        } => searches(
+            cfg,
+            (*period, (*by).into()),
+            population.as_deref(),
+            (*format).into(),
+        ),
+        _ => Err(Error::Usage("not a justice or searches command".into())),
+    }
+}
+
 /// One period, or two to compare at the same follow-up.
 #[derive(Debug, Clone, Copy)]
 pub enum JusticePeriods {
@@ -20,7 +57,7 @@ pub enum JusticePeriods {
 
 /// `justice`: the crimes by outcome group at a follow-up (or two periods' at the same one), and
 /// what the join left apart.
-pub fn justice(
+fn justice(
     cfg: &Config,
     periods: JusticePeriods,
     follow_up: Option<u32>,
@@ -92,13 +129,16 @@ fn say(cfg: &Config, c: &justice::Cohort) {
 }
 
 /// `searches`: the period's stop and search grouped, with find and arrest rates.
-pub fn searches(
+fn searches(
     cfg: &Config,
-    period: Period,
-    by: search::SearchBy,
+    (period, by): (Period, search::SearchBy),
+    population: Option<&std::path::Path>,
     format: Format,
 ) -> Result<Vec<Finding>> {
     let (data, area) = pipeline::load(cfg)?;
+    if let Some(path) = population {
+        return disproportionality(cfg, (&data, &area, period), by, path, format);
+    }
     let confidence = 1.0 - cfg.settings.alpha;
     let s = search::searches(&data.justice, (&area, period), by, confidence)?;
     let expected = period.month_count() as usize;
@@ -115,4 +155,43 @@ pub fn searches(
         Some(&s),
     )?;
     Ok(data.findings)
+}
+
+/// `searches --by ethnicity --population FILE`: each broad group's rate against the White group's.
+fn disproportionality(
+    cfg: &Config,
+    (data, area, period): (&crate::model::Dataset, &str, Period),
+    by: search::SearchBy,
+    path: &std::path::Path,
+    format: Format,
+) -> Result<Vec<Finding>> {
+    if by != search::SearchBy::Ethnicity {
+        return Err(Error::Usage(
+            "searches --population goes with --by ethnicity".into(),
+        ));
+    }
+    let populations = crate::ingest::ethnicity::read(path)?;
+    let confidence = 1.0 - cfg.settings.alpha;
+    let files = data
+        .justice
+        .searches
+        .iter()
+        .filter(|f| crate::model::same_name(&f.area, area) && period.contains(f.month));
+    let all = files.flat_map(|f| &f.searches);
+    let (groups, apart) =
+        crate::stats::disproportionality::disproportionality(all, &populations, confidence);
+    if !cfg.quiet {
+        crate::error::say(format_args!(
+            "{area}, {period}: {apart} searches with ethnicity not stated (or in no group of {}) are counted apart; residents are the denominator, and most people searched in a city centre may live elsewhere",
+            path.display()
+        ));
+    }
+    let cells = rows::disproportionality_rows((area, &period.to_string()), &groups);
+    print_rows(
+        format,
+        &rows::DISPROPORTIONALITY_COLUMNS,
+        &cells,
+        Some(&groups),
+    )?;
+    Ok(data.findings.clone())
 }

@@ -43,26 +43,8 @@ pub fn execute(cli: &Cli) -> Result<Exit> {
             commands::spc(&cfg, baseline.as_deref(), (*format).into())?
         }
         Command::Place { .. } => place::from_command(&cfg, &cli.command)?,
-        Command::Justice {
-            period,
-            from,
-            to,
-            follow_up,
-            format,
-        } => {
-            let periods = match (period, from, to) {
-                (Some(p), _, _) => justice::JusticePeriods::One(*p),
-                (None, Some(a), Some(b)) => justice::JusticePeriods::Two(*a, *b),
-                _ => {
-                    return Err(Error::Usage(
-                        "justice takes --period, or --from and --to".into(),
-                    ));
-                }
-            };
-            justice::justice(&cfg, periods, *follow_up, (*format).into())?
-        }
-        Command::Searches { period, by, format } => {
-            justice::searches(&cfg, *period, (*by).into(), (*format).into())?
+        Command::Justice { .. } | Command::Searches { .. } => {
+            justice::from_command(&cfg, &cli.command)?
         }
         Command::Counts { period, by, format } => {
             commands::counts(&cfg, *period, *by, (*format).into())?

@@ -13,6 +13,7 @@
 
 pub mod boundaries;
 pub mod disclosure;
+pub mod ethnicity;
 pub mod grid;
 pub mod home_office;
 pub mod lookup;

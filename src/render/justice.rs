@@ -140,3 +140,39 @@ pub fn change_rows(c: &crate::stats::justice_change::CohortChange, alpha: f64) -
         })
         .collect()
 }
+
+pub const DISPROPORTIONALITY_COLUMNS: [&str; 9] = [
+    "area",
+    "period",
+    "ethnicity",
+    "searches",
+    "population",
+    "rate_per_1000",
+    "ratio_to_white",
+    "ratio_low",
+    "ratio_high",
+];
+
+/// One row per broad ethnic group: searches per 1,000 residents and the ratio to the White
+/// group's rate with its interval.
+pub fn disproportionality_rows(
+    (area, period): (&str, &str),
+    rows: &[crate::stats::disproportionality::Disproportion],
+) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|d| {
+            let r = |f: fn(&(f64, f64, f64)) -> f64| sig4(d.ratio.as_ref().map(f));
+            vec![
+                area.to_string(),
+                period.to_string(),
+                d.group.clone(),
+                d.searches.to_string(),
+                d.population.to_string(),
+                sig4(Some(d.rate_per_1000)),
+                r(|x| x.0),
+                r(|x| x.1),
+                r(|x| x.2),
+            ]
+        })
+        .collect()
+}

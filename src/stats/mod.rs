@@ -13,6 +13,7 @@ pub mod compare;
 pub mod concentration;
 pub mod counts;
 pub mod dispersion;
+pub mod disproportionality;
 pub mod exact;
 pub mod gaps;
 pub mod hotspot;
