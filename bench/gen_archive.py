@@ -326,7 +326,8 @@ def plan(seed: int, months: list[str], rows: int) -> list[tuple[str, str, int, l
     return [(m, s, n, w) for (m, s, w), n in zip(cells, counts)]
 
 
-def write_file(job) -> tuple[int, int, int]:
+def file_crimes(job):
+    """One street file's rows as drawn: (force name, types, locations, Crime IDs, outcomes)."""
     out_dir, seed, month, slug, n, weights = job
     force = next(f for f in FORCES if f[0] == slug)
     name = force[1]
@@ -343,7 +344,12 @@ def write_file(job) -> tuple[int, int, int]:
         for j in rng.sample(range(1, n_crime), min(n_dup, n_crime - 1)):
             ids[j] = ids[rng.randrange(j)]
     outcomes = rng.choices([csv_field(o) for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES], k=n_crime)
+    return name, types, locs, ids, outcomes
 
+
+def write_file(job) -> tuple[int, int, int]:
+    out_dir, seed, month, slug, n, weights = job
+    name, types, locs, ids, outcomes = file_crimes(job)
     mid = f",{month},{name},{name},"
     asb_tail = f",{ASB},,\n"
     parts = [HEADER]
@@ -364,6 +370,41 @@ def write_file(job) -> tuple[int, int, int]:
     return n, n_asb, len(data)
 
 
+# --outcomes: each crime gets one outcome row, in the outcome file of its own month or of one of
+# the next three (weights below), as long as that month is in the archive: the outcome file of a
+# month lists the outcomes recorded in it for crimes of that month and earlier, as data.police.uk's
+# do. The outcome is the crime's last outcome category (the two synthetic quoted labels, which are
+# no real outcome type, become "Awaiting court outcome").
+OUTCOME_LAGS = [40.0, 30.0, 20.0, 10.0]
+OUTCOMES_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+    "LSOA code,LSOA name,Outcome type\n"
+)
+_PLAN: dict = {}  # (month, slug) -> street job, set before the workers start
+
+
+def write_outcomes(job) -> tuple[int, int, int]:
+    out_dir, seed, month, slug, months = job
+    i = months.index(month)
+    parts = [OUTCOMES_HEADER]
+    for lag in range(len(OUTCOME_LAGS)):
+        if i - lag < 0 or (months[i - lag], slug) not in _PLAN:
+            continue
+        source = months[i - lag]
+        name, types, locs, ids, outcomes = file_crimes(_PLAN[(source, slug)])
+        crime_locs = [loc for t, loc in zip(types, locs) if t != ASB]
+        rng = random.Random(derive_seed(seed, "outcome-lag", source, slug))
+        lags = rng.choices(range(len(OUTCOME_LAGS)), weights=OUTCOME_LAGS, k=len(ids))
+        for crime, loc, outcome, l in zip(ids, crime_locs, outcomes, lags):
+            if l == lag:
+                kind = "Awaiting court outcome" if outcome.startswith('"') else outcome
+                parts.append(f"{crime},{month},{name},{name},{loc},{kind}\n")
+    data = "".join(parts).encode("utf-8")
+    with open(os.path.join(out_dir, month, f"{month}-{slug}-outcomes.csv"), "wb") as fh:
+        fh.write(data)
+    return len(parts) - 1, 0, len(data)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir")
@@ -371,6 +412,7 @@ def main(argv=None) -> int:
     ap.add_argument("--end", default="2019-03", help="last month, YYYY-MM (default 2019-03)")
     ap.add_argument("--rows", type=int, default=10_000_000, help="total rows over all files (default 10,000,000)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--outcomes", action="store_true", help="write each month's outcome files too")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (output does not depend on it)")
     a = ap.parse_args(argv)
 
@@ -398,6 +440,15 @@ def main(argv=None) -> int:
         for i in order:
             n, n_asb, b = write_file(jobs[i])
             files += 1; rows += n; asb += n_asb; nbytes += b
+
+    outcome_rows = 0
+    if a.outcomes:
+        _PLAN.update({(j[2], j[3]): j for j in jobs})
+        ojobs = [(partial, a.seed, j[2], j[3], months) for j in jobs]
+        with Pool(a.jobs) as p:
+            for n, _, b in p.imap_unordered(write_outcomes, ojobs, chunksize=4):
+                files += 1; outcome_rows += n; nbytes += b
+        print(f"outcome rows:  {outcome_rows}")
 
     if os.path.isdir(out_dir):
         os.rmdir(out_dir)  # empty, checked above

@@ -26,6 +26,8 @@ use crate::harmonise::police_uk::CRIME_TYPES;
 use crate::ingest::Source;
 pub use crate::model::police_uk::{LsoaCount, LsoaRecord};
 use crate::model::{Category, Dataset, DigestBasis, InputFile, Observation, Unit, Value};
+use std::sync::Arc;
+
 use archive::{Archive, Entry};
 use file::{Kind, Name, Parsed};
 use reading::read_all;
@@ -45,7 +47,7 @@ fn for_points(selection: &Selection, chosen: &[(Entry, Name)]) -> Option<Selecti
     let area = selection
         .point_area
         .as_ref()
-        .filter(|_| selection.point_detail)?;
+        .filter(|_| selection.point_detail || selection.justice_detail)?;
     let slugs: Vec<&str> = chosen.iter().map(|(_, n)| n.force.as_str()).collect();
     Some(selection::for_area(selection, area, &slugs))
 }
@@ -56,30 +58,17 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
     let chosen = choose(&archive, selection, &source.display)?;
     let narrowed = for_points(selection, &chosen);
     let selection = narrowed.as_ref().unwrap_or(selection);
-    let mut cache = selection
+    let cache = selection
         .cache_dir
         .as_deref()
         .map(|dir| cache::Cache::open(dir, selection.lsoa_detail));
-    let (files, tally) = read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
-    if let Some(cache) = cache.as_mut() {
-        progress::say(
-            selection.progress,
-            &tally.note(&source.display, &archive, files.len()),
-        );
-        for (key, cached) in tally.fresh {
-            cache.add(key, cached);
-        }
-        for (fingerprint, key) in tally.learnt {
-            cache.learn(fingerprint, key);
-        }
+    let (mut files, tally) =
+        read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
+    if cache.is_some() {
+        let note = tally.note(&source.display, &archive, files.len());
+        progress::say(selection.progress, &note);
     }
-    if let Some(Err(e)) = cache.map(cache::Cache::save) {
-        let message = format!(
-            "{}: the cache could not be written ({e}); the next run parses every file again",
-            source.display
-        );
-        progress::say(selection.progress, &message);
-    }
+    save_cache(cache, tally, source, selection);
     let first_input = data.inputs.len();
     let basis = digest_basis(&archive, selection.rehash);
     for f in &files {
@@ -95,9 +84,6 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
     for (f, input) in &streets {
         add_street(data, f, (*input, &names), selection);
     }
-    if selection.justice_detail {
-        add_justice(data, &files, first_input, &names);
-    }
     let found = quality::findings(data, &streets_view(&streets, &names));
     data.findings.extend(found);
     let kinds: Vec<quality::KindMonth> = files
@@ -106,10 +92,37 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .collect();
     data.findings
         .extend(quality::other_kinds(&kinds, &data.aliases));
+    if selection.justice_detail {
+        add_justice(data, &mut files, first_input, &names);
+    }
     if let Some(l) = &selection.lookup {
         lookup::load_into(data, l, source)?;
     }
     Ok(())
+}
+
+/// Adds the files parsed to the cache and writes it (a failure is said, not fatal: the next run
+/// parses again).
+fn save_cache(
+    cache: Option<cache::Cache>,
+    tally: reading::Tally,
+    source: &Source,
+    selection: &Selection,
+) {
+    let Some(mut cache) = cache else { return };
+    for (key, cached) in tally.fresh {
+        cache.add(key, cached);
+    }
+    for (fingerprint, key) in tally.learnt {
+        cache.learn(fingerprint, key);
+    }
+    if let Err(e) = cache.save() {
+        let message = format!(
+            "{}: the cache could not be written ({e}); the next run parses every file again",
+            source.display
+        );
+        progress::say(selection.progress, &message);
+    }
 }
 
 /// How this run knows its month-files' digests: by the zip's or the file system's record unless
@@ -254,43 +267,60 @@ fn add_points(
     data.points.extend(points);
 }
 
-/// Every street file's recorded crimes by Crime ID and every outcome file's rows, for `justice`.
+/// Every street file's recorded crimes by Crime ID and every outcome and stop-and-search file's
+/// rows, for `justice`, moved out of the parsed files (on a national archive they are the bulk of
+/// the memory).
 fn add_justice(
     data: &mut Dataset,
-    files: &[ReadFile],
+    files: &mut [ReadFile],
     first_input: usize,
     names: &BTreeMap<String, String>,
 ) {
-    use crate::model::justice::{CrimeMonth, OutcomeMonth};
-    for (i, f) in files.iter().enumerate() {
+    use crate::model::justice::{CrimeMonth, OutcomeMonth, SearchMonth};
+    for (i, f) in files.iter_mut().enumerate() {
         let (input, force, month) = (first_input + i, f.name.force.clone(), f.name.month);
-        if let Some(street) = &f.parsed.street {
-            data.justice.crimes.push(CrimeMonth {
+        let area: Arc<str> = area_of(f, names).into();
+        if let Some(street) = &mut f.parsed.street {
+            let crimes = take(street, |s| &mut s.crimes);
+            let c = CrimeMonth {
                 input,
-                area: area_of(f, names).into(),
+                area,
                 force,
                 month,
-                crimes: street.crimes.clone(),
-            });
-        } else if let Some(s) = &f.parsed.searches {
-            data.justice
-                .searches
-                .push(crate::model::justice::SearchMonth {
-                    input,
-                    area: area_of(f, names).into(),
-                    force,
-                    month,
-                    searches: s.to_vec(),
-                });
-        } else if let Some(o) = &f.parsed.outcomes {
-            data.justice.outcomes.push(OutcomeMonth {
+                crimes,
+            };
+            data.justice.crimes.push(c);
+        } else if let Some(s) = &mut f.parsed.searches {
+            let searches = take(s, |s| s);
+            let s = SearchMonth {
+                input,
+                area,
+                force,
+                month,
+                searches,
+            };
+            data.justice.searches.push(s);
+        } else if let Some(o) = &mut f.parsed.outcomes {
+            let duplicates = o.duplicates;
+            let outcomes = take(o, |o| &mut o.outcomes);
+            let o = OutcomeMonth {
                 input,
                 force,
                 month,
-                outcomes: o.outcomes.clone(),
-                duplicates: o.duplicates,
-            });
+                outcomes,
+                duplicates,
+            };
+            data.justice.outcomes.push(o);
         }
+    }
+}
+
+/// A field of a parsed file, moved out when nothing else holds the file (a cache entry would),
+/// else copied.
+fn take<T: Clone, V: Default + Clone>(arc: &mut Arc<T>, field: fn(&mut T) -> &mut V) -> V {
+    match Arc::get_mut(arc) {
+        Some(inner) => std::mem::take(field(inner)),
+        None => field(&mut (**arc).clone()).clone(),
     }
 }
 

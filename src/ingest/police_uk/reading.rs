@@ -153,7 +153,7 @@ fn read_one(
     let shown = format!("{display}/{}", entry.name);
     let keep = file::Keep {
         points: super::selection::keeps_points(s, &name),
-        crimes: s.justice_detail,
+        crimes: super::selection::keeps_crimes(s, &name),
     };
     let parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
     let clean = parsed.rejected.is_empty();

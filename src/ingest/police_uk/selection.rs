@@ -119,6 +119,15 @@ fn current_month() -> Month {
     Month::new(today.year(), today.month() as u8).expect("the clock gives a valid month")
 }
 
+/// Whether the file `name` keeps its Crime IDs, outcomes or searches: they are wanted, of its
+/// force (the area's forces, as for points).
+pub fn keeps_crimes(s: &Selection, name: &Name) -> bool {
+    s.justice_detail
+        && s.point_forces
+            .as_ref()
+            .is_none_or(|f| f.contains(&name.force))
+}
+
 /// Whether the file `name` keeps its points: points are wanted, of its force and its month.
 pub fn keeps_points(s: &Selection, name: &Name) -> bool {
     s.point_detail
