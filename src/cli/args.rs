@@ -302,8 +302,9 @@ pub enum Command {
     Searches {
         #[arg(long, value_name = "PERIOD")]
         period: Period,
-        #[arg(long, value_enum, default_value_t = SearchByArg::Object)]
-        by: SearchByArg,
+        /// object, legislation, ethnicity (self-defined), age (range), type (of search) or gender.
+        #[arg(long, default_value = "object", value_name = "FIELD")]
+        by: crate::stats::searches::SearchBy,
         /// With --by ethnicity: the area's population by broad ethnic group (a CSV
         /// `ethnicity,population`), for each group's searches per 1,000 residents and its ratio to
         /// the White group's rate (area,period,ethnicity,searches,population,rate_per_1000,
@@ -371,35 +372,6 @@ pub enum PlaceBy {
     Grid,
     /// Each anonymised street point (`On or near ...`), busiest first.
     Point,
-}
-
-/// What `searches` groups stop and search by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SearchByArg {
-    /// Object of search.
-    Object,
-    Legislation,
-    /// Self-defined ethnicity.
-    Ethnicity,
-    /// Age range.
-    Age,
-    /// Type of search (person, vehicle, both).
-    Type,
-    Gender,
-}
-
-impl From<SearchByArg> for crate::stats::searches::SearchBy {
-    fn from(a: SearchByArg) -> Self {
-        use crate::stats::searches::SearchBy as S;
-        match a {
-            SearchByArg::Object => S::Object,
-            SearchByArg::Legislation => S::Legislation,
-            SearchByArg::Ethnicity => S::Ethnicity,
-            SearchByArg::Age => S::Age,
-            SearchByArg::Type => S::Type,
-            SearchByArg::Gender => S::Gender,
-        }
-    }
 }
 
 /// How `counts` breaks a period down.

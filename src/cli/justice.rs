@@ -38,12 +38,7 @@ pub fn from_command(cfg: &Config, command: &Command) -> Result<Vec<Finding>> {
             by,
             population,
             format,
-        } => searches(
-            cfg,
-            (*period, (*by).into()),
-            population.as_deref(),
-            (*format).into(),
-        ),
+        } => searches(cfg, (*period, *by), population.as_deref(), (*format).into()),
         _ => Err(Error::Usage("not a justice or searches command".into())),
     }
 }

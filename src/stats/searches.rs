@@ -21,6 +21,26 @@ pub enum SearchBy {
     Gender,
 }
 
+impl std::str::FromStr for SearchBy {
+    type Err = String;
+
+    /// The command line's names: the [`SearchBy::key`]s.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let all = [
+            SearchBy::Object,
+            SearchBy::Legislation,
+            SearchBy::Ethnicity,
+            SearchBy::Age,
+            SearchBy::Type,
+            SearchBy::Gender,
+        ];
+        let keys: Vec<&str> = all.iter().map(|b| b.key()).collect();
+        all.into_iter()
+            .find(|b| b.key().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("`{s}` is none of {}", keys.join(", ")))
+    }
+}
+
 impl SearchBy {
     pub fn key(self) -> &'static str {
         match self {
