@@ -588,3 +588,21 @@ fn an_early_stop_and_search_header_reads_and_a_date_outside_its_month_is_named()
         "{stderr}"
     );
 }
+
+#[test]
+fn every_file_kind_of_the_city_archive_balances_in_the_ledger() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    // The counts of the shared archive: 9,136 outcome rows, 1,638 stop-and-search rows.
+    let (_, out, _) = common::Cli::new()
+        .source_path("police-uk", &archive)
+        .args(["check"])
+        .run();
+    for line in [
+        "police-uk outcomes: 18 files, 9,136 rows read, 9,136 counted, 0 rejected",
+        "police-uk stop-and-search: 15 files, 1,638 rows read, 1,638 counted, 0 rejected",
+    ] {
+        assert!(out.contains(line), "{out}");
+    }
+}
