@@ -50,8 +50,8 @@ pub struct Search {
     pub legislation: Box<str>,
     pub object: Box<str>,
     pub outcome: Box<str>,
-    /// `Outcome linked to object of search`: `None` where the release leaves it empty or has no
-    /// such column.
+    /// `Outcome linked to object of search` (empty is not linked: nothing was found); `None`
+    /// where the release has no such column, so whether anything was found is unknown.
     pub linked: Option<bool>,
     /// `Removal of more than just outer clothing`, likewise.
     pub strip: Option<bool>,

@@ -75,14 +75,17 @@ pub const ALL_SEARCHES: &str = "All searches";
 pub struct SearchGroup {
     pub value: String,
     pub searches: u64,
-    pub found: u64,
-    pub find_rate: f64,
-    pub find_ci: (f64, f64),
+    /// Finds, their rate and its interval; `None` when some of the group's searches come from a
+    /// release without the outcome-linked column (a find rate of 0 would be invented).
+    pub found: Option<u64>,
+    pub find_rate: Option<f64>,
+    pub find_ci: Option<(f64, f64)>,
     pub arrests: u64,
     pub arrest_rate: f64,
     pub arrest_ci: (f64, f64),
-    /// Strip searches (removal of more than outer clothing).
-    pub strip: u64,
+    /// Strip searches (removal of more than outer clothing); `None` when some of the group's
+    /// searches come from a release without that column.
+    pub strip: Option<u64>,
     pub without_location: u64,
 }
 
@@ -101,6 +104,8 @@ pub struct Searches {
 struct Tally {
     searches: u64,
     found: u64,
+    link_unknown: u64,
+    strip_unknown: u64,
     arrests: u64,
     strip: u64,
     without_location: u64,
@@ -110,6 +115,8 @@ impl Tally {
     fn add(&mut self, s: &Search) {
         self.searches += 1;
         self.found += u64::from(s.linked == Some(true));
+        self.link_unknown += u64::from(s.linked.is_none());
+        self.strip_unknown += u64::from(s.strip.is_none());
         self.arrests += u64::from(s.is_arrest());
         self.strip += u64::from(s.strip == Some(true));
         self.without_location += u64::from(!s.located);
@@ -118,16 +125,17 @@ impl Tally {
     fn group(&self, value: &str, confidence: f64) -> SearchGroup {
         let rate = |k: u64| k as f64 / self.searches as f64;
         let ci = |k: u64| super::exact::clopper_pearson(k, self.searches, confidence);
+        let known = self.link_unknown == 0;
         SearchGroup {
             value: value.to_string(),
             searches: self.searches,
-            found: self.found,
-            find_rate: rate(self.found),
-            find_ci: ci(self.found),
+            found: known.then_some(self.found),
+            find_rate: known.then(|| rate(self.found)),
+            find_ci: known.then(|| ci(self.found)),
             arrests: self.arrests,
             arrest_rate: rate(self.arrests),
             arrest_ci: ci(self.arrests),
-            strip: self.strip,
+            strip: (self.strip_unknown == 0).then_some(self.strip),
             without_location: self.without_location,
         }
     }

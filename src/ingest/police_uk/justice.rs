@@ -181,11 +181,8 @@ fn search_row(
             String::from_utf8_lossy(month)
         ));
     }
-    let flag = |i: Option<usize>| match field(i).trim_ascii() {
-        b"True" | b"true" | b"TRUE" => Some(true),
-        b"False" | b"false" | b"FALSE" => Some(false),
-        _ => None,
-    };
+    // A column the release has: `True` or not; a column it lacks: unknown.
+    let flag = |i: Option<usize>| i.map(|_| field(i).trim_ascii().eq_ignore_ascii_case(b"true"));
     let [
         kind,
         gender,
