@@ -118,9 +118,23 @@ fn say(cfg: &Config, c: &justice::Cohort) {
         String::new()
     };
     crate::error::say(format_args!(
-        "{}, {}{partial}: crimes of {first} to {last} ({n} months) as they stood {} months after each crime's month; {} outcome rows matched no crime in the archive (crimes before it), {} repeated a row of their file",
-        c.area, c.period, c.follow_up, c.unmatched_outcomes, c.duplicate_outcomes
+        "{}, {}{partial}: crimes of {first} to {last} ({}) as they stood {} after each crime's month; {} outcome rows matched no crime in the archive (crimes before it), {} repeated a row of their file",
+        c.area,
+        c.period,
+        months(n as u32),
+        months(c.follow_up),
+        c.unmatched_outcomes,
+        c.duplicate_outcomes
     ));
+}
+
+/// `1 month`, `3 months`.
+fn months(n: u32) -> String {
+    if n == 1 {
+        "1 month".into()
+    } else {
+        format!("{n} months")
+    }
 }
 
 /// `searches`: the period's stop and search grouped, with find and arrest rates.
