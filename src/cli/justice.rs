@@ -181,12 +181,8 @@ fn disproportionality(
     }
     let populations = crate::ingest::ethnicity::read(path)?;
     let confidence = 1.0 - cfg.settings.alpha;
-    let files = data
-        .justice
-        .searches
-        .iter()
-        .filter(|f| crate::model::same_name(&f.area, area) && period.contains(f.month));
-    let all = files.flat_map(|f| &f.searches);
+    let files = search::files_of(&data.justice, area, period)?;
+    let all = files.iter().flat_map(|f| &f.searches);
     let (groups, apart) =
         crate::stats::disproportionality::disproportionality(all, &populations, confidence);
     if !cfg.quiet {

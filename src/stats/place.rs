@@ -198,7 +198,7 @@ fn find(
 }
 
 /// Crimes by place code and crime type while points are placed: keyed by the borrowed code, so
-/// a point costs no allocation (a `String` pair per point and type cost a tenth of `place` on a
+/// a point costs no allocation (a `String` pair per point and type cost a fifth of `place` on a
 /// force's year); sorted into [`Placed::by_place`] once at the end.
 #[derive(Default)]
 struct Tally<'a>(rustc_hash::FxHashMap<&'a str, [u64; 14]>);

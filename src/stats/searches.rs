@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
-use crate::model::justice::{Justice, Search};
+use crate::model::justice::{Justice, Search, SearchMonth};
 use crate::model::{Month, Period};
 
 /// What to group searches by.
@@ -141,14 +141,8 @@ impl Tally {
     }
 }
 
-/// `area`'s searches in `period` by `by` (values in order, "(not recorded)" among them), then
-/// all searches; refused when the period has no stop-and-search files for the area.
-pub fn searches(
-    j: &Justice,
-    (area, period): (&str, Period),
-    by: SearchBy,
-    confidence: f64,
-) -> Result<Searches> {
+/// `area`'s stop-and-search files of `period`; refused when there are none.
+pub fn files_of<'a>(j: &'a Justice, area: &str, period: Period) -> Result<Vec<&'a SearchMonth>> {
     let files: Vec<_> = j
         .searches
         .iter()
@@ -159,6 +153,18 @@ pub fn searches(
             "searches: {area} has no stop-and-search files in {period}; it needs the archive's stop-and-search files (read with the `police-uk` source)"
         )));
     }
+    Ok(files)
+}
+
+/// `area`'s searches in `period` by `by` (values in order, "(not recorded)" among them), then
+/// all searches; refused when the period has no stop-and-search files for the area.
+pub fn searches(
+    j: &Justice,
+    (area, period): (&str, Period),
+    by: SearchBy,
+    confidence: f64,
+) -> Result<Searches> {
+    let files = files_of(j, area, period)?;
     let mut by_value: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut all = Tally::default();
     for s in files.iter().flat_map(|f| &f.searches) {

@@ -167,7 +167,8 @@ pub struct Parsed {
 pub struct Keep {
     /// Each street row's anonymised point (for `place`).
     pub points: bool,
-    /// Each recorded crime's Crime ID, and the outcome files' rows (for `justice`).
+    /// Each recorded crime's Crime ID, and the outcome and stop-and-search files' rows (for
+    /// `justice` and `searches`).
     pub crimes: bool,
 }
 
@@ -394,6 +395,19 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// A row's `Month` must be its file's.
+pub(super) fn same_month(row_month: &[u8], file_month: &[u8]) -> std::result::Result<(), String> {
+    if row_month == file_month {
+        return Ok(());
+    }
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Err(format!(
+        "the row is for month `{}` but the file is for {}",
+        text(row_month),
+        text(file_month)
+    ))
+}
+
 pub(super) fn find(columns: &[&str], name: &str) -> Option<usize> {
     columns
         .iter()
@@ -443,14 +457,7 @@ fn count_row(
 ) -> std::result::Result<(), String> {
     let field = |i: usize| r.unescape(i).unwrap_or_default();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let row_month = field(cols.month);
-    if *row_month != *month {
-        return Err(format!(
-            "the row is for month `{}` but the file is for {}",
-            text(&row_month),
-            text(month)
-        ));
-    }
+    same_month(&field(cols.month), month)?;
     let raw_type = field(cols.crime_type);
     // Everything that can reject the row is checked before anything is counted, so a rejected row
     // is never also counted (found by fuzzing: see tests/police_uk.rs).

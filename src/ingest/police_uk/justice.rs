@@ -1,6 +1,7 @@
-//! The archive's Crime IDs and outcome files, for `justice`: a street file's recorded crimes by
-//! Crime ID (see [`CrimeIds`]) and an outcome file's rows, checked (month, Crime ID, outcome
-//! type) and kept as 34 bytes each.
+//! The archive's Crime IDs, outcome and stop-and-search files, for `justice` and `searches`: a
+//! street file's recorded crimes by Crime ID (see [`CrimeIds`]), an outcome file's rows, checked
+//! (month, Crime ID, outcome type) and kept as 34 bytes each, and a stop-and-search file's
+//! searches, read by column name.
 
 use rustc_hash::FxHashSet;
 
@@ -54,14 +55,7 @@ fn outcome_row(
 ) -> std::result::Result<(CrimeId, u16), String> {
     let field = |i: usize| r.unescape(i).unwrap_or_default();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    let row_month = field(month);
-    if *row_month != *file_month {
-        return Err(format!(
-            "the row is for month `{}` but the file is for {}",
-            text(&row_month),
-            text(file_month)
-        ));
-    }
+    super::file::same_month(&field(month), file_month)?;
     let raw = field(id);
     let crime = decode_hex_32(&raw).ok_or_else(|| {
         format!(

@@ -317,10 +317,10 @@ fn add_justice(
 
 /// A field of a parsed file, moved out when nothing else holds the file (a cache entry would),
 /// else copied.
-fn take<T: Clone, V: Default + Clone>(arc: &mut Arc<T>, field: fn(&mut T) -> &mut V) -> V {
+fn take<T: Clone, V: Default>(arc: &mut Arc<T>, field: fn(&mut T) -> &mut V) -> V {
     match Arc::get_mut(arc) {
         Some(inner) => std::mem::take(field(inner)),
-        None => field(&mut (**arc).clone()).clone(),
+        None => std::mem::take(field(&mut (**arc).clone())),
     }
 }
 

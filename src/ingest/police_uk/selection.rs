@@ -42,8 +42,9 @@ pub struct Selection {
     /// The months (first and last of each period asked for) whose files keep points; `None`:
     /// every month.
     pub point_months: Option<Vec<(Month, Month)>>,
-    /// Keep each recorded crime's Crime ID and the outcome files' rows (for `justice`): the
-    /// cache keeps neither, so every file is parsed.
+    /// Keep each recorded crime's Crime ID and the outcome and stop-and-search files' rows (for
+    /// `justice` and `searches`), of the area's forces only: the cache keeps none of them, so
+    /// every file is parsed.
     pub justice_detail: bool,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
