@@ -473,6 +473,7 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
         spc: spc_evidence(cfg, &data)?,
         long: long_views(cfg, &data, &cmp.area),
         place: place_evidence(cfg, &data, &cmp.area)?,
+        justice: justice_evidence(cfg, &data, &cmp.area),
         data: &data,
         cmp: &cmp,
         outcomes: oa.as_ref(),
@@ -493,6 +494,23 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
     };
     let (artefacts, ctx) = report::artefacts::build(&evidence, &settings)?;
     Ok((artefacts, ctx, findings, data))
+}
+
+/// The report's outcome and stop-and-search sections, when the sources hold an archive's outcome
+/// and stop-and-search files; an archive declared for them and absent is said.
+fn justice_evidence(
+    cfg: &Config,
+    data: &crate::model::Dataset,
+    compared: &str,
+) -> Option<stats::justice_evidence::JusticeEvidence> {
+    if !cfg.quiet {
+        for path in &data.justice.absent {
+            crate::error::say(format_args!(
+                "{path} is absent: the report has no sections on investigation outcomes or stop and search"
+            ));
+        }
+    }
+    stats::justice_evidence::justice_evidence(&data.justice, compared, &cfg.settings)
 }
 
 /// The report's rates: the later period per each denominator known for the area.

@@ -254,6 +254,7 @@ fn small(whole: bool) -> Justice {
         ],
         outcomes: files,
         searches: Vec::new(),
+        absent: Vec::new(),
     }
 }
 
@@ -606,4 +607,64 @@ fn every_file_kind_of_the_city_archive_balances_in_the_ledger() {
     ] {
         assert!(out.contains(line), "{out}");
     }
+}
+
+#[test]
+fn the_report_shows_after_the_crime_and_stop_and_search_from_the_raw_files() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    let dir = common::default_run();
+    // The section's table is the raw files' 2016/17 crimes at 3 months, counted by hand.
+    let hand = by_hand(&archive, 3);
+    let table =
+        std::fs::read_to_string(dir.path().join("reports/tables/justice-2016-17.csv")).unwrap();
+    let mut got = BTreeMap::new();
+    for rec in csv::Reader::from_reader(table.as_bytes()).records() {
+        let rec = rec.unwrap();
+        let (crimes, count): (u64, u64) = (rec[4].parse().unwrap(), rec[5].parse().unwrap());
+        if count > 0 {
+            got.insert((rec[2].to_string(), rec[3].to_string()), (crimes, count));
+        }
+    }
+    assert_eq!(got, hand.counts);
+    let (all, charged) = hand.counts[&("All recorded crime".to_string(), "charged".to_string())];
+    let md = std::fs::read_to_string(dir.path().join("reports/evidence-base.md")).unwrap();
+    assert!(
+        md.contains("## After the crime: investigation outcomes, City of London Police, 2016/17")
+    );
+    let headline = format!(
+        "Of the {} crimes recorded in 2016/17, {:.1}% had been charged or summonsed 3 months after their month",
+        saferstats::render::format::thousands(all as i64),
+        100.0 * charged as f64 / all as f64
+    );
+    assert!(md.contains(&headline), "{headline}");
+    // One year only is whole in the archive: said, not compared.
+    assert!(md.contains("Outcomes are not compared year on year: 2016/17 is the only financial year the street files cover whole."));
+    // Stop and search: 1,272 searches, 444 found (34.9%), as the raw-file test counts them.
+    assert!(md.contains("## Stop and search: City of London Police, 2016/17"));
+    assert!(
+        md.contains("1,272 searches in 2016/17: 34.9% found what was searched for"),
+        "{md}"
+    );
+    assert!(md.contains("![34.9% of 2016/17's stops and searches found what was searched for](../charts/find-rate-2016-17.svg)"));
+    for chart in ["outcome-groups-2016-17", "find-rate-2016-17"] {
+        for ext in ["svg", "png"] {
+            assert!(
+                dir.path().join(format!("charts/{chart}.{ext}")).exists(),
+                "{chart}.{ext}"
+            );
+        }
+    }
+    let by_object = std::fs::read_to_string(
+        dir.path()
+            .join("reports/tables/searches-object-2016-17.csv"),
+    )
+    .unwrap();
+    assert!(
+        by_object
+            .lines()
+            .any(|l| l.starts_with("City of London Police,2016/17,object,All searches,1272,444,")),
+        "{by_object}"
+    );
 }

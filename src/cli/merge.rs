@@ -71,11 +71,16 @@ impl Cli {
             self.select(&mut source.selection);
             source.selection.lsoa_detail = lsoa_detail;
             source.selection.point_detail = points;
-            source.selection.justice_detail = matches!(
-                self.command,
-                Command::Justice { .. } | Command::Searches { .. }
-            );
             source.selection.point_area = g.area.clone().or(cfg.area.clone());
+            // `run` keeps them for the report's sections on outcomes and stop and search, of
+            // the area's forces only (without an area: none).
+            source.selection.justice_detail = source.selection.justice_only
+                || matches!(
+                    self.command,
+                    Command::Justice { .. } | Command::Searches { .. }
+                )
+                || (matches!(self.command, Command::Run { .. })
+                    && source.selection.point_area.is_some());
             source.selection.point_months = self.point_months();
         }
     }

@@ -53,6 +53,10 @@ pub(super) struct RawSource {
     force_areas: BTreeMap<String, Vec<String>>,
     /// police-uk: LSOA codes to the areas of another geography.
     lookup: Option<RawLookup>,
+    /// police-uk: read the archive for the outcome join and stop and search only (its street
+    /// counts come from another source); absent, the report leaves those sections out.
+    #[serde(default)]
+    justice_only: bool,
 }
 
 /// `[source.lookup]`: a CSV of LSOA codes and the areas they lie in.
@@ -154,6 +158,10 @@ pub(super) fn resolve_source(raw: RawSource, index: usize, base: &Path) -> Resul
     let at = |(key, e): (&str, String)| format!("source {}: {key}: {e}", index + 1);
     let layout = layout(&raw, kind).map_err(|e| at(("layout", e)))?;
     let sensitive = sensitive(raw.sensitive, kind).map_err(at)?;
+    if raw.justice_only && kind != SourceKind::PoliceUk {
+        let why = "applies to a data.police.uk archive (kind = \"police-uk\")";
+        return Err(at(("justice_only", why.into())));
+    }
     let selection = selection(&raw, base).map_err(at)?;
     let encoding = raw
         .encoding
@@ -227,7 +235,8 @@ fn selection(raw: &RawSource, base: &Path) -> Result<Selection, KeyError> {
         lsoa_forces: None,
         point_months: None,
         rehash: false,
-        justice_detail: false,
+        justice_detail: raw.justice_only,
+        justice_only: raw.justice_only,
         lookup: raw.lookup.as_ref().map(|l| l.resolve(base)),
     })
 }

@@ -62,6 +62,10 @@ pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
                 data.unresolved.extend(unresolved);
                 loaded
             }
+            SourceKind::PoliceUk if source.selection.justice_only && !source.path.exists() => {
+                data.justice.absent.push(source.display.clone());
+                continue;
+            }
             SourceKind::PoliceUk => {
                 police_uk::load_into(&mut data, source, &source.selection)?;
                 continue;

@@ -31,6 +31,20 @@ pub fn same_name(a: &str, b: &str) -> bool {
     label_key(a) == label_key(b)
 }
 
+/// The area a kind of detail (street points, outcome rows) is read for: `preferred` when the
+/// detail holds it (by [`same_name`]), else the only area it holds; `None` when it holds none or
+/// several others.
+pub fn detail_area<'a>(areas: impl Iterator<Item = &'a str>, preferred: &str) -> Option<&'a str> {
+    let areas: std::collections::BTreeSet<&str> = areas.collect();
+    if let Some(a) = areas.iter().find(|a| same_name(a, preferred)) {
+        return Some(a);
+    }
+    match areas.len() {
+        1 => areas.into_iter().next(),
+        _ => None,
+    }
+}
+
 /// A category: what a source called it, the key it is compared on, and the taxonomy's name for
 /// it where the label names a known subgroup, group, total or alias.
 #[derive(Debug, Clone, PartialEq, Eq)]

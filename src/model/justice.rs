@@ -37,6 +37,9 @@ pub struct Justice {
     pub crimes: Vec<CrimeMonth>,
     pub outcomes: Vec<OutcomeMonth>,
     pub searches: Vec<SearchMonth>,
+    /// Archives declared for the outcome join only (`justice_only`) that are not there: the
+    /// report leaves its outcome and stop-and-search sections out and says why.
+    pub absent: Vec<String>,
 }
 
 /// One stop and search as published (text fields as written; empty where not recorded).

@@ -15,7 +15,7 @@ pub mod period;
 pub mod place;
 pub mod police_uk;
 
-pub use category::{Category, label_key, same_name};
+pub use category::{Category, detail_area, label_key, same_name};
 pub use finding::{Finding, Severity};
 pub use period::{FinancialYear, Month, Period, PeriodError};
 pub use police_uk::{ForceMonthQuality, LsoaCount, LsoaRecord};

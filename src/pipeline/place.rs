@@ -42,13 +42,7 @@ pub fn load_points(cfg: &Config) -> Result<(Dataset, String)> {
 /// The area whose points place analysis uses: `preferred` when the points hold it, else the
 /// only area they hold; `None` when they hold none or several others.
 fn points_area<'a>(data: &'a Dataset, preferred: &'a str) -> Option<&'a str> {
-    let areas: std::collections::BTreeSet<&str> = data.points.iter().map(|p| &*p.area).collect();
-    match areas.len() {
-        0 => None,
-        _ if areas.contains(preferred) => Some(preferred),
-        1 => areas.into_iter().next(),
-        _ => None,
-    }
+    crate::model::detail_area(data.points.iter().map(|p| &*p.area), preferred)
 }
 
 /// The report's place analysis: the points of the compared area (else of the one area that has

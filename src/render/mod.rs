@@ -17,6 +17,7 @@ pub mod format;
 pub mod geojson;
 pub mod icons;
 pub mod justice;
+pub mod justice_charts;
 pub mod map;
 pub mod outcomes;
 pub mod place;

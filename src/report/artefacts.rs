@@ -37,6 +37,9 @@ pub struct Evidence<'a> {
     pub long: Vec<sections::AreaViews>,
     /// Where crime concentrates, when the sources hold street points.
     pub place: Option<crate::stats::place::PlaceEvidence>,
+    /// What happens after a crime and stop and search, when the sources hold an archive's
+    /// outcome and stop-and-search files.
+    pub justice: Option<crate::stats::justice_evidence::JusticeEvidence>,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -72,11 +75,11 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         reconciliation::csv(ev.data),
     ));
     let sections = table_sections(ev, s, &stem, &mut artefacts);
-    let place = place_view(ev, &mut artefacts)?;
+    let topics = topic_views(ev, &mut artefacts)?;
     let summary = crate::render::summary::summary(cmp, ev.outcomes, ev.findings);
-    // The appendix: every table section, the place tables last (earlier numbers stay put).
+    // The appendix: every table section, the topics' tables last (earlier numbers stay put).
     let mut all = sections.clone();
-    all.extend(place.iter().flat_map(|p| p.tables.iter().cloned()));
+    all.extend(topics.iter().flat_map(|p| p.tables.iter().cloned()));
     let workbook = appendix_workbook(ev, s, &summary, &all)?;
     artefacts.push(Artefact::new("reports/data-appendix.xlsx", workbook));
     if !ev.data.quality.is_empty() {
@@ -96,7 +99,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
     };
     let mut ctx = Context {
         trends,
-        place,
+        topics,
         sections,
         figures,
         tables,
@@ -423,11 +426,16 @@ fn table_sections(
     out
 }
 
+/// The sections of several parts: where, after the crime, stop and search (those the evidence
+/// holds).
+fn topic_views(ev: &Evidence, artefacts: &mut Vec<Artefact>) -> Result<Vec<report::TopicView>> {
+    let mut topics: Vec<report::TopicView> = place_view(ev, artefacts)?.into_iter().collect();
+    topics.extend(report::justice::views(ev.justice.as_ref(), ev, artefacts)?);
+    Ok(topics)
+}
+
 /// The "Where" section with its maps and tables.
-fn place_view(
-    ev: &Evidence,
-    artefacts: &mut Vec<Artefact>,
-) -> Result<Option<report::place::PlaceView>> {
+fn place_view(ev: &Evidence, artefacts: &mut Vec<Artefact>) -> Result<Option<report::TopicView>> {
     let Some(p) = &ev.place else {
         return Ok(None);
     };

@@ -6,11 +6,13 @@
 
 pub mod appendix;
 pub mod artefacts;
+pub mod justice;
 pub mod manifest;
 pub mod narrative;
 pub mod output;
 pub mod place;
 mod place_maps;
+mod searches;
 pub mod sources;
 
 use minijinja::Environment;
@@ -64,8 +66,10 @@ pub struct Context {
     pub outcomes: Option<OutcomesView>,
     /// Monthly trends, one per area with monthly data.
     pub trends: Vec<TrendView>,
-    /// Where crime concentrates (maps and the busiest places), when the sources hold points.
-    pub place: Option<place::PlaceView>,
+    /// Sections of several parts: where crime concentrates (when the sources hold points), what
+    /// happens after a crime and stop and search (when they hold the archive's outcome and
+    /// stop-and-search files).
+    pub topics: Vec<TopicView>,
     /// Further figures on the comparison (percentage change, shares by group).
     pub figures: Vec<FigureView>,
     /// One-table sections: rates, peers, partner data.
@@ -135,8 +139,8 @@ pub fn contents(ctx: &Context) -> Vec<ContentsEntry> {
         let heading = format!("Monthly trends: {}", t.area);
         out.push(ContentsEntry::new(heading, format!("trend-{}", i + 1)));
     }
-    if let Some(p) = &ctx.place {
-        out.push(ContentsEntry::new(p.heading.clone(), "where"));
+    for t in &ctx.topics {
+        out.push(ContentsEntry::new(t.heading.clone(), t.id.clone()));
     }
     for s in &ctx.sections {
         out.push(ContentsEntry::new(s.heading.clone(), s.id.clone()));
@@ -144,6 +148,19 @@ pub fn contents(ctx: &Context) -> Vec<ContentsEntry> {
     out.push(ContentsEntry::new("Data-quality findings", "findings"));
     out.push(ContentsEntry::new("Sources and provenance", "provenance"));
     out
+}
+
+/// A section of several parts as the templates show it: paragraphs, figures, notes, and tables
+/// that are also sheets of the appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView {
+    pub id: String,
+    pub heading: String,
+    pub intro: String,
+    pub paragraphs: Vec<String>,
+    pub figures: Vec<FigureView>,
+    pub notes: Vec<String>,
+    pub tables: Vec<crate::render::sections::Section>,
 }
 
 /// A figure with its own heading and a sentence on how to read it.
@@ -384,7 +401,7 @@ pub fn context(
         sources: sources.to_vec(),
         outcomes: None,
         trends: Vec::new(),
-        place: None,
+        topics: Vec::new(),
         figures: Vec::new(),
         sections: Vec::new(),
         tables: Tables::default(),

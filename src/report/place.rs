@@ -1,29 +1,15 @@
 //! The report's "Where" section: the LSOA map, the Gi* hotspot map, how concentrated crime is,
 //! and the busiest anonymised places, each table also a sheet of the appendix.
 
-use serde::Serialize;
-
 use crate::error::Result;
 use crate::model::{Dataset, Period};
 use crate::render::sections::Section;
 use crate::render::sheets;
 use crate::render::table::xlsx::{Cell, ONE_DP};
 use crate::report::output::Artefact;
-use crate::report::{FigureView, place_maps, sources};
+use crate::report::{TopicView, place_maps, sources};
 use crate::stats::concentration::concentration;
 use crate::stats::place::{PlaceEvidence, PointTotal};
-
-/// The section as the templates show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct PlaceView {
-    pub heading: String,
-    pub intro: String,
-    pub concentration: String,
-    pub maps: Vec<FigureView>,
-    pub notes: Vec<String>,
-    /// By LSOA, and the busiest points: in the section and in the appendix.
-    pub tables: Vec<Section>,
-}
 
 /// How many of the busiest points the report lists.
 const BUSIEST: usize = 10;
@@ -35,7 +21,7 @@ pub fn build(
     compared: &str,
     alpha: f64,
     artefacts: &mut Vec<Artefact>,
-) -> Result<PlaceView> {
+) -> Result<TopicView> {
     let source = source_line(ev, data);
     let lsoas = lsoa_crimes(ev);
     let mut maps = Vec::new();
@@ -60,14 +46,15 @@ pub fn build(
         notes.push(change_note(*from, *to));
     }
     notes.push("Anti-social behaviour incidents are not recorded crime: they are counted apart and never in the totals, maps or hotspots.".into());
-    Ok(PlaceView {
+    Ok(TopicView {
+        id: "where".into(),
         heading: format!("Where crime concentrates: {}, {}", ev.area, ev.period),
         intro: format!(
             "Recorded crime by the LSOA and the anonymised street point data.police.uk gives each crime (its points are snapped to nearby streets to protect victims' privacy), {} (the latest financial year the street data covers whole).",
             ev.period
         ),
-        concentration: concentration_sentence(&lsoas, &ev.points),
-        maps,
+        paragraphs: vec![concentration_sentence(&lsoas, &ev.points)],
+        figures: maps,
         notes,
         tables: [
             Some(lsoa_section(ev, &lsoas, &source)),
@@ -146,7 +133,7 @@ fn concentration_sentence(lsoas: &[(String, String, u64, u64)], points: &[PointT
 }
 
 /// A cell as the HTML and Markdown tables show it.
-fn shown(c: &Cell) -> String {
+pub(crate) fn shown(c: &Cell) -> String {
     match c {
         Cell::Text(t) => t.clone(),
         Cell::Count(n) => crate::render::format::thousands(*n),
@@ -156,7 +143,7 @@ fn shown(c: &Cell) -> String {
 }
 
 /// A table section from its typed cells: the report shows them as text, the appendix as they are.
-fn typed_section(
+pub(crate) fn typed_section(
     (id, heading, intro): (&str, String, String),
     names: &[&str],
     body: Vec<Vec<Cell>>,

@@ -128,14 +128,14 @@ pub fn change_periods(data: &Dataset, area: &str) -> Option<(Period, Period)> {
 
 /// One place's counts by month on either side of a comparison.
 #[derive(Debug, Clone, Default)]
-struct Sides(
+pub(crate) struct Sides(
     BTreeMap<crate::model::Month, i64>,
     BTreeMap<crate::model::Month, i64>,
 );
 
 impl Sides {
     /// Adds `n` at `month` to the period holding it (neither: not counted).
-    fn add(&mut self, (from, to): (Period, Period), month: crate::model::Month, n: i64) {
+    pub(crate) fn add(&mut self, (from, to): (Period, Period), month: crate::model::Month, n: i64) {
         let side = match (from.contains(month), to.contains(month)) {
             (true, _) => &mut self.0,
             (_, true) => &mut self.1,
@@ -150,7 +150,7 @@ impl Sides {
 
     /// The change with the comparison's test, allowing for dispersion where both periods have
     /// their months.
-    fn tested(
+    pub(crate) fn tested(
         &self,
         category: &str,
         (from, to): (Period, Period),

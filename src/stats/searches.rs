@@ -53,7 +53,13 @@ impl SearchBy {
         }
     }
 
-    fn value(self, s: &Search) -> &str {
+    /// The field searches are grouped by, as published ("(not recorded)" where it is empty).
+    pub fn value(self, s: &Search) -> &str {
+        let v = self.field(s);
+        if v.is_empty() { NOT_RECORDED } else { v }
+    }
+
+    fn field(self, s: &Search) -> &str {
         match self {
             SearchBy::Object => &s.object,
             SearchBy::Legislation => &s.legislation,
@@ -168,9 +174,7 @@ pub fn searches(
     let mut by_value: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut all = Tally::default();
     for s in files.iter().flat_map(|f| &f.searches) {
-        let value = Some(by.value(s))
-            .filter(|v| !v.is_empty())
-            .unwrap_or(NOT_RECORDED);
+        let value = by.value(s);
         by_value.entry(value).or_default().add(s);
         all.add(s);
     }

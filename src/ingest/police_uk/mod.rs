@@ -81,11 +81,14 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .filter(|(_, f)| f.name.kind == Kind::Street)
         .map(|(i, f)| (f, first_input + i))
         .collect();
-    for (f, input) in &streets {
-        add_street(data, f, (*input, &names), selection);
+    // An archive read for the outcome join only counts nothing: another source counts its crimes.
+    if !selection.justice_only {
+        for (f, input) in &streets {
+            add_street(data, f, (*input, &names), selection);
+        }
+        let found = quality::findings(data, &streets_view(&streets, &names));
+        data.findings.extend(found);
     }
-    let found = quality::findings(data, &streets_view(&streets, &names));
-    data.findings.extend(found);
     let kinds: Vec<quality::KindMonth> = files
         .iter()
         .map(|f| (f.name.force.as_str(), f.name.kind, f.name.month))

@@ -211,7 +211,7 @@ fn from_cache(hit: &cache::Cached, entry: Entry, name: Name) -> ReadFile {
 /// A cached aggregate serves this run if it was counted against the same force area and holds
 /// the LSOA and point detail when the run needs them.
 fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, s: &Selection, name: &Name) -> bool {
-    if s.justice_detail {
+    if super::selection::keeps_crimes(s, name) {
         return false; // the cache keeps no Crime IDs nor outcome rows
     }
     let Some(street) = &hit.street else {

@@ -46,6 +46,9 @@ pub struct Selection {
     /// `justice` and `searches`), of the area's forces only: the cache keeps none of them, so
     /// every file is parsed.
     pub justice_detail: bool,
+    /// Read the archive for [`justice_detail`](Self::justice_detail) only: its street files give
+    /// the Crime IDs of the outcome join, never counts (another source counts the crimes).
+    pub justice_only: bool,
     /// Read and hash every file instead of taking files the cache knows by their fingerprint.
     pub rehash: bool,
     /// LSOA codes to the areas of another geography, for `--area` naming one of them.
