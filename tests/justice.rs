@@ -668,3 +668,96 @@ fn the_report_shows_after_the_crime_and_stop_and_search_from_the_raw_files() {
         "{by_object}"
     );
 }
+
+/// Two months of stop and search: 2014-06 with 10 searches for controlled drugs (4 found, 2
+/// arrests) and 5 for offensive weapons (1 found, none arrested); 2014-07 with 20 for controlled
+/// drugs (5 found, 10 arrests) and none for weapons.
+fn two_months_of_searches(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("archive");
+    let header = "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing\n";
+    let row = |m: &str, object: &str, found: bool, arrest: bool| {
+        format!(
+            "Person search,{m}-10T10:00:00+00:00,,,51.5,-0.1,Male,18-24,White - White British (W1),White,Misuse of Drugs Act 1971 (section 23),{object},{},{},False\n",
+            if arrest {
+                "Suspect arrested"
+            } else {
+                "Nothing found - no further action"
+            },
+            if found { "True" } else { "" }
+        )
+    };
+    let months = [
+        (
+            "2014-06",
+            [
+                ("Controlled drugs", 10, 4, 2),
+                ("Offensive weapons", 5, 1, 0),
+            ],
+        ),
+        (
+            "2014-07",
+            [
+                ("Controlled drugs", 20, 5, 10),
+                ("Offensive weapons", 0, 0, 0),
+            ],
+        ),
+    ];
+    for (m, objects) in months {
+        let dir = root.join(m);
+        std::fs::create_dir_all(&dir).unwrap();
+        let street = format!(
+            "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n,{m},Force,Force,,,No Location,,,Anti-social behaviour,,\n"
+        );
+        std::fs::write(dir.join(format!("{m}-force-street.csv")), street).unwrap();
+        let mut text = header.to_string();
+        for (object, n, found, arrests) in objects {
+            for i in 0..n {
+                text += &row(m, object, i < found, i < arrests);
+            }
+        }
+        std::fs::write(dir.join(format!("{m}-force-stop-and-search.csv")), text).unwrap();
+    }
+    root
+}
+
+#[test]
+fn searches_year_on_year_have_the_count_test_and_the_rates_change_tests() {
+    let cli = common::Cli::new();
+    let archive = two_months_of_searches(cli.dir.path());
+    let ask = [
+        "searches", "--from", "2014-06", "--to", "2014-07", "--format", "csv",
+    ];
+    let (csv, _) = cli.source_path("police-uk", &archive).args(ask).expect(0);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let row = |value: &str| rows.iter().find(|r| &r[4] == value).unwrap();
+    // Rates and p-values are written to four significant figures.
+    let num = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
+    // By hand: 10 then 20 searches for drugs, given 30 the later is Binomial(30, 1/2):
+    // p = 2 P(X <= 10) = 0.098737; 5 then 0 for weapons, p = 2 (1/2)^5 = 0.0625. Holm or BH over
+    // the two: both q = 0.098737 (BH: min(0.0625 x 2, 0.098737)).
+    let drugs = row("Controlled drugs");
+    assert_eq!((&drugs[5], &drugs[6], &drugs[7]), ("10", "20", "10"));
+    assert!((num(drugs, 8) - 0.098737).abs() < 1e-4, "{drugs:?}");
+    assert!((num(drugs, 9) - 0.098737).abs() < 1e-4, "{drugs:?}");
+    let weapons = row("Offensive weapons");
+    assert_eq!((&weapons[5], &weapons[6], &weapons[7]), ("5", "0", "-5"));
+    assert!((num(weapons, 8) - 0.0625).abs() < 1e-9, "{weapons:?}");
+    // The drugs find rate 4/10 then 5/20: pooled 0.3, z = -0.845154, p = 0.398025; weapons have
+    // no later searches, so nothing to test. The arrest rate 2/10 then 10/20: z = 1.581139,
+    // p = 0.113846.
+    assert!((num(drugs, 13) + 0.15).abs() < 1e-9);
+    assert!((num(drugs, 14) - 0.398025).abs() < 1e-4, "{drugs:?}");
+    assert!((num(drugs, 15) - 0.398025).abs() < 1e-4, "{drugs:?}");
+    assert_eq!(&weapons[13], "");
+    assert!((num(drugs, 19) - 0.113846).abs() < 1e-4, "{drugs:?}");
+    // All searches: 15 then 20, p = 2 P(X <= 15 | 35) = 0.499560; arrests 2/15 then 10/20,
+    // z = 2.261578, p = 0.023723, its own family.
+    let all = row("All searches");
+    assert_eq!((&all[5], &all[6], &all[10]), ("15", "20", "no"));
+    assert!((num(all, 8) - 0.499560).abs() < 1e-4, "{all:?}");
+    assert!((num(all, 19) - 0.023723).abs() < 1e-4, "{all:?}");
+    assert!((num(all, 20) - 0.023723).abs() < 1e-4, "{all:?}");
+}

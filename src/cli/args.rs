@@ -299,9 +299,19 @@ pub enum Command {
     /// (outcome linked to the object of search) and the arrest rate, each with its exact interval.
     /// Columns: area,period,by,value,searches,found,find_rate,find_rate_low,find_rate_high,
     /// arrests,arrest_rate,arrest_rate_low,arrest_rate_high,strip_searches,without_location.
+    ///
+    /// With --from and --to instead of --period: each value's searches in both periods with the
+    /// comparison's count test, and the change in its find and arrest rates with the test of the
+    /// difference in proportions (area,from_period,to_period,by,value,from_searches,to_searches,
+    /// change,p_value,q_value,significant, then from_, to_, difference, p_value and q_value of the
+    /// find rate and of the arrest rate).
     Searches {
-        #[arg(long, value_name = "PERIOD")]
-        period: Period,
+        #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+        period: Option<Period>,
+        #[arg(long, value_name = "PERIOD", requires = "to")]
+        from: Option<Period>,
+        #[arg(long, value_name = "PERIOD", requires = "from")]
+        to: Option<Period>,
         /// object, legislation, ethnicity (self-defined), age (range), type (of search) or gender.
         #[arg(long, default_value = "object", value_name = "FIELD")]
         by: crate::stats::searches::SearchBy,

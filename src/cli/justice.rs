@@ -35,10 +35,23 @@ pub fn from_command(cfg: &Config, command: &Command) -> Result<Vec<Finding>> {
         }
         Command::Searches {
             period,
+            from,
+            to,
             by,
             population,
             format,
-        } => searches(cfg, (*period, *by), population.as_deref(), (*format).into()),
+        } => match (period, from, to) {
+            (Some(p), _, _) => searches(cfg, (*p, *by), population.as_deref(), (*format).into()),
+            (None, Some(a), Some(b)) if population.is_none() => {
+                search_change(cfg, (*a, *b), *by, (*format).into())
+            }
+            (None, Some(_), Some(_)) => Err(Error::Usage(
+                "searches --population goes with --period".into(),
+            )),
+            _ => Err(Error::Usage(
+                "searches takes --period, or --from and --to".into(),
+            )),
+        },
         _ => Err(Error::Usage("not a justice or searches command".into())),
     }
 }
@@ -163,6 +176,36 @@ fn searches(
         &rows::search_rows(&s),
         Some(&s),
     )?;
+    Ok(data.findings)
+}
+
+/// `searches --from --to`: each value's change in searches, finds and arrests.
+fn search_change(
+    cfg: &Config,
+    (from, to): (Period, Period),
+    by: search::SearchBy,
+    format: Format,
+) -> Result<Vec<Finding>> {
+    let (data, area) = pipeline::load(cfg)?;
+    let c = crate::stats::search_change::search_change(
+        &data.justice,
+        &area,
+        (from, to),
+        by,
+        &cfg.settings,
+    )?;
+    for s in [&c.from, &c.to] {
+        let expected = s.period.month_count() as usize;
+        if s.months.len() < expected && !cfg.allow_partial {
+            return Err(Error::Usage(format!(
+                "searches: {} has stop-and-search files for {} of its {expected} months; compare whole periods, or pass --allow-partial",
+                s.period,
+                s.months.len()
+            )));
+        }
+    }
+    let cells = rows::search_change_rows(&c, cfg.settings.alpha);
+    print_rows(format, &rows::SEARCH_CHANGE_COLUMNS, &cells, Some(&c))?;
     Ok(data.findings)
 }
 

@@ -176,3 +176,72 @@ pub fn disproportionality_rows(
         })
         .collect()
 }
+
+pub const SEARCH_CHANGE_COLUMNS: [&str; 21] = [
+    "area",
+    "from_period",
+    "to_period",
+    "by",
+    "value",
+    "from_searches",
+    "to_searches",
+    "change",
+    "p_value",
+    "q_value",
+    "significant",
+    "from_find_rate",
+    "to_find_rate",
+    "find_difference",
+    "find_p_value",
+    "find_q_value",
+    "from_arrest_rate",
+    "to_arrest_rate",
+    "arrest_difference",
+    "arrest_p_value",
+    "arrest_q_value",
+];
+
+/// One row per value then all searches: both periods' searches with the count test, and each
+/// rate's change with the test of the difference in proportions.
+pub fn search_change_rows(
+    c: &crate::stats::search_change::SearchChange,
+    alpha: f64,
+) -> Vec<Vec<String>> {
+    let rate = |(k, n): (u64, u64)| sig4((n > 0).then(|| k as f64 / n as f64));
+    let p = |x: Option<f64>| crate::render::format::p_value(x);
+    let yes = |q: Option<f64>| match q {
+        Some(q) if q <= alpha => "yes".to_string(),
+        Some(_) => "no".into(),
+        None => String::new(),
+    };
+    c.changes
+        .iter()
+        .map(|v| {
+            let s = &v.searches;
+            let (f, a) = (v.find_test.as_ref(), v.arrest_test.as_ref());
+            vec![
+                c.from.area.clone(),
+                c.from.period.to_string(),
+                c.to.period.to_string(),
+                c.from.by.key().to_string(),
+                v.value.clone(),
+                s.from_count.to_string(),
+                s.to_count.to_string(),
+                s.change.to_string(),
+                p(s.p_value),
+                p(s.q_value),
+                yes(s.q_value),
+                v.found.map_or(String::new(), |x| rate(x.0)),
+                v.found.map_or(String::new(), |x| rate(x.1)),
+                sig4(f.map(|t| t.difference)),
+                p(f.map(|t| t.p_value)),
+                p(v.find_q),
+                rate(v.arrests.0),
+                rate(v.arrests.1),
+                sig4(a.map(|t| t.difference)),
+                p(a.map(|t| t.p_value)),
+                p(v.arrest_q),
+            ]
+        })
+        .collect()
+}
