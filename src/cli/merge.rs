@@ -79,7 +79,7 @@ impl Cli {
                     self.command,
                     Command::Justice { .. } | Command::Searches { .. }
                 )
-                || (matches!(self.command, Command::Run { .. })
+                || (matches!(self.command, Command::Run { .. } | Command::Outcomes { .. })
                     && source.selection.point_area.is_some());
             source.selection.point_months = self.point_months();
         }

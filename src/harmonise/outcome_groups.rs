@@ -62,6 +62,28 @@ impl Group {
         }
     }
 
+    /// The group an outcome-rate measure names (`charge rate: ...`, `no suspect rate: ...`):
+    /// its key with spaces, its label, or a short name; case and hyphens aside.
+    pub fn of_rate_name(name: &str) -> Option<Group> {
+        let key = |n: &str| crate::model::label_key(&n.replace('-', " "));
+        let k = key(name);
+        let short = |g: Group| match g {
+            Group::Charged => &["charge", "charged", "charge or summons"][..],
+            Group::OutOfCourt => &["out of court", "out of court disposal"][..],
+            Group::Evidential => &["evidential difficulties"][..],
+            Group::PublicInterest => &["public interest"][..],
+            Group::NoSuspect => &["no suspect", "no suspect identified"][..],
+            Group::OtherBody => &["other body", "another organisation"][..],
+            Group::Awaiting => &["under investigation"][..],
+        };
+        Group::ALL.into_iter().find(|&g| {
+            [g.key().replace('_', " ").as_str(), g.label()]
+                .into_iter()
+                .chain(short(g).iter().copied())
+                .any(|n| key(n) == k)
+        })
+    }
+
     fn of_key(key: &str) -> Option<Group> {
         Group::ALL.into_iter().find(|g| g.key() == key)
     }

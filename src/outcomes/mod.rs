@@ -3,11 +3,13 @@
 //! - [`framework`]: the plan's outcomes, indicators, themes and activity reports (data, not code).
 //! - [`resolve`]: which figures measure each indicator (its own row, the coarser data.police.uk
 //!   type the taxonomy says holds it, or a partner measure), or what the data holds instead.
+//! - [`rate`]: outcome-rate indicators (`charge rate: ...`), judged at equal follow-up.
 //! - [`verdict`]: each indicator judged against the comparison, always with a reason.
 //! - [`summary`]: per outcome, verdict counts, the data RAG from a configurable rule, and the
 //!   partnership's own activity RAG beside it.
 
 pub mod framework;
+pub mod rate;
 pub mod resolve;
 pub mod summary;
 pub mod verdict;

@@ -52,6 +52,8 @@ pub enum Measure<'a> {
     Change(&'a Change, Option<MeasuredAs>),
     /// Nothing to judge, and why.
     Nothing(Reason),
+    /// Judged where it was measured (an outcome rate, by its own test).
+    Judged(crate::outcomes::verdict::Verdict, Reason),
 }
 
 /// How `ind` of `outcome` is measured in `ev`.
@@ -68,7 +70,14 @@ pub fn measure<'a>(
         return Ok(Measure::Change(c, None));
     }
     match &ind.subject {
-        Subject::Measure(m) => Ok(partner(ev, m.as_str(), wanted)),
+        Subject::Measure(m) => match super::rate::parse(m.as_str()) {
+            Some(rate) => {
+                let (verdict, reason) =
+                    super::rate::judge((fw, outcome), ind, rate, ev.cmp, ev.data)?;
+                Ok(Measure::Judged(verdict, reason))
+            }
+            None => Ok(partner(ev, m.as_str(), wanted)),
+        },
         Subject::Category(c) => {
             if let Some(found) = through_taxonomy(ev, c.as_str()) {
                 return Ok(found);

@@ -110,6 +110,13 @@ pub enum Reason {
         figures: Figures,
         caveat: Option<SmallCount>,
     },
+    /// An outcome rate (`charge rate: ...`) that cannot be compared at equal follow-up, and why.
+    RateNotCompared { measure: String, why: String },
+    /// An outcome rate compared at equal follow-up: its verdict and figures.
+    Rate {
+        verdict: Verdict,
+        figures: RateFigures,
+    },
     /// Significant, improving or worsening.
     Significant {
         verdict: Verdict,
@@ -129,6 +136,20 @@ pub struct Figures {
     pub q_value: Option<f64>,
     /// The dispersion the test allowed for, where it was above Poisson.
     pub dispersion: Option<f64>,
+}
+
+/// An outcome rate in both periods at the same follow-up, and the test of its change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateFigures {
+    /// Whose crimes (the force whose outcome files they are).
+    pub area: String,
+    /// Each period's (crimes in the group, crimes).
+    pub from: (Period, (u64, u64)),
+    pub to: (Period, (u64, u64)),
+    pub follow_up: u32,
+    pub test: crate::stats::justice_change::ProportionTest,
+    /// Adjusted with every crime type and group of the two cohorts.
+    pub q_value: f64,
 }
 
 impl Figures {
@@ -361,11 +382,20 @@ fn assessment(
 ) -> Assessment {
     let (change, measured_as) = match &measure {
         Measure::Change(c, m) => (Some(*c), m.clone()),
-        Measure::Nothing(_) => (None, None),
+        Measure::Nothing(_) | Measure::Judged(..) => (None, None),
     };
     let (verdict, reason) = match measure {
         Measure::Change(c, _) => judge(indicator, c, cmp, settings),
         Measure::Nothing(reason) => (Verdict::NotAssessable, reason),
+        Measure::Judged(verdict, reason) => (verdict, reason),
+    };
+    let rate_against = match &reason {
+        Reason::Rate { figures, .. } => match indicator.direction {
+            Direction::Down => figures.test.difference > 0.0,
+            Direction::Up => figures.test.difference < 0.0,
+            Direction::Context => false,
+        },
+        _ => false,
     };
     Assessment {
         outcome: outcome.to_string(),
@@ -373,7 +403,7 @@ fn assessment(
         direction: indicator.direction,
         verdict,
         wrong_way: verdict == Verdict::NoChange
-            && change.is_some_and(|c| against(indicator.direction, c)),
+            && (rate_against || change.is_some_and(|c| against(indicator.direction, c))),
         small_numbers: change.is_some_and(|c| c.small_numbers),
         reason,
         themes: indicator.themes.clone(),

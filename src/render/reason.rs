@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use crate::model::Period;
 use crate::outcomes::ActivityDetail;
 use crate::outcomes::resolve::Held;
-use crate::outcomes::verdict::{Assessment, Figures, PartnerGap, Reason, SmallCount};
+use crate::outcomes::verdict::{Assessment, Figures, PartnerGap, Reason, SmallCount, Verdict};
 use crate::render::format::{and_list, p_value, sig4, signed_pct, thousands};
 
 impl fmt::Display for Reason {
@@ -69,7 +69,41 @@ impl fmt::Display for Reason {
                 figures,
                 caveat,
             } => write!(f, "{}: {figures}{}", verdict.label(), Caveat(caveat)),
+            Reason::RateNotCompared { measure, why } => {
+                write!(f, "{measure} not compared at equal follow-up: {why}")
+            }
+            Reason::Rate { verdict, figures } => {
+                let what = match verdict {
+                    Verdict::Improving | Verdict::Worsening => verdict.label(),
+                    Verdict::Context => "context only",
+                    _ => "no significant change",
+                };
+                write!(f, "{what}: {figures}")
+            }
         }
+    }
+}
+
+impl fmt::Display for crate::outcomes::verdict::RateFigures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let share = |(k, n): (u64, u64)| 100.0 * k as f64 / n.max(1) as f64;
+        let ((from, a), (to, b)) = (self.from, self.to);
+        let t = &self.test;
+        write!(
+            f,
+            "{:.1}% of {from}'s {} crimes, {:.1}% of {to}'s {}, each {} months after its month ({}'s outcome files); {:+.1} points ({:+.1} to {:+.1}), p = {}, q = {}",
+            share(a),
+            thousands(a.1 as i64),
+            share(b),
+            thousands(b.1 as i64),
+            self.follow_up,
+            self.area,
+            100.0 * t.difference,
+            100.0 * t.ci.0,
+            100.0 * t.ci.1,
+            p_value(Some(t.p_value)),
+            p_value(Some(self.q_value))
+        )
     }
 }
 
