@@ -854,3 +854,28 @@ fn an_outcome_rate_of_an_unknown_crime_type_is_the_frameworks_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_reports_outcome_rows_before_the_archive_and_repeated_rows_counted_by_hand() {
+    let Some(archive) = common::shared_path("data/police-uk/city-of-london") else {
+        return;
+    };
+    // By hand: rows repeating an earlier (Crime ID, outcome type) of their own file.
+    let mut repeated = 0;
+    for m in months((2016, 1), 18) {
+        let mut seen = BTreeSet::new();
+        for row in rows(&archive, &m, "outcomes") {
+            if !seen.insert((row["Crime ID"].clone(), row["Outcome type"].clone())) {
+                repeated += 1;
+            }
+        }
+    }
+    let unmatched = by_hand(&archive, 3).unmatched;
+    let (_, out, _) = common::Cli::new()
+        .source_path("police-uk", &archive)
+        .args(["--area", "City of London Police", "check"])
+        .run();
+    let thousands = |n: u64| saferstats::render::format::thousands(n as i64);
+    assert!(out.contains(&format!("note: City of London Police: {} outcome rows are for crimes not in the archive's street files (recorded before 2016-01, its first street file): counted apart, never joined to a crime [outcomes-before-archive]", thousands(unmatched))), "{out}");
+    assert!(out.contains(&format!("note: City of London Police: {} outcome rows repeat a row of their own file (the same Crime ID and outcome type): counted once [duplicate-outcomes]", thousands(repeated))), "{out}");
+}

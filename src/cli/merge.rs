@@ -79,8 +79,10 @@ impl Cli {
                     self.command,
                     Command::Justice { .. } | Command::Searches { .. }
                 )
-                || (matches!(self.command, Command::Run { .. } | Command::Outcomes { .. })
-                    && source.selection.point_area.is_some());
+                || (matches!(
+                    self.command,
+                    Command::Run { .. } | Command::Outcomes { .. } | Command::Check
+                ) && source.selection.point_area.is_some());
             source.selection.point_months = self.point_months();
         }
     }

@@ -54,80 +54,70 @@ pub fn judge(
     data: &crate::model::Dataset,
 ) -> Result<(Verdict, Reason)> {
     let measure = ind.subject.label().to_string();
-    let crime = crime_type(
-        fw,
-        &format!("outcome `{outcome}`, indicator `{measure}`"),
-        crime,
-    )?;
-    let not = |why: String| {
-        Ok((
-            Verdict::NotAssessable,
-            Reason::RateNotCompared {
-                measure: measure.clone(),
-                why,
-            },
-        ))
-    };
-    let areas = data.justice.crimes.iter().map(|c| &*c.area);
-    let Some(area) = crate::model::detail_area(areas, &cmp.area) else {
-        return not("no data.police.uk outcome files are loaded for the area (read an archive with its outcome files)".into());
-    };
-    let settings = CompareSettings {
-        alpha: cmp.alpha,
-        small_numbers: cmp.small_numbers,
-        adjust: cmp.adjust,
-    };
-    let c = match cohort_change(&data.justice, area, (cmp.from, cmp.to), None, &settings) {
-        Ok(c) => c,
-        Err(e) => return not(e.to_string()),
-    };
-    for cohort in [&c.from, &c.to] {
-        let (n, of) = (cohort.crime_months.2, cohort.period.month_count() as usize);
-        if n < of {
-            return not(format!(
-                "partial year: {area}'s street files cover {n} of {}'s {of} months",
-                cohort.period
-            ));
+    let entry = format!("outcome `{outcome}`, indicator `{measure}`");
+    let crime = crime_type(fw, &entry, crime)?;
+    let figures = match figures(data, cmp, (group, crime)) {
+        Ok(f) => f,
+        Err(why) => {
+            let reason = Reason::RateNotCompared { measure, why };
+            return Ok((Verdict::NotAssessable, reason));
         }
-    }
-    let Some(g) = c
-        .changes
-        .iter()
-        .find(|g| g.category == crime && g.group == group)
-    else {
-        return not(format!(
-            "{area} recorded no {crime} in {} or {}",
-            cmp.from, cmp.to
-        ));
     };
-    let (Some(t), Some(q)) = (g.test, g.q_value) else {
-        return not(format!(
-            "nothing to test: {} of {} then {} of {}",
-            g.from.0, g.from.1, g.to.0, g.to.1
-        ));
-    };
-    let figures = RateFigures {
-        area: area.to_string(),
-        from: (cmp.from, g.from),
-        to: (cmp.to, g.to),
-        follow_up: c.follow_up,
-        test: t,
-        q_value: q,
-    };
+    let (t, q) = (figures.test, figures.q_value);
     let verdict = match ind.direction {
-        Direction::Context => {
-            return Ok((
-                Verdict::Context,
-                Reason::Rate {
-                    verdict: Verdict::Context,
-                    figures,
-                },
-            ));
-        }
+        Direction::Context => Verdict::Context,
         _ if q > cmp.alpha => Verdict::NoChange,
         Direction::Up if t.difference > 0.0 => Verdict::Improving,
         Direction::Down if t.difference < 0.0 => Verdict::Improving,
         _ => Verdict::Worsening,
     };
     Ok((verdict, Reason::Rate { verdict, figures }))
+}
+
+/// The rate in both of the comparison's periods at their common follow-up, or why there is none.
+fn figures(
+    data: &crate::model::Dataset,
+    cmp: &Comparison,
+    (group, crime): (Group, &str),
+) -> std::result::Result<RateFigures, String> {
+    let areas = data.justice.crimes.iter().map(|c| &*c.area);
+    let area = crate::model::detail_area(areas, &cmp.area).ok_or(
+        "no data.police.uk outcome files are loaded for the area (read an archive with its outcome files)",
+    )?;
+    let settings = CompareSettings {
+        alpha: cmp.alpha,
+        small_numbers: cmp.small_numbers,
+        adjust: cmp.adjust,
+    };
+    let c = cohort_change(&data.justice, area, (cmp.from, cmp.to), None, &settings)
+        .map_err(|e| e.to_string())?;
+    for cohort in [&c.from, &c.to] {
+        let (n, of) = (cohort.crime_months.2, cohort.period.month_count() as usize);
+        if n < of {
+            let p = cohort.period;
+            return Err(format!(
+                "partial year: {area}'s street files cover {n} of {p}'s {of} months"
+            ));
+        }
+    }
+    let g = c
+        .changes
+        .iter()
+        .find(|g| g.category == crime && g.group == group)
+        .ok_or_else(|| format!("{area} recorded no {crime} in {} or {}", cmp.from, cmp.to))?;
+    let (Some(test), Some(q_value)) = (g.test, g.q_value) else {
+        let (a, b) = (g.from, g.to);
+        return Err(format!(
+            "nothing to test: {} of {} then {} of {}",
+            a.0, a.1, b.0, b.1
+        ));
+    };
+    Ok(RateFigures {
+        area: area.to_string(),
+        from: (cmp.from, g.from),
+        to: (cmp.to, g.to),
+        follow_up: c.follow_up,
+        test,
+        q_value,
+    })
 }

@@ -23,14 +23,7 @@ impl fmt::Display for Reason {
                 from,
                 to,
                 held,
-            } => {
-                write!(f, "no figures for {from} or {to}")?;
-                if held.is_empty() {
-                    return write!(f, "; no loaded source holds {category}");
-                }
-                let spans: Vec<String> = held.iter().map(held_span).collect();
-                write!(f, "; the data holds {category} {}", spans.join("; "))
-            }
+            } => no_figures(f, category, (from, to), held),
             Reason::SameMeasure {
                 measured_as,
                 indicator,
@@ -72,15 +65,32 @@ impl fmt::Display for Reason {
             Reason::RateNotCompared { measure, why } => {
                 write!(f, "{measure} not compared at equal follow-up: {why}")
             }
-            Reason::Rate { verdict, figures } => {
-                let what = match verdict {
-                    Verdict::Improving | Verdict::Worsening => verdict.label(),
-                    Verdict::Context => "context only",
-                    _ => "no significant change",
-                };
-                write!(f, "{what}: {figures}")
-            }
+            Reason::Rate { verdict, figures } => write!(f, "{}: {figures}", rate_words(*verdict)),
         }
+    }
+}
+
+/// No figures for either period, and what the data holds instead.
+fn no_figures(
+    f: &mut fmt::Formatter<'_>,
+    category: &str,
+    (from, to): (&Period, &Period),
+    held: &[Held],
+) -> fmt::Result {
+    write!(f, "no figures for {from} or {to}")?;
+    if held.is_empty() {
+        return write!(f, "; no loaded source holds {category}");
+    }
+    let spans: Vec<String> = held.iter().map(held_span).collect();
+    write!(f, "; the data holds {category} {}", spans.join("; "))
+}
+
+/// How an outcome rate's verdict leads its reason.
+fn rate_words(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Improving | Verdict::Worsening => verdict.label(),
+        Verdict::Context => "context only",
+        _ => "no significant change",
     }
 }
 

@@ -93,10 +93,13 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
         .iter()
         .map(|f| (f.name.force.as_str(), f.name.kind, f.name.month))
         .collect();
-    data.findings
-        .extend(quality::other_kinds(&kinds, &data.aliases));
+    let mut known = names.clone();
+    known.extend(data.aliases.clone());
+    data.findings.extend(quality::other_kinds(&kinds, &known));
     if selection.justice_detail {
         add_justice(data, &mut files, first_input, &names);
+        let found = quality::outcome_findings(&data.justice, &known);
+        data.findings.extend(found);
     }
     if let Some(l) = &selection.lookup {
         lookup::load_into(data, l, source)?;

@@ -241,3 +241,57 @@ fn relabelled(files: &[FileView]) -> Vec<Finding> {
     }
     out
 }
+
+/// Per force read for `justice`: outcome rows whose Crime ID matches no street row of the archive
+/// (crimes recorded before its first month: counted apart, never joined), and rows repeating a
+/// row of their own file (counted once).
+pub fn outcome_findings(
+    j: &crate::model::justice::Justice,
+    names: &BTreeMap<String, String>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let forces: BTreeSet<&str> = j.outcomes.iter().map(|o| o.force.as_str()).collect();
+    for force in forces {
+        let name = names.get(force).map_or(force, String::as_str);
+        let known: rustc_hash::FxHashSet<&crate::model::justice::CrimeId> = j
+            .crimes
+            .iter()
+            .filter(|c| c.force == force)
+            .flat_map(|c| c.crimes.iter().map(|(id, _)| id))
+            .collect();
+        let files = j.outcomes.iter().filter(|o| o.force == force);
+        let (mut unmatched, mut repeated) = (0u64, 0u64);
+        for o in files {
+            repeated += o.duplicates;
+            unmatched += o
+                .outcomes
+                .iter()
+                .filter(|(id, _)| !known.contains(id))
+                .count() as u64;
+        }
+        let first = j
+            .crimes
+            .iter()
+            .filter(|c| c.force == force)
+            .map(|c| c.month)
+            .min();
+        if unmatched > 0 {
+            let before = first.map_or(String::new(), |m| {
+                format!(" (recorded before {m}, its first street file)")
+            });
+            let message = format!(
+                "{name}: {} outcome rows are for crimes not in the archive's street files{before}: counted apart, never joined to a crime",
+                thousands(unmatched)
+            );
+            out.push(finding(Severity::Note, "outcomes-before-archive", message));
+        }
+        if repeated > 0 {
+            let message = format!(
+                "{name}: {} outcome rows repeat a row of their own file (the same Crime ID and outcome type): counted once",
+                thousands(repeated)
+            );
+            out.push(finding(Severity::Note, "duplicate-outcomes", message));
+        }
+    }
+    out
+}
