@@ -281,12 +281,8 @@ pub enum Command {
     /// outcome_group,from_crimes,from_count,from_share,to_crimes,to_count,to_share,difference,
     /// difference_low,difference_high,p_value,q_value,significant,follow_up_months).
     Justice {
-        #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
-        period: Option<Period>,
-        #[arg(long, value_name = "PERIOD", requires = "to")]
-        from: Option<Period>,
-        #[arg(long, value_name = "PERIOD", requires = "from")]
-        to: Option<Period>,
+        #[command(flatten)]
+        periods: OneOrTwo,
         /// Months of follow-up after each crime's month [default: the most the outcome files
         /// cover for every crime of the period].
         #[arg(long, value_name = "MONTHS")]
@@ -306,12 +302,8 @@ pub enum Command {
     /// change,p_value,q_value,significant, then from_, to_, difference, p_value and q_value of the
     /// find rate and of the arrest rate).
     Searches {
-        #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
-        period: Option<Period>,
-        #[arg(long, value_name = "PERIOD", requires = "to")]
-        from: Option<Period>,
-        #[arg(long, value_name = "PERIOD", requires = "from")]
-        to: Option<Period>,
+        #[command(flatten)]
+        periods: OneOrTwo,
         /// object, legislation, ethnicity (self-defined), age (range), type (of search) or gender.
         #[arg(long, default_value = "object", value_name = "FIELD")]
         by: crate::stats::searches::SearchBy,
@@ -334,6 +326,37 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// `--period`, or `--from` and `--to`: one period, or two to compare (`justice`, `searches`).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OneOrTwo {
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+    pub period: Option<Period>,
+    #[arg(long, value_name = "PERIOD", requires = "to")]
+    pub from: Option<Period>,
+    #[arg(long, value_name = "PERIOD", requires = "from")]
+    pub to: Option<Period>,
+}
+
+/// One period, or two to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Periods {
+    One(Period),
+    Two(Period, Period),
+}
+
+impl OneOrTwo {
+    /// The periods given (clap has required one form or the other).
+    pub fn periods(self, command: &str) -> Result<Periods, crate::error::Error> {
+        match (self.period, self.from, self.to) {
+            (Some(p), _, _) => Ok(Periods::One(p)),
+            (None, Some(a), Some(b)) => Ok(Periods::Two(a, b)),
+            _ => Err(crate::error::Error::Usage(format!(
+                "{command} takes --period, or --from and --to"
+            ))),
+        }
+    }
 }
 
 /// When findings turn a successful run into exit code 1 (`--fail-on`).

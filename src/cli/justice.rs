@@ -2,6 +2,7 @@
 //! archive's outcome and stop-and-search files.
 
 use super::Command;
+use super::args::Periods;
 use super::commands::print_rows;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -16,65 +17,45 @@ use crate::stats::{justice, justice_change, searches as search};
 pub fn from_command(cfg: &Config, command: &Command) -> Result<Vec<Finding>> {
     match command {
         Command::Justice {
-            period,
-            from,
-            to,
+            periods,
             follow_up,
             format,
-        } => {
-            let periods = match (period, from, to) {
-                (Some(p), _, _) => JusticePeriods::One(*p),
-                (None, Some(a), Some(b)) => JusticePeriods::Two(*a, *b),
-                _ => {
-                    return Err(Error::Usage(
-                        "justice takes --period, or --from and --to".into(),
-                    ));
-                }
-            };
-            justice(cfg, periods, *follow_up, (*format).into())
-        }
+        } => justice(
+            cfg,
+            periods.periods("justice")?,
+            *follow_up,
+            (*format).into(),
+        ),
         Command::Searches {
-            period,
-            from,
-            to,
+            periods,
             by,
             population,
             format,
-        } => match (period, from, to) {
-            (Some(p), _, _) => searches(cfg, (*p, *by), population.as_deref(), (*format).into()),
-            (None, Some(a), Some(b)) if population.is_none() => {
-                search_change(cfg, (*a, *b), *by, (*format).into())
+        } => match (periods.periods("searches")?, population) {
+            (Periods::One(p), _) => {
+                searches(cfg, (p, *by), population.as_deref(), (*format).into())
             }
-            (None, Some(_), Some(_)) => Err(Error::Usage(
+            (Periods::Two(a, b), None) => search_change(cfg, (a, b), *by, (*format).into()),
+            (Periods::Two(..), Some(_)) => Err(Error::Usage(
                 "searches --population goes with --period".into(),
-            )),
-            _ => Err(Error::Usage(
-                "searches takes --period, or --from and --to".into(),
             )),
         },
         _ => Err(Error::Usage("not a justice or searches command".into())),
     }
 }
 
-/// One period, or two to compare at the same follow-up.
-#[derive(Debug, Clone, Copy)]
-pub enum JusticePeriods {
-    One(Period),
-    Two(Period, Period),
-}
-
 /// `justice`: the crimes by outcome group at a follow-up (or two periods' at the same one), and
 /// what the join left apart.
 fn justice(
     cfg: &Config,
-    periods: JusticePeriods,
+    periods: Periods,
     follow_up: Option<u32>,
     format: Format,
 ) -> Result<Vec<Finding>> {
     let (data, area) = pipeline::load(cfg)?;
     let confidence = 1.0 - cfg.settings.alpha;
     match periods {
-        JusticePeriods::One(period) => {
+        Periods::One(period) => {
             let c = justice::cohort(&data.justice, (&area, period), follow_up, confidence)?;
             say(cfg, &c);
             print_rows(
@@ -84,7 +65,7 @@ fn justice(
                 Some(&c),
             )?;
         }
-        JusticePeriods::Two(from, to) => {
+        Periods::Two(from, to) => {
             let c = justice_change::cohort_change(
                 &data.justice,
                 &area,
