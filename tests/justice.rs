@@ -594,6 +594,27 @@ fn an_early_stop_and_search_header_reads_and_a_date_outside_its_month_is_named()
             && stderr.contains("outside the file's month 2014-06"),
         "{stderr}"
     );
+    // Every run checks the rows, not only `searches`; under --reject-bad-rows the row is ledgered.
+    let kept = tempfile::tempdir().unwrap();
+    let archive = searches_archive(kept.path(), ["2014-06-01T10:00:00", "2014-07-01T00:10:00"]);
+    let check = |reject: bool| {
+        let mut cli = common::Cli::new().source_path("police-uk", &archive);
+        if reject {
+            cli = cli.args(["--reject-bad-rows"]);
+        }
+        cli.args(["check"]).run()
+    };
+    let (code, _, stderr) = check(false);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("2014-06-force-stop-and-search.csv:3:"),
+        "{stderr}"
+    );
+    let (_, out, _) = check(true);
+    assert!(
+        out.contains("police-uk stop-and-search: 1 files, 2 rows read, 1 counted, 1 rejected"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -243,7 +243,15 @@ pub fn parse_with(
     let parsed = match kind {
         Kind::Street => street(rows, &columns, name, area, keep)?,
         Kind::Outcomes if keep.crimes => justice::outcomes(rows, &columns, name, display)?,
-        Kind::StopAndSearch if keep.crimes => justice::searches(rows, &columns, name)?,
+        // Stop-and-search files are small: every row is checked (its date in the file's month),
+        // kept only when asked for.
+        Kind::StopAndSearch => {
+            let mut parsed = justice::searches(rows, &columns, name)?;
+            if !keep.crimes {
+                parsed.searches = None;
+            }
+            parsed
+        }
         _ => rows.each(|_| Ok(()))?,
     };
     if parsed.rows_read == 0 && has_rows_after_header(body) {
