@@ -900,3 +900,88 @@ fn check_reports_outcome_rows_before_the_archive_and_repeated_rows_counted_by_ha
     assert!(out.contains(&format!("note: City of London Police: {} outcome rows are for crimes not in the archive's street files (recorded before 2016-01, its first street file): counted apart, never joined to a crime [outcomes-before-archive]", thousands(unmatched))), "{out}");
     assert!(out.contains(&format!("note: City of London Police: {} outcome rows repeat a row of their own file (the same Crime ID and outcome type): counted once [duplicate-outcomes]", thousands(repeated))), "{out}");
 }
+
+/// Two whole financial years (2015-04 to 2017-03) of one force: each month two violent crimes,
+/// the first charged in its own month (the second in 2015/16 only, a month later), and two
+/// searches for drugs, one found.
+fn two_whole_years(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = dir.join("archive");
+    let street_header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n";
+    let outcome_header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n";
+    let search_header = "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing\n";
+    let months: Vec<String> = (0..24)
+        .map(|i| format!("{}-{:02}", 2015 + (i + 3) / 12, (i + 3) % 12 + 1))
+        .collect();
+    for (i, m) in months.iter().enumerate() {
+        let d = root.join(m);
+        std::fs::create_dir_all(&d).unwrap();
+        let id = |k: usize| format!("{:064x}", 2 * i + k);
+        let crime = |k: usize| {
+            format!(
+                "{},{m},Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Violence and sexual offences,,\n",
+                id(k)
+            )
+        };
+        let mut street = street_header.to_string() + &crime(0) + &crime(1);
+        street += &format!(",{m},Force,Force,,,No Location,,,Anti-social behaviour,,\n");
+        std::fs::write(d.join(format!("{m}-force-street.csv")), street).unwrap();
+        let outcome = |k: usize| {
+            format!(
+                "{},{m},Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Suspect charged\n",
+                id(k)
+            )
+        };
+        let mut outcomes = outcome_header.to_string() + &outcome(0);
+        if i >= 1 && i <= 12 {
+            // The previous month's second crime, charged a month on (2015/16's crimes only).
+            outcomes += &format!(
+                "{:064x},{m},Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Suspect charged\n",
+                2 * (i - 1) + 1
+            );
+        }
+        std::fs::write(d.join(format!("{m}-force-outcomes.csv")), outcomes).unwrap();
+        let search = |found: &str| {
+            format!(
+                "Person search,{m}-10T10:00:00+00:00,,,51.5,-0.1,Male,18-24,White - White British (W1),White,Misuse of Drugs Act 1971 (section 23),Controlled drugs,Suspect arrested,{found},False\n"
+            )
+        };
+        let searches = search_header.to_string() + &search("True") + &search("");
+        std::fs::write(d.join(format!("{m}-force-stop-and-search.csv")), searches).unwrap();
+    }
+    root
+}
+
+#[test]
+fn the_report_compares_two_whole_years_at_equal_follow_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = two_whole_years(dir.path());
+    let out = dir.path().join("out");
+    let config = format!(
+        "title = \"Test\"\narea = \"Force\"\n[output]\ndir = \"{}\"\n[[source]]\nkind = \"police-uk\"\npath = \"{}\"\n",
+        out.display(),
+        archive.display()
+    );
+    let (_, _, stderr) = common::Cli::new().config(&config).args(["run"]).run();
+    let md = std::fs::read_to_string(out.join("reports/evidence-base.md")).expect(&stderr);
+    // The outcome files end in 2017-03: 2016/17's last crimes have 0 months, so both years are
+    // read at 0. Then 2015/16 had 12 of its 24 crimes charged (the second of each month only a
+    // month on), as did 2016/17: 50.0% each, nothing to tell apart.
+    assert!(
+        md.contains("## After the crime: investigation outcomes, Force, 2016/17"),
+        "{md}"
+    );
+    assert!(md.contains("At the same follow-up of 0 months, the share charged or summonsed went from 50.0% of 2015/16's crimes to 50.0% of 2016/17's"), "{md}");
+    assert!(
+        md.contains("### After the crime: the change from 2015/16 to 2016/17 at 0 months"),
+        "{md}"
+    );
+    // Stop and search: 24 searches each year, 12 found: no change.
+    assert!(
+        md.contains("Searches went from 24 in 2015/16 to 24 in 2016/17 (+0; p = 1"),
+        "{md}"
+    );
+    assert!(
+        md.contains("### Stop and search: the change from 2015/16 to 2016/17"),
+        "{md}"
+    );
+}

@@ -136,7 +136,7 @@ fn outcomes_view(
         crate::render::format::thousands(c.unmatched_outcomes as i64),
         crate::render::format::thousands(c.duplicate_outcomes as i64)
     ));
-    notes.extend(j.notes.iter().filter(|n| n.contains("utcome")).cloned());
+    notes.extend(j.outcome_notes.iter().cloned());
     let figure = groups_figure(c, source, artefacts)?;
     Ok(TopicView {
         id: "after-the-crime".into(),

@@ -78,12 +78,7 @@ fn notes(j: &JusticeEvidence, s: &SearchEvidence, compared: &str) -> Vec<String>
             m.join(", ")
         ));
     }
-    notes.extend(
-        j.notes
-            .iter()
-            .filter(|n| n.starts_with("Stop and search"))
-            .cloned(),
-    );
+    notes.extend(j.search_notes.iter().cloned());
     notes.push("Rates per resident by ethnic group need a population by ethnicity: `saferstats searches --by ethnicity --population FILE` gives each group's rate per 1,000 and its ratio to the White group's, with its interval. Residents are the denominator, and many people searched in a city centre live elsewhere.".into());
     notes
 }

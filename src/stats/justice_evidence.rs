@@ -19,8 +19,10 @@ pub struct JusticeEvidence {
     pub area: String,
     pub outcomes: Option<Outcomes>,
     pub searches: Option<SearchEvidence>,
-    /// Why a part is missing (no whole year, outcome files short), for the report's notes.
-    pub notes: Vec<String>,
+    /// Why the outcomes are not compared (or are missing), and the follow-up's reason.
+    pub outcome_notes: Vec<String>,
+    /// Why stop and search is not compared year on year.
+    pub search_notes: Vec<String>,
 }
 
 /// The crimes of whole financial years by outcome group.
@@ -72,14 +74,15 @@ pub fn justice_evidence(
     let areas = j.crimes.iter().map(|c| &*c.area);
     let area =
         crate::model::detail_area(areas.chain(j.searches.iter().map(|s| &*s.area)), compared)?;
-    let mut notes = Vec::new();
-    let outcomes = outcomes(j, area, settings, &mut notes);
-    let searches = search_evidence(j, area, settings, &mut notes);
+    let (mut outcome_notes, mut search_notes) = (Vec::new(), Vec::new());
+    let outcomes = outcomes(j, area, settings, &mut outcome_notes);
+    let searches = search_evidence(j, area, settings, &mut search_notes);
     Some(JusticeEvidence {
         area: area.to_string(),
         outcomes,
         searches,
-        notes,
+        outcome_notes,
+        search_notes,
     })
 }
 
@@ -122,7 +125,15 @@ fn outcomes(
         notes.push(format!("Outcomes are not compared year on year: {latest} is the only financial year the street files cover whole."));
     }
     match cohort(j, (area, latest), None, 1.0 - settings.alpha) {
-        Ok(c) => Some(Outcomes::One(c)),
+        Ok(c) => {
+            notes.push(format!(
+                "The follow-up is {} months: the longest the outcome files cover, without a gap, for every crime of {latest} (its last crimes are of {}, the outcome files reach {}).",
+                c.follow_up,
+                c.crime_months.1,
+                c.crime_months.1.plus(c.follow_up as i32)
+            ));
+            Some(Outcomes::One(c))
+        }
         Err(e) => {
             notes.push(format!("No outcomes by crime type: {e}."));
             None
