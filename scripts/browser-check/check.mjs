@@ -72,14 +72,16 @@ for (const width of [1280, 390]) {
     if (facts.wrappedMonths.length) problems.push(`${label}: month labels wrap: ${facts.wrappedMonths.slice(0, 3).join(', ')}`);
   }
   console.log(`${label}: "${facts.title}": ${facts.charts} charts, ${facts.tables} tables, width ${facts.scrollWidth}/${facts.clientWidth}`);
-  // The "Where" section, when the report has one: its maps rendered, and a screenshot of it alone.
-  const where = page.locator('#where');
-  if (width === 1280 && await where.count()) {
-    const maps = await where.evaluate((s) => [...s.querySelectorAll('figure svg')].filter((m) => m.getBoundingClientRect().width > 100).length);
-    const figures = await where.evaluate((s) => s.querySelectorAll('figure').length);
-    if (maps !== figures) problems.push(`${label}: ${maps} of ${figures} maps rendered in "Where"`);
-    await where.screenshot({ path: named('-where.png') });
-    console.log(`${label}: "Where": ${maps} maps; ${named('-where.png')}`);
+  // The sections of several parts, when the report has them ("Where", "After the crime", "Stop and
+  // search"): every figure's chart rendered, and a screenshot of each section alone.
+  for (const [id, name] of [['where', 'Where'], ['after-the-crime', 'After the crime'], ['stop-and-search', 'Stop and search']]) {
+    const section = page.locator(`#${id}`);
+    if (width !== 1280 || !(await section.count())) continue;
+    const drawn = await section.evaluate((s) => [...s.querySelectorAll('figure svg')].filter((m) => m.getBoundingClientRect().width > 100).length);
+    const figures = await section.evaluate((s) => s.querySelectorAll('figure').length);
+    if (drawn !== figures) problems.push(`${label}: ${drawn} of ${figures} figures rendered in "${name}"`);
+    await section.screenshot({ path: named(`-${id}.png`) });
+    console.log(`${label}: "${name}": ${drawn} figures; ${named(`-${id}.png`)}`);
   }
   await page.screenshot({ path: width === 1280 ? screenshot : named(`-${width}.png`), fullPage: true });
   await page.close();

@@ -7,6 +7,7 @@ use crate::harmonise::outcome_groups::Group;
 use crate::render::chart::Labels;
 use crate::render::justice_charts::{GroupBar, outcome_groups};
 use crate::render::sections::Section;
+use crate::render::sheets;
 use crate::render::table::{self, xlsx::Cell, xlsx::ONE_DP};
 use crate::report::artefacts::{Evidence, chart_artefact};
 use crate::report::output::Artefact;
@@ -371,5 +372,28 @@ fn change_section(ch: &CohortChange, source: &str, alpha: f64) -> Section {
         "Each share of {to}'s crimes against the same share of {from}'s, both at {} of follow-up, with the two-proportion z test; q is the p-value adjusted for every crime type and group tested.",
         months(ch.follow_up)
     );
-    typed_section(("justice-change", heading, intro), &names, body, source)
+    let mut section = typed_section(("justice-change", heading, intro), &names, body, source);
+    // The report shows the difference with its interval in one column (the appendix keeps three).
+    let (a, b) = (format!("{from} (%)"), format!("{to} (%)"));
+    section.header = sheets::plain_header(&[
+        "Crime type",
+        "Outcome group",
+        &a,
+        &b,
+        "Difference (points)",
+        "q",
+        "Verdict",
+    ]);
+    section.numeric = vec![false, false, true, true, true, true, false];
+    section.rows = section
+        .rows
+        .iter()
+        .map(|r| {
+            let mut out = r[..4].to_vec();
+            out.push(format!("{} ({} to {})", r[4], r[5], r[6]));
+            out.extend([r[8].clone(), r[9].clone()]);
+            out
+        })
+        .collect();
+    section
 }

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::render::chart::Labels;
 use crate::render::justice_charts::{RateBar, find_rates};
 use crate::render::sections::Section;
+use crate::render::sheets;
 use crate::render::table::{self, xlsx::Cell, xlsx::ONE_DP};
 use crate::report::artefacts::{Evidence, chart_artefact};
 use crate::report::justice::{pct, whose};
@@ -164,16 +165,47 @@ fn by_section(s: &Searches, source: &str, confidence: &str) -> Section {
     ];
     let heading = format!("Stop and search by {}, {}", what.to_lowercase(), s.period);
     let intro = format!(
-        "Searches in {} by {}, with the find and arrest rates and their {confidence} intervals; `{NOT_RECORDED}` counts the searches without one; [x]: not published for every search.",
+        "Searches in {} by {}, with the find and arrest rates (%) and, in brackets, their {confidence} intervals; `{NOT_RECORDED}` counts the searches without one; [x]: not published for every search.",
         s.period,
         what.to_lowercase()
     );
-    typed_section(
+    let mut section = typed_section(
         (&format!("searches-{}", s.by.key()), heading, intro),
         &names,
         body,
         source,
-    )
+    );
+    // The report shows each rate with its interval in one column (the appendix keeps three).
+    let with = |r: Option<f64>, ci: Option<(f64, f64)>| match (r, ci) {
+        (Some(r), Some((lo, hi))) => {
+            format!("{:.1} ({:.1} to {:.1})", 100.0 * r, 100.0 * lo, 100.0 * hi)
+        }
+        _ => "[x]".into(),
+    };
+    section.header = sheets::plain_header(&[
+        what,
+        "Searches",
+        "Found",
+        "Find rate (%)",
+        "Arrests",
+        "Arrest rate (%)",
+    ]);
+    section.numeric = vec![false, true, true, true, true, true];
+    section.rows = s
+        .groups
+        .iter()
+        .map(|g| {
+            vec![
+                g.value.clone(),
+                thousands(g.searches as i64),
+                g.found.map_or("[x]".into(), |n| thousands(n as i64)),
+                with(g.find_rate, g.find_ci),
+                thousands(g.arrests as i64),
+                with(Some(g.arrest_rate), Some(g.arrest_ci)),
+            ]
+        })
+        .collect();
+    section
 }
 
 /// The change in all searches and in their find rate.
@@ -263,7 +295,30 @@ fn change_section(ch: &SearchChange, source: &str, alpha: f64) -> Section {
     ];
     let heading = format!("Stop and search: the change from {from} to {to}");
     let intro = "Searches by object of search in both years with the comparison's count test (quasi-Poisson where the months vary more than chance), and the change in the find rate with the two-proportion z test; q adjusts each family of tests for the objects tested; all searches are a family of their own.".to_string();
-    typed_section(("searches-change", heading, intro), &names, body, source)
+    let mut section = typed_section(("searches-change", heading, intro), &names, body, source);
+    // The report shows the find rate's two years in one column (the appendix keeps both).
+    section.header = sheets::plain_header(&[
+        "Object of search",
+        &from,
+        &to,
+        "Change",
+        "q",
+        "Verdict",
+        "Find rate (%)",
+        "Find rate q",
+    ]);
+    section.numeric = vec![false, true, true, true, true, false, true, true];
+    section.rows = section
+        .rows
+        .iter()
+        .map(|r| {
+            let mut out = r[..6].to_vec();
+            out.push(format!("{} to {}", r[7], r[8]));
+            out.push(r[9].clone());
+            out
+        })
+        .collect();
+    section
 }
 
 fn rates_figure(
