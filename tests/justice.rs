@@ -932,7 +932,7 @@ fn two_whole_years(dir: &std::path::Path) -> std::path::PathBuf {
             )
         };
         let mut outcomes = outcome_header.to_string() + &outcome(0);
-        if i >= 1 && i <= 12 {
+        if (1..=12).contains(&i) {
             // The previous month's second crime, charged a month on (2015/16's crimes only).
             outcomes += &format!(
                 "{:064x},{m},Force,Force,-0.1,51.5,On or near X,E01000001,City of London 001A,Suspect charged\n",
