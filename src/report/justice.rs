@@ -315,6 +315,15 @@ fn cohort_section(c: &Cohort, source: &str, confidence: &str) -> Section {
     typed_section(("justice-groups", heading, intro), &names, body, source)
 }
 
+/// A change's verdict by its adjusted p-value.
+fn verdict(q: Option<f64>, alpha: f64) -> &'static str {
+    match q {
+        Some(q) if q <= alpha => "beyond ordinary variation",
+        Some(_) => "ordinary variation",
+        None => "nothing to test",
+    }
+}
+
 fn change_section(ch: &CohortChange, source: &str, alpha: f64) -> Section {
     let share = |(k, n): (u64, u64)| {
         if n > 0 {
@@ -330,11 +339,6 @@ fn change_section(ch: &CohortChange, source: &str, alpha: f64) -> Section {
         .filter(|g| g.from.1 > 0 || g.to.1 > 0)
         .map(|g| {
             let t = g.test.as_ref();
-            let verdict = match g.q_value {
-                Some(q) if q <= alpha => "beyond ordinary variation",
-                Some(_) => "ordinary variation",
-                None => "nothing to test",
-            };
             vec![
                 Cell::Text(g.category.clone()),
                 Cell::Text(g.group.label().to_string()),
@@ -347,7 +351,7 @@ fn change_section(ch: &CohortChange, source: &str, alpha: f64) -> Section {
                 t.map_or(Cell::Unavailable, |t| Cell::Number(100.0 * t.ci.1, ONE_DP)),
                 p(t.map(|t| t.p_value)),
                 p(g.q_value),
-                Cell::Text(verdict.into()),
+                Cell::Text(verdict(g.q_value, alpha).into()),
             ]
         })
         .collect();
@@ -373,7 +377,12 @@ fn change_section(ch: &CohortChange, source: &str, alpha: f64) -> Section {
         months(ch.follow_up)
     );
     let mut section = typed_section(("justice-change", heading, intro), &names, body, source);
-    // The report shows the difference with its interval in one column (the appendix keeps three).
+    compact(&mut section, &from, &to);
+    section
+}
+
+/// The report shows the difference with its interval in one column (the appendix keeps three).
+fn compact(section: &mut Section, from: &str, to: &str) {
     let (a, b) = (format!("{from} (%)"), format!("{to} (%)"));
     section.header = sheets::plain_header(&[
         "Crime type",
@@ -395,5 +404,4 @@ fn change_section(ch: &CohortChange, source: &str, alpha: f64) -> Section {
             out
         })
         .collect();
-    section
 }

@@ -175,7 +175,12 @@ fn by_section(s: &Searches, source: &str, confidence: &str) -> Section {
         body,
         source,
     );
-    // The report shows each rate with its interval in one column (the appendix keeps three).
+    compact(&mut section, s, what);
+    section
+}
+
+/// The report shows each rate with its interval in one column (the appendix keeps three).
+fn compact(section: &mut Section, s: &Searches, what: &str) {
     let with = |r: Option<f64>, ci: Option<(f64, f64)>| match (r, ci) {
         (Some(r), Some((lo, hi))) => {
             format!("{:.1} ({:.1} to {:.1})", 100.0 * r, 100.0 * lo, 100.0 * hi)
@@ -205,7 +210,6 @@ fn by_section(s: &Searches, source: &str, confidence: &str) -> Section {
             ]
         })
         .collect();
-    section
 }
 
 /// The change in all searches and in their find rate.
@@ -296,11 +300,16 @@ fn change_section(ch: &SearchChange, source: &str, alpha: f64) -> Section {
     let heading = format!("Stop and search: the change from {from} to {to}");
     let intro = "Searches by object of search in both years with the comparison's count test (quasi-Poisson where the months vary more than chance), and the change in the find rate with the two-proportion z test; q adjusts each family of tests for the objects tested; all searches are a family of their own.".to_string();
     let mut section = typed_section(("searches-change", heading, intro), &names, body, source);
-    // The report shows the find rate's two years in one column (the appendix keeps both).
+    compact_change(&mut section, &from, &to);
+    section
+}
+
+/// The report shows the find rate's two years in one column (the appendix keeps both).
+fn compact_change(section: &mut Section, from: &str, to: &str) {
     section.header = sheets::plain_header(&[
         "Object of search",
-        &from,
-        &to,
+        from,
+        to,
         "Change",
         "q",
         "Verdict",
@@ -318,7 +327,6 @@ fn change_section(ch: &SearchChange, source: &str, alpha: f64) -> Section {
             out
         })
         .collect();
-    section
 }
 
 fn rates_figure(
