@@ -26,8 +26,8 @@ pub fn group_colour(g: Group) -> RGBColor {
     }
 }
 
-/// The legend's short names for the groups.
-fn short(g: Group) -> &'static str {
+/// The groups' short names, for the legend and the report's table.
+pub fn short(g: Group) -> &'static str {
     match g {
         Group::Charged => "Charged",
         Group::OutOfCourt => "Out of court",

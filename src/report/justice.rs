@@ -312,7 +312,35 @@ fn cohort_section(c: &Cohort, source: &str, confidence: &str) -> Section {
         c.period,
         months(c.follow_up)
     );
-    typed_section(("justice-groups", heading, intro), &names, body, source)
+    let mut section = typed_section(("justice-groups", heading, intro), &names, body, source);
+    wide(&mut section, c);
+    section
+}
+
+/// The report shows one row per crime type, a column per group (the appendix keeps a row per
+/// group with its interval).
+fn wide(section: &mut Section, c: &Cohort) {
+    let mut names = vec!["Crime type".to_string(), "Crimes".to_string()];
+    names.extend(Group::ALL.iter().map(|g| match g {
+        // The one short name too long for a column of A4.
+        Group::Evidential => "Evidential".to_string(),
+        g => crate::render::justice_charts::short(*g).to_string(),
+    }));
+    section.header = names;
+    section.numeric = std::iter::once(false)
+        .chain(std::iter::repeat_n(true, 8))
+        .collect();
+    section.rows = types_by_size(c)
+        .into_iter()
+        .map(|(t, n)| {
+            let mut row = vec![t.to_string(), crate::render::format::thousands(n as i64)];
+            row.extend(Group::ALL.iter().map(|g| {
+                share(c, t, *g).map_or("[x]".into(), |s| format!("{:.1}", 100.0 * s.share))
+            }));
+            row
+        })
+        .collect();
+    section.intro += " Here a row per crime type, each group's share in per cent; the appendix gives each share's count and exact interval.";
 }
 
 /// A change's verdict by its adjusted p-value.
