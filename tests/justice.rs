@@ -365,6 +365,27 @@ fn a_malformed_crime_id_names_its_file_and_line_or_is_ledgered() {
     };
     assert_eq!(row("Burglary", "charged").as_deref(), Some("1"));
     assert_eq!(row("Robbery", "awaiting").as_deref(), Some("1"));
+    // Every run checks outcome rows, not only `justice`: `check` (which joins nothing) stops at
+    // the same line, and under --reject-bad-rows ledgers it.
+    let cli = common::Cli::new();
+    let archive = bad_archive(cli.dir.path());
+    let (code, _, stderr) = cli.source_path("police-uk", &archive).args(["check"]).run();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("2017-04-force-outcomes.csv:3:")
+            && stderr.contains("not data.police.uk's 64 hexadecimal digits"),
+        "{stderr}"
+    );
+    let cli = common::Cli::new();
+    let archive = bad_archive(cli.dir.path());
+    let (_, out, _) = cli
+        .source_path("police-uk", &archive)
+        .args(["--reject-bad-rows", "check"])
+        .run();
+    assert!(
+        out.contains("police-uk outcomes: 1 files, 2 rows read, 1 counted, 1 rejected"),
+        "{out}"
+    );
 }
 
 #[test]

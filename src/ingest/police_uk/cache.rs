@@ -14,7 +14,7 @@
 //! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
 //! segment is ignored.
 //!
-//! Layout under `<dir>/police-uk-v5/`: `files-<id>.parquet` (one row per month-file: key, digest,
+//! Layout under `<dir>/police-uk-v6/`: `files-<id>.parquet` (one row per month-file: key, digest,
 //! rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
 //! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code,
 //! lsoa_name, c0..c13); each run that parses new files adds one pair. `fingerprints-<id>.parquet`
@@ -66,7 +66,8 @@ pub struct Cache {
 
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
 /// v5: stop-and-search rows are checked (dated in their month) in every run, not only for `searches`.
-const VERSION: &str = "police-uk-v5";
+/// v6: outcome rows too (month, Crime ID, outcome type), not only for `justice`.
+const VERSION: &str = "police-uk-v6";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable

@@ -243,6 +243,7 @@ pub fn parse_with(
     let parsed = match kind {
         Kind::Street => street(rows, &columns, name, area, keep)?,
         Kind::Outcomes if keep.crimes => justice::outcomes(rows, &columns, name, display)?,
+        Kind::Outcomes => justice::check_outcomes(rows, &columns, name, display)?,
         // Stop-and-search files are small: every row is checked (its date in the file's month),
         // kept only when asked for.
         Kind::StopAndSearch => {
@@ -252,7 +253,6 @@ pub fn parse_with(
             }
             parsed
         }
-        _ => rows.each(|_| Ok(()))?,
     };
     if parsed.rows_read == 0 && has_rows_after_header(body) {
         return Err(Error::Csv {
