@@ -595,3 +595,49 @@ fn rates_per_resident_by_lsoa_when_lsoa_populations_are_given() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_point_outside_every_boundary_is_counted_apart_and_said() {
+    let Some(lsoas) = common::shared_path("data/boundaries/london-lsoa-2011.csv") else {
+        return;
+    };
+    let cli = common::Cli::new();
+    // Two crimes in the City, and three at a point in Manchester (its LSOA code is in no London
+    // boundary): a force's crimes located outside the boundary file, as a national archive has.
+    let points = cli.dir.path().join("points.csv");
+    let rows = "month,area,location,longitude,latitude,lsoa_code,category,count\n\
+        2016-04,Force,On or near Carthusian Street,-0.097601,51.520699,E01000001,Bicycle theft,2\n\
+        2016-04,Force,On or near Oxford Road,-2.236820,53.467200,E01005208,Shoplifting,3\n";
+    std::fs::write(&points, rows).unwrap();
+    let config = format!(
+        "area = \"Force\"\n[[source]]\nkind = \"points\"\npath = \"{}\"\n\n[[boundaries]]\nname = \"lsoa\"\npath = \"{}\"\ncode_column = \"LSOA11CD\"\nname_column = \"LSOA11NM\"\n",
+        common::toml_path(&points),
+        common::toml_path(&lsoas)
+    );
+    let (code, out, err) = cli
+        .config(&config)
+        .args([
+            "--allow-partial",
+            "place",
+            "--period",
+            "2016-04",
+            "--by",
+            "lsoa",
+            "--format",
+            "csv",
+        ])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    // The City's two crimes are in the table; Manchester's three are counted apart, never dropped.
+    assert!(
+        out.contains(",E01000001,City of London 001A,Bicycle theft,2"),
+        "{out}"
+    );
+    assert!(!out.contains("Shoplifting"), "{out}");
+    assert!(
+        err.contains("Force, 2016-04: 3 crimes at 1 points lie outside every place of lsoa")
+            && err.contains("counted apart, not in the table: On or near Oxford Road (-2.23682, 53.4672; LSOA E01005208): 3")
+            && err.contains("[outside-boundaries]"),
+        "{err}"
+    );
+}
