@@ -338,6 +338,15 @@ fn bad_archive(dir: &std::path::Path) -> std::path::PathBuf {
     root
 }
 
+/// The error for the malformed crime ID in `bad_archive` names its file, line and the rule.
+fn assert_names_bad_id(stderr: &str) {
+    assert!(
+        stderr.contains("2017-04-force-outcomes.csv:3:")
+            && stderr.contains("not data.police.uk's 64 hexadecimal digits"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_malformed_crime_id_names_its_file_and_line_or_is_ledgered() {
     let cli = common::Cli::new();
@@ -345,11 +354,7 @@ fn a_malformed_crime_id_names_its_file_and_line_or_is_ledgered() {
     let ask = ["justice", "--period", "2017-04", "--format", "csv"];
     let cli = cli.source_path("police-uk", &archive).args(ask);
     let (_, stderr) = cli.expect(2);
-    assert!(
-        stderr.contains("2017-04-force-outcomes.csv:3:")
-            && stderr.contains("not data.police.uk's 64 hexadecimal digits"),
-        "{stderr}"
-    );
+    assert_names_bad_id(&stderr);
     // Rejected instead: the other outcome stands; the robbery has none yet.
     let cli = common::Cli::new();
     let archive = bad_archive(cli.dir.path());
@@ -371,11 +376,7 @@ fn a_malformed_crime_id_names_its_file_and_line_or_is_ledgered() {
     let archive = bad_archive(cli.dir.path());
     let (code, _, stderr) = cli.source_path("police-uk", &archive).args(["check"]).run();
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("2017-04-force-outcomes.csv:3:")
-            && stderr.contains("not data.police.uk's 64 hexadecimal digits"),
-        "{stderr}"
-    );
+    assert_names_bad_id(&stderr);
     let cli = common::Cli::new();
     let archive = bad_archive(cli.dir.path());
     let (_, out, _) = cli
