@@ -7,6 +7,7 @@
 //! - [`compare`]: two periods side by side, per category and in total.
 //! - [`trend`]: monthly series with rolling 12-month averages.
 //! - [`rates`]: rates per population with Byar / exact Poisson intervals.
+//! - [`funnel`]: funnel plot limits (exact Poisson, 95% and 99.8%) around a benchmark rate.
 //! - [`spc`]: XmR charts of monthly series; [`longterm`]: the annual trend and seasonal profile.
 
 pub mod compare;
@@ -15,6 +16,7 @@ pub mod counts;
 pub mod dispersion;
 pub mod disproportionality;
 pub mod exact;
+pub mod funnel;
 pub mod gaps;
 pub mod hotspot;
 pub mod justice;
