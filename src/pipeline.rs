@@ -16,8 +16,13 @@ use crate::report;
 use crate::report::output::{self, Artefact};
 use crate::stats::{self, Comparison, counts};
 
+mod batch;
 mod place;
+mod rates;
+pub use batch::{BatchOptions, run_all};
 pub use place::{load_points, place_evidence};
+pub use rates::{denominators, peers, rates};
+use rates::{section_peers, section_rates};
 
 /// What a finished run did.
 #[derive(Debug)]
@@ -89,6 +94,12 @@ fn pick_area(cfg: &Config, mut data: Dataset) -> Result<(Dataset, String)> {
 /// Adds `wanted`'s figures counted from the rows located in its LSOAs; its name as they spell it.
 fn attribute(data: &mut Dataset, wanted: &str) -> Option<String> {
     let a = crate::harmonise::area::attribute(data, wanted)?;
+    Some(add_attributed(data, a))
+}
+
+/// Adds an authority's attributed figures to `data`, with the gaps of the forces they come from;
+/// its name.
+fn add_attributed(data: &mut Dataset, a: crate::harmonise::area::Attributed) -> String {
     data.coverage.insert(a.name.clone(), a.months);
     data.observations.extend(a.observations);
     // A month missing from a force's release is missing from every area counted from it.
@@ -103,7 +114,7 @@ fn attribute(data: &mut Dataset, wanted: &str) -> Option<String> {
         .collect();
     data.mark_gaps(gaps);
     data.attributed.insert(a.name.clone(), a.forces);
-    Some(a.name)
+    a.name
 }
 
 /// The two periods to compare: from the flags or the config, else (neither given) the data's
@@ -131,106 +142,21 @@ pub fn periods(cfg: &Config, data: &Dataset, area: &str) -> Result<(Period, Peri
     }
 }
 
-/// Every denominator: from population tables and from the config.
-pub fn denominators(cfg: &Config, data: &Dataset) -> Vec<crate::model::Denominator> {
-    data.denominators
-        .iter()
-        .chain(&cfg.denominators)
-        .cloned()
-        .collect()
-}
-
-/// Rates per `cfg.per` for the area in `period`, per the named denominator or every one known
-/// for the area.
-pub fn rates(
-    cfg: &Config,
-    period: Period,
-    wanted: Option<&str>,
-) -> Result<(Vec<stats::rates::RateRow>, Vec<Finding>)> {
-    let (data, area) = load(cfg)?;
-    let all = denominators(cfg, &data);
-    let names: Vec<&str> = match wanted {
-        Some(w) => vec![w],
-        None => stats::rates::names_for(&all, &data.names_of(&area)),
-    };
-    if names.is_empty() {
-        return Err(Error::Usage(format!(
-            "no denominator for {area}: add a [[denominator]] to the config (e.g. the workday population) or name a population table with --source population=FILE"
-        )));
-    }
-    let (counts, coverage) = stats::rates::counts(&data, &area, period, cfg.allow_partial)?;
-    let rows = stats::rates::rate_rows(
-        &counts,
-        period,
-        &data.names_of(&area),
-        &all,
-        &names,
-        cfg.per,
-        1.0 - cfg.settings.alpha,
-    )?;
-    let mut findings = data.findings;
-    findings.extend(coverage.filter(|c| c.is_partial()).map(|c| Finding {
-        severity: crate::findings::Severity::Warning,
-        code: "partial-rates",
-        message: format!(
-            "{area}: rates for {period} rest on {} of its {} months of counts, so they understate a whole period's",
-            c.have, c.of
-        ),
-    }));
-    Ok((rows, findings))
-}
-
-/// The area beside its peers (the flagged list, else the config's), changes and rates.
-pub fn peers(
-    cfg: &Config,
-    flagged: &[String],
-) -> Result<(Vec<stats::peers::PeerRow>, Vec<Finding>)> {
-    let peers = if flagged.is_empty() {
-        &cfg.peers
-    } else {
-        flagged
-    };
-    if peers.is_empty() {
-        return Err(Error::Usage(
-            "no peer areas: list them under [peers] areas in the config or give --peers A,B".into(),
-        ));
-    }
-    let (data, area) = load(cfg)?;
-    let (from, to) = periods(cfg, &data, &area)?;
-    let all = denominators(cfg, &data);
-    let q = peer_query(cfg, &area, peers, (from, to), &all);
-    Ok((stats::peers::peers(&data, &q)?, data.findings))
-}
-
-/// What the peer table compares, with the config's settings.
-fn peer_query<'a>(
-    cfg: &'a Config,
-    area: &'a str,
-    peers: &'a [String],
-    (from, to): (Period, Period),
-    denominators: &'a [crate::model::Denominator],
-) -> stats::peers::PeerQuery<'a> {
-    stats::peers::PeerQuery {
-        area,
-        peers,
-        from,
-        to,
-        settings: &cfg.settings,
-        allow_partial: cfg.allow_partial,
-        denominator: cfg.peers_denominator.as_deref().map(|n| (n, denominators)),
-        per: cfg.per,
-    }
-}
-
 /// Loads the data and compares the configured periods.
 pub fn comparison(cfg: &Config) -> Result<(Dataset, Comparison, Vec<Finding>)> {
     let (data, area) = load(cfg)?;
-    let (from, to) = periods(cfg, &data, &area)?;
-    let cmp = stats::compare(&data, &area, from, to, &cfg.settings, cfg.allow_partial)?;
-    let mut findings = data.findings.clone();
-    findings.extend(findings::whose(&data, &cmp, cfg.area.as_deref()));
-    findings.extend(findings::from_comparison(&cmp));
+    let (cmp, findings) = compare_area(cfg, &data, &area)?;
     Ok((data, cmp, findings))
+}
+
+/// The configured periods compared for `area`, with the data's findings and the comparison's.
+fn compare_area(cfg: &Config, data: &Dataset, area: &str) -> Result<(Comparison, Vec<Finding>)> {
+    let (from, to) = periods(cfg, data, area)?;
+    let cmp = stats::compare(data, area, from, to, &cfg.settings, cfg.allow_partial)?;
+    let mut findings = data.findings.clone();
+    findings.extend(findings::whose(data, &cmp, cfg.area.as_deref()));
+    findings.extend(findings::from_comparison(&cmp));
+    Ok((cmp, findings))
 }
 
 /// The outcome framework assessed against `cmp` and the partner data in `data`, when the config
@@ -296,10 +222,15 @@ pub fn longterm(
     Ok((area, views, data.findings))
 }
 
-/// The report's long views: the compared area's, then each other area with months.
-fn long_views(cfg: &Config, data: &Dataset, area: &str) -> Vec<crate::render::sections::AreaViews> {
+/// The report's long views: the compared area's, then each other area in `scope` with months.
+fn long_views(
+    cfg: &Config,
+    data: &Dataset,
+    area: &str,
+    scope: &[String],
+) -> Vec<crate::render::sections::AreaViews> {
     let mut areas = vec![area.to_string()];
-    areas.extend(data.coverage.keys().filter(|a| *a != area).cloned());
+    areas.extend(scope.iter().filter(|a| *a != area).cloned());
     let confidence = 1.0 - cfg.settings.alpha;
     let years = crate::render::sections::LONG_YEARS;
     areas
@@ -361,13 +292,17 @@ fn chart(
     stats::spc::series_chart(area, series, &breaks, baseline, wanted)
 }
 
-/// The XmR chart of every monthly series of every area the data holds months for (the report's
-/// trends), and each framework indicator's latest SPC state, with its assurance where its target
-/// is a monthly count.
-pub fn spc_evidence(cfg: &Config, data: &Dataset) -> Result<stats::spc::SpcEvidence> {
+/// The XmR chart of every monthly series of every area in `scope` the data holds months for (the
+/// report's trends), and each framework indicator's latest SPC state, with its assurance where its
+/// target is a monthly count.
+pub fn spc_evidence(
+    cfg: &Config,
+    data: &Dataset,
+    scope: &[String],
+) -> Result<stats::spc::SpcEvidence> {
     let fw = framework(cfg)?;
     let mut out = stats::spc::SpcEvidence::default();
-    for area in data.coverage.keys() {
+    for area in scope.iter().filter(|a| data.coverage.contains_key(*a)) {
         for series in stats::trend::monthly_series(data, area) {
             let indicators = indicators_of(cfg, fw.as_ref(), &series.category);
             let rows = chart(cfg, data, area, &series, &indicators, None);
@@ -461,20 +396,47 @@ pub fn context(cfg: &Config) -> Result<report::Context> {
 
 /// Every stage in order, in memory: load, compare, assess, compute the sections, render.
 fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, Dataset)> {
-    let (mut data, cmp, findings) = comparison(cfg)?;
-    let oa = outcome_assessment(cfg, &data, &cmp)?.map(|(oa, inputs)| {
-        data.inputs.extend(inputs);
-        oa
-    });
+    let (mut data, area) = load(cfg)?;
+    add_framework_inputs(cfg, &mut data)?;
+    // One area's run reports every area its sources hold months for (the force beside the
+    // authority counted from it).
+    let scope: Vec<String> = data.coverage.keys().cloned().collect();
+    let (artefacts, ctx, findings, _) = build_area(cfg, &data, (&area, &scope), None)?;
+    Ok((artefacts, ctx, findings, data))
+}
+
+/// The outcome framework's files among the inputs (after the sources'), when the config names one.
+fn add_framework_inputs(cfg: &Config, data: &mut Dataset) -> Result<()> {
+    if cfg.outcomes.is_some()
+        && let Some(fw) = framework(cfg)?
+    {
+        data.inputs.extend(fw.inputs);
+    }
+    Ok(())
+}
+
+/// One area's evidence base from data already loaded: compare, assess, compute the sections,
+/// render; the trends and long views of the areas in `scope`, and in a batch the area's
+/// benchmarks.
+fn build_area(
+    cfg: &Config,
+    data: &Dataset,
+    (area, scope): (&str, &[String]),
+    benchmarks: Option<stats::funnel::Benchmarks>,
+) -> Result<Built> {
+    let (cmp, findings) = compare_area(cfg, data, area)?;
+    let oa = outcome_assessment(cfg, data, &cmp)?.map(|(oa, _)| oa);
+    let headline = report::index::headline(&cmp, oa.as_ref(), &findings, benchmarks.as_ref());
     let evidence = report::artefacts::Evidence {
-        rates: section_rates(cfg, &data, &cmp)?,
-        peers: section_peers(cfg, &data, &cmp)?,
+        rates: section_rates(cfg, data, &cmp)?,
+        peers: section_peers(cfg, data, &cmp)?,
         shares: shares(cfg, &cmp)?,
-        spc: spc_evidence(cfg, &data)?,
-        long: long_views(cfg, &data, &cmp.area),
-        place: place_evidence(cfg, &data, &cmp.area)?,
-        justice: justice_evidence(cfg, &data, &cmp.area),
-        data: &data,
+        spc: spc_evidence(cfg, data, scope)?,
+        long: long_views(cfg, data, &cmp.area, scope),
+        place: place_evidence(cfg, data, &cmp.area)?,
+        justice: justice_evidence(cfg, data, &cmp.area),
+        benchmarks,
+        data,
         cmp: &cmp,
         outcomes: oa.as_ref(),
         findings: &findings,
@@ -493,8 +455,16 @@ fn build(cfg: &Config) -> Result<(Vec<Artefact>, report::Context, Vec<Finding>, 
             .map(|(text, file)| (text.as_str(), file.as_str())),
     };
     let (artefacts, ctx) = report::artefacts::build(&evidence, &settings)?;
-    Ok((artefacts, ctx, findings, data))
+    Ok((artefacts, ctx, findings, headline))
 }
+
+/// One area's artefacts, view-model, findings and its line in a batch's index.
+type Built = (
+    Vec<Artefact>,
+    report::Context,
+    Vec<Finding>,
+    report::index::Headline,
+);
 
 /// The report's outcome and stop-and-search sections, when the sources hold an archive's outcome
 /// and stop-and-search files; an archive declared for them and absent is said.
@@ -511,38 +481,6 @@ fn justice_evidence(
         }
     }
     stats::justice_evidence::justice_evidence(&data.justice, compared, &cfg.settings)
-}
-
-/// The report's rates: the later period per each denominator known for the area.
-fn section_rates(
-    cfg: &Config,
-    data: &Dataset,
-    cmp: &Comparison,
-) -> Result<Vec<stats::rates::RateRow>> {
-    let all = denominators(cfg, data);
-    let areas = data.names_of(&cmp.area);
-    let names = stats::rates::names_for(&all, &areas);
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    // A partial period is labelled through the comparison's own label in the report.
-    let (counts, _) = stats::rates::counts(data, &cmp.area, cmp.to, cfg.allow_partial)?;
-    let confidence = 1.0 - cfg.settings.alpha;
-    stats::rates::rate_rows(&counts, cmp.to, &areas, &all, &names, cfg.per, confidence)
-}
-
-/// The report's peer table, when the config names peers.
-fn section_peers(
-    cfg: &Config,
-    data: &Dataset,
-    cmp: &Comparison,
-) -> Result<Vec<stats::peers::PeerRow>> {
-    if cfg.peers.is_empty() {
-        return Ok(Vec::new());
-    }
-    let all = denominators(cfg, data);
-    let q = peer_query(cfg, &cmp.area, &cfg.peers, (cmp.from, cmp.to), &all);
-    stats::peers::peers(data, &q)
 }
 
 /// Each offence group's share, when the config asks for the share chart.

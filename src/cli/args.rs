@@ -135,6 +135,14 @@ pub enum Command {
         /// Also write the report's view-model (what the templates see) as JSON to FILE.
         #[arg(long, value_name = "FILE")]
         dump_context: Option<PathBuf>,
+        /// Build every area's evidence base (each local authority an archive's LSOAs name, else
+        /// every area the sources hold) under DIR/areas/<slug>/, with an index page.
+        #[arg(long)]
+        all_areas: bool,
+        /// With --all-areas: each area's family of similar areas (CSV `area,family`), for the
+        /// family funnel plot.
+        #[arg(long, value_name = "FILE", requires = "all_areas")]
+        families: Option<PathBuf>,
     },
     /// Compare two periods, category by category, with the exact test for each change.
     Compare {

@@ -25,6 +25,28 @@ pub fn run(cfg: &Config) -> Result<Vec<Finding>> {
     Ok(outcome.findings)
 }
 
+/// `run --all-areas`: every area's evidence base and the index.
+pub fn run_all(cfg: &Config, families: Option<&std::path::Path>) -> Result<Vec<Finding>> {
+    let opts = pipeline::BatchOptions {
+        families: families.map(|p| (p.to_path_buf(), p.display().to_string())),
+    };
+    let outcome = pipeline::run_all(cfg, &opts)?;
+    if !cfg.quiet {
+        let failed = outcome
+            .findings
+            .iter()
+            .filter(|f| f.code == "area-failed")
+            .count();
+        crate::error::say(format_args!(
+            "wrote {} files below {} ({failed} {} failed; see index.html)",
+            outcome.written.len(),
+            cfg.out_dir.display(),
+            if failed == 1 { "area" } else { "areas" }
+        ));
+    }
+    Ok(outcome.findings)
+}
+
 /// `compare`: the configured area, or every area with `--all-areas`.
 pub fn compare(cfg: &Config, all_areas: bool, format: Format) -> Result<Vec<Finding>> {
     if all_areas {

@@ -45,33 +45,24 @@ impl Cli {
                 .retain(|s| !flagged.iter().any(|f| f.kind.role() == s.kind.role()));
             cfg.sources.extend(flagged);
         }
-        // An area asked for may be a local authority inside a force: counting its rows takes the
-        // LSOA detail. `compare --all-areas` compares what the archive names (its forces), so a
-        // config's area does not make it keep every LSOA (1.7 times the memory and time).
         let points = matches!(self.command, Command::Place { .. });
-        let all_areas = matches!(
+        // `run --all-areas` counts every local authority from the rows located in its LSOAs.
+        let batch = matches!(
             self.command,
-            Command::Compare {
+            Command::Run {
                 all_areas: true,
                 ..
             }
         );
-        let lsoa_detail = points
-            || g.export_parquet.is_some()
-            || g.area.is_some()
-            || (cfg.area.is_some() && !all_areas)
-            || matches!(
-                self.command,
-                Command::Counts {
-                    by: Some(By::Lsoa),
-                    ..
-                }
-            );
+        let lsoa_detail = points || batch || self.lsoa_detail(cfg);
         for source in &mut cfg.sources {
             self.select(&mut source.selection);
             source.selection.lsoa_detail = lsoa_detail;
             source.selection.point_detail = points;
-            source.selection.point_area = g.area.clone().or(cfg.area.clone());
+            // A batch keeps no area's points or outcome rows: its areas are many.
+            source.selection.point_area = (!batch)
+                .then(|| g.area.clone().or(cfg.area.clone()))
+                .flatten();
             // `run` keeps them for the report's sections on outcomes and stop and search, of
             // the area's forces only (without an area: none).
             source.selection.justice_detail = source.selection.justice_only
@@ -85,6 +76,31 @@ impl Cli {
                 ) && source.selection.point_area.is_some());
             source.selection.point_months = self.point_months();
         }
+    }
+
+    /// Whether a one-area command keeps the LSOA detail. An area asked for may be a local
+    /// authority inside a force: counting its rows takes the LSOA detail. `compare --all-areas`
+    /// compares what the archive names (its forces), so a config's area does not make it keep
+    /// every LSOA (1.7 times the memory and time).
+    fn lsoa_detail(&self, cfg: &Config) -> bool {
+        let g = &self.global;
+        let all_areas = matches!(
+            self.command,
+            Command::Compare {
+                all_areas: true,
+                ..
+            }
+        );
+        g.export_parquet.is_some()
+            || g.area.is_some()
+            || (cfg.area.is_some() && !all_areas)
+            || matches!(
+                self.command,
+                Command::Counts {
+                    by: Some(By::Lsoa),
+                    ..
+                }
+            )
     }
 
     /// `place`: the months of its periods, whose files alone keep their points.
@@ -128,6 +144,7 @@ impl Cli {
                 from,
                 to,
                 dump_context,
+                ..
             } => {
                 cfg.out_dir = out.clone().unwrap_or(cfg.out_dir.clone());
                 cfg.dump_context = dump_context.clone();

@@ -30,6 +30,11 @@ pub enum Exit {
 pub fn execute(cli: &Cli) -> Result<Exit> {
     let cfg = cli.config()?;
     let findings = match &cli.command {
+        Command::Run {
+            all_areas: true,
+            families,
+            ..
+        } => commands::run_all(&cfg, families.as_deref())?,
         Command::Run { .. } => commands::run(&cfg)?,
         Command::Compare {
             format, all_areas, ..

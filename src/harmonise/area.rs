@@ -83,7 +83,7 @@ fn spelling(data: &Dataset, area: &str) -> Option<String> {
 }
 
 /// An authority's figures built from the rows located in its LSOAs, every crime type and month
-/// the forces that located them publish (zeros included), and those forces.
+/// all the forces that located them publish (zeros included), and those forces.
 pub struct Attributed {
     /// The authority as its LSOA names spell it.
     pub name: String,
@@ -96,11 +96,36 @@ pub struct Attributed {
 /// `None` when no row is located in it.
 pub fn attribute(data: &Dataset, authority: &str) -> Option<Attributed> {
     let inside = |r: &&LsoaRecord| locates(data, r, authority);
-    let mut sums: BTreeMap<Month, ([u64; 14], usize)> = BTreeMap::new();
-    let mut forces: Vec<String> = Vec::new();
     data.lsoa.iter().find(inside)?;
     let name = spelling(data, authority)?;
-    for r in data.lsoa.iter().filter(inside) {
+    Some(assemble(data, name, data.lsoa.iter().filter(inside)))
+}
+
+/// Every local authority the LSOA names give, each with its figures as [`attribute`] builds them,
+/// in one pass over the LSOA detail (a national archive names about 330), by name.
+pub fn attribute_all(data: &Dataset) -> Vec<Attributed> {
+    let mut groups: BTreeMap<&str, Vec<&LsoaRecord>> = BTreeMap::new();
+    for r in &data.lsoa {
+        if let Some(a) = authority_of(&r.lsoa_name) {
+            groups.entry(a).or_default().push(r);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, records)| assemble(data, name.to_string(), records.into_iter()))
+        .collect()
+}
+
+/// An authority's monthly figures from the LSOA records located in it: every crime type and
+/// month all the forces that located them publish, zeros included.
+fn assemble<'a>(
+    data: &Dataset,
+    name: String,
+    records: impl Iterator<Item = &'a LsoaRecord>,
+) -> Attributed {
+    let mut sums: BTreeMap<Month, ([u64; 14], usize)> = BTreeMap::new();
+    let mut forces: Vec<String> = Vec::new();
+    for r in records {
         let entry = sums.entry(r.month).or_insert(([0; 14], r.input));
         for (t, n) in r.counts.iter().enumerate() {
             entry.0[t] += u64::from(*n);
@@ -109,9 +134,12 @@ pub fn attribute(data: &Dataset, authority: &str) -> Option<Attributed> {
             forces.push(r.area.to_string());
         }
     }
-    let mut months: BTreeSet<Month> = BTreeSet::new();
-    for f in &forces {
-        months.extend(data.coverage.get(f).into_iter().flatten());
+    // A month one of those forces did not publish is missing for the authority too: its figure
+    // would hold only the other forces' crimes.
+    let covered = |f: &String| data.coverage.get(f).cloned().unwrap_or_default();
+    let mut months: BTreeSet<Month> = forces.first().map(covered).unwrap_or_default();
+    for f in forces.iter().skip(1) {
+        months = months.intersection(&covered(f)).copied().collect();
     }
     let input_of = |m: &Month| {
         sums.get(m)
@@ -139,12 +167,12 @@ pub fn attribute(data: &Dataset, authority: &str) -> Option<Attributed> {
                 })
         })
         .collect();
-    Some(Attributed {
+    Attributed {
         name,
         observations,
         months,
         forces,
-    })
+    }
 }
 
 /// How a force's crimes (anti-social behaviour apart) in a period split for one authority.

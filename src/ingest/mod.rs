@@ -10,15 +10,18 @@
 //! | `ons-pfa` | ONS police force area rolling-year file                   | [`ons`]      |
 //! | `partner` | a partner dataset laid out in the config                   | [`partner`]  |
 //! | `population` | population table: `area,period,population` or ONS LSOA estimates | [`population`] |
+//! | `parquet` | monthly LSOA counts in `--export-parquet`'s Hive layout        | [`parquet`] |
 
 pub mod boundaries;
 pub mod disclosure;
 pub mod ethnicity;
+pub mod families;
 pub mod grid;
 pub mod home_office;
 pub mod lookup;
 pub mod number;
 pub mod ons;
+pub mod parquet;
 pub mod partner;
 pub mod points;
 pub mod police_uk;
@@ -43,61 +46,65 @@ pub struct Loaded {
 pub fn load_all(sources: &[Source], taxonomy: &Taxonomy) -> Result<Dataset> {
     let mut data = Dataset::default();
     for source in sources {
-        let input = data.inputs.len();
-        let loaded = match source.kind {
-            SourceKind::Summary => summary::load(source, input)?,
-            SourceKind::Tidy => tidy::load(source, input)?,
-            SourceKind::HomeOffice => {
-                let (loaded, findings, aliases, unresolved) =
-                    home_office::load(tables(source)?, source, input, taxonomy)?;
-                data.findings.extend(findings);
-                data.aliases.extend(aliases);
-                data.unresolved.extend(unresolved);
-                loaded
-            }
-            SourceKind::OnsPfa => {
-                let (loaded, findings, unresolved) =
-                    ons::load(tables(source)?, source, input, taxonomy)?;
-                data.findings.extend(findings);
-                data.unresolved.extend(unresolved);
-                loaded
-            }
-            SourceKind::PoliceUk if source.selection.justice_only && !source.path.exists() => {
-                data.justice.absent.push(source.display.clone());
-                continue;
-            }
-            SourceKind::PoliceUk => {
-                police_uk::load_into(&mut data, source, &source.selection)?;
-                continue;
-            }
-            SourceKind::Partner => {
-                let (figures, file) = partner::load(tables(source)?, source, input)?;
-                data.partner.extend(figures);
-                data.inputs.push(file);
-                continue;
-            }
-            SourceKind::Points => {
-                let (points, file) = points::load(source, input)?;
-                data.points.extend(points);
-                data.inputs.push(file);
-                continue;
-            }
-            SourceKind::Population => {
-                let (denominators, lsoas, file) = population::load(tables(source)?, source, input)?;
-                data.denominators.extend(denominators);
-                data.lsoa_population.extend(lsoas);
-                data.inputs.push(file);
-                continue;
-            }
-        };
-        data.inputs.push(loaded.file);
-        record_monthly_coverage(&mut data, &loaded.observations);
-        data.observations.extend(loaded.observations);
+        load_one(&mut data, source, taxonomy)?;
     }
     labels_fit(&data)?;
     name_categories(&mut data, taxonomy)?;
     data.breaks = taxonomy.breaks.clone();
     Ok(data)
+}
+
+/// Reads one source into `data`: its rows, its input file's record, and what it found.
+fn load_one(data: &mut Dataset, source: &Source, taxonomy: &Taxonomy) -> Result<()> {
+    let input = data.inputs.len();
+    let loaded = match source.kind {
+        SourceKind::Summary => summary::load(source, input)?,
+        SourceKind::Tidy => tidy::load(source, input)?,
+        SourceKind::HomeOffice => {
+            let (loaded, findings, aliases, unresolved) =
+                home_office::load(tables(source)?, source, input, taxonomy)?;
+            data.findings.extend(findings);
+            data.aliases.extend(aliases);
+            data.unresolved.extend(unresolved);
+            loaded
+        }
+        SourceKind::OnsPfa => {
+            let (loaded, findings, unresolved) =
+                ons::load(tables(source)?, source, input, taxonomy)?;
+            data.findings.extend(findings);
+            data.unresolved.extend(unresolved);
+            loaded
+        }
+        SourceKind::PoliceUk if source.selection.justice_only && !source.path.exists() => {
+            data.justice.absent.push(source.display.clone());
+            return Ok(());
+        }
+        SourceKind::PoliceUk => return police_uk::load_into(data, source, &source.selection),
+        SourceKind::Parquet => return parquet::load_into(data, source),
+        SourceKind::Partner => {
+            let (figures, file) = partner::load(tables(source)?, source, input)?;
+            data.partner.extend(figures);
+            data.inputs.push(file);
+            return Ok(());
+        }
+        SourceKind::Points => {
+            let (points, file) = points::load(source, input)?;
+            data.points.extend(points);
+            data.inputs.push(file);
+            return Ok(());
+        }
+        SourceKind::Population => {
+            let (denominators, lsoas, file) = population::load(tables(source)?, source, input)?;
+            data.denominators.extend(denominators);
+            data.lsoa_population.extend(lsoas);
+            data.inputs.push(file);
+            return Ok(());
+        }
+    };
+    data.inputs.push(loaded.file);
+    record_monthly_coverage(data, &loaded.observations);
+    data.observations.extend(loaded.observations);
+    Ok(())
 }
 
 /// The longest label (a category, measure or area name) read: far beyond any real one, and within

@@ -24,9 +24,13 @@ pub enum SourceKind {
     Population,
     /// Street counts by anonymised point (`place --by point --detail`), for place analysis.
     Points,
+    /// Monthly street counts by force, LSOA and crime type as Parquet (`--export-parquet`'s
+    /// layout, or DuckDB's or Spark's output in it).
+    Parquet,
 }
 
-const KINDS: &str = "summary, tidy, police-uk, home-office, ons-pfa, partner, population, points";
+const KINDS: &str =
+    "summary, tidy, police-uk, home-office, ons-pfa, partner, population, points, parquet";
 
 impl FromStr for SourceKind {
     type Err = String;
@@ -41,6 +45,7 @@ impl FromStr for SourceKind {
             "partner" => Ok(SourceKind::Partner),
             "population" => Ok(SourceKind::Population),
             "points" => Ok(SourceKind::Points),
+            "parquet" => Ok(SourceKind::Parquet),
             other => Err(format!(
                 "unknown source kind `{other}`; the kinds are {KINDS}"
             )),
@@ -59,6 +64,7 @@ impl fmt::Display for SourceKind {
             SourceKind::Partner => "partner",
             SourceKind::Population => "population",
             SourceKind::Points => "points",
+            SourceKind::Parquet => "parquet",
         })
     }
 }

@@ -14,6 +14,7 @@ pub mod chart;
 pub mod diverging;
 pub mod export;
 pub mod format;
+pub mod funnel;
 pub mod geojson;
 pub mod icons;
 pub mod justice;

@@ -40,6 +40,8 @@ pub struct Evidence<'a> {
     /// What happens after a crime and stop and search, when the sources hold an archive's
     /// outcome and stop-and-search files.
     pub justice: Option<crate::stats::justice_evidence::JusticeEvidence>,
+    /// The area's rate beside every area's and its family's, in a batch run.
+    pub benchmarks: Option<crate::stats::funnel::Benchmarks>,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -431,6 +433,10 @@ fn table_sections(
 fn topic_views(ev: &Evidence, artefacts: &mut Vec<Artefact>) -> Result<Vec<report::TopicView>> {
     let mut topics: Vec<report::TopicView> = place_view(ev, artefacts)?.into_iter().collect();
     topics.extend(report::justice::views(ev.justice.as_ref(), ev, artefacts)?);
+    if let Some(b) = &ev.benchmarks {
+        let source = format!("Source: {}.", sources::line(ev.data, &ev.cmp.inputs));
+        topics.push(report::benchmarks::view(b, &source, artefacts)?);
+    }
     Ok(topics)
 }
 

@@ -6,6 +6,8 @@
 
 pub mod appendix;
 pub mod artefacts;
+pub mod benchmarks;
+pub mod index;
 pub mod justice;
 pub mod manifest;
 pub mod narrative;
@@ -420,6 +422,7 @@ fn environment() -> Environment<'static> {
             "evidence-base.md",
             include_str!("../../templates/evidence-base.md"),
         ),
+        ("index.html", include_str!("../../templates/index.html")),
     ] {
         env.add_template(name, source)
             .expect("the bundled templates parse");
