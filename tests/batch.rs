@@ -12,6 +12,10 @@ use common::Cli;
 use common::two_forces::write as write_archive;
 
 fn batch(root: &Path, out: &Path) -> Cli {
+    batch_with(root, out, &[])
+}
+
+fn batch_with(root: &Path, out: &Path, extra: &[&str]) -> Cli {
     let population = root.join("population.csv");
     std::fs::write(
         &population,
@@ -33,6 +37,7 @@ fn batch(root: &Path, out: &Path) -> Cli {
             "2017/18",
         ])
         .args(["--out".to_string(), out.display().to_string()])
+        .args(extra)
 }
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
@@ -98,8 +103,16 @@ fn the_batch_is_byte_identical_run_to_run_and_benchmarks_each_area() {
     let tmp = tempfile::tempdir().unwrap();
     write_archive(&tmp.path().join("archive"));
     let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
-    batch(tmp.path(), &one).expect(1);
-    batch(tmp.path(), &two).expect(1);
+    // Maidstone and Dover in one family; Brighton and Hove (which fails) alone in another.
+    let families = tmp.path().join("families.csv");
+    std::fs::write(
+        &families,
+        "area,family\nMaidstone,Kent districts\nDover,Kent districts\nBrighton and Hove,Coastal cities\n",
+    )
+    .unwrap();
+    let families = families.display().to_string();
+    batch_with(tmp.path(), &one, &["--families", &families]).expect(1);
+    batch_with(tmp.path(), &two, &["--families", &families]).expect(1);
     let files = |d: &Path| -> Vec<(String, Vec<u8>)> {
         let mut all = Vec::new();
         let mut stack = vec![d.to_path_buf()];
@@ -138,6 +151,15 @@ fn the_batch_is_byte_identical_run_to_run_and_benchmarks_each_area() {
     assert_eq!(
         (m[2].as_str(), m[3].as_str(), m[4].as_str(), m[5].as_str()),
         ("84", "170000", "0.494", "0.378")
+    );
+    // Its family is Maidstone and Dover, whose benchmark is the national one here: the same
+    // 108 among 286,000. Dover's 24 among 116,000 is 0.207 per 1,000.
+    let family: Vec<_> = rows.iter().filter(|r| r[0] == "Kent districts").collect();
+    let names: Vec<&str> = family.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(names, ["Dover", "Maidstone"]);
+    assert_eq!(
+        (family[0][4].as_str(), family[0][5].as_str()),
+        ("0.207", "0.378")
     );
     let report =
         std::fs::read_to_string(one.join("areas/maidstone/reports/evidence-base.html")).unwrap();
