@@ -438,6 +438,7 @@ fn build_area(
         benchmarks,
         data,
         cmp: &cmp,
+        scope,
         outcomes: oa.as_ref(),
         findings: &findings,
     };

@@ -10,25 +10,32 @@ use serde::{Serialize, Serializer};
 /// runs of white space folded to one space. "Burglary – Residential" (en dash), "Burglary -
 /// Residential" and "burglary -residential" share one key.
 pub fn label_key(label: &str) -> String {
-    let dashed: String = label
-        .chars()
-        .map(|c| match c {
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
-            c => c,
-        })
-        .collect();
-    let words: Vec<&str> = dashed.split_whitespace().collect();
-    words
-        .join(" ")
-        .replace(" -", "-")
-        .replace("- ", "-")
-        .to_lowercase()
+    key_chars(label).collect()
+}
+
+/// The characters of [`label_key`], without allocating: each word's dashes as `-`, one space
+/// between words except beside a dash, all lower case.
+fn key_chars(label: &str) -> impl Iterator<Item = char> + '_ {
+    let dash = |c: char| match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        c => c,
+    };
+    let is_dash = move |c: Option<char>| c.map(dash) == Some('-');
+    let mut prev_ends_dash: Option<bool> = None;
+    label.split_whitespace().flat_map(move |word| {
+        let space = prev_ends_dash.is_some_and(|ended| !ended && !is_dash(word.chars().next()));
+        prev_ends_dash = Some(is_dash(word.chars().last()));
+        space
+            .then_some(' ')
+            .into_iter()
+            .chain(word.chars().map(dash).flat_map(char::to_lowercase))
+    })
 }
 
 /// Whether two names (of areas, measures or categories) name one thing: case, dash style and
 /// spacing ignored.
 pub fn same_name(a: &str, b: &str) -> bool {
-    label_key(a) == label_key(b)
+    a == b || key_chars(a).eq(key_chars(b))
 }
 
 /// The area a kind of detail (street points, outcome rows) is read for: `preferred` when the
@@ -134,6 +141,64 @@ impl PartialEq<Category> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_keys_by_hand() {
+        let cases = [
+            ("Burglary \u{2013} Residential", "burglary-residential"),
+            ("Burglary -  Residential", "burglary-residential"),
+            ("burglary -residential", "burglary-residential"),
+            ("  Other   theft ", "other theft"),
+            ("a - - b", "a--b"),
+            (
+                "Violence and sexual offences",
+                "violence and sexual offences",
+            ),
+            ("", ""),
+        ];
+        for (label, key) in cases {
+            assert_eq!(label_key(label), key, "{label:?}");
+        }
+        assert!(same_name(
+            "Anti-social behaviour",
+            "ANTI \u{2011} social  Behaviour"
+        ));
+        assert!(!same_name("Other theft", "Other thefts"));
+        assert!(!same_name("Other theft", "Othertheft"));
+    }
+
+    /// The key as the string passes spell it: fold white space, join, drop the spaces beside
+    /// dashes, lower-case.
+    fn passes_key(label: &str) -> String {
+        let dashed: String = label
+            .chars()
+            .map(|c| {
+                if "\u{2010}\u{2013}\u{2212}".contains(c) {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let words: Vec<&str> = dashed.split_whitespace().collect();
+        words
+            .join(" ")
+            .replace(" -", "-")
+            .replace("- ", "-")
+            .to_lowercase()
+    }
+
+    proptest::proptest! {
+        /// The one-pass key is the string passes' key, and `same_name` is equal keys.
+        #[test]
+        fn one_pass_key_is_the_passes_key(
+            a in "[aB \u{2010}\u{2013}\u{2212}\t-]{0,10}",
+            b in "[aB \u{2010}\u{2013}\u{2212}\t-]{0,10}",
+        ) {
+            proptest::prop_assert_eq!(label_key(&a), passes_key(&a));
+            proptest::prop_assert_eq!(same_name(&a, &b), passes_key(&a) == passes_key(&b));
+        }
+    }
 
     #[test]
     fn spellings_of_one_name_are_one_category_and_keep_their_label() {

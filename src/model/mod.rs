@@ -303,6 +303,75 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The part of the dataset one area's evidence base reads, for a batch: the figures, gaps,
+    /// coverage and unresolved rows of the areas in `scope` (the area and the forces its figures
+    /// come from), the LSOA detail and points of `compared` alone; the inputs, findings,
+    /// populations and every other dataset-wide field whole. Each area then costs what its own
+    /// figures cost, not what the nation's do.
+    pub fn view(&self, scope: &[String], compared: &str) -> Dataset {
+        let Dataset {
+            inputs,
+            observations,
+            coverage,
+            aliases,
+            lsoa,
+            points,
+            justice,
+            lsoa_population,
+            quality,
+            findings,
+            partner,
+            denominators,
+            breaks,
+            gaps,
+            attributed,
+            lsoa_areas,
+            unresolved,
+        } = self;
+        let within = |a: &str| scope.iter().any(|s| s == a);
+        fn keep<V: Clone>(m: &BTreeMap<String, V>, scope: &[String]) -> BTreeMap<String, V> {
+            m.iter()
+                .filter(|(a, _)| scope.contains(a))
+                .map(|(a, v)| (a.clone(), v.clone()))
+                .collect()
+        }
+        Dataset {
+            inputs: inputs.clone(),
+            observations: observations
+                .iter()
+                .filter(|o| within(&o.area))
+                .cloned()
+                .collect(),
+            coverage: keep(coverage, scope),
+            aliases: aliases.clone(),
+            lsoa: lsoa
+                .iter()
+                .filter(|l| &*l.area == compared)
+                .cloned()
+                .collect(),
+            points: points
+                .iter()
+                .filter(|p| &*p.area == compared)
+                .cloned()
+                .collect(),
+            justice: justice.clone(),
+            lsoa_population: lsoa_population.clone(),
+            quality: quality.clone(),
+            findings: findings.clone(),
+            partner: partner.clone(),
+            denominators: denominators.clone(),
+            breaks: breaks.clone(),
+            gaps: gaps.iter().filter(|g| within(&g.area)).cloned().collect(),
+            attributed: keep(attributed, scope),
+            lsoa_areas: lsoa_areas.clone(),
+            unresolved: unresolved
+                .iter()
+                .filter(|u| within(&u.area))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// The distinct areas, in the order first seen (areas whose rows are all unresolved last).
     pub fn areas(&self) -> Vec<&str> {
         let mut areas: Vec<&str> = Vec::new();

@@ -222,7 +222,8 @@ fn one_area(
     };
     let mut scope = vec![area.to_string()];
     scope.extend(data.attributed.get(area).into_iter().flatten().cloned());
-    let built = build_area(&acfg, data, (area, &scope), benchmarks).and_then(|(a, _, _, h)| {
+    let view = data.view(&scope, area);
+    let built = build_area(&acfg, &view, (area, &scope), benchmarks).and_then(|(a, _, _, h)| {
         let inputs: Vec<PathBuf> = cfg.sources.iter().map(|s| s.path.clone()).collect();
         Ok((output::commit(&out, &a, &inputs)?, h))
     });
