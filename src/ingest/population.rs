@@ -1,6 +1,10 @@
-//! Population tables, the denominators of rates (kind `population`), in either of two forms:
+//! Population tables, the denominators of rates (kind `population`), in one of three forms:
 //!
 //! - a simple table `area,period,population` (`1,954` with its thousands separator is fine);
+//! - the ONS mid-year estimates by local authority (the MYE2 layout `Code,Name,Geography,All ages,
+//!   0,1,...`): one population per named area (districts, counties, regions and countries alike,
+//!   each under its own name; none is summed into another). No period column: the source says which
+//!   period it serves, as for the LSOA form;
 //! - the ONS mid-year estimates by LSOA (`LSOA Code,LSOA Name,...,All Ages`, UTF-8 with a BOM,
 //!   quoted thousands), summed into each local authority by the LSOA name (`City of London 001A`
 //!   belongs to `City of London`). The file has no period column: the source says which period the
@@ -46,7 +50,9 @@ pub fn load(
                 });
             }
             let key = (area, period);
-            if let (Form::Simple { .. }, Some(first)) = (&form, first_line.get(&key)) {
+            if let (Form::Simple { .. } | Form::Authority { .. }, Some(first)) =
+                (&form, first_line.get(&key))
+            {
                 return Err(Error::Row {
                     at: g.at(r.line),
                     message: format!(
@@ -105,6 +111,11 @@ enum Form {
         population: usize,
         period: Option<Period>,
     },
+    Authority {
+        name: usize,
+        population: usize,
+        period: Option<Period>,
+    },
 }
 
 impl Form {
@@ -125,6 +136,15 @@ impl Form {
                 period: declared,
             });
         }
+        if let (Some(_), Some(name), Some(pop)) =
+            (find("Code"), find("Name"), population("All Ages"))
+        {
+            return Ok(Form::Authority {
+                name,
+                population: pop,
+                period: declared,
+            });
+        }
         if let (Some(area), Some(period), Some(pop)) =
             (find("area"), find("period"), population("population"))
         {
@@ -137,7 +157,7 @@ impl Form {
         Err(Error::Header {
             at: g.at(header.line),
             message: format!(
-                "not a population table: expected the columns `area,period,population`, or the ONS estimates by LSOA (`LSOA Code,LSOA Name,...,All Ages`); found {}",
+                "not a population table: expected the columns `area,period,population`, the ONS estimates by local authority (`Code,Name,Geography,All ages,...`) or by LSOA (`LSOA Code,LSOA Name,...,All Ages`); found {}",
                 header
                     .cells
                     .iter()
@@ -184,6 +204,14 @@ impl Form {
                     .filter(|c| !c.is_empty());
                 Ok((area, period, n, code))
             }
+            Form::Authority {
+                name,
+                population,
+                period,
+            } => {
+                let n = positive(cell(population), "All ages", &at)?;
+                Ok((label::tidy(cell(name)), period, n, None))
+            }
         }
     }
 }
@@ -219,6 +247,46 @@ fn positive(raw: &str, column: &str, at: &Location) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ONS layout by local authority, as published (MYE2, mid-2017): every row its own area,
+    /// quoted thousands, a repeated name refused with both lines.
+    #[test]
+    fn estimates_by_local_authority_give_each_named_area_its_population() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mye2.csv");
+        let text = "Code,Name,Geography,All ages,0,1\n\
+            K04000001,ENGLAND AND WALES,Country,\"58,744,595\",\"697,009\",\"711,203\"\n\
+            E09000001,City of London,London Borough,\"7,654\",50,48\n\
+            E07000110,Maidstone,Non-metropolitan District,\"169,955\",\"2,037\",\"2,079\"\n";
+        std::fs::write(&path, text).unwrap();
+        let source = Source::new(crate::ingest::SourceKind::Population, &path, "mye2.csv");
+        let tables = grid::read(&source, None).unwrap();
+        let (denominators, lsoas, _) = load(tables, &source, 0).unwrap();
+        let got: Vec<(String, f64)> = denominators
+            .iter()
+            .map(|d| (d.area.clone(), d.population))
+            .collect();
+        let want = [
+            ("City of London", 7654.0),
+            ("ENGLAND AND WALES", 58_744_595.0),
+            ("Maidstone", 169_955.0),
+        ];
+        assert_eq!(got.len(), 3);
+        for (area, n) in want {
+            assert!(got.contains(&(area.to_string(), n)), "{area} {n}: {got:?}");
+        }
+        assert!(lsoas.is_empty());
+        std::fs::write(
+            &path,
+            format!("{text}E07000110,Maidstone,Non-metropolitan District,1,0,0\n"),
+        )
+        .unwrap();
+        let err = load(grid::read(&source, None).unwrap(), &source, 0).unwrap_err();
+        assert!(
+            err.to_string().contains("already has a population"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn lsoa_names_give_their_local_authority() {
