@@ -50,17 +50,8 @@ pub fn load(
                 });
             }
             let key = (area, period);
-            if let (Form::Simple { .. } | Form::Authority { .. }, Some(first)) =
-                (&form, first_line.get(&key))
-            {
-                return Err(Error::Row {
-                    at: g.at(r.line),
-                    message: format!(
-                        "{} already has a population for {} (line {first}); give each area and period once",
-                        key.0,
-                        key.1.map_or_else(String::new, |p| p.to_string())
-                    ),
-                });
+            if let (false, Some(&first)) = (form.sums_rows(), first_line.get(&key)) {
+                return Err(given_twice(&key, first, g.at(r.line)));
             }
             first_line.entry(key.clone()).or_insert(r.line);
             *sums.entry(key).or_default() += population;
@@ -168,6 +159,12 @@ impl Form {
         })
     }
 
+    /// Whether rows of one area are summed (LSOAs into their authority); else each area is given
+    /// once.
+    fn sums_rows(&self) -> bool {
+        matches!(self, Form::Lsoa { .. })
+    }
+
     /// The row's area, period, population and (by LSOA) its LSOA code.
     fn row(&self, r: &GridRow, g: &Grid) -> Result<(String, Option<Period>, f64, Option<String>)> {
         let at = g.at(r.line);
@@ -213,6 +210,18 @@ impl Form {
                 Ok((label::tidy(cell(name)), period, n, None))
             }
         }
+    }
+}
+
+/// A second row for an area and period in a table that gives each once.
+fn given_twice(key: &(String, Option<Period>), first: u64, at: Location) -> Error {
+    Error::Row {
+        at,
+        message: format!(
+            "{} already has a population for {} (line {first}); give each area and period once",
+            key.0,
+            key.1.map_or_else(String::new, |p| p.to_string())
+        ),
     }
 }
 

@@ -302,6 +302,14 @@ pub struct Dataset {
     pub unresolved: Vec<Unresolved>,
 }
 
+/// The entries of `m` for the areas in `scope`.
+fn keep<V: Clone>(m: &BTreeMap<String, V>, scope: &[String]) -> BTreeMap<String, V> {
+    m.iter()
+        .filter(|(a, _)| scope.contains(a))
+        .map(|(a, v)| (a.clone(), v.clone()))
+        .collect()
+}
+
 impl Dataset {
     /// The part of the dataset one area's evidence base reads, for a batch: the figures, gaps,
     /// coverage and unresolved rows of the areas in `scope` (the area and the forces its figures
@@ -329,12 +337,6 @@ impl Dataset {
             unresolved,
         } = self;
         let within = |a: &str| scope.iter().any(|s| s == a);
-        fn keep<V: Clone>(m: &BTreeMap<String, V>, scope: &[String]) -> BTreeMap<String, V> {
-            m.iter()
-                .filter(|(a, _)| scope.contains(a))
-                .map(|(a, v)| (a.clone(), v.clone()))
-                .collect()
-        }
         Dataset {
             inputs: inputs.clone(),
             observations: observations
