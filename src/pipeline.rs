@@ -438,7 +438,6 @@ fn build_area(
         benchmarks,
         data,
         cmp: &cmp,
-        scope,
         outcomes: oa.as_ref(),
         findings: &findings,
     };

@@ -292,7 +292,8 @@ mod tests {
         .unwrap();
         let err = load(grid::read(&source, None).unwrap(), &source, 0).unwrap_err();
         assert!(
-            err.to_string().contains("already has a population"),
+            err.to_string().contains("already has a population")
+                && err.to_string().contains("(line 4)"),
             "{err}"
         );
     }

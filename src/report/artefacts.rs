@@ -22,9 +22,6 @@ use crate::stats::{Comparison, trend as series};
 pub struct Evidence<'a> {
     pub data: &'a Dataset,
     pub cmp: &'a Comparison,
-    /// The areas whose monthly trends the report draws: every area the sources hold months for
-    /// in one area's run, the area and the forces its figures come from in a batch.
-    pub scope: &'a [String],
     pub outcomes: Option<&'a OutcomeAssessment>,
     pub findings: &'a [Finding],
     /// Rates for the later period, per each denominator known for the area (none: no section).
@@ -74,7 +71,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         Some(oa) => Some(outcome_artefacts(oa, ev, &source, &stem, &mut artefacts)?),
         None => None,
     };
-    let trends = trend_artefacts(ev.data, ev.scope, &ev.spc.series, &mut artefacts)?;
+    let trends = trend_artefacts(ev.data, &ev.spc.series, &mut artefacts)?;
     artefacts.push(Artefact::new(
         "reports/reconciliation.csv",
         reconciliation::csv(ev.data),
@@ -483,12 +480,11 @@ fn mine<'a>(
 
 fn trend_artefacts(
     data: &Dataset,
-    scope: &[String],
     spc: &[crate::stats::spc::SeriesSpc],
     artefacts: &mut Vec<Artefact>,
 ) -> Result<Vec<TrendView>> {
     let mut views = Vec::new();
-    for area in data.coverage.keys().filter(|a| scope.contains(a)) {
+    for area in data.coverage.keys() {
         let series = series::monthly_series(data, area);
         let (Some(first), Some(last)) = (first_month(&series), last_month(&series)) else {
             continue;
