@@ -436,6 +436,7 @@ fn build_area(
         place: place_evidence(cfg, data, &cmp.area)?,
         justice: justice_evidence(cfg, data, &cmp.area),
         benchmarks,
+        formats: cfg.formats(false),
         data,
         cmp: &cmp,
         outcomes: oa.as_ref(),

@@ -114,21 +114,12 @@ fn the_batch_is_byte_identical_run_to_run_and_benchmarks_each_area() {
     batch_with(tmp.path(), &one, &["--families", &families]).expect(1);
     batch_with(tmp.path(), &two, &["--families", &families]).expect(1);
     let files = |d: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut all = Vec::new();
-        let mut stack = vec![d.to_path_buf()];
-        while let Some(p) = stack.pop() {
-            for e in std::fs::read_dir(&p).unwrap().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    let rel = path.strip_prefix(d).unwrap().display().to_string();
-                    all.push((rel, std::fs::read(&path).unwrap()));
-                }
-            }
-        }
-        all.sort();
-        all
+        let read = |rel: String| (std::fs::read(d.join(&rel)).unwrap(), rel);
+        listing(d)
+            .into_iter()
+            .map(read)
+            .map(|(b, r)| (r, b))
+            .collect()
     };
     let (a, b) = (files(&one), files(&two));
     assert_eq!(a.len(), b.len());
@@ -172,4 +163,47 @@ fn the_batch_is_byte_identical_run_to_run_and_benchmarks_each_area() {
             .exists()
     );
     assert!(one.join("charts/funnel-national-2017-18.svg").exists());
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                all.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    all.sort();
+    all
+}
+
+#[test]
+fn a_batch_draws_svg_only_unless_png_is_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_archive(&tmp.path().join("archive"));
+    let (plain, slides) = (tmp.path().join("plain"), tmp.path().join("slides"));
+    batch(tmp.path(), &plain).expect(1);
+    batch_with(tmp.path(), &slides, &["--png"]).expect(1);
+    let (a, b) = (listing(&plain), listing(&slides));
+    let svgs: Vec<&String> = a.iter().filter(|f| f.ends_with(".svg")).collect();
+    assert!(svgs.len() > 10, "{svgs:?}");
+    assert!(!a.iter().any(|f| f.ends_with(".png")), "no PNG by default");
+    // With --png every SVG has its PNG beside it, and nothing else differs in the listing.
+    let pngs: Vec<String> = svgs.iter().map(|s| s.replace(".svg", ".png")).collect();
+    let mut expected: Vec<String> = a.iter().cloned().chain(pngs).collect();
+    expected.sort();
+    assert_eq!(b, expected);
+    // The manifest lists what was written: Maidstone's names its SVGs, and its PNGs only with --png.
+    let manifest = |d: &Path| {
+        std::fs::read_to_string(d.join("areas/maidstone/reports/manifest.json")).unwrap()
+    };
+    assert!(manifest(&plain).contains("funnel-national-2017-18.svg"));
+    assert!(!manifest(&plain).contains(".png"));
+    assert!(manifest(&slides).contains("charts/funnel-national-2017-18.png"));
 }

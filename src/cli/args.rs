@@ -143,6 +143,10 @@ pub enum Command {
         /// family funnel plot.
         #[arg(long, value_name = "FILE", requires = "all_areas")]
         families: Option<PathBuf>,
+        /// Draw every chart as PNG (for slides) beside its SVG, in a batch too [default: PNG in a
+        /// one-area run, not in a batch; or as the config's output.png says].
+        #[arg(long)]
+        png: bool,
     },
     /// Compare two periods, category by category, with the exact test for each change.
     Compare {

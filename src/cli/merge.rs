@@ -144,9 +144,13 @@ impl Cli {
                 from,
                 to,
                 dump_context,
+                png,
                 ..
             } => {
                 cfg.out_dir = out.clone().unwrap_or(cfg.out_dir.clone());
+                if *png {
+                    cfg.png = Some(true);
+                }
                 cfg.dump_context = dump_context.clone();
                 merge_periods(cfg, *from, *to);
             }

@@ -60,6 +60,9 @@ pub struct Config {
     pub to: Option<Period>,
     pub settings: CompareSettings,
     pub out_dir: PathBuf,
+    /// Draw charts as PNG beside SVG (`[output] png`, `run --png`); unset: as [`Config::formats`]
+    /// says.
+    pub png: Option<bool>,
     pub fail_on: FailOn,
     pub quiet: bool,
     pub outcomes: Option<OutcomesConfig>,
@@ -150,6 +153,7 @@ impl Default for Config {
             to: None,
             settings: CompareSettings::default(),
             out_dir: PathBuf::from("."),
+            png: None,
             fail_on: FailOn::Never,
             quiet: false,
             outcomes: None,
@@ -172,6 +176,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The formats charts are drawn to: SVG always; PNG as the config or `--png` says, else in a
+    /// one-area run and not in a batch (whose readers open the reports, which embed the SVG).
+    pub fn formats(&self, batch: bool) -> crate::render::chart::Formats {
+        crate::render::chart::Formats {
+            png: self.png.unwrap_or(!batch),
+        }
+    }
+
     /// Reads and validates a config file.
     pub fn from_file(path: &Path) -> Result<Config> {
         let display = path.display().to_string();
@@ -210,6 +222,16 @@ mod tests {
         assert_eq!(c.sources[0].display, "data/x.csv");
         assert_eq!(c.from.unwrap().to_string(), "2016/17");
         assert_eq!(c.settings, CompareSettings::default());
+    }
+
+    #[test]
+    fn png_is_drawn_in_a_one_area_run_and_not_in_a_batch_unless_the_config_says() {
+        let plain = Config::from_toml("", "s.toml", Path::new(".")).unwrap();
+        assert!(plain.formats(false).png && !plain.formats(true).png);
+        let on = Config::from_toml("[output]\npng = true\n", "s.toml", Path::new(".")).unwrap();
+        assert!(on.formats(false).png && on.formats(true).png);
+        let off = Config::from_toml("[output]\npng = false\n", "s.toml", Path::new(".")).unwrap();
+        assert!(!off.formats(false).png && !off.formats(true).png);
     }
 
     #[test]

@@ -181,6 +181,8 @@ struct RawCompare {
 #[serde(deny_unknown_fields)]
 struct RawOutput {
     dir: Option<String>,
+    /// Draw each chart as PNG beside its SVG.
+    png: Option<bool>,
 }
 
 impl RawConfig {
@@ -218,6 +220,7 @@ impl RawConfig {
             to: period("to", self.compare.to)?,
             settings,
             out_dir: base.join(self.output.dir.unwrap_or_else(|| ".".into())),
+            png: self.output.png,
             fail_on: FailOn::Never,
             quiet: false,
             outcomes: self

@@ -376,14 +376,10 @@ impl Dataset {
 
     /// The distinct areas, in the order first seen (areas whose rows are all unresolved last).
     pub fn areas(&self) -> Vec<&str> {
-        let mut areas: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let named = self.observations.iter().map(|o| o.area.as_str());
-        for area in named.chain(self.unresolved.iter().map(|u| u.area.as_str())) {
-            if !areas.contains(&area) {
-                areas.push(area);
-            }
-        }
-        areas
+        let all = named.chain(self.unresolved.iter().map(|u| u.area.as_str()));
+        all.filter(|area| seen.insert(area)).collect()
     }
 
     /// An area's name and the other names it answers to (a force's name for its only CSP).

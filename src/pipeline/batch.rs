@@ -21,7 +21,7 @@ use crate::harmonise::Period;
 use crate::model::Dataset;
 use crate::report::index::{self, Entry};
 use crate::report::output;
-use crate::stats::funnel::{self, AreaCount, Benchmarks};
+use crate::stats::funnel::{self, AreaCount, Benchmarks, FunnelPoint};
 
 /// An area's crimes in the benchmark period and its population, either absent where the
 /// sources give none.
@@ -59,17 +59,19 @@ pub fn run_all(cfg: &Config, opts: &BatchOptions) -> Result<RunOutcome> {
     };
     let counts = area_counts(&cfg, &data, &areas, to);
     let denominator = denominator_name(&cfg, &data).unwrap_or_default();
-    let given = (counts.as_slice(), denominator.as_str());
+    let funnels = funnels(&cfg, &counts, &families);
     let slugs = slugs(&areas);
     let entries: Vec<(Entry, Vec<PathBuf>)> = areas
         .par_iter()
         .zip(&slugs)
         .map(|(a, slug)| {
-            let b = area_benchmarks(&cfg, given, &families, a, to);
+            let given = funnels.as_ref().map(|f| (f, denominator.as_str()));
+            let b = given.map(|g| area_benchmarks(&cfg, g, &families, a, to));
             one_area(&cfg, &data, (a, slug), b)
         })
         .collect();
-    let national = area_benchmarks(&cfg, given, &BTreeMap::new(), "", to);
+    let given = funnels.as_ref().map(|f| (f, denominator.as_str()));
+    let national = given.map(|g| area_benchmarks(&cfg, g, &BTreeMap::new(), "", to));
     let (entries, mut written): (Vec<Entry>, Vec<Vec<PathBuf>>) = entries.into_iter().unzip();
     let batch = index::Batch {
         title: format!("{}: every area", cfg.title),
@@ -78,6 +80,7 @@ pub fn run_all(cfg: &Config, opts: &BatchOptions) -> Result<RunOutcome> {
         per: cfg.per,
         national: national.as_ref(),
         generator: format!("saferstats {}", env!("CARGO_PKG_VERSION")),
+        formats: cfg.formats(true),
     };
     let artefacts = index::build(&entries, &batch)?;
     let inputs: Vec<PathBuf> = cfg.sources.iter().map(|s| s.path.clone()).collect();
@@ -98,10 +101,13 @@ fn batch_areas(data: &mut Dataset) -> Vec<String> {
     }
     let mut areas = Vec::new();
     for a in crate::harmonise::area::attribute_all(data) {
-        match crate::stats::counts::select_area(data, Some(&a.name)) {
-            // A force whose area is this authority: its own figures, as a one-area run.
-            Ok(force) if data.aliases.contains_key(&a.name) => areas.push(force),
-            _ => areas.push(add_attributed(data, a)),
+        // A force whose area is this authority: its own figures, as a one-area run.
+        let force = (data.aliases.contains_key(&a.name))
+            .then(|| crate::stats::counts::select_area(data, Some(&a.name)).ok())
+            .flatten();
+        match force {
+            Some(force) => areas.push(force),
+            None => areas.push(add_attributed(data, a)),
         }
     }
     areas.sort();
@@ -153,15 +159,22 @@ fn total_crime(counts: &[(String, i64)]) -> Option<u64> {
     u64::try_from(total.1).ok()
 }
 
-/// `area`'s benchmarks (every area with a population, and its family's); `None` when no area has
-/// a population.
-fn area_benchmarks(
+/// Every area's funnel points, national and by family, computed once for the batch: each
+/// area's benchmarks are these with the area named.
+struct Funnels {
+    national: Vec<FunnelPoint>,
+    /// Each family's members' points, against the family's own benchmark rate.
+    families: BTreeMap<String, Vec<FunnelPoint>>,
+    /// Areas with crimes but no population for the period.
+    without_population: Vec<String>,
+}
+
+/// The batch's funnels; `None` when no area has a population.
+fn funnels(
     cfg: &Config,
-    (counts, denominator): (&[Counted], &str),
+    counts: &[Counted],
     families: &BTreeMap<String, String>,
-    area: &str,
-    period: Period,
-) -> Option<Benchmarks> {
+) -> Option<Funnels> {
     let with: Vec<AreaCount> = counts
         .iter()
         .filter_map(|(a, e, p)| {
@@ -173,26 +186,55 @@ fn area_benchmarks(
         })
         .collect();
     let theta = funnel::benchmark(&with)?;
-    let family_of = |a: &str| families.iter().find(|(k, _)| crate::model::same_name(k, a));
-    let family = family_of(area).map(|(_, f)| {
-        let members: Vec<AreaCount> = with
-            .iter()
-            .filter(|c| family_of(&c.area).is_some_and(|(_, g)| g == f))
-            .cloned()
-            .collect();
-        let theta = funnel::benchmark(&members).unwrap_or(theta);
-        (f.clone(), funnel::funnel(&members, theta, cfg.per))
+    let mut members: BTreeMap<&String, Vec<AreaCount>> = BTreeMap::new();
+    for c in &with {
+        if let Some(f) = family_of(families, &c.area) {
+            members.entry(f).or_default().push(c.clone());
+        }
+    }
+    let by_family = members.into_iter().map(|(f, m)| {
+        let theta = funnel::benchmark(&m).unwrap_or(theta);
+        (f.clone(), funnel::funnel(&m, theta, cfg.per))
     });
     let without = counts.iter().filter(|(_, e, p)| e.is_some() && p.is_none());
-    Some(Benchmarks {
+    Some(Funnels {
+        national: funnel::funnel(&with, theta, cfg.per),
+        families: by_family.collect(),
+        without_population: without.map(|(a, _, _)| a.clone()).collect(),
+    })
+}
+
+/// The family the family file gives `area` (names matched as everywhere else).
+fn family_of<'a>(families: &'a BTreeMap<String, String>, area: &str) -> Option<&'a String> {
+    let found = families
+        .iter()
+        .find(|(k, _)| crate::model::same_name(k, area));
+    found.map(|(_, f)| f)
+}
+
+/// `area`'s benchmarks: every area's points and its family's, the area named.
+fn area_benchmarks(
+    cfg: &Config,
+    (f, denominator): (&Funnels, &str),
+    families: &BTreeMap<String, String>,
+    area: &str,
+    period: Period,
+) -> Benchmarks {
+    let family = family_of(families, area).map(|name| {
+        (
+            name.clone(),
+            f.families.get(name).cloned().unwrap_or_default(),
+        )
+    });
+    Benchmarks {
         area: area.to_string(),
         period,
         denominator: denominator.to_string(),
         per: cfg.per,
-        national: funnel::funnel(&with, theta, cfg.per),
+        national: f.national.clone(),
         family,
-        without_population: without.map(|(a, _, _)| a.clone()).collect(),
-    })
+        without_population: f.without_population.clone(),
+    }
 }
 
 /// The denominator the funnels are per: `[peers] denominator`, else the first population given.
@@ -218,6 +260,7 @@ fn one_area(
         out_dir: out.clone(),
         dump_context: None,
         quiet: true,
+        png: Some(cfg.formats(true).png),
         ..cfg.clone()
     };
     let mut scope = vec![area.to_string()];

@@ -38,10 +38,24 @@ pub struct Labels {
     pub source: String,
 }
 
-/// A figure drawn to both formats.
+/// A figure drawn as SVG and, where asked, as PNG.
 pub struct Figure {
     pub svg: String,
-    pub png: Vec<u8>,
+    pub png: Option<Vec<u8>>,
+}
+
+/// Which formats a figure is drawn to. SVG always: the report embeds it. PNG, for slides, only
+/// where asked: rasterising is most of a batch's time, and a batch's readers open the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub png: bool,
+}
+
+impl Formats {
+    /// SVG and PNG: a one-area run's default.
+    pub const BOTH: Formats = Formats { png: true };
+    /// SVG only: a batch's default.
+    pub const SVG: Formats = Formats { png: false };
 }
 
 /// Scale of the PNG relative to the SVG's pixel size (2 = 1920 px wide, print resolution at
@@ -57,7 +71,7 @@ pub struct Grouped<'a> {
 }
 
 /// The two-period comparison by category as grouped horizontal bars.
-pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
+pub fn comparison_bars(cmp: &Comparison, labels: &Labels, formats: Formats) -> Result<Figure> {
     let rows = cmp
         .rows
         .iter()
@@ -75,7 +89,7 @@ pub fn comparison_bars(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
         x_desc: "Number of recorded crimes",
         format: |v| thousands(v.round() as i64),
     };
-    grouped_bars(&spec, labels)
+    grouped_bars(&spec, labels, formats)
 }
 
 /// Each offence group's share of the total in both periods.
@@ -83,6 +97,7 @@ pub fn share_bars(
     shares: &[crate::stats::shares::Share],
     cmp: &Comparison,
     labels: &Labels,
+    formats: Formats,
 ) -> Result<Figure> {
     let spec = Grouped {
         rows: shares
@@ -93,11 +108,11 @@ pub fn share_bars(
         x_desc: "Share of all recorded crime (%)",
         format: |v| format!("{v:.1}%"),
     };
-    grouped_bars(&spec, labels)
+    grouped_bars(&spec, labels, formats)
 }
 
-/// Draws `spec` as SVG and PNG.
-pub fn grouped_bars(spec: &Grouped, labels: &Labels) -> Result<Figure> {
+/// Draws `spec` in `formats`.
+pub fn grouped_bars(spec: &Grouped, labels: &Labels, formats: Formats) -> Result<Figure> {
     struct Chart<'a>(&'a Grouped<'a>, &'a Labels);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -112,6 +127,7 @@ pub fn grouped_bars(spec: &Grouped, labels: &Labels) -> Result<Figure> {
         (1000, 150 + 30 * spec.rows.len() as u32),
         "bar chart",
         &Chart(spec, labels),
+        formats,
     )
 }
 
@@ -121,9 +137,14 @@ pub(crate) trait Draw {
     -> DrawResult<DB>;
 }
 
-/// Draws `chart` as SVG at `size` pixels and as PNG at [`PNG_SCALE`] times that, with the bundled
-/// font; `what` names it in errors.
-pub(crate) fn figure(size: (u32, u32), what: &str, chart: &impl Draw) -> Result<Figure> {
+/// Draws `chart` as SVG at `size` pixels and, when `formats` asks, as PNG at [`PNG_SCALE`] times
+/// that, with the bundled font; `what` names it in errors.
+pub(crate) fn figure(
+    size: (u32, u32),
+    what: &str,
+    chart: &impl Draw,
+    formats: Formats,
+) -> Result<Figure> {
     register_font();
     let (w, h) = size;
     let mut svg = String::new();
@@ -134,6 +155,15 @@ pub(crate) fn figure(size: (u32, u32), what: &str, chart: &impl Draw) -> Result<
             .and_then(|()| root.present())
             .map_err(|e| render_error(&format!("{what} (SVG)"), e))?;
     }
+    let png = match formats.png {
+        true => Some(raster(size, what, chart)?),
+        false => None,
+    };
+    Ok(Figure { svg, png })
+}
+
+/// `chart` as PNG at [`PNG_SCALE`] times `size`.
+fn raster((w, h): (u32, u32), what: &str, chart: &impl Draw) -> Result<Vec<u8>> {
     let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
     let mut pixels = vec![0u8; (pw * ph * 3) as usize];
     {
@@ -144,10 +174,7 @@ pub(crate) fn figure(size: (u32, u32), what: &str, chart: &impl Draw) -> Result<
             .and_then(|()| root.present())
             .map_err(|e| render_error(&format!("{what} (PNG)"), e))?;
     }
-    Ok(Figure {
-        svg,
-        png: encode_png(&pixels, pw, ph)?,
-    })
+    encode_png(&pixels, pw, ph)
 }
 
 pub(crate) fn render_error(what: &str, e: impl std::fmt::Display) -> Error {

@@ -8,8 +8,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::render::chart::{
-    Axis, Draw, DrawResult, Figure, INK, LATER, Labels, PanelChart, band_chart, band_names,
-    draw_frame, draw_legend, figure, name_style, text,
+    Axis, Draw, DrawResult, Figure, Formats, INK, LATER, Labels, PanelChart, band_chart,
+    band_names, draw_frame, draw_legend, figure, name_style, text,
 };
 use crate::render::format::signed_pct;
 use crate::stats::Comparison;
@@ -58,7 +58,7 @@ fn verdict_colour(v: crate::outcomes::Verdict) -> RGBColor {
 }
 
 /// An outcome's indicators: percentage change as diverging bars, each labelled with its verdict.
-pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
+pub fn outcome_panel(bars: &[PanelBar], labels: &Labels, formats: Formats) -> Result<Figure> {
     use crate::outcomes::Verdict::*;
     let legend: Vec<(String, RGBColor)> = [Worsening, Improving, NoChange, NotAssessable]
         .iter()
@@ -80,11 +80,11 @@ pub fn outcome_panel(bars: &[PanelBar], labels: &Labels) -> Result<Figure> {
             }
         })
         .collect();
-    diverging(&bars, &legend, labels)
+    diverging(&bars, &legend, labels, formats)
 }
 
 /// Percentage change by category: significant rises and falls marked, small numbers caveated.
-pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
+pub fn change_by_category(cmp: &Comparison, labels: &Labels, formats: Formats) -> Result<Figure> {
     let legend = [
         ("significant rise".to_string(), WORSE),
         ("significant fall".to_string(), LATER),
@@ -122,11 +122,16 @@ pub fn change_by_category(cmp: &Comparison, labels: &Labels) -> Result<Figure> {
             }
         })
         .collect();
-    diverging(&bars, &legend, labels)
+    diverging(&bars, &legend, labels, formats)
 }
 
 /// Diverging horizontal bars of percentage change, with a legend and a note beside each bar.
-pub fn diverging(bars: &[Bar], legend: &[(String, RGBColor)], labels: &Labels) -> Result<Figure> {
+pub fn diverging(
+    bars: &[Bar],
+    legend: &[(String, RGBColor)],
+    labels: &Labels,
+    formats: Formats,
+) -> Result<Figure> {
     struct Chart<'a>(&'a [Bar], &'a [(String, RGBColor)], &'a Labels);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -142,6 +147,7 @@ pub fn diverging(bars: &[Bar], legend: &[(String, RGBColor)], labels: &Labels) -
         size,
         "percentage-change chart",
         &Chart(bars, legend, labels),
+        formats,
     )
 }
 

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use crate::error::Result;
 use crate::render::chart::{
-    Draw, DrawResult, Figure, INK, LATER, Labels, MUTED, draw_frame, figure, text,
+    Draw, DrawResult, Figure, Formats, INK, LATER, Labels, MUTED, draw_frame, figure, text,
 };
 use crate::stats::funnel::FunnelPoint;
 
@@ -27,7 +27,7 @@ pub struct Funnel<'a> {
 }
 
 /// The funnel plot, as SVG and PNG.
-pub fn funnel_plot(f: &Funnel, labels: &Labels) -> Result<Figure> {
+pub fn funnel_plot(f: &Funnel, labels: &Labels, formats: Formats) -> Result<Figure> {
     struct Chart<'a>(&'a Funnel<'a>, &'a Labels);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -38,7 +38,7 @@ pub fn funnel_plot(f: &Funnel, labels: &Labels) -> Result<Figure> {
             draw_funnel(root, self.0, self.1, s)
         }
     }
-    figure((1000, 560), "funnel plot", &Chart(f, labels))
+    figure((1000, 560), "funnel plot", &Chart(f, labels), formats)
 }
 
 fn draw_funnel<DB: DrawingBackend>(

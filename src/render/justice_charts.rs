@@ -8,8 +8,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::Result;
 use crate::harmonise::outcome_groups::Group;
 use crate::render::chart::{
-    Axis, Draw, DrawResult, Figure, INK, LATER, Labels, MUTED, band_chart, band_names, draw_frame,
-    draw_legend, figure, text,
+    Axis, Draw, DrawResult, Figure, Formats, INK, LATER, Labels, MUTED, band_chart, band_names,
+    draw_frame, draw_legend, figure, text,
 };
 
 /// Each group's colour: Okabe-Ito, the groups that end with an offender brought to justice the
@@ -47,7 +47,7 @@ pub struct GroupBar {
 }
 
 /// Every crime type's crimes by outcome group, each as one bar of 100%.
-pub fn outcome_groups(bars: &[GroupBar], labels: &Labels) -> Result<Figure> {
+pub fn outcome_groups(bars: &[GroupBar], labels: &Labels, formats: Formats) -> Result<Figure> {
     struct Chart<'a>(&'a [GroupBar], &'a Labels);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -59,7 +59,7 @@ pub fn outcome_groups(bars: &[GroupBar], labels: &Labels) -> Result<Figure> {
         }
     }
     let size = (1000, 170 + 30 * bars.len().max(1) as u32);
-    figure(size, "outcome-groups chart", &Chart(bars, labels))
+    figure(size, "outcome-groups chart", &Chart(bars, labels), formats)
 }
 
 fn draw_groups<DB: DrawingBackend>(
@@ -107,7 +107,12 @@ pub struct RateBar {
 
 /// The find rate by object of search: a point at each rate, a line across its interval, the
 /// all-searches rate as a dashed line down the chart.
-pub fn find_rates(bars: &[RateBar], overall: Option<f64>, labels: &Labels) -> Result<Figure> {
+pub fn find_rates(
+    bars: &[RateBar],
+    overall: Option<f64>,
+    labels: &Labels,
+    formats: Formats,
+) -> Result<Figure> {
     struct Chart<'a>(&'a [RateBar], Option<f64>, &'a Labels);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -119,7 +124,12 @@ pub fn find_rates(bars: &[RateBar], overall: Option<f64>, labels: &Labels) -> Re
         }
     }
     let size = (1000, 150 + 30 * bars.len().max(1) as u32);
-    figure(size, "find-rate chart", &Chart(bars, overall, labels))
+    figure(
+        size,
+        "find-rate chart",
+        &Chart(bars, overall, labels),
+        formats,
+    )
 }
 
 fn draw_rates<DB: DrawingBackend>(

@@ -9,7 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::render::chart::{
-    Draw, DrawResult, Figure, INK, Key, Labels, MUTED, draw_frame, draw_keyed_legend, figure, text,
+    Draw, DrawResult, Figure, Formats, INK, Key, Labels, MUTED, draw_frame, draw_keyed_legend,
+    figure, text,
 };
 
 /// A map colour (plotters' RGB), as the palettes here give them.
@@ -70,7 +71,7 @@ pub struct MapSpec {
     pub extent: (f64, f64, f64, f64),
 }
 
-pub fn map(spec: &MapSpec, labels: &Labels) -> Result<Figure> {
+pub fn map(spec: &MapSpec, labels: &Labels, formats: Formats) -> Result<Figure> {
     struct Chart<'a>(&'a MapSpec, &'a Labels);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -81,7 +82,7 @@ pub fn map(spec: &MapSpec, labels: &Labels) -> Result<Figure> {
             draw(root, self.0, self.1, s)
         }
     }
-    figure((1000, 820), "map", &Chart(spec, labels))
+    figure((1000, 820), "map", &Chart(spec, labels), formats)
 }
 
 /// National Grid metres to pixels in `body`: one scale for both axes, centred.

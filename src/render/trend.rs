@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Result;
 use crate::render::chart::{
-    Draw, DrawResult, EARLIER, Figure, INK, Key, LATER, Labels, PanelChart, draw_frame,
+    Draw, DrawResult, EARLIER, Figure, Formats, INK, Key, LATER, Labels, PanelChart, draw_frame,
     draw_keyed_legend, figure, text,
 };
 use crate::render::format::thousands;
@@ -21,7 +21,12 @@ const COLUMNS: usize = 4;
 
 /// Monthly counts and their rolling 12-month average, one panel per series, with its XmR chart
 /// where `spc` holds one.
-pub fn monthly_panels(series: &[Series], labels: &Labels, spc: &[&SeriesSpc]) -> Result<Figure> {
+pub fn monthly_panels(
+    series: &[Series],
+    labels: &Labels,
+    spc: &[&SeriesSpc],
+    formats: Formats,
+) -> Result<Figure> {
     struct Chart<'a>(&'a [Series], &'a Labels, &'a [&'a SeriesSpc]);
     impl Draw for Chart<'_> {
         fn draw<DB: DrawingBackend>(
@@ -37,6 +42,7 @@ pub fn monthly_panels(series: &[Series], labels: &Labels, spc: &[&SeriesSpc]) ->
         (1200, 170 + 200 * rows),
         "trend chart",
         &Chart(series, labels, spc),
+        formats,
     )
 }
 

@@ -42,6 +42,8 @@ pub struct Evidence<'a> {
     pub justice: Option<crate::stats::justice_evidence::JusticeEvidence>,
     /// The area's rate beside every area's and its family's, in a batch run.
     pub benchmarks: Option<crate::stats::funnel::Benchmarks>,
+    /// The formats the charts are drawn to.
+    pub formats: chart::Formats,
 }
 
 /// How the report is titled and labelled: the report stage's own settings.
@@ -71,7 +73,7 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
         Some(oa) => Some(outcome_artefacts(oa, ev, &source, &stem, &mut artefacts)?),
         None => None,
     };
-    let trends = trend_artefacts(ev.data, &ev.spc.series, &mut artefacts)?;
+    let trends = trend_artefacts(ev.data, &ev.spc.series, ev.formats, &mut artefacts)?;
     artefacts.push(Artefact::new(
         "reports/reconciliation.csv",
         reconciliation::csv(ev.data),
@@ -121,7 +123,8 @@ pub fn build(ev: &Evidence, s: &Settings) -> Result<(Vec<Artefact>, Context)> {
     Ok((artefacts, ctx))
 }
 
-/// A chart's SVG and PNG as `charts/<name>.svg|png`, and the chart as the report shows it.
+/// A chart's SVG and (where drawn) PNG as `charts/<name>.svg|png`, and the chart as the report
+/// shows it.
 pub(crate) fn chart_artefact(
     name: &str,
     labels: chart::Labels,
@@ -132,7 +135,9 @@ pub(crate) fn chart_artefact(
         format!("charts/{name}.svg"),
         figure.svg.clone(),
     ));
-    artefacts.push(Artefact::new(format!("charts/{name}.png"), figure.png));
+    if let Some(png) = figure.png {
+        artefacts.push(Artefact::new(format!("charts/{name}.png"), png));
+    }
     ChartView {
         title: labels.title,
         source: labels.source,
@@ -154,7 +159,7 @@ fn comparison_chart(
         subtitle: format!("Recorded crimes by category, {} and {}", cmp.from, cmp.to),
         source: source.to_string(),
     };
-    let figure = chart::comparison_bars(cmp, &labels)?;
+    let figure = chart::comparison_bars(cmp, &labels, ev.formats)?;
     Ok(chart_artefact(stem, labels, figure, artefacts))
 }
 
@@ -241,7 +246,7 @@ fn outcome_artefacts(
             ),
             source: source.to_string(),
         };
-        let figure = chart::outcome_panel(&bars, &labels)?;
+        let figure = chart::outcome_panel(&bars, &labels, ev.formats)?;
         let name = format!("outcome-{}-{stem}", o.id);
         charts.push(chart_artefact(&name, labels, figure, artefacts));
     }
@@ -276,7 +281,7 @@ fn comparison_figures(
         ),
         source: source.to_string(),
     };
-    let figure = chart::change_by_category(cmp, &labels)?;
+    let figure = chart::change_by_category(cmp, &labels, ev.formats)?;
     let mut figures = vec![FigureView {
         heading: "Percentage change by category".into(),
         caption: "Each bar is labelled with its change and whether it is beyond chance (exact test); categories resting on small numbers are pale and say so.".into(),
@@ -286,7 +291,7 @@ fn comparison_figures(
         figures.push(share_figure(
             shares,
             *acquisitive,
-            cmp,
+            ev,
             source,
             stem,
             artefacts,
@@ -299,12 +304,12 @@ fn comparison_figures(
 fn share_figure(
     shares: &[Share],
     acquisitive: f64,
-    cmp: &Comparison,
+    ev: &Evidence,
     source: &str,
     stem: &str,
     artefacts: &mut Vec<Artefact>,
 ) -> Result<FigureView> {
-    let top = &shares[0];
+    let (top, cmp) = (&shares[0], ev.cmp);
     let labels = chart::Labels {
         title: format!(
             "{} were {:.1}% of recorded crime in {}; acquisitive crime (theft and robbery) {:.1}%",
@@ -319,7 +324,7 @@ fn share_figure(
         ),
         source: source.to_string(),
     };
-    let figure = chart::share_bars(shares, cmp, &labels)?;
+    let figure = chart::share_bars(shares, cmp, &labels, ev.formats)?;
     Ok(FigureView {
         heading: "Share of recorded crime by offence group".into(),
         caption: "Groups follow the Home Office offence classification; each category's subgroup and group are set in the taxonomy file.".into(),
@@ -435,7 +440,7 @@ fn topic_views(ev: &Evidence, artefacts: &mut Vec<Artefact>) -> Result<Vec<repor
     topics.extend(report::justice::views(ev.justice.as_ref(), ev, artefacts)?);
     if let Some(b) = &ev.benchmarks {
         let source = format!("Source: {}.", sources::line(ev.data, &ev.cmp.inputs));
-        topics.push(report::benchmarks::view(b, &source, artefacts)?);
+        topics.push(report::benchmarks::view(b, &source, ev.formats, artefacts)?);
     }
     Ok(topics)
 }
@@ -445,7 +450,8 @@ fn place_view(ev: &Evidence, artefacts: &mut Vec<Artefact>) -> Result<Option<rep
     let Some(p) = &ev.place else {
         return Ok(None);
     };
-    report::place::build(p, ev.data, &ev.cmp.area, ev.cmp.alpha, artefacts).map(Some)
+    let cx = (ev.cmp.area.as_str(), ev.cmp.alpha, ev.formats);
+    report::place::build(p, ev.data, cx, artefacts).map(Some)
 }
 
 /// The long view of each area the report covers, with its CSV artefact (every category).
@@ -481,6 +487,7 @@ fn mine<'a>(
 fn trend_artefacts(
     data: &Dataset,
     spc: &[crate::stats::spc::SeriesSpc],
+    formats: chart::Formats,
     artefacts: &mut Vec<Artefact>,
 ) -> Result<Vec<TrendView>> {
     let mut views = Vec::new();
@@ -497,7 +504,7 @@ fn trend_artefacts(
             ),
             source: format!("Source: {}.", sources::of_area(data, area)),
         };
-        let figure = trend::monthly_panels(&series, &labels, &mine(spc, area))?;
+        let figure = trend::monthly_panels(&series, &labels, &mine(spc, area), formats)?;
         let chart = chart_artefact(&format!("trend-{slug}"), labels, figure, artefacts);
         let (header, rows) = table::monthly_rows(&series);
         artefacts.push(Artefact::new(

@@ -4,7 +4,7 @@
 //! No league table of raw counts: a count means nothing without the population it is a rate of.
 
 use crate::error::Result;
-use crate::render::chart::Labels;
+use crate::render::chart::{Formats, Labels};
 use crate::render::format::thousands;
 use crate::render::funnel::{Funnel, funnel_plot};
 use crate::render::sections::Section;
@@ -31,17 +31,28 @@ pub const COLUMNS: [&str; 11] = [
 ];
 
 /// The section, its charts and its table.
-pub fn view(b: &Benchmarks, source: &str, artefacts: &mut Vec<Artefact>) -> Result<TopicView> {
+pub fn view(
+    b: &Benchmarks,
+    source: &str,
+    formats: Formats,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<TopicView> {
     let mut figures = vec![figure(
         b,
         ("national", "every area"),
         &b.national,
-        source,
+        (source, formats),
         artefacts,
     )?];
     if let Some((family, points)) = &b.family {
         let group = format!("its family, {family}");
-        figures.push(figure(b, ("family", &group), points, source, artefacts)?);
+        figures.push(figure(
+            b,
+            ("family", &group),
+            points,
+            (source, formats),
+            artefacts,
+        )?);
     }
     artefacts.push(Artefact::new(
         format!("reports/tables/benchmarks-{}.csv", b.period.slug()),
@@ -116,7 +127,7 @@ fn figure(
     b: &Benchmarks,
     (key, group): (&str, &str),
     points: &[FunnelPoint],
-    source: &str,
+    (source, formats): (&str, Formats),
     artefacts: &mut Vec<Artefact>,
 ) -> Result<FigureView> {
     let pops = points.iter().map(|p| p.population);
@@ -143,7 +154,7 @@ fn figure(
         highlight: Some(&b.area),
         per: b.per,
     };
-    let figure = funnel_plot(&funnel, &labels)?;
+    let figure = funnel_plot(&funnel, &labels, formats)?;
     let name = format!("funnel-{key}-{}", b.period.slug());
     Ok(FigureView {
         heading: format!("Beside {group}"),

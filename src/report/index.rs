@@ -92,6 +92,8 @@ pub struct Batch<'a> {
     /// The national funnel (no area highlighted), when populations were given.
     pub national: Option<&'a Benchmarks>,
     pub generator: String,
+    /// The formats the index's charts are drawn to.
+    pub formats: crate::render::chart::Formats,
 }
 
 /// The columns of `index.csv`.
@@ -116,7 +118,7 @@ pub const COLUMNS: [&str; 14] = [
 pub fn build(entries: &[Entry], b: &Batch) -> Result<Vec<Artefact>> {
     let mut artefacts = Vec::new();
     let funnel = match b.national {
-        Some(n) => Some(national_funnel(n, &mut artefacts)?),
+        Some(n) => Some(national_funnel(n, b.formats, &mut artefacts)?),
         None => None,
     };
     let rows: Vec<Vec<String>> = entries.iter().map(csv_row).collect();
@@ -292,7 +294,11 @@ fn csv_row(e: &Entry) -> Vec<String> {
     ]
 }
 
-fn national_funnel(n: &Benchmarks, artefacts: &mut Vec<Artefact>) -> Result<FunnelView> {
+fn national_funnel(
+    n: &Benchmarks,
+    formats: crate::render::chart::Formats,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<FunnelView> {
     use crate::render::funnel::{Funnel, funnel_plot};
     let pops = n.national.iter().map(|p| p.population);
     let range = pops.fold((f64::MAX, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
@@ -322,10 +328,12 @@ fn national_funnel(n: &Benchmarks, artefacts: &mut Vec<Artefact>) -> Result<Funn
         highlight: None,
         per: n.per,
     };
-    let figure = funnel_plot(&funnel, &labels)?;
+    let figure = funnel_plot(&funnel, &labels, formats)?;
     let name = format!("charts/funnel-national-{}", n.period.slug());
     artefacts.push(Artefact::new(format!("{name}.svg"), figure.svg.clone()));
-    artefacts.push(Artefact::new(format!("{name}.png"), figure.png));
+    if let Some(png) = figure.png {
+        artefacts.push(Artefact::new(format!("{name}.png"), png));
+    }
     Ok(FunnelView {
         svg: figure.svg,
         title: labels.title,

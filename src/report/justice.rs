@@ -138,7 +138,7 @@ fn outcomes_view(
         crate::render::format::thousands(c.duplicate_outcomes as i64)
     ));
     notes.extend(j.outcome_notes.iter().cloned());
-    let figure = groups_figure(c, source, artefacts)?;
+    let figure = groups_figure(c, source, ev.formats, artefacts)?;
     Ok(TopicView {
         id: "after-the-crime".into(),
         heading: format!(
@@ -235,7 +235,12 @@ fn types_by_size(c: &Cohort) -> Vec<(&str, u64)> {
     types
 }
 
-fn groups_figure(c: &Cohort, source: &str, artefacts: &mut Vec<Artefact>) -> Result<FigureView> {
+fn groups_figure(
+    c: &Cohort,
+    source: &str,
+    formats: crate::render::chart::Formats,
+    artefacts: &mut Vec<Artefact>,
+) -> Result<FigureView> {
     let bars: Vec<GroupBar> = types_by_size(c)
         .into_iter()
         .map(|(t, n)| {
@@ -267,7 +272,7 @@ fn groups_figure(c: &Cohort, source: &str, artefacts: &mut Vec<Artefact>) -> Res
         ),
         source: source.to_string(),
     };
-    let figure = outcome_groups(&bars, &labels)?;
+    let figure = outcome_groups(&bars, &labels, formats)?;
     let name = format!("outcome-groups-{}", c.period.slug());
     Ok(FigureView {
         heading: "Outcome groups by crime type".into(),

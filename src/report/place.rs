@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::model::{Dataset, Period};
+use crate::render::chart::Formats;
 use crate::render::sections::Section;
 use crate::render::sheets;
 use crate::render::table::xlsx::{Cell, ONE_DP};
@@ -18,8 +19,7 @@ const BUSIEST: usize = 10;
 pub fn build(
     ev: &PlaceEvidence,
     data: &Dataset,
-    compared: &str,
-    alpha: f64,
+    (compared, alpha, formats): (&str, f64, Formats),
     artefacts: &mut Vec<Artefact>,
 ) -> Result<TopicView> {
     let source = source_line(ev, data);
@@ -31,6 +31,7 @@ pub fn build(
             compared,
             source: &source,
             alpha,
+            formats,
         };
         maps = place_maps::maps(ev, b, &lsoas, &cx, artefacts)?;
     } else if let Some(why) = &ev.no_boundaries {

@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::model::place::Boundaries;
-use crate::render::chart::Labels;
+use crate::render::chart::{Formats, Labels};
 use crate::render::map::{self, COLD, HOT, MapSpec};
 use crate::report::FigureView;
 use crate::report::artefacts::chart_artefact;
@@ -17,6 +17,7 @@ pub(super) struct Context<'a> {
     pub compared: &'a str,
     pub source: &'a str,
     pub alpha: f64,
+    pub formats: Formats,
 }
 
 /// Every map the evidence allows, in the section's order.
@@ -27,15 +28,8 @@ pub(super) fn maps(
     cx: &Context,
     artefacts: &mut Vec<Artefact>,
 ) -> Result<Vec<FigureView>> {
-    let mut out = vec![choropleth(ev, b, lsoas, cx.compared, cx.source, artefacts)?];
-    out.extend(hotspot_map(
-        ev,
-        b,
-        cx.compared,
-        cx.alpha,
-        cx.source,
-        artefacts,
-    )?);
+    let mut out = vec![choropleth(ev, b, lsoas, cx, artefacts)?];
+    out.extend(hotspot_map(ev, b, cx, artefacts)?);
     out.extend(class_map(ev, b, cx, artefacts)?);
     out.extend(change_map(ev, b, cx, artefacts)?);
     Ok(out)
@@ -99,7 +93,7 @@ fn class_map(
         "Each cell's pattern over the year's months: persistent (a hotspot in 80% of them or more), emerging (in the recent months but not the earlier), former (the reverse), intermittent (now and then); the same for coldspots; mixed for both. Unshaded cells show no pattern.",
     );
     let name = format!("map-hotspot-classes-{}", ev.period.slug());
-    drawn(name, &spec, labels, words, artefacts).map(Some)
+    drawn(name, &spec, labels, words, (cx.formats, artefacts)).map(Some)
 }
 
 /// A change's class on the map: 0 rise beyond chance, 1 rise within ordinary variation, 2 no
@@ -177,7 +171,7 @@ fn change_map(
         "Each LSOA's recorded crime in the later period against the earlier one of the same months, classed by the comparison's test, so a rise of a few crimes in a quiet LSOA is not shown as a surge. Darker shades changed beyond ordinary variation after allowing for testing every LSOA.",
     );
     let name = format!("map-change-{}-{}", from.slug(), to.slug());
-    drawn(name, &spec, labels, words, artefacts).map(Some)
+    drawn(name, &spec, labels, words, (cx.formats, artefacts)).map(Some)
 }
 
 /// The extent of `shapes`, padded by a tenth on each side.
@@ -239,15 +233,15 @@ fn framed(
     }
 }
 
-/// A drawn map as a figure of the report, its SVG and PNG as artefacts.
+/// A drawn map as a figure of the report, its SVG (and PNG where asked) as artefacts.
 fn drawn(
     name: String,
     spec: &MapSpec,
     labels: Labels,
     (heading, caption): (&str, &str),
-    artefacts: &mut Vec<Artefact>,
+    (formats, artefacts): (Formats, &mut Vec<Artefact>),
 ) -> Result<FigureView> {
-    let figure = map::map(spec, &labels)?;
+    let figure = map::map(spec, &labels, formats)?;
     let chart = chart_artefact(&name, labels, figure, artefacts);
     Ok(FigureView {
         heading: heading.into(),
@@ -275,8 +269,7 @@ pub(super) fn choropleth(
     ev: &PlaceEvidence,
     b: &crate::model::place::Boundaries,
     lsoas: &[(String, String, u64, u64)],
-    compared: &str,
-    source: &str,
+    cx: &Context,
     artefacts: &mut Vec<Artefact>,
 ) -> Result<FigureView> {
     let shape = |code: &str| b.places.iter().find(|p| p.code == code).map(|p| &p.shape);
@@ -297,10 +290,10 @@ pub(super) fn choropleth(
             "Recorded crimes by LSOA, {} (quintile classes; the partnership's own LSOAs outlined in black)",
             ev.period
         ),
-        source: source.to_string(),
+        source: cx.source.to_string(),
     };
     let legend = map::class_legend(&counts, &breaks);
-    let spec = framed(b, compared, filled, legend, ext);
+    let spec = framed(b, cx.compared, filled, legend, ext);
     let words = (
         "Recorded crime by LSOA",
         "Darker LSOAs hold more recorded crime; classes are quintiles (as near equal numbers of LSOAs in each as ties allow). Counts are by the LSOA data.police.uk gives each crime.",
@@ -310,7 +303,7 @@ pub(super) fn choropleth(
         &spec,
         labels,
         words,
-        artefacts,
+        (cx.formats, artefacts),
     )
 }
 
@@ -322,11 +315,10 @@ fn square(x: f64, y: f64, size: f64) -> geo::MultiPolygon<f64> {
 pub(super) fn hotspot_map(
     ev: &PlaceEvidence,
     b: &crate::model::place::Boundaries,
-    compared: &str,
-    alpha: f64,
-    source: &str,
+    cx: &Context,
     artefacts: &mut Vec<Artefact>,
 ) -> Result<Option<FigureView>> {
+    let alpha = cx.alpha;
     let Some((cells, size)) = &ev.grid else {
         return Ok(None);
     };
@@ -354,16 +346,16 @@ pub(super) fn hotspot_map(
         subtitle: format!(
             "Getis-Ord Gi* on sfhotspot's grid, neighbours within one cell diagonal; p-values adjusted for the {n} cells; hot or cold at q <= {alpha}"
         ),
-        source: source.to_string(),
+        source: cx.source.to_string(),
     };
     let legend = vec![("Hotspot".to_string(), HOT), ("Coldspot".to_string(), COLD)];
-    let spec = framed(b, compared, filled, legend, ext);
+    let spec = framed(b, cx.compared, filled, legend, ext);
     let words = (
         "Hotspots",
         "Cells where crime in and around the cell is higher (hot) or lower (cold) than across the whole grid by more than chance, after allowing for testing every cell. A hotspot of snapped points can be a snap artefact: see the busiest places below.",
     );
     let name = format!("map-hotspots-{}", ev.period.slug());
-    drawn(name, &spec, labels, words, artefacts).map(Some)
+    drawn(name, &spec, labels, words, (cx.formats, artefacts)).map(Some)
 }
 
 /// `label` with its first letter a capital, as a legend entry.

@@ -51,7 +51,9 @@ pub(crate) fn view(
         tables.push(change_section(ch, source, ev.cmp.alpha));
     }
     let figures = match s.by.iter().find(|b| b.by == SearchBy::Object) {
-        Some(b) => rates_figure(b, source, artefacts)?.into_iter().collect(),
+        Some(b) => rates_figure(b, source, ev.formats, artefacts)?
+            .into_iter()
+            .collect(),
         None => Vec::new(),
     };
     Ok(TopicView {
@@ -332,6 +334,7 @@ fn compact_change(section: &mut Section, from: &str, to: &str) {
 fn rates_figure(
     s: &Searches,
     source: &str,
+    formats: crate::render::chart::Formats,
     artefacts: &mut Vec<Artefact>,
 ) -> Result<Option<FigureView>> {
     // The most searched for first, those not recorded last.
@@ -372,7 +375,7 @@ fn rates_figure(
         ),
         source: source.to_string(),
     };
-    let figure = find_rates(&bars, Some(overall), &labels)?;
+    let figure = find_rates(&bars, Some(overall), &labels, formats)?;
     let name = format!("find-rate-{}", s.period.slug());
     Ok(Some(FigureView {
         heading: "Find rate by object of search".into(),
