@@ -159,6 +159,42 @@ FORCES = [
     ("wiltshire", "Wiltshire Police", 50, 51.35, -1.95, 0.20, ["Swindon", "Wiltshire"]),
     ("btp", "British Transport Police", 75, 52.50, -1.50, 1.20, []),  # located on other forces' LSOAs
 ]
+# The rest of each force's local authorities (2016/17 districts and unitaries), so that the archive
+# names about as many as England and Wales have (348 here).
+MORE_LAS = {
+    "avon-and-somerset": ["South Gloucestershire", "South Somerset", "West Somerset"],
+    "cambridgeshire": ["South Cambridgeshire"],
+    "cumbria": ["Copeland", "Eden"],
+    "derbyshire": ["Bolsover", "Derbyshire Dales", "North East Derbyshire", "South Derbyshire"],
+    "devon-and-cornwall": ["Isles of Scilly", "Mid Devon", "North Devon", "South Hams", "Torridge", "West Devon"],
+    "dorset": ["Christchurch", "North Dorset", "Purbeck", "West Dorset"],
+    "essex": ["Braintree", "Brentwood", "Castle Point", "Epping Forest", "Maldon", "Rochford", "Tendring", "Uttlesford"],
+    "gloucestershire": ["Cotswold", "Tewkesbury"],
+    "hampshire": ["East Hampshire", "Fareham", "Gosport", "Hart", "Havant", "New Forest", "Rushmoor", "Test Valley"],
+    "hertfordshire": ["Broxbourne", "East Hertfordshire", "Hertsmere", "North Hertfordshire", "Three Rivers"],
+    "kent": ["Dover", "Gravesham", "Sevenoaks", "Shepway", "Tonbridge and Malling", "Tunbridge Wells"],
+    "lancashire": ["Chorley", "Fylde", "Hyndburn", "Pendle", "Ribble Valley", "Rossendale", "South Ribble", "West Lancashire"],
+    "leicestershire": ["Blaby", "Harborough", "Melton", "North West Leicestershire", "Oadby and Wigston"],
+    "lincolnshire": ["North Kesteven", "South Holland", "West Lindsey"],
+    "metropolitan": ["Barking and Dagenham", "Bexley", "Bromley", "Hammersmith and Fulham", "Harrow", "Havering",
+                     "Hillingdon", "Hounslow", "Kensington and Chelsea", "Kingston upon Thames", "Merton", "Redbridge",
+                     "Richmond upon Thames", "Sutton", "Waltham Forest", "Wandsworth"],
+    "norfolk": ["Broadland", "North Norfolk", "South Norfolk"],
+    "north-wales": ["Isle of Anglesey"],
+    "north-yorkshire": ["Craven", "Hambleton", "Richmondshire", "Ryedale"],
+    "northamptonshire": ["Daventry", "East Northamptonshire", "South Northamptonshire"],
+    "nottinghamshire": ["Bassetlaw", "Newark and Sherwood", "Rushcliffe"],
+    "south-wales": ["Vale of Glamorgan"],
+    "staffordshire": ["East Staffordshire", "Lichfield", "South Staffordshire", "Staffordshire Moorlands"],
+    "suffolk": ["Babergh", "Forest Heath", "Mid Suffolk"],
+    "surrey": ["Epsom and Ewell", "Mole Valley", "Runnymede", "Surrey Heath", "Tandridge", "Waverley"],
+    "sussex": ["Adur", "Arun", "Chichester", "Lewes", "Mid Sussex", "Rother", "Wealden"],
+    "thames-valley": ["Aylesbury Vale", "Bracknell Forest", "Chiltern", "South Bucks", "South Oxfordshire",
+                      "Vale of White Horse", "West Oxfordshire", "Windsor and Maidenhead", "Wokingham"],
+    "warwickshire": ["North Warwickshire"],
+    "west-mercia": ["Bromsgrove", "Malvern Hills", "Redditch", "Wychavon"],
+}
+FORCES = [(*f[:6], f[6] + MORE_LAS.get(f[0], [])) for f in FORCES]
 WELSH = {"dyfed-powys", "gwent", "north-wales", "south-wales"}
 
 STREET_STEMS = [
