@@ -216,9 +216,10 @@ pub fn parse_with(
         return Err(Error::EmptyFile(Location::file(display)));
     }
     // Lone CR line ends (an old Mac export) as LF: the splitter ends rows at LF only, and would
-    // read the whole file as its header.
+    // read the whole file as its header. (An LF is asked for first: found at the first line's end,
+    // it spares a scan of the whole file for CRs.)
     let lf: Vec<u8>;
-    let body = if body.contains(&b'\r') && !body.contains(&b'\n') {
+    let body = if !body.contains(&b'\n') && body.contains(&b'\r') {
         lf = body
             .iter()
             .map(|&b| if b == b'\r' { b'\n' } else { b })
@@ -315,6 +316,11 @@ pub(super) struct Rows<'a> {
 }
 
 impl Rows<'_> {
+    /// The size of the file's body in bytes, to size tables by.
+    pub(super) fn bytes(&self) -> usize {
+        self.lines.body.len()
+    }
+
     /// Hands every row with the header's width to `count`. A ragged row, or one `count` refuses,
     /// fails the file or (with [`BadRows::Reject`]) is rejected with its line and reason.
     pub(super) fn each(
@@ -445,7 +451,7 @@ fn street(
     };
     let month = name.month.to_string();
     let mut counts = StreetCounts::default();
-    let mut ids = CrimeIds::default();
+    let mut ids = CrimeIds::for_bytes(rows.bytes());
     let mut parsed =
         rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
     counts.has_lsoa_detail = true;

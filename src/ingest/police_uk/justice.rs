@@ -141,7 +141,19 @@ pub(super) struct CrimeIds {
     other: FxHashSet<Vec<u8>>,
 }
 
+/// Bytes per street row with a Crime ID, at least (a row is about 220 bytes; a quarter are
+/// anti-social behaviour, without one): tables sized by it hardly ever grow.
+const BYTES_PER_ID: usize = 256;
+
 impl CrimeIds {
+    /// A table sized for a street file of `bytes` bytes.
+    pub(super) fn for_bytes(bytes: usize) -> Self {
+        CrimeIds {
+            hex: FxHashSet::with_capacity_and_hasher(bytes / BYTES_PER_ID, Default::default()),
+            other: FxHashSet::default(),
+        }
+    }
+
     /// Records `id`: whether it is new, and its 32 bytes when it is 64 hex digits.
     pub(super) fn insert(&mut self, id: &[u8]) -> (bool, Option<CrimeId>) {
         match decode_hex_32(id) {
