@@ -8,6 +8,7 @@
 use rustc_hash::FxHashMap;
 
 use super::justice::{self, CrimeIds};
+use super::rows::Rows;
 
 use crate::error::{Error, Location, Result};
 use crate::harmonise::Month;
@@ -163,13 +164,28 @@ pub struct Parsed {
 }
 
 /// What a parse keeps beyond the counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Keep {
     /// Each street row's anonymised point (for `place`).
     pub points: bool,
     /// Each recorded crime's Crime ID, and the outcome and stop-and-search files' rows (for
     /// `justice` and `searches`).
     pub crimes: bool,
+    /// The counts by LSOA (for local authorities, `place`, the cache). A run that needs none lets
+    /// them go once the file's rows outside its force's area are counted: kept for every file
+    /// until the archive is read, they were most of a national run's memory.
+    pub lsoas: bool,
+}
+
+impl Default for Keep {
+    /// The counts and the LSOA detail.
+    fn default() -> Self {
+        Keep {
+            points: false,
+            crimes: false,
+            lsoas: true,
+        }
+    }
 }
 
 /// Column positions in a street file.
@@ -234,13 +250,7 @@ pub fn parse_with(
         .from_reader(body);
     let (header, kind) = read_header(&mut reader, display, name)?;
     let columns: Vec<&str> = header.iter().map(String::as_str).collect();
-    let rows = Rows {
-        reader,
-        lines: Lines::new(body),
-        width: columns.len(),
-        display,
-        policy,
-    };
+    let rows = Rows::new(reader, body, (columns.len(), display, policy));
     let parsed = match kind {
         Kind::Street => street(rows, &columns, name, area, keep)?,
         Kind::Outcomes if keep.crimes => justice::outcomes(rows, &columns, name, display)?,
@@ -305,110 +315,6 @@ fn has_rows_after_header(body: &[u8]) -> bool {
     !rest.iter().all(u8::is_ascii_whitespace)
 }
 
-/// The data rows of a file, with what is needed to place and judge each one.
-pub(super) struct Rows<'a> {
-    reader: Reader<'a>,
-    lines: Lines<'a>,
-    /// Fields in the header: a row with another number is ragged.
-    width: usize,
-    display: &'a str,
-    policy: BadRows,
-}
-
-impl Rows<'_> {
-    /// The size of the file's body in bytes, to size tables by.
-    pub(super) fn bytes(&self) -> usize {
-        self.lines.body.len()
-    }
-
-    /// Hands every row with the header's width to `count`. A ragged row, or one `count` refuses,
-    /// fails the file or (with [`BadRows::Reject`]) is rejected with its line and reason.
-    pub(super) fn each(
-        mut self,
-        mut count: impl FnMut(&Record) -> std::result::Result<(), String>,
-    ) -> Result<Parsed> {
-        let mut parsed = Parsed {
-            rows_read: 0,
-            rejected: Vec::new(),
-            street: None,
-            outcomes: None,
-            searches: None,
-        };
-        loop {
-            let start = self.reader.position();
-            let record = match self.reader.read_byte_record() {
-                Ok(Some(record)) => record,
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(Error::Csv {
-                        at: Location::line(self.display, self.lines.at(start)),
-                        message: e.to_string(),
-                    });
-                }
-            };
-            parsed.rows_read += 1;
-            let (ragged, outcome) = if record.len() == self.width {
-                (false, count(&record))
-            } else {
-                (
-                    true,
-                    Err(super::super::read::ragged(record.len(), self.width)),
-                )
-            };
-            let Err(reason) = outcome else { continue };
-            let line = self.lines.at(start);
-            match (self.policy, ragged) {
-                (BadRows::Reject, _) => parsed
-                    .rejected
-                    .push(crate::model::Rejection { line, reason }),
-                (BadRows::Fail, true) => {
-                    return Err(Error::Csv {
-                        at: Location::line(self.display, line),
-                        message: reason,
-                    });
-                }
-                (BadRows::Fail, false) => {
-                    return Err(Error::Row {
-                        at: Location::line(self.display, line),
-                        message: reason,
-                    });
-                }
-            }
-        }
-        Ok(parsed)
-    }
-}
-
-/// Line numbers of records, from their byte offsets. Asked only for rows that are rejected, in
-/// file order, so the newlines are counted once however many rows are rejected.
-struct Lines<'a> {
-    body: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    fn new(body: &'a [u8]) -> Self {
-        Lines {
-            body,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the record the reader began at `start`: the reader's offset may still point at
-    /// the previous record's line end (`\r\n`) or at blank lines it skips.
-    fn at(&mut self, start: u64) -> u64 {
-        let mut begin = (start as usize).clamp(self.offset, self.body.len());
-        while matches!(self.body.get(begin), Some(b'\r' | b'\n')) {
-            begin += 1;
-        }
-        self.line += memchr::memchr_iter(b'\n', &self.body[self.offset..begin]).count() as u64;
-        self.offset = begin;
-        self.line
-    }
-}
-
 /// A row's `Month` must be its file's.
 pub(super) fn same_month(row_month: &[u8], file_month: &[u8]) -> std::result::Result<(), String> {
     if row_month == file_month {
@@ -454,9 +360,12 @@ fn street(
     let mut ids = CrimeIds::for_bytes(rows.bytes());
     let mut parsed =
         rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
-    counts.has_lsoa_detail = true;
     counts.has_point_detail = keep.points;
     counts.count_outside(area);
+    counts.has_lsoa_detail = keep.lsoas;
+    if !keep.lsoas {
+        counts.by_lsoa = FxHashMap::default();
+    }
     parsed.street = Some(std::sync::Arc::new(counts));
     Ok(parsed)
 }
@@ -601,5 +510,41 @@ mod tests {
             "{e}"
         );
         assert!(parse_name("2016-04/notes.csv").is_err());
+    }
+
+    #[test]
+    fn a_run_that_needs_no_lsoa_detail_keeps_the_counts_and_the_outside_rows() {
+        let text = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n\
+            ,2016-04,Kent Police,Kent Police,0.5,51.2,On or near X,E01024001,Maidstone 001A,Anti-social behaviour,,\n\
+            ,2016-04,Kent Police,Kent Police,0.5,51.2,On or near X,E01024001,Maidstone 001A,Burglary,,\n\
+            ,2016-04,Kent Police,Kent Police,0.1,51.0,On or near Y,E01021000,Wealden 002B,Burglary,,\n\
+            ,2016-04,Kent Police,Kent Police,,,No Location,,,Burglary,,\n";
+        let name = parse_name("2016-04/2016-04-kent-street.csv").unwrap();
+        let area = vec!["Maidstone".to_string()];
+        let read = |lsoas| {
+            let keep = Keep {
+                lsoas,
+                ..Keep::default()
+            };
+            let parsed = parse_with(
+                text.as_bytes(),
+                &name,
+                "k",
+                BadRows::Fail,
+                Some(&area),
+                keep,
+            );
+            parsed.unwrap().street.unwrap()
+        };
+        let (full, bare) = (read(true), read(false));
+        // Three LSOA keys with detail (the two codes and "" for no location), none without.
+        assert_eq!((full.by_lsoa.len(), full.has_lsoa_detail), (3, true));
+        assert_eq!((bare.by_lsoa.len(), bare.has_lsoa_detail), (0, false));
+        // Both count 1 ASB and 3 burglaries (index 2), 1 row without a location, and the one
+        // located row outside Maidstone (Wealden 002B).
+        for s in [&full, &bare] {
+            assert_eq!((s.by_type[0], s.by_type[2], s.no_location), (1, 3, 1));
+            assert_eq!(s.outside_area, Some((1, "Maidstone".to_string())));
+        }
     }
 }

@@ -5,7 +5,8 @@
 
 use rustc_hash::FxHashSet;
 
-use super::file::{Name, Parsed, Record, Rows, find};
+use super::file::{Name, Parsed, Record, find};
+use super::rows::Rows;
 use crate::error::{Error, Location, Result};
 use crate::harmonise::outcome_groups::Groups;
 use crate::model::justice::CrimeId;

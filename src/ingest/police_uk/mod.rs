@@ -16,6 +16,7 @@ pub mod lookup;
 pub mod progress;
 pub mod quality;
 mod reading;
+mod rows;
 mod selection;
 
 use std::collections::BTreeMap;

@@ -154,6 +154,8 @@ fn read_one(
     let keep = file::Keep {
         points: super::selection::keeps_points(s, &name),
         crimes: super::selection::keeps_crimes(s, &name),
+        // The cache keeps the detail, so that it serves a later run that needs it.
+        lsoas: cache.is_some() || super::selection::keeps_lsoas(s, &name),
     };
     let parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
     let clean = parsed.rejected.is_empty();
