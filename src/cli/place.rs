@@ -355,9 +355,22 @@ fn boundaries(cfg: &Config, ask: &PlaceAsk) -> Result<Option<Boundaries>> {
                 }
             ))
         })?),
-        None => cfg.boundaries.first(),
+        None => cfg.boundaries.first().filter(|spec| present(cfg, spec)),
     };
     spec.map(crate::ingest::boundaries::read).transpose()
+}
+
+/// Whether the declared (not asked-for) boundary file is there: absent, the places are
+/// data.police.uk's own LSOA codes, as the report's "Where" section does without it, and said.
+fn present(cfg: &Config, spec: &crate::model::place::BoundarySpec) -> bool {
+    let there = spec.path.exists();
+    if !there && !cfg.quiet {
+        crate::error::say(format_args!(
+            "the boundary file {} is absent: places are data.police.uk's own LSOA codes (name it with --boundaries to require it)",
+            spec.display
+        ));
+    }
+    there
 }
 
 /// Counts by place: located in the boundary file's places when there is one (points outside
