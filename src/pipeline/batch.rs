@@ -59,19 +59,17 @@ pub fn run_all(cfg: &Config, opts: &BatchOptions) -> Result<RunOutcome> {
     };
     let counts = area_counts(&cfg, &data, &areas, to);
     let denominator = denominator_name(&cfg, &data).unwrap_or_default();
-    let funnels = funnels(&cfg, &counts, &families);
+    let funnels = funnels(&cfg, &counts, (&families, denominator.as_str(), to));
     let slugs = slugs(&areas);
     let entries: Vec<(Entry, Vec<PathBuf>)> = areas
         .par_iter()
         .zip(&slugs)
         .map(|(a, slug)| {
-            let given = funnels.as_ref().map(|f| (f, denominator.as_str()));
-            let b = given.map(|g| area_benchmarks(&cfg, g, &families, a, to));
+            let b = funnels.as_ref().map(|f| f.of_area(&families, a));
             one_area(&cfg, &data, (a, slug), b)
         })
         .collect();
-    let given = funnels.as_ref().map(|f| (f, denominator.as_str()));
-    let national = given.map(|g| area_benchmarks(&cfg, g, &BTreeMap::new(), "", to));
+    let national = funnels.as_ref().map(|f| f.of_area(&BTreeMap::new(), ""));
     let (entries, mut written): (Vec<Entry>, Vec<Vec<PathBuf>>) = entries.into_iter().unzip();
     let batch = index::Batch {
         title: format!("{}: every area", cfg.title),
@@ -162,6 +160,9 @@ fn total_crime(counts: &[(String, i64)]) -> Option<u64> {
 /// Every area's funnel points, national and by family, computed once for the batch: each
 /// area's benchmarks are these with the area named.
 struct Funnels {
+    period: Period,
+    denominator: String,
+    per: f64,
     national: Vec<FunnelPoint>,
     /// Each family's members' points, against the family's own benchmark rate.
     families: BTreeMap<String, Vec<FunnelPoint>>,
@@ -173,7 +174,7 @@ struct Funnels {
 fn funnels(
     cfg: &Config,
     counts: &[Counted],
-    families: &BTreeMap<String, String>,
+    (families, denominator, period): (&BTreeMap<String, String>, &str, Period),
 ) -> Option<Funnels> {
     let with: Vec<AreaCount> = counts
         .iter()
@@ -198,6 +199,9 @@ fn funnels(
     });
     let without = counts.iter().filter(|(_, e, p)| e.is_some() && p.is_none());
     Some(Funnels {
+        period,
+        denominator: denominator.to_string(),
+        per: cfg.per,
         national: funnel::funnel(&with, theta, cfg.per),
         families: by_family.collect(),
         without_population: without.map(|(a, _, _)| a.clone()).collect(),
@@ -212,28 +216,22 @@ fn family_of<'a>(families: &'a BTreeMap<String, String>, area: &str) -> Option<&
     found.map(|(_, f)| f)
 }
 
-/// `area`'s benchmarks: every area's points and its family's, the area named.
-fn area_benchmarks(
-    cfg: &Config,
-    (f, denominator): (&Funnels, &str),
-    families: &BTreeMap<String, String>,
-    area: &str,
-    period: Period,
-) -> Benchmarks {
-    let family = family_of(families, area).map(|name| {
-        (
-            name.clone(),
-            f.families.get(name).cloned().unwrap_or_default(),
-        )
-    });
-    Benchmarks {
-        area: area.to_string(),
-        period,
-        denominator: denominator.to_string(),
-        per: cfg.per,
-        national: f.national.clone(),
-        family,
-        without_population: f.without_population.clone(),
+impl Funnels {
+    /// `area`'s benchmarks: every area's points and its family's, the area named.
+    fn of_area(&self, families: &BTreeMap<String, String>, area: &str) -> Benchmarks {
+        let family = family_of(families, area).map(|name| {
+            let points = self.families.get(name).cloned().unwrap_or_default();
+            (name.clone(), points)
+        });
+        Benchmarks {
+            area: area.to_string(),
+            period: self.period,
+            denominator: self.denominator.clone(),
+            per: self.per,
+            national: self.national.clone(),
+            family,
+            without_population: self.without_population.clone(),
+        }
     }
 }
 
@@ -260,6 +258,7 @@ fn one_area(
         out_dir: out.clone(),
         dump_context: None,
         quiet: true,
+        // The area's run draws what a batch draws.
         png: Some(cfg.formats(true).png),
         ..cfg.clone()
     };
