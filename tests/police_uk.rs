@@ -1373,3 +1373,37 @@ fn the_shipped_framework_runs_on_the_real_archive() {
         "{report}"
     );
 }
+
+/// The segment is written while the files are parsed, and a run that needs no LSOA detail lets
+/// each file's table go once written: a later run that needs the detail gets it from the cache,
+/// the same as parsing gives it.
+#[test]
+fn the_lsoa_detail_written_while_parsing_serves_a_later_run() {
+    let cli = Cli::new();
+    let (archive, cache) = archive_with_cache(&cli);
+    // `check` needs no LSOA detail; it fills the cache with it all the same.
+    cached(&archive, &cache, &[]).args(["check"]).expect(0);
+    let by_lsoa = |extra: &[&str]| {
+        cached(&archive, &cache, extra)
+            .args(["--allow-partial"])
+            .counts_csv("2016/17 Q1")
+            .args(["--by", "lsoa"])
+            .expect(0)
+    };
+    let (from_cache, err) = by_lsoa(&[]);
+    assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
+    let (parsed, _) = by_lsoa(&["--no-cache"]);
+    assert_eq!(from_cache, parsed);
+    // Hand count from the fixture: Camden 028B's two robberies in April 2016.
+    assert!(
+        from_cache.contains("2016/17 Q1,City of London Police,E01000914,Camden 028B,Robbery,2\n"),
+        "{from_cache}"
+    );
+    let dir = Path::new(&cache).join("police-uk-v6");
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

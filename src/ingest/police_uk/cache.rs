@@ -17,14 +17,15 @@
 //! Layout under `<dir>/police-uk-v6/`: `files-<id>.parquet` (one row per month-file: key, digest,
 //! rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
 //! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code,
-//! lsoa_name, c0..c13); each run that parses new files adds one pair. `fingerprints-<id>.parquet`
+//! lsoa_name, c0..c13, one row per file and LSOA); each run that parses new files adds one pair,
+//! the segment written while the files are parsed. `fingerprints-<id>.parquet`
 //! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
 //! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
 //! (edited, even into another valid Parquet file) is not read, and its month-files are parsed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
 
@@ -62,6 +63,8 @@ pub struct Cache {
     added: Vec<(String, Cached)>,
     /// Fingerprints met this run, with their keys.
     learnt: Vec<(String, String)>,
+    /// The LSOA detail of this run's new files, written as they are parsed.
+    detail: Detail,
 }
 
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
@@ -100,11 +103,12 @@ impl Cache {
             }
         }
         Cache {
-            dir,
             entries,
             by_fingerprint,
             added: Vec::new(),
             learnt: Vec::new(),
+            detail: Detail::new(&dir),
+            dir,
         }
     }
 
@@ -122,6 +126,14 @@ impl Cache {
     /// Whether the cache knows `fingerprint` already.
     pub fn knows(&self, fingerprint: &str) -> bool {
         self.by_fingerprint.contains_key(fingerprint)
+    }
+
+    /// Keeps the LSOA detail of the clean file with `key` for the next run, written now (by the
+    /// worker that parsed it) so that the run need not hold the table to its end. `add` the file
+    /// too: a segment's rows serve only keys its summary table holds.
+    pub fn keep_detail(&self, key: &str, street: &StreetCounts) {
+        self.detail
+            .keep(counts_frame(key, street), street.by_lsoa.len());
     }
 
     /// Keeps `cached` for the next run.
@@ -146,7 +158,7 @@ impl Cache {
             self.added.sort_by(|a, b| a.0.cmp(&b.0));
             let id = id_of(self.added.iter().map(|(key, _)| key));
             let segment = self.dir.join(format!("segment-{id}.parquet"));
-            write(&segment, &mut counts_frame(&self.added)?, &mut index)?;
+            self.detail.commit(&segment, &mut index)?;
             let files = self.dir.join(format!("files-{id}.parquet"));
             write(&files, &mut files_frame(&self.added)?, &mut index)?;
         }
@@ -218,9 +230,123 @@ fn write(path: &Path, df: &mut DataFrame, index: &mut Index) -> Result<(), Strin
     ParquetWriter::new(file)
         .finish(df)
         .map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(&tmp).map_err(|e| e.to_string())?;
+    commit(&tmp, path, index)
+}
+
+/// Moves the finished Parquet file `tmp` to `path` and records its digest in `index`.
+fn commit(tmp: &Path, path: &Path, index: &mut Index) -> Result<(), String> {
+    let bytes = std::fs::read(tmp).map_err(|e| e.to_string())?;
     index.insert(file_name(path), blake3::hash(&bytes).to_hex().to_string());
-    std::fs::rename(&tmp, path).map_err(|e| e.to_string())
+    std::fs::rename(tmp, path).map_err(|e| e.to_string())
+}
+
+/// LSOAs (of all files) gathered before they are written as one row group.
+const ROW_GROUP: usize = 1 << 16;
+
+/// This run's segment, written while the files are parsed: each worker encodes the table of the
+/// file it parsed and, once enough rows wait, writes them as a row group, while the other workers
+/// go on parsing. The rows' order follows the workers' (a segment is read by key, never by
+/// order). The file is written under a temporary name and committed by [`Cache::save`]; a run
+/// that stops before that leaves no segment behind.
+struct Detail {
+    tmp: PathBuf,
+    /// Frames not yet written, and their rows.
+    pending: Mutex<(Vec<DataFrame>, usize)>,
+    /// The segment being written (opened with its first rows), or why it could not be.
+    writer: Mutex<Option<Result<BatchedWriter<std::fs::File>, String>>>,
+}
+
+impl Detail {
+    fn new(dir: &Path) -> Detail {
+        let tmp = dir.join(format!("segment-{}.parquet.tmp", std::process::id()));
+        Detail {
+            tmp,
+            pending: Mutex::new((Vec::new(), 0)),
+            writer: Mutex::new(None),
+        }
+    }
+
+    /// Adds one file's row (of `lsoas` LSOAs); writes what waits once it fills a row group.
+    fn keep(&self, frame: PolarsResult<DataFrame>, lsoas: usize) {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let full = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.1 += lsoas;
+            pending.0.push(frame);
+            if pending.1 < ROW_GROUP {
+                return;
+            }
+            std::mem::take(&mut *pending)
+        };
+        self.write(full.0);
+    }
+
+    /// Writes `frames` as one row group, opening the segment first if need be. After a failure
+    /// nothing more is written, and the commit says why.
+    fn write(&self, frames: Vec<DataFrame>) {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let open = writer.get_or_insert_with(|| self.open());
+        let Ok(batched) = open else { return };
+        if let Err(e) = stacked(frames).and_then(|df| batched.write_batch(&df)) {
+            *open = Err(e.to_string());
+        }
+    }
+
+    fn open(&self) -> Result<BatchedWriter<std::fs::File>, String> {
+        let dir = self.tmp.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let file = std::fs::File::create(&self.tmp).map_err(|e| e.to_string())?;
+        let schema = no_detail().map_err(|e| e.to_string())?;
+        ParquetWriter::new(file)
+            // The workers are the parallelism: the segment is encoded on the thread that writes.
+            .set_parallel(false)
+            // LZ4 writes several times faster than polars' default zstd; the segment is a cache.
+            .with_compression(ParquetCompression::Lz4Raw)
+            // Nothing filters a segment by its columns' ranges: it is read whole.
+            .with_statistics(StatisticsOptions::empty())
+            .batched(schema.schema())
+            .map_err(|e| e.to_string())
+    }
+
+    fn fail(&self, why: String) {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        *writer = Some(Err(why));
+    }
+
+    /// Writes what waits, finishes the segment and moves it to `path`.
+    fn commit(&self, path: &Path, index: &mut Index) -> Result<(), String> {
+        let rest = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        self.write(rest.0);
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        match writer.take() {
+            Some(Ok(batched)) => batched.finish().map_err(|e| e.to_string())?,
+            Some(Err(why)) => return Err(why),
+            None => return Err("the segment was never opened".into()),
+        };
+        commit(&self.tmp, path, index)
+    }
+}
+
+impl Drop for Detail {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// One frame of `frames`, in one chunk (one row group).
+fn stacked(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let mut frames = frames.into_iter();
+    let Some(mut all) = frames.next() else {
+        return no_detail();
+    };
+    for frame in frames {
+        all.vstack_mut(&frame)?;
+    }
+    all.rechunk_mut();
+    Ok(all)
 }
 
 /// Each cache file's own digest, by file name.
@@ -251,31 +377,35 @@ fn verified(path: &Path, index: &Index) -> bool {
     std::fs::read(path).is_ok_and(|bytes| blake3::hash(&bytes).to_hex().as_str() == recorded)
 }
 
-fn counts_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
-    let (mut keys, mut codes, mut names) = (Vec::new(), Vec::new(), Vec::new());
-    let mut by_type: Vec<Vec<u32>> = vec![Vec::new(); 14];
-    for (key, c) in added {
-        let Some(street) = &c.street else { continue };
-        let mut lsoas: Vec<_> = street.by_lsoa.iter().collect();
-        lsoas.sort_by(|a, b| a.0.cmp(b.0));
-        for (code, (name, counts)) in lsoas {
-            keys.push(key.as_str());
-            codes.push(code.as_ref());
-            names.push(name.as_ref());
-            for (t, n) in counts.iter().enumerate() {
-                by_type[t].push(*n);
-            }
+/// One file's LSOA detail as segment rows.
+fn counts_frame(key: &str, street: &StreetCounts) -> PolarsResult<DataFrame> {
+    let lsoas = &street.by_lsoa;
+    let (mut codes, mut names) = (
+        Vec::with_capacity(lsoas.len()),
+        Vec::with_capacity(lsoas.len()),
+    );
+    let mut by_type: Vec<Vec<u32>> = (0..14).map(|_| Vec::with_capacity(lsoas.len())).collect();
+    for (code, (name, counts)) in lsoas {
+        codes.push(code.as_ref());
+        names.push(name.as_ref());
+        for (t, n) in counts.iter().enumerate() {
+            by_type[t].push(*n);
         }
     }
     let mut columns = vec![
-        Column::new("key".into(), keys),
+        Column::new("key".into(), vec![key; codes.len()]),
         Column::new("lsoa_code".into(), codes),
         Column::new("lsoa_name".into(), names),
     ];
     for (t, values) in by_type.into_iter().enumerate() {
         columns.push(Column::new(format!("c{t}").into(), values));
     }
-    DataFrame::new_infer_height(columns).map_err(|e| e.to_string())
+    DataFrame::new_infer_height(columns)
+}
+
+/// A segment with no rows (its schema).
+fn no_detail() -> PolarsResult<DataFrame> {
+    Ok(counts_frame("", &StreetCounts::default())?.clear())
 }
 
 fn files_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {

@@ -135,6 +135,12 @@ pub struct PointCell {
 }
 
 impl StreetCounts {
+    /// Lets the LSOA table go: a run that needs no LSOA detail keeps the totals only.
+    pub fn forget_lsoas(&mut self) {
+        self.by_lsoa = FxHashMap::default();
+        self.has_lsoa_detail = false;
+    }
+
     /// Counts located rows whose LSOA name starts with none of `prefixes`, and remembers them.
     pub fn count_outside(&mut self, prefixes: Option<&Vec<String>>) {
         self.outside_area = prefixes.map(|prefixes| {
@@ -362,9 +368,9 @@ fn street(
         rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
     counts.has_point_detail = keep.points;
     counts.count_outside(area);
-    counts.has_lsoa_detail = keep.lsoas;
+    counts.has_lsoa_detail = true;
     if !keep.lsoas {
-        counts.by_lsoa = FxHashMap::default();
+        counts.forget_lsoas();
     }
     parsed.street = Some(std::sync::Arc::new(counts));
     Ok(parsed)

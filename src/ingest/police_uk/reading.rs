@@ -157,9 +157,18 @@ fn read_one(
         // The cache keeps the detail, so that it serves a later run that needs it.
         lsoas: cache.is_some() || super::selection::keeps_lsoas(s, &name),
     };
-    let parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
+    let mut parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
     let clean = parsed.rejected.is_empty();
-    let fresh = key.filter(|_| clean).map(|k| {
+    let key = key.filter(|_| clean);
+    if let (Some(cache), Some(k), Some(street)) = (cache, &key, &parsed.street) {
+        cache.keep_detail(k, street);
+    }
+    let street = parsed.street.as_mut().and_then(std::sync::Arc::get_mut);
+    if let Some(street) = street.filter(|_| !super::selection::keeps_lsoas(s, &name)) {
+        // Written to the cache already: this run itself needs no LSOA detail.
+        street.forget_lsoas();
+    }
+    let fresh = key.map(|k| {
         let cached = cache::Cached {
             digest: digest.clone(),
             rows_read: parsed.rows_read,
