@@ -160,14 +160,7 @@ fn read_one(
     let mut parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
     let clean = parsed.rejected.is_empty();
     let key = key.filter(|_| clean);
-    if let (Some(cache), Some(k), Some(street)) = (cache, &key, &parsed.street) {
-        cache.keep_detail(k, street);
-    }
-    let street = parsed.street.as_mut().and_then(std::sync::Arc::get_mut);
-    if let Some(street) = street.filter(|_| !super::selection::keeps_lsoas(s, &name)) {
-        // Written to the cache already: this run itself needs no LSOA detail.
-        street.forget_lsoas();
-    }
+    hand_over_detail(&mut parsed, cache.zip(key.as_deref()), s, &name);
     let fresh = key.map(|k| {
         let cached = cache::Cached {
             digest: digest.clone(),
@@ -186,6 +179,23 @@ fn read_one(
         how: How::Parsed(fresh),
         learnt: learnt.filter(|_| clean),
     })
+}
+
+/// Gives the cache (with the clean file's key) the file's LSOA detail, then lets the detail go
+/// if this run itself needs none.
+fn hand_over_detail(
+    parsed: &mut Parsed,
+    cache: Option<(&cache::Cache, &str)>,
+    s: &Selection,
+    name: &Name,
+) {
+    if let (Some((cache, key)), Some(street)) = (cache, &parsed.street) {
+        cache.keep_detail(key, street);
+    }
+    let street = parsed.street.as_mut().and_then(std::sync::Arc::get_mut);
+    if let Some(street) = street.filter(|_| !super::selection::keeps_lsoas(s, name)) {
+        street.forget_lsoas();
+    }
 }
 
 /// A file the cache knows by its fingerprint (unless `--rehash`): no need to read it.
