@@ -25,6 +25,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
@@ -258,7 +259,9 @@ struct Detail {
 
 impl Detail {
     fn new(dir: &Path) -> Detail {
-        let tmp = dir.join(format!("segment-{}.parquet.tmp", std::process::id()));
+        static OPENED: AtomicU64 = AtomicU64::new(0); // two caches open never share a name
+        let n = OPENED.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!("segment-{}-{n}.parquet.tmp", std::process::id()));
         Detail {
             tmp,
             pending: Mutex::new((Vec::new(), 0)),
@@ -379,13 +382,10 @@ fn verified(path: &Path, index: &Index) -> bool {
 
 /// One file's LSOA detail as segment rows.
 fn counts_frame(key: &str, street: &StreetCounts) -> PolarsResult<DataFrame> {
-    let lsoas = &street.by_lsoa;
-    let (mut codes, mut names) = (
-        Vec::with_capacity(lsoas.len()),
-        Vec::with_capacity(lsoas.len()),
-    );
-    let mut by_type: Vec<Vec<u32>> = (0..14).map(|_| Vec::with_capacity(lsoas.len())).collect();
-    for (code, (name, counts)) in lsoas {
+    let n = street.by_lsoa.len();
+    let (mut codes, mut names) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut by_type: Vec<Vec<u32>> = (0..14).map(|_| Vec::with_capacity(n)).collect();
+    for (code, (name, counts)) in &street.by_lsoa {
         codes.push(code.as_ref());
         names.push(name.as_ref());
         for (t, n) in counts.iter().enumerate() {
