@@ -1407,3 +1407,51 @@ fn the_lsoa_detail_written_while_parsing_serves_a_later_run() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// One street file of `month` holding `n` rows of each (crime type, n), with distinct Crime IDs.
+fn write_street_month(root: &Path, month: &str, rows: &[(&str, usize)]) {
+    let dir = root.join(month);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n",
+    );
+    for (k, (crime_type, n)) in rows.iter().enumerate() {
+        for i in 0..*n {
+            csv.push_str(&format!(
+                "{month}-{k:02}-{i:04},{month},Essex Police,Essex Police,0.5,51.7,On or near High Street,E01021500,Basildon 001A,{crime_type},Under investigation,\n"
+            ));
+        }
+    }
+    std::fs::write(dir.join(format!("{month}-essex-street.csv")), csv).unwrap();
+}
+
+#[test]
+fn a_type_before_its_category_existed_is_no_missing_month() {
+    // data.police.uk published six categories until August 2011: shoplifting was inside Other
+    // crime, so its 0 in 2011-06 to 2011-08 (where 2011-09 to 2011-11 hold 40 each: 24 a month over
+    // the other five, over the threshold of 20 had those months counted) is no missing
+    // month. Burglary's 0 in 2011-10, where its other 5 months hold 25 each, is one.
+    let dir = tempfile::tempdir().unwrap();
+    for month in ["2011-06", "2011-07", "2011-08"] {
+        write_street_month(dir.path(), month, &[("Other crime", 30), ("Burglary", 25)]);
+    }
+    for (month, burglary) in [("2011-09", 25), ("2011-10", 0), ("2011-11", 25)] {
+        let rows = [
+            ("Other crime", 5),
+            ("Shoplifting", 40),
+            ("Burglary", burglary),
+        ];
+        write_street_month(dir.path(), month, &rows);
+    }
+    let (out, _) = uncached_check(dir.path(), 0);
+    assert!(
+        out.contains("warning: Essex Police: Burglary is 0 in 2011-10 where its other 5 months average 25: most likely missing"),
+        "{out}"
+    );
+    assert_eq!(out.matches("[implausible-zero]").count(), 1, "{out}");
+    assert!(
+        out.contains("the months read cross September 2011, when data.police.uk's six crime categories became eleven: Criminal damage and arson, Drugs, Other theft, Public order, Shoplifting were counted in Other crime before it"),
+        "{out}"
+    );
+    assert!(!out.contains("May 2013"), "{out}");
+}

@@ -45,6 +45,44 @@ pub fn category_change() -> Month {
     Month::new(2013, 5).expect("May 2013 is a valid month")
 }
 
+/// The month data.police.uk's eleven categories began. Before it there were six: anti-social
+/// behaviour, burglary, robbery, vehicle crime, violent crime and other crime, which held the rest.
+pub fn eleven_categories() -> Month {
+    Month::new(2011, 9).expect("September 2011 is a valid month")
+}
+
+/// The current types data.police.uk published in its six categories before September 2011 (as
+/// themselves or under a label counted as them).
+pub const SIX_CATEGORIES: [&str; 6] = [
+    ASB,
+    "Burglary",
+    "Other crime",
+    "Robbery",
+    "Vehicle crime",
+    "Violence and sexual offences",
+];
+
+/// The current types first published in May 2013 (before it, within Other theft and Public
+/// disorder and weapons).
+pub const SINCE_MAY_2013: [&str; 3] = [
+    "Bicycle theft",
+    "Possession of weapons",
+    "Theft from the person",
+];
+
+/// Whether data.police.uk published the current type `current` (one of [`CRIME_TYPES`]), as itself
+/// or under a label counted as it, in `month`. Where it did not, a month's 0 says nothing about
+/// crime: the type was counted in another category.
+pub fn published_in(current: &str, month: Month) -> bool {
+    if month >= category_change() {
+        return true;
+    }
+    if SINCE_MAY_2013.contains(&current) {
+        return false;
+    }
+    month >= eleven_categories() || SIX_CATEGORIES.contains(&current)
+}
+
 pub const LEGACY: [Legacy; 3] = [
     Legacy {
         label: "Violent crime",
@@ -94,6 +132,28 @@ pub fn is_asb(category: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The schemes as FORMATS.md gives them: six categories to August 2011, eleven to April 2013
+    /// (Public order through "Public disorder and weapons"), fourteen since.
+    #[test]
+    fn which_types_each_scheme_published() {
+        let m = |y, mo| Month::new(y, mo).unwrap();
+        let count = |month| {
+            CRIME_TYPES
+                .iter()
+                .filter(|t| published_in(t, month))
+                .count()
+        };
+        assert_eq!(count(m(2010, 12)), 6);
+        assert_eq!(count(m(2011, 8)), 6);
+        assert_eq!(count(m(2011, 9)), 11);
+        assert_eq!(count(m(2013, 4)), 11);
+        assert_eq!(count(m(2013, 5)), 14);
+        assert!(!published_in("Shoplifting", m(2011, 8)));
+        assert!(published_in("Public order", m(2012, 1)));
+        assert!(!published_in("Possession of weapons", m(2012, 1)));
+        assert!(published_in("Violence and sexual offences", m(2010, 12)));
+    }
 
     #[test]
     fn current_and_legacy_labels() {

@@ -1,10 +1,13 @@
 //! Months missing from a release: data.police.uk publishes an absent submission as no rows, which
 //! counts as 0. A 0 where the same series' other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more is
 //! most likely missing (the City's 2017-05 file has no anti-social behaviour rows where its other
-//! months average 116), and is treated as missing: a gap, never a real 0.
+//! months average 116), and is treated as missing: a gap, never a real 0. A data.police.uk type in
+//! a month its scheme did not publish it (shoplifting before September 2011, counted in Other
+//! crime then) is neither: those months are left out of its series here.
 
 use std::collections::BTreeMap;
 
+use crate::harmonise::police_uk::{CRIME_TYPES, published_in};
 use crate::model::{Category, Dataset, Gap, Month, Period, Value};
 
 /// A monthly count of 0 is implausible when the same series' other months average at least this
@@ -19,6 +22,9 @@ pub fn implausible_zeros(data: &Dataset) -> Vec<Gap> {
     let mut series: BTreeMap<(&str, &str), Monthly> = BTreeMap::new();
     for o in &data.observations {
         if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
+            if !in_scheme(data, o.input, &o.category, m) {
+                continue;
+            }
             let entry = series
                 .entry((&o.area, o.category.key()))
                 .or_insert((&o.category, Vec::new()));
@@ -44,4 +50,15 @@ pub fn implausible_zeros(data: &Dataset) -> Vec<Gap> {
         }
     }
     out
+}
+
+/// Whether `category` was published in `month` by the source of input `input`: always, except a
+/// data.police.uk type before its scheme had it.
+fn in_scheme(data: &Dataset, input: usize, category: &Category, month: Month) -> bool {
+    let police_uk = data
+        .inputs
+        .get(input)
+        .is_some_and(|i| i.kind.starts_with("police-uk"));
+    let label = category.as_str();
+    !police_uk || !CRIME_TYPES.contains(&label) || published_in(label, month)
 }

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::harmonise::police_uk::{SPLIT_FROM_OTHER_THEFT, category_change};
+use crate::harmonise::police_uk::{
+    CRIME_TYPES, SIX_CATEGORIES, SPLIT_FROM_OTHER_THEFT, category_change, eleven_categories,
+    published_in,
+};
 use crate::harmonise::{FinancialYear, Month, Period};
 use crate::ingest::police_uk::file::{Kind, StreetCounts};
 use crate::model::Dataset;
@@ -231,15 +234,28 @@ fn relabelled(files: &[FileView]) -> Vec<Finding> {
             ));
         }
     }
-    let change = category_change();
-    let spans = files.iter().any(|f| f.month < change) && files.iter().any(|f| f.month >= change);
-    if spans {
+    if crosses(files, eleven_categories()) {
+        let begun: Vec<&str> = CRIME_TYPES
+            .into_iter()
+            .filter(|t| published_in(t, eleven_categories()) && !SIX_CATEGORIES.contains(t))
+            .collect();
+        out.push(finding(Severity::Warning, "category-change", format!(
+            "the months read cross September 2011, when data.police.uk's six crime categories became eleven: {} were counted in Other crime before it, so their series begin there (earlier months are not zeros) and Other crime is not comparable across it",
+            begun.join(", ")
+        )));
+    }
+    if crosses(files, category_change()) {
         out.push(finding(Severity::Warning, "category-change", format!(
             "the months read cross the May 2013 change of crime types: series for {} and Public order / Possession of weapons are not comparable across it",
             SPLIT_FROM_OTHER_THEFT.join(", ")
         )));
     }
     out
+}
+
+/// Whether the files read hold months both before `change` and from it on.
+fn crosses(files: &[FileView], change: Month) -> bool {
+    files.iter().any(|f| f.month < change) && files.iter().any(|f| f.month >= change)
 }
 
 /// Per force read for `justice`: outcome rows whose Crime ID matches no street row of the archive
