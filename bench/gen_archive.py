@@ -2,6 +2,7 @@
 """Deterministic generator of a synthetic national data.police.uk "street" archive.
 
     python3 bench/gen_archive.py OUT_DIR --months 36 --rows 10000000 --seed 1
+    python3 bench/gen_archive.py OUT_DIR --national --rows 100000000 --seed 1   # 2010-12 .. 2026-10
 
 Writes OUT_DIR/YYYY-MM/YYYY-MM-<force-slug>-street.csv for the 43 territorial forces of England
 and Wales plus British Transport Police, with data.police.uk's header, LF line endings, UTF-8
@@ -15,7 +16,8 @@ run never leaves a half-written archive under OUT_DIR. OUT_DIR must not exist or
 The data is synthetic: counts follow roughly real force sizes and crime-type mix, with a per force
 and per crime-type yearly trend and a summer peak, so year-on-year changes are not all zero.
 Two outcome labels containing commas are invented (no real data.police.uk outcome has one) to
-exercise quoting; see OUTCOMES below.
+exercise quoting; see OUTCOMES below. Crime types carry the label data.police.uk used in the
+file's month (the May 2013 and September 2011 scheme changes; see label_for).
 """
 
 from __future__ import annotations
@@ -53,6 +55,32 @@ CRIME_TYPES = [
     ("Robbery", 1.0),
     ("Possession of weapons", 0.6),
 ]
+
+# data.police.uk's category scheme by month (FORMATS.md): the 14 types above since May 2013; from
+# September 2011 to April 2013, "Violent crime" (later renamed), "Public disorder and weapons"
+# (later split into Public order and Possession of weapons) and an Other theft that still held
+# bicycle theft and theft from the person; before September 2011 six categories, with the rest of
+# crime in "Other crime". Types are drawn from the 14 (so the random stream, and every archive
+# ending after April 2013 alone, is unchanged) and relabelled for the month.
+SCHEME_2011_09 = {
+    "Violence and sexual offences": "Violent crime",
+    "Public order": "Public disorder and weapons",
+    "Possession of weapons": "Public disorder and weapons",
+    "Bicycle theft": "Other theft",
+    "Theft from the person": "Other theft",
+}
+SIX_CATEGORIES = {ASB, "Burglary", "Robbery", "Vehicle crime", "Violent crime", "Other crime"}
+
+
+def label_for(month: str, crime_type: str) -> str:
+    """The label data.police.uk used in `month` for a crime drawn as one of the 14 current types."""
+    if month >= "2013-05":
+        return crime_type
+    old = SCHEME_2011_09.get(crime_type, crime_type)
+    if month >= "2011-09" or old in SIX_CATEGORIES:
+        return old
+    return "Other crime"
+
 
 # Last outcome category for crime rows (ASB rows have none). The last two are synthetic: real
 # outcome labels contain semicolons but no commas; these exist so the archive has quoted outcomes.
@@ -396,7 +424,7 @@ def write_file(job) -> tuple[int, int, int]:
             parts.append(f"{mid}{loc}{asb_tail}")
             n_asb += 1
         else:
-            parts.append(f"{ids[k]}{mid}{loc},{t},{outcomes[k]},\n")
+            parts.append(f"{ids[k]}{mid}{loc},{label_for(month, t)},{outcomes[k]},\n")
             k += 1
     data = "".join(parts).encode("utf-8")
     d = os.path.join(out_dir, month)
@@ -446,6 +474,9 @@ def main(argv=None) -> int:
     ap.add_argument("out_dir")
     ap.add_argument("--months", type=int, default=36, help="consecutive months (default 36)")
     ap.add_argument("--end", default="2019-03", help="last month, YYYY-MM (default 2019-03)")
+    ap.add_argument("--start", help="first month, YYYY-MM (overrides --months); e.g. 2010-12, data.police.uk's first")
+    ap.add_argument("--national", action="store_true",
+                    help="the full span data.police.uk publishes: --start 2010-12 --end 2026-10 (--rows as given)")
     ap.add_argument("--rows", type=int, default=10_000_000, help="total rows over all files (default 10,000,000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--outcomes", action="store_true", help="write each month's outcome files too")
@@ -462,6 +493,14 @@ def main(argv=None) -> int:
     os.makedirs(partial)
 
     t0 = time.time()
+    if a.national:
+        a.start, a.end = "2010-12", "2026-10"
+    if a.start:
+        (y0, m0), (y1, m1) = ((int(x) for x in v.split("-")) for v in (a.start, a.end))
+        a.months = (y1 * 12 + m1) - (y0 * 12 + m0) + 1
+        if a.months < 1:
+            print(f"gen_archive: --start {a.start} is after --end {a.end}", file=sys.stderr)
+            return 2
     months = month_list(a.end, a.months)
     jobs = [(partial, a.seed, m, s, n, w) for m, s, n, w in plan(a.seed, months, a.rows)]
     # Biggest files first so the two workers finish together.
