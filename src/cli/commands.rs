@@ -71,13 +71,14 @@ fn compare_all(cfg: &Config, format: Format) -> Result<Vec<Finding>> {
             pipeline::periods(cfg, &data, &first)?
         }
     };
+    let by_area = crate::stats::counts::by_area(&data);
     let mut comparisons = Vec::new();
     for area in data.areas() {
-        comparisons.push(crate::stats::compare(
+        let own = by_area.get(area).map_or(&[][..], Vec::as_slice);
+        comparisons.push(crate::stats::compare::compare_among(
             &data,
-            area,
-            from,
-            to,
+            (area, own),
+            (from, to),
             &cfg.settings,
             cfg.allow_partial,
         )?);

@@ -9,7 +9,7 @@ use crate::error::{Error, Location, Result};
 use crate::harmonise::police_uk::is_asb;
 use crate::harmonise::{Month, Period};
 use crate::model::{Category, Dataset, Observation, SeriesBreak, Unit, Value};
-use crate::stats::counts::{Coverage, Figures, period_figures};
+use crate::stats::counts::{Coverage, Figures, figures_among};
 use crate::stats::dispersion::{self, Dispersion, Test};
 use crate::stats::{CompareSettings, exact};
 
@@ -200,9 +200,25 @@ pub fn compare(
     settings: &CompareSettings,
     allow_partial: bool,
 ) -> Result<Comparison> {
+    let own: Vec<&Observation> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area)
+        .collect();
+    compare_among(data, (area, &own), (from, to), settings, allow_partial)
+}
+
+/// [`compare`] from `own`, the area's observations (see [`crate::stats::counts::by_area`]).
+pub fn compare_among(
+    data: &Dataset,
+    (area, own): (&str, &[&Observation]),
+    (from, to): (Period, Period),
+    settings: &CompareSettings,
+    allow_partial: bool,
+) -> Result<Comparison> {
     comparable_periods(from, to)?;
-    let before_figures = period_figures(data, area, from, "--from", allow_partial)?;
-    let after_figures = period_figures(data, area, to, "--to", allow_partial)?;
+    let before_figures = figures_among(data, own, (area, from, "--from"), allow_partial)?;
+    let after_figures = figures_among(data, own, (area, to, "--to"), allow_partial)?;
     let before = keyed(data, &before_figures)?;
     let after = keyed(data, &after_figures)?;
     let (mut rows, mut separate) = paired(data, &before, &after, (from, to), settings)?;

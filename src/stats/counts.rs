@@ -5,6 +5,8 @@
 //! year built from fewer months is partial, and is refused unless the caller allows it (then the
 //! coverage travels with the figures so the output can say so).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -79,6 +81,31 @@ pub fn period_figures(
     flag: &str,
     allow_partial: bool,
 ) -> Result<Figures> {
+    let own: Vec<&Observation> = data
+        .observations
+        .iter()
+        .filter(|o| o.area == area)
+        .collect();
+    figures_among(data, &own, (area, period, flag), allow_partial)
+}
+
+/// Each area's observations, in the order the dataset holds them: one pass over the dataset for a
+/// run over many areas, where [`period_figures`] would scan it for each.
+pub fn by_area(data: &Dataset) -> HashMap<&str, Vec<&Observation>> {
+    let mut out: HashMap<&str, Vec<&Observation>> = HashMap::new();
+    for o in &data.observations {
+        out.entry(o.area.as_str()).or_default().push(o);
+    }
+    out
+}
+
+/// [`period_figures`] from `own`, the area's observations (all of them, in the dataset's order).
+pub fn figures_among(
+    data: &Dataset,
+    own: &[&Observation],
+    (area, period, flag): (&str, Period, &str),
+    allow_partial: bool,
+) -> Result<Figures> {
     let overlaps = |p: Period| {
         p.first_month() <= period.last_month() && period.first_month() <= p.last_month()
     };
@@ -92,11 +119,10 @@ pub fn period_figures(
             message: u.message.clone(),
         });
     }
-    let exact: Vec<Observation> = data
-        .observations
+    let exact: Vec<Observation> = own
         .iter()
-        .filter(|o| o.area == area && o.period == period)
-        .cloned()
+        .filter(|o| o.period == period)
+        .map(|o| (*o).clone())
         .collect();
     if !exact.is_empty() {
         let inputs = inputs_of(&exact);
@@ -108,7 +134,7 @@ pub fn period_figures(
             parts: Vec::new(),
         });
     }
-    let monthly = parts(data, area, period);
+    let monthly = parts(own, period);
     if monthly.is_empty() || matches!(period, Period::Month(_)) {
         return Err(not_in_data(data, area, period, flag));
     }
@@ -168,17 +194,13 @@ fn whole(
 
 /// The figures for shorter periods inside `period` (months, or quarters where there are no months),
 /// of one length only, so a month is never counted twice.
-fn parts<'a>(data: &'a Dataset, area: &str, period: Period) -> Vec<&'a Observation> {
+fn parts<'a>(own: &[&'a Observation], period: Period) -> Vec<&'a Observation> {
     let inside = |p: Period| {
         p.month_count() < period.month_count()
             && period.contains(p.first_month())
             && period.contains(p.last_month())
     };
-    let all: Vec<&Observation> = data
-        .observations
-        .iter()
-        .filter(|o| o.area == area && inside(o.period))
-        .collect();
+    let all: Vec<&Observation> = own.iter().copied().filter(|o| inside(o.period)).collect();
     let finest = all.iter().map(|o| o.period.month_count()).min();
     all.into_iter()
         .filter(|o| Some(o.period.month_count()) == finest)
