@@ -31,9 +31,11 @@ pub mod source;
 pub mod summary;
 pub mod tidy;
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Location, Result};
 use crate::harmonise::taxonomy::Taxonomy;
-use crate::model::{Dataset, InputFile, Observation, Unresolved, Value};
+use crate::model::{Category, Dataset, InputFile, Observation, Unresolved, Value};
 pub use source::{Source, SourceKind};
 
 /// What one loader returns: the file's provenance and its figures.
@@ -146,6 +148,7 @@ fn labels_fit(data: &Dataset) -> Result<()> {
 /// summary or tidy row named as a total (`Total`, `All crime`) would sit beside the total the
 /// comparison computes, and is refused at its line.
 fn name_categories(data: &mut Dataset, taxonomy: &Taxonomy) -> Result<()> {
+    let mut typed = Typed::default();
     for o in &mut data.observations {
         let file = &data.inputs[o.input];
         if matches!(file.kind.as_str(), "summary" | "tidy")
@@ -160,10 +163,26 @@ fn name_categories(data: &mut Dataset, taxonomy: &Taxonomy) -> Result<()> {
             });
         }
         if o.category.canonical().is_none() {
-            o.category = taxonomy.category(o.category.as_str());
+            o.category = typed.typed(taxonomy, &o.category);
         }
     }
     Ok(())
+}
+
+/// Each distinct label typed by the taxonomy once (a national archive repeats its 14 crime types
+/// in some 120,000 observations).
+#[derive(Default)]
+struct Typed(HashMap<String, Category>);
+
+impl Typed {
+    fn typed(&mut self, taxonomy: &Taxonomy, category: &Category) -> Category {
+        if let Some(done) = self.0.get(category.as_str()) {
+            return done.clone();
+        }
+        let done = taxonomy.category(category.as_str());
+        self.0.insert(category.as_str().to_owned(), done.clone());
+        done
+    }
 }
 
 /// A label the taxonomy does not know, in a row of `area` and `period`: kept as unresolved (an

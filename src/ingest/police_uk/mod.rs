@@ -184,6 +184,10 @@ fn area_of(f: &ReadFile, names: &BTreeMap<String, String>) -> String {
     }
 }
 
+/// The 14 crime types as categories, built once (cloned into every file's observations).
+static TYPES: std::sync::LazyLock<Vec<Category>> =
+    std::sync::LazyLock::new(|| CRIME_TYPES.map(Category::from).to_vec());
+
 /// Adds one street file's monthly counts (every crime type, zeros included) and LSOA counts. The
 /// force answers to its slug too, and, when its area is one local authority (the City of London
 /// Police's is the City), to that authority's name, so a CSP's name finds its force's data.
@@ -205,12 +209,12 @@ fn add_street(
         .entry(area.clone())
         .or_default()
         .insert(f.name.month);
-    for (i, category) in CRIME_TYPES.iter().enumerate() {
+    for (i, category) in TYPES.iter().enumerate() {
         data.observations.push(Observation {
             input,
             line: 0,
             area: area.clone(),
-            category: Category::from(*category),
+            category: category.clone(),
             period: Period::Month(f.name.month),
             value: Value::Count(counts.by_type[i] as i64),
             unit: Unit::Count,
