@@ -14,22 +14,24 @@
 //! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
 //! segment is ignored.
 //!
-//! Layout under `<dir>/police-uk-v6/`: `files-<id>.parquet` (one row per month-file: key, digest,
-//! rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
-//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (key, lsoa_code,
-//! lsoa_name, c0..c13, one row per file and LSOA); each run that parses new files adds one pair,
-//! the segment written while the files are parsed. `fingerprints-<id>.parquet`
+//! Layout under `<dir>/police-uk-v7/`: `files-<id>.parquet` (one row per month-file: key, detail,
+//! digest, rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
+//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (file, lsoa_code,
+//! lsoa_name, c0..c13, one row per file and LSOA, `file` being the number its summary row holds as
+//! `detail`); each run that parses new files adds one pair, the segment written while the files
+//! are parsed. `fingerprints-<id>.parquet`
 //! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
 //! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
 //! (edited, even into another valid Parquet file) is not read, and its month-files are parsed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use polars::prelude::*;
 
+use super::segment::{Detail, counts_frame};
 use crate::harmonise::police_uk::LEGACY;
 use crate::ingest::police_uk::file::StreetCounts;
 
@@ -71,7 +73,7 @@ pub struct Cache {
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
 /// v5: stop-and-search rows are checked (dated in their month) in every run, not only for `searches`.
 /// v6: outcome rows too (month, Crime ID, outcome type), not only for `justice`.
-const VERSION: &str = "police-uk-v6";
+const VERSION: &str = "police-uk-v7";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
@@ -133,8 +135,9 @@ impl Cache {
     /// worker that parsed it) so that the run need not hold the table to its end. `add` the file
     /// too: a segment's rows serve only keys its summary table holds.
     pub fn keep_detail(&self, key: &str, street: &StreetCounts) {
-        self.detail
-            .keep(counts_frame(key, street), street.by_lsoa.len());
+        let id = self.detail.next.fetch_add(1, Ordering::Relaxed);
+        let frame = counts_frame(id, street);
+        self.detail.keep((key, id), frame, street.by_lsoa.len());
     }
 
     /// Keeps `cached` for the next run.
@@ -159,9 +162,9 @@ impl Cache {
             self.added.sort_by(|a, b| a.0.cmp(&b.0));
             let id = id_of(self.added.iter().map(|(key, _)| key));
             let segment = self.dir.join(format!("segment-{id}.parquet"));
-            self.detail.commit(&segment, &mut index)?;
+            let ids = self.detail.commit(&segment, &mut index)?;
             let files = self.dir.join(format!("files-{id}.parquet"));
-            write(&files, &mut files_frame(&self.added)?, &mut index)?;
+            write(&files, &mut files_frame(&self.added, &ids)?, &mut index)?;
         }
         if !self.learnt.is_empty() {
             self.learnt.sort();
@@ -235,125 +238,14 @@ fn write(path: &Path, df: &mut DataFrame, index: &mut Index) -> Result<(), Strin
 }
 
 /// Moves the finished Parquet file `tmp` to `path` and records its digest in `index`.
-fn commit(tmp: &Path, path: &Path, index: &mut Index) -> Result<(), String> {
+pub(super) fn commit(tmp: &Path, path: &Path, index: &mut Index) -> Result<(), String> {
     let bytes = std::fs::read(tmp).map_err(|e| e.to_string())?;
     index.insert(file_name(path), blake3::hash(&bytes).to_hex().to_string());
     std::fs::rename(tmp, path).map_err(|e| e.to_string())
 }
 
-/// LSOAs (of all files) gathered before they are written as one row group.
-const ROW_GROUP: usize = 1 << 16;
-
-/// This run's segment, written while the files are parsed: each worker encodes the table of the
-/// file it parsed and, once enough rows wait, writes them as a row group, while the other workers
-/// go on parsing. The rows' order follows the workers' (a segment is read by key, never by
-/// order). The file is written under a temporary name and committed by [`Cache::save`]; a run
-/// that stops before that leaves no segment behind.
-struct Detail {
-    tmp: PathBuf,
-    /// Frames not yet written, and their rows.
-    pending: Mutex<(Vec<DataFrame>, usize)>,
-    /// The segment being written (opened with its first rows), or why it could not be.
-    writer: Mutex<Option<Result<BatchedWriter<std::fs::File>, String>>>,
-}
-
-impl Detail {
-    fn new(dir: &Path) -> Detail {
-        static OPENED: AtomicU64 = AtomicU64::new(0); // two caches open never share a name
-        let n = OPENED.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!("segment-{}-{n}.parquet.tmp", std::process::id()));
-        Detail {
-            tmp,
-            pending: Mutex::new((Vec::new(), 0)),
-            writer: Mutex::new(None),
-        }
-    }
-
-    /// Adds one file's row (of `lsoas` LSOAs); writes what waits once it fills a row group.
-    fn keep(&self, frame: PolarsResult<DataFrame>, lsoas: usize) {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(e) => return self.fail(e.to_string()),
-        };
-        let full = {
-            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.1 += lsoas;
-            pending.0.push(frame);
-            if pending.1 < ROW_GROUP {
-                return;
-            }
-            std::mem::take(&mut *pending)
-        };
-        self.write(full.0);
-    }
-
-    /// Writes `frames` as one row group, opening the segment first if need be. After a failure
-    /// nothing more is written, and the commit says why.
-    fn write(&self, frames: Vec<DataFrame>) {
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let open = writer.get_or_insert_with(|| self.open());
-        let Ok(batched) = open else { return };
-        if let Err(e) = stacked(frames).and_then(|df| batched.write_batch(&df)) {
-            *open = Err(e.to_string());
-        }
-    }
-
-    fn open(&self) -> Result<BatchedWriter<std::fs::File>, String> {
-        let dir = self.tmp.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-        let file = std::fs::File::create(&self.tmp).map_err(|e| e.to_string())?;
-        let schema = no_detail().map_err(|e| e.to_string())?;
-        ParquetWriter::new(file)
-            // The workers are the parallelism: the segment is encoded on the thread that writes.
-            .set_parallel(false)
-            // LZ4 writes several times faster than polars' default zstd; the segment is a cache.
-            .with_compression(ParquetCompression::Lz4Raw)
-            // Nothing filters a segment by its columns' ranges: it is read whole.
-            .with_statistics(StatisticsOptions::empty())
-            .batched(schema.schema())
-            .map_err(|e| e.to_string())
-    }
-
-    fn fail(&self, why: String) {
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        *writer = Some(Err(why));
-    }
-
-    /// Writes what waits, finishes the segment and moves it to `path`.
-    fn commit(&self, path: &Path, index: &mut Index) -> Result<(), String> {
-        let rest = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
-        self.write(rest.0);
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        match writer.take() {
-            Some(Ok(batched)) => batched.finish().map_err(|e| e.to_string())?,
-            Some(Err(why)) => return Err(why),
-            None => return Err("the segment was never opened".into()),
-        };
-        commit(&self.tmp, path, index)
-    }
-}
-
-impl Drop for Detail {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.tmp);
-    }
-}
-
-/// One frame of `frames`, in one chunk (one row group).
-fn stacked(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let mut frames = frames.into_iter();
-    let Some(mut all) = frames.next() else {
-        return no_detail();
-    };
-    for frame in frames {
-        all.vstack_mut(&frame)?;
-    }
-    all.rechunk_mut();
-    Ok(all)
-}
-
 /// Each cache file's own digest, by file name.
-type Index = std::collections::BTreeMap<String, String>;
+pub(super) type Index = std::collections::BTreeMap<String, String>;
 
 const INDEX: &str = "index.tsv";
 
@@ -380,35 +272,16 @@ fn verified(path: &Path, index: &Index) -> bool {
     std::fs::read(path).is_ok_and(|bytes| blake3::hash(&bytes).to_hex().as_str() == recorded)
 }
 
-/// One file's LSOA detail as segment rows.
-fn counts_frame(key: &str, street: &StreetCounts) -> PolarsResult<DataFrame> {
-    let n = street.by_lsoa.len();
-    let (mut codes, mut names) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut by_type: Vec<Vec<u32>> = (0..14).map(|_| Vec::with_capacity(n)).collect();
-    for (code, (name, counts)) in &street.by_lsoa {
-        codes.push(code.as_ref());
-        names.push(name.as_ref());
-        for (t, n) in counts.iter().enumerate() {
-            by_type[t].push(*n);
-        }
-    }
-    let mut columns = vec![
-        Column::new("key".into(), vec![key; codes.len()]),
-        Column::new("lsoa_code".into(), codes),
-        Column::new("lsoa_name".into(), names),
-    ];
-    for (t, values) in by_type.into_iter().enumerate() {
-        columns.push(Column::new(format!("c{t}").into(), values));
-    }
-    DataFrame::new_infer_height(columns)
+/// A file's older labels, as the summary table holds them (`|` between them).
+fn legacy_labels(street: &StreetCounts) -> String {
+    let labels: Vec<&str> = street.legacy.iter().map(|l| l.label).collect();
+    labels.join("|")
 }
 
-/// A segment with no rows (its schema).
-fn no_detail() -> PolarsResult<DataFrame> {
-    Ok(counts_frame("", &StreetCounts::default())?.clear())
-}
-
-fn files_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
+fn files_frame(
+    added: &[(String, Cached)],
+    ids: &HashMap<String, u32>,
+) -> Result<DataFrame, String> {
     static EMPTY: std::sync::LazyLock<StreetCounts> =
         std::sync::LazyLock::new(StreetCounts::default);
     fn street(c: &Cached) -> &StreetCounts {
@@ -431,20 +304,20 @@ fn files_frame(added: &[(String, Cached)]) -> Result<DataFrame, String> {
             "key".into(),
             added.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
         ),
+        Column::new(
+            "detail".into(),
+            added
+                .iter()
+                .map(|(k, _)| ids.get(k).copied())
+                .collect::<Vec<_>>(),
+        ),
         strs("digest", &|c| c.digest.clone()),
         u64s("rows_read", &|c| c.rows_read),
         u64s("is_street", &|c| u64::from(c.street.is_some())),
         strs("falls_within", &|c| street(c).falls_within.clone()),
         u64s("no_location", &|c| street(c).no_location),
         u64s("duplicate_ids", &|c| street(c).duplicate_ids),
-        strs("legacy", &|c| {
-            street(c)
-                .legacy
-                .iter()
-                .map(|l| l.label)
-                .collect::<Vec<_>>()
-                .join("|")
-        }),
+        strs("legacy", &|c| legacy_labels(street(c))),
         u64s("has_outside", &|c| {
             u64::from(street(c).outside_area.is_some())
         }),
@@ -481,7 +354,10 @@ fn read_pair(
         .filter_map(|i| summary.entry(i))
         .collect();
     if let Some(segment) = segment {
-        add_detail(&read(segment)?, &mut found)?;
+        let keys: HashMap<u32, &str> = (0..meta.height())
+            .filter_map(|i| Some((summary.detail.get(i)?, summary.keys.get(i)?)))
+            .collect();
+        add_detail(&read(segment)?, &keys, &mut found)?;
     }
     for (key, (mut cached, street)) in found {
         cached.street = street.map(Arc::new);
@@ -493,6 +369,8 @@ fn read_pair(
 /// The summary table's columns, one file a row.
 struct Summary<'a> {
     keys: &'a StringChunked,
+    /// The file's number in the segment beside (for a file whose LSOA detail it holds).
+    detail: &'a UInt32Chunked,
     digests: &'a StringChunked,
     falls: &'a StringChunked,
     legacy: &'a StringChunked,
@@ -512,6 +390,7 @@ impl<'a> Summary<'a> {
         let num = |name: &str| meta.column(name).and_then(|c| c.u64());
         Ok(Summary {
             keys: text("key")?,
+            detail: meta.column("detail")?.u32()?,
             digests: text("digest")?,
             falls: text("falls_within")?,
             legacy: text("legacy")?,
@@ -567,12 +446,18 @@ impl<'a> Summary<'a> {
     }
 }
 
+/// Adds a segment's rows to the files they belong to (`keys`: each file's key by its number).
 fn add_detail(
     counts: &DataFrame,
+    keys: &HashMap<u32, &str>,
     found: &mut HashMap<String, (Cached, Option<StreetCounts>)>,
 ) -> PolarsResult<()> {
     let text = |name: &str| counts.column(name).and_then(|c| c.str());
-    let (keys, codes, names) = (text("key")?, text("lsoa_code")?, text("lsoa_name")?);
+    let (files, codes, names) = (
+        counts.column("file")?.u32()?,
+        text("lsoa_code")?,
+        text("lsoa_name")?,
+    );
     let columns: Vec<&UInt32Chunked> = (0..14)
         .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u32()))
         .collect::<PolarsResult<_>>()?;
@@ -580,9 +465,10 @@ fn add_detail(
         street.has_lsoa_detail = true;
     }
     for i in 0..counts.height() {
-        let Some(street) = keys
+        let Some(street) = files
             .get(i)
-            .and_then(|k| found.get_mut(k))
+            .and_then(|file| keys.get(&file))
+            .and_then(|k| found.get_mut(*k))
             .and_then(|(_, s)| s.as_mut())
         else {
             continue;

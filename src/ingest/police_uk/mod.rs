@@ -17,6 +17,7 @@ pub mod progress;
 pub mod quality;
 mod reading;
 mod rows;
+mod segment;
 mod selection;
 
 use std::collections::BTreeMap;
