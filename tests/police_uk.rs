@@ -1430,7 +1430,8 @@ fn a_type_before_its_category_existed_is_no_missing_month() {
     // data.police.uk published six categories until August 2011: shoplifting was inside Other
     // crime, so its 0 in 2011-06 to 2011-08 (where 2011-09 to 2011-11 hold 40 each: 24 a month over
     // the other five, over the threshold of 20 had those months counted) is no missing
-    // month. Burglary's 0 in 2011-10, where its other 5 months hold 25 each, is one.
+    // month. Burglary's 0 in 2011-10, where the other 2 months of the same (eleven-category)
+    // scheme hold 25 each, is one: each scheme's months are judged apart.
     let dir = tempfile::tempdir().unwrap();
     for month in ["2011-06", "2011-07", "2011-08"] {
         write_street_month(dir.path(), month, &[("Other crime", 30), ("Burglary", 25)]);
@@ -1445,7 +1446,7 @@ fn a_type_before_its_category_existed_is_no_missing_month() {
     }
     let (out, _) = uncached_check(dir.path(), 0);
     assert!(
-        out.contains("warning: Essex Police: Burglary is 0 in 2011-10 where its other 5 months average 25: most likely missing"),
+        out.contains("warning: Essex Police: Burglary is 0 in 2011-10 where its other 2 months average 25: most likely missing"),
         "{out}"
     );
     assert_eq!(out.matches("[implausible-zero]").count(), 1, "{out}");

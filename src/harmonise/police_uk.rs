@@ -83,6 +83,18 @@ pub fn published_in(current: &str, month: Month) -> bool {
     month >= eleven_categories() || SIX_CATEGORIES.contains(&current)
 }
 
+/// Which of data.police.uk's category schemes `month` falls in: 0 for the six categories (to
+/// August 2011), 1 for the eleven (to April 2013), 2 for the fourteen.
+pub fn scheme(month: Month) -> u8 {
+    if month >= category_change() {
+        2
+    } else if month >= eleven_categories() {
+        1
+    } else {
+        0
+    }
+}
+
 pub const LEGACY: [Legacy; 3] = [
     Legacy {
         label: "Violent crime",

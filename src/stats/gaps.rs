@@ -3,11 +3,12 @@
 //! most likely missing (the City's 2017-05 file has no anti-social behaviour rows where its other
 //! months average 116), and is treated as missing: a gap, never a real 0. A data.police.uk type in
 //! a month its scheme did not publish it (shoplifting before September 2011, counted in Other
-//! crime then) is neither: those months are left out of its series here.
+//! crime then) is neither: those months are left out of its series here, and each scheme's months
+//! are judged apart (the six-category Other crime held most crime).
 
 use std::collections::BTreeMap;
 
-use crate::harmonise::police_uk::{CRIME_TYPES, published_in};
+use crate::harmonise::police_uk::{CRIME_TYPES, published_in, scheme};
 use crate::model::{Category, Dataset, Gap, Month, Period, Value};
 
 /// A monthly count of 0 is implausible when the same series' other months average at least this
@@ -19,20 +20,20 @@ type Monthly<'a> = (&'a Category, Vec<(Month, i64)>);
 
 /// Every monthly 0 whose series' other months average [`IMPLAUSIBLE_ZERO_MEAN`] or more.
 pub fn implausible_zeros(data: &Dataset) -> Vec<Gap> {
-    let mut series: BTreeMap<(&str, &str), Monthly> = BTreeMap::new();
+    let mut series: BTreeMap<(&str, &str, u8), Monthly> = BTreeMap::new();
     for o in &data.observations {
         if let (Period::Month(m), Value::Count(n)) = (o.period, &o.value) {
-            if !in_scheme(data, o.input, &o.category, m) {
+            let Some(era) = era(data, o.input, &o.category, m) else {
                 continue;
-            }
+            };
             let entry = series
-                .entry((&o.area, o.category.key()))
+                .entry((&o.area, o.category.key(), era))
                 .or_insert((&o.category, Vec::new()));
             entry.1.push((m, *n));
         }
     }
     let mut out = Vec::new();
-    for ((area, _), (category, months)) in &series {
+    for ((area, _, _), (category, months)) in &series {
         let total: i64 = months.iter().map(|(_, n)| n).sum();
         let others = months.len().saturating_sub(1);
         let mean = total as f64 / others.max(1) as f64;
@@ -52,13 +53,18 @@ pub fn implausible_zeros(data: &Dataset) -> Vec<Gap> {
     out
 }
 
-/// Whether `category` was published in `month` by the source of input `input`: always, except a
-/// data.police.uk type before its scheme had it.
-fn in_scheme(data: &Dataset, input: usize, category: &Category, month: Month) -> bool {
+/// The part of its series a month's count is judged in: a data.police.uk type is judged among the
+/// months of the same category scheme (Other crime held most crime before September 2011, so its
+/// later months are not measured against those), and is not judged at all in a month its scheme
+/// did not publish it (`None`). Any other source's series is one whole (`Some(0)`).
+fn era(data: &Dataset, input: usize, category: &Category, month: Month) -> Option<u8> {
     let police_uk = data
         .inputs
         .get(input)
         .is_some_and(|i| i.kind.starts_with("police-uk"));
     let label = category.as_str();
-    !police_uk || !CRIME_TYPES.contains(&label) || published_in(label, month)
+    if !police_uk || !CRIME_TYPES.contains(&label) {
+        return Some(0);
+    }
+    published_in(label, month).then(|| scheme(month))
 }
