@@ -119,8 +119,8 @@ pub const LEGACY: [Legacy; 3] = [
 /// The current type a label is counted as: its index in [`CRIME_TYPES`], and the legacy mapping
 /// used, if any. `None` for a label that matches nothing (an error for the caller to report).
 pub fn crime_type(raw: &str) -> Option<(usize, Option<&'static Legacy>)> {
-    if let Some(i) = CRIME_TYPES.iter().position(|t| *t == raw) {
-        return Some((i, None));
+    if let Some(found) = exact_type(raw.as_bytes()) {
+        return Some(found);
     }
     let key = label::match_key(raw);
     if let Some(i) = CRIME_TYPES.iter().position(|t| label::match_key(t) == key) {
@@ -130,6 +130,40 @@ pub fn crime_type(raw: &str) -> Option<(usize, Option<&'static Legacy>)> {
     let i = CRIME_TYPES.iter().position(|t| *t == legacy.current)?;
     Some((i, Some(legacy)))
 }
+
+/// [`crime_type`] of a label spelt exactly as data.police.uk publishes it, a current category or
+/// a legacy one, found by comparing bytes with the labels of the same length (no case folding,
+/// no allocation: it runs per row); `None` for any other spelling.
+pub fn exact_type(raw: &[u8]) -> Option<(usize, Option<&'static Legacy>)> {
+    BY_LENGTH
+        .get(raw.len())?
+        .iter()
+        .find(|(label, ..)| *label == raw)
+        .map(|&(_, i, legacy)| (i, legacy))
+}
+
+type Exact = (&'static [u8], usize, Option<&'static Legacy>);
+
+/// The current and legacy labels by their length in bytes, each with what it is counted as.
+static BY_LENGTH: std::sync::LazyLock<Vec<Vec<Exact>>> = std::sync::LazyLock::new(|| {
+    let current = CRIME_TYPES
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_bytes(), i, None));
+    let legacy = LEGACY.iter().filter_map(|l| {
+        let i = CRIME_TYPES.iter().position(|t| *t == l.current)?;
+        Some((l.label.as_bytes(), i, Some(l)))
+    });
+    let mut table: Vec<Vec<Exact>> = Vec::new();
+    for entry in current.chain(legacy) {
+        let len = entry.0.len();
+        if table.len() <= len {
+            table.resize(len + 1, Vec::new());
+        }
+        table[len].push(entry);
+    }
+    table
+});
 
 /// Other theft before May 2013 included bicycle theft and theft from the person: those three
 /// series break at the change even though the label did not.
@@ -165,6 +199,30 @@ mod tests {
         assert!(published_in("Public order", m(2012, 1)));
         assert!(!published_in("Possession of weapons", m(2012, 1)));
         assert!(published_in("Violence and sexual offences", m(2010, 12)));
+    }
+
+    #[test]
+    fn labels_as_published_are_found_by_their_bytes() {
+        let found = |raw: &[u8]| exact_type(raw).map(|(i, l)| (CRIME_TYPES[i], l.map(|l| l.label)));
+        for t in CRIME_TYPES {
+            assert_eq!(found(t.as_bytes()), Some((t, None)), "{t}");
+        }
+        assert_eq!(
+            found(b"All other crime"),
+            Some(("Other crime", Some("All other crime")))
+        );
+        assert_eq!(
+            found(b"Public disorder and weapons"),
+            Some(("Public order", Some("Public disorder and weapons")))
+        );
+        // Another spelling is left to `crime_type`, which folds case and spacing.
+        assert_eq!(found(b"violent crime"), None);
+        assert_eq!(found(b"Drugs "), None);
+        assert_eq!(found(b""), None);
+        assert_eq!(
+            crime_type("Drugs ").map(|t| CRIME_TYPES[t.0]),
+            Some("Drugs")
+        );
     }
 
     #[test]

@@ -390,8 +390,8 @@ fn count_row(
     let raw_type = field(cols.crime_type);
     // Everything that can reject the row is checked before anything is counted, so a rejected row
     // is never also counted (found by fuzzing: see tests/police_uk.rs).
-    let (type_index, legacy) = match CRIME_TYPES.iter().position(|t| t.as_bytes() == &*raw_type) {
-        Some(i) => (i, None),
+    let (type_index, legacy) = match police_uk::exact_type(&raw_type) {
+        Some(found) => found,
         None => legacy_type(&raw_type)?,
     };
     let code = cols.lsoa_code.map(field).unwrap_or_default();
