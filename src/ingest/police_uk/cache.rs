@@ -14,9 +14,9 @@
 //! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
 //! segment is ignored.
 //!
-//! Layout under `<dir>/police-uk-v7/`: `files-<id>.parquet` (one row per month-file: key, detail,
+//! Layout under `<dir>/police-uk-v8/`: `files-<id>.parquet` (one row per month-file: key, detail,
 //! digest, rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
-//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.parquet` (file, lsoa_code,
+//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.arrow` (Arrow IPC, LZ4: file, lsoa_code,
 //! lsoa_name, c0..c13, one row per file and LSOA, `file` being the number its summary row holds as
 //! `detail`); each run that parses new files adds one pair, the segment written while the files
 //! are parsed. `fingerprints-<id>.parquet`
@@ -31,7 +31,7 @@ use std::sync::atomic::Ordering;
 
 use polars::prelude::*;
 
-use super::segment::{Detail, counts_frame};
+use super::segment::Detail;
 use crate::harmonise::police_uk::LEGACY;
 use crate::ingest::police_uk::file::StreetCounts;
 
@@ -73,7 +73,7 @@ pub struct Cache {
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
 /// v5: stop-and-search rows are checked (dated in their month) in every run, not only for `searches`.
 /// v6: outcome rows too (month, Crime ID, outcome type), not only for `justice`.
-const VERSION: &str = "police-uk-v7";
+const VERSION: &str = "police-uk-v8";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
@@ -91,8 +91,7 @@ impl Cache {
             names.retain(|p| unread(p) || verified(p, &index));
             names.sort();
             for files in names.iter().filter(|p| file_name(p).starts_with("files-")) {
-                let segment =
-                    files.with_file_name(file_name(files).replacen("files-", "segment-", 1));
+                let segment = segment_beside(files);
                 if detail && !names.contains(&segment) {
                     continue;
                 }
@@ -136,8 +135,7 @@ impl Cache {
     /// too: a segment's rows serve only keys its summary table holds.
     pub fn keep_detail(&self, key: &str, street: &StreetCounts) {
         let id = self.detail.next.fetch_add(1, Ordering::Relaxed);
-        let frame = counts_frame(id, street);
-        self.detail.keep((key, id), frame, street.by_lsoa.len());
+        self.detail.keep((key, id), street);
     }
 
     /// Keeps `cached` for the next run.
@@ -161,7 +159,7 @@ impl Cache {
         if !self.added.is_empty() {
             self.added.sort_by(|a, b| a.0.cmp(&b.0));
             let id = id_of(self.added.iter().map(|(key, _)| key));
-            let segment = self.dir.join(format!("segment-{id}.parquet"));
+            let segment = self.dir.join(format!("segment-{id}.arrow"));
             let ids = self.detail.commit(&segment, &mut index)?;
             let files = self.dir.join(format!("files-{id}.parquet"));
             write(&files, &mut files_frame(&self.added, &ids)?, &mut index)?;
@@ -184,6 +182,15 @@ impl Cache {
         }
         write_index(&self.dir, &index)
     }
+}
+
+/// The segment written with the summaries `files` (`files-<id>.parquet`): `segment-<id>.arrow`.
+fn segment_beside(files: &Path) -> PathBuf {
+    let name = file_name(files);
+    let id = name
+        .trim_start_matches("files-")
+        .trim_end_matches(".parquet");
+    files.with_file_name(format!("segment-{id}.arrow"))
 }
 
 /// A file id from the (sorted) names it holds.
@@ -357,7 +364,8 @@ fn read_pair(
         let keys: HashMap<u32, &str> = (0..meta.height())
             .filter_map(|i| Some((summary.detail.get(i)?, summary.keys.get(i)?)))
             .collect();
-        add_detail(&read(segment)?, &keys, &mut found)?;
+        let rows = IpcReader::new(std::fs::File::open(segment)?).finish()?;
+        add_detail(&rows, &keys, &mut found)?;
     }
     for (key, (mut cached, street)) in found {
         cached.street = street.map(Arc::new);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
+use polars::io::ipc::BatchedWriter as IpcBatched;
 use polars::prelude::*;
 
 use super::cache::{Index, commit};
@@ -26,7 +27,7 @@ pub(super) struct Detail {
     /// Frames not yet written, their rows, and each file's number by key.
     pending: Mutex<Pending>,
     /// The segment being written (opened with its first rows), or why it could not be.
-    writer: Mutex<Option<Result<BatchedWriter<std::fs::File>, String>>>,
+    writer: Mutex<Option<Result<IpcBatched<std::fs::File>, String>>>,
 }
 
 impl Detail {
@@ -42,62 +43,47 @@ impl Detail {
         }
     }
 
-    /// Adds the rows of one file (`key`, numbered `id` in the segment, of `lsoas` LSOAs); writes
-    /// what waits once it fills a row group.
-    pub(super) fn keep(
-        &self,
-        (key, id): (&str, u32),
-        frame: PolarsResult<DataFrame>,
-        lsoas: usize,
-    ) {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(e) => return self.fail(e.to_string()),
-        };
+    /// Adds the rows of one file (`key`, numbered `id` in the segment) to the columns that wait;
+    /// writes them once they fill a row group.
+    pub(super) fn keep(&self, (key, id): (&str, u32), street: &StreetCounts) {
         let full = {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             pending.ids.insert(key.to_string(), id);
-            pending.rows += lsoas;
-            pending.frames.push(frame);
-            if pending.rows < ROW_GROUP {
+            pending.rows.add(id, street);
+            if pending.rows.len() < ROW_GROUP {
                 return;
             }
-            pending.rows = 0;
-            std::mem::take(&mut pending.frames)
+            std::mem::take(&mut pending.rows)
         };
         self.write(full);
     }
 
-    /// Writes `frames` as one row group, opening the segment first if need be. After a failure
+    /// Writes `rows` as one row group, opening the segment first if need be. After a failure
     /// nothing more is written, and the commit says why.
-    fn write(&self, frames: Vec<DataFrame>) {
+    fn write(&self, rows: Rows) {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let open = writer.get_or_insert_with(|| self.open());
         let Ok(batched) = open else { return };
-        if let Err(e) = stacked(frames).and_then(|df| batched.write_batch(&df)) {
+        if let Err(e) = rows.frame().and_then(|df| batched.write_batch(&df)) {
             *open = Err(e.to_string());
         }
     }
 
-    fn open(&self) -> Result<BatchedWriter<std::fs::File>, String> {
+    fn open(&self) -> Result<IpcBatched<std::fs::File>, String> {
         let dir = self.tmp.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         let file = std::fs::File::create(&self.tmp).map_err(|e| e.to_string())?;
-        let schema = no_detail().map_err(|e| e.to_string())?;
-        ParquetWriter::new(file)
-            // The workers are the parallelism: the segment is encoded on the thread that writes.
-            .set_parallel(false)
-            // LZ4 writes several times faster than polars' default zstd; the segment is a cache.
-            .with_compression(ParquetCompression::Lz4Raw)
-            // Nothing filters a segment by its columns' ranges: it is read whole.
-            .with_statistics(StatisticsOptions::empty())
-            .batched(schema.schema())
+        let schema = no_detail().map_err(|e| e.to_string())?.schema().clone();
+        let arrow = schema.to_arrow(CompatLevel::newest());
+        let fields = polars_arrow::io::ipc::write::default_ipc_fields(arrow.iter_values());
+        // Arrow IPC, not Parquet: a segment is written once per run and read whole, and IPC
+        // writes the columns' buffers as they are (Parquet's dictionary pass over every column
+        // cost more than the parse of a sparse national archive's files).
+        IpcWriter::new(file)
+            .with_compression(Some(IpcCompression::LZ4))
+            .with_parallel(false)
+            .batched(&schema, fields)
             .map_err(|e| e.to_string())
-    }
-
-    fn fail(&self, why: String) {
-        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        *writer = Some(Err(why));
     }
 
     /// Writes what waits, finishes the segment and moves it to `path`; the files' numbers in it,
@@ -108,10 +94,10 @@ impl Detail {
         index: &mut Index,
     ) -> Result<HashMap<String, u32>, String> {
         let rest = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
-        self.write(rest.frames);
+        self.write(rest.rows);
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         match writer.take() {
-            Some(Ok(batched)) => batched.finish().map_err(|e| e.to_string())?,
+            Some(Ok(mut batched)) => batched.finish().map_err(|e| e.to_string())?,
             Some(Err(why)) => return Err(why),
             None => return Err("the segment was never opened".into()),
         };
@@ -123,8 +109,7 @@ impl Detail {
 /// What waits to be written to a segment.
 #[derive(Default)]
 struct Pending {
-    frames: Vec<DataFrame>,
-    rows: usize,
+    rows: Rows,
     ids: HashMap<String, u32>,
 }
 
@@ -134,43 +119,57 @@ impl Drop for Detail {
     }
 }
 
-/// One frame of `frames`, in one chunk (one row group).
-fn stacked(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let mut frames = frames.into_iter();
-    let Some(mut all) = frames.next() else {
-        return no_detail();
-    };
-    for frame in frames {
-        all.vstack_mut(&frame)?;
-    }
-    all.rechunk_mut();
-    Ok(all)
+/// Segment rows as columns, appended file by file: one frame (one chunk) per row group, with no
+/// frame per file to stack.
+struct Rows {
+    file: Vec<u32>,
+    codes: StringChunkedBuilder,
+    names: StringChunkedBuilder,
+    by_type: [Vec<u32>; 14],
 }
 
-/// One file's LSOA detail as segment rows.
-pub(super) fn counts_frame(file: u32, street: &StreetCounts) -> PolarsResult<DataFrame> {
-    let n = street.by_lsoa.len();
-    let (mut codes, mut names) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut by_type: Vec<Vec<u32>> = (0..14).map(|_| Vec::with_capacity(n)).collect();
-    for (code, (name, counts)) in &street.by_lsoa {
-        codes.push(code.as_ref());
-        names.push(name.as_ref());
-        for (t, n) in counts.iter().enumerate() {
-            by_type[t].push(*n);
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            file: Vec::new(),
+            codes: StringChunkedBuilder::new("lsoa_code".into(), 0),
+            names: StringChunkedBuilder::new("lsoa_name".into(), 0),
+            by_type: Default::default(),
         }
     }
-    let mut columns = vec![
-        Column::new("file".into(), vec![file; codes.len()]),
-        Column::new("lsoa_code".into(), codes),
-        Column::new("lsoa_name".into(), names),
-    ];
-    for (t, values) in by_type.into_iter().enumerate() {
-        columns.push(Column::new(format!("c{t}").into(), values));
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        self.file.len()
     }
-    DataFrame::new_infer_height(columns)
+
+    /// Adds one row per LSOA of `street`, the file numbered `file`.
+    fn add(&mut self, file: u32, street: &StreetCounts) {
+        for (code, (name, counts)) in &street.by_lsoa {
+            self.file.push(file);
+            self.codes.append_value(code.as_ref());
+            self.names.append_value(name.as_ref());
+            for (column, n) in self.by_type.iter_mut().zip(counts) {
+                column.push(*n);
+            }
+        }
+    }
+
+    fn frame(self) -> PolarsResult<DataFrame> {
+        let mut columns = vec![
+            Column::new("file".into(), self.file),
+            self.codes.finish().into_column(),
+            self.names.finish().into_column(),
+        ];
+        for (t, values) in self.by_type.into_iter().enumerate() {
+            columns.push(Column::new(format!("c{t}").into(), values));
+        }
+        DataFrame::new_infer_height(columns)
+    }
 }
 
 /// A segment with no rows (its schema).
 fn no_detail() -> PolarsResult<DataFrame> {
-    Ok(counts_frame(0, &StreetCounts::default())?.clear())
+    Rows::default().frame()
 }
