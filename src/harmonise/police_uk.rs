@@ -132,38 +132,17 @@ pub fn crime_type(raw: &str) -> Option<(usize, Option<&'static Legacy>)> {
 }
 
 /// [`crime_type`] of a label spelt exactly as data.police.uk publishes it, a current category or
-/// a legacy one, found by comparing bytes with the labels of the same length (no case folding,
-/// no allocation: it runs per row); `None` for any other spelling.
+/// a legacy one, found by comparing bytes (no case folding, no allocation: it runs per row, and
+/// inlined against the constant labels it costs a few compares); `None` for any other spelling.
+#[inline(always)]
 pub fn exact_type(raw: &[u8]) -> Option<(usize, Option<&'static Legacy>)> {
-    BY_LENGTH
-        .get(raw.len())?
-        .iter()
-        .find(|(label, ..)| *label == raw)
-        .map(|&(_, i, legacy)| (i, legacy))
-}
-
-type Exact = (&'static [u8], usize, Option<&'static Legacy>);
-
-/// The current and legacy labels by their length in bytes, each with what it is counted as.
-static BY_LENGTH: std::sync::LazyLock<Vec<Vec<Exact>>> = std::sync::LazyLock::new(|| {
-    let current = CRIME_TYPES
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_bytes(), i, None));
-    let legacy = LEGACY.iter().filter_map(|l| {
-        let i = CRIME_TYPES.iter().position(|t| *t == l.current)?;
-        Some((l.label.as_bytes(), i, Some(l)))
-    });
-    let mut table: Vec<Vec<Exact>> = Vec::new();
-    for entry in current.chain(legacy) {
-        let len = entry.0.len();
-        if table.len() <= len {
-            table.resize(len + 1, Vec::new());
-        }
-        table[len].push(entry);
+    if let Some(i) = CRIME_TYPES.iter().position(|t| t.as_bytes() == raw) {
+        return Some((i, None));
     }
-    table
-});
+    let legacy = LEGACY.iter().find(|l| l.label.as_bytes() == raw)?;
+    let i = CRIME_TYPES.iter().position(|t| *t == legacy.current)?;
+    Some((i, Some(legacy)))
+}
 
 /// Other theft before May 2013 included bicycle theft and theft from the person: those three
 /// series break at the change even though the label did not.
