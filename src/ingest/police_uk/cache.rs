@@ -14,11 +14,13 @@
 //! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
 //! segment is ignored.
 //!
-//! Layout under `<dir>/police-uk-v8/`: `files-<id>.parquet` (one row per month-file: key, detail,
+//! Layout under `<dir>/police-uk-v9/`: `files-<id>.parquet` (one row per month-file: key, detail,
 //! digest, rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
-//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.arrow` (Arrow IPC, LZ4: file, lsoa_code,
-//! lsoa_name, c0..c13, one row per file and LSOA, `file` being the number its summary row holds as
-//! `detail`); each run that parses new files adds one pair, the segment written while the files
+//! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.arrow` (Arrow IPC with
+//! LZ4: file, lsoa, lsoa_code, lsoa_name, c0..c13, one row per file and LSOA, `file` being the
+//! number its summary row holds as `detail`, and `lsoa` the number of the (code, name) pair, whose
+//! first row alone carries the strings; see [`super::segment`]); each run that parses new files
+//! adds one pair, the segment written while the files
 //! are parsed. `fingerprints-<id>.parquet`
 //! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
 //! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
@@ -73,7 +75,7 @@ pub struct Cache {
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
 /// v5: stop-and-search rows are checked (dated in their month) in every run, not only for `searches`.
 /// v6: outcome rows too (month, Crime ID, outcome type), not only for `justice`.
-const VERSION: &str = "police-uk-v8";
+const VERSION: &str = "police-uk-v9";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
@@ -455,17 +457,38 @@ impl<'a> Summary<'a> {
 }
 
 /// Adds a segment's rows to the files they belong to (`keys`: each file's key by its number).
+/// Each LSOA number's code and name, from the rows that carry them (see [`super::segment`]).
+pub(super) fn lsoa_table<'a>(
+    lsoa: &UInt32Chunked,
+    codes: &'a StringChunked,
+    names: &'a StringChunked,
+) -> Vec<Option<(&'a str, &'a str)>> {
+    let mut table = Vec::new();
+    for ((n, code), name) in lsoa.iter().zip(codes.iter()).zip(names.iter()) {
+        if let (Some(n), Some(code)) = (n, code) {
+            let n = n as usize;
+            if table.len() <= n {
+                table.resize(n + 1, None);
+            }
+            table[n] = Some((code, name.unwrap_or("")));
+        }
+    }
+    table
+}
+
 fn add_detail(
     counts: &DataFrame,
     keys: &HashMap<u32, &str>,
     found: &mut HashMap<String, (Cached, Option<StreetCounts>)>,
 ) -> PolarsResult<()> {
     let text = |name: &str| counts.column(name).and_then(|c| c.str());
-    let (files, codes, names) = (
+    let (files, lsoa, codes, names) = (
         counts.column("file")?.u32()?,
+        counts.column("lsoa")?.u32()?,
         text("lsoa_code")?,
         text("lsoa_name")?,
     );
+    let lsoas = lsoa_table(lsoa, codes, names);
     let columns: Vec<&UInt32Chunked> = (0..14)
         .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u32()))
         .collect::<PolarsResult<_>>()?;
@@ -485,7 +508,11 @@ fn add_detail(
         for (t, col) in columns.iter().enumerate() {
             by_type[t] = col.get(i).unwrap_or(0);
         }
-        let (code, name) = (codes.get(i).unwrap_or(""), names.get(i).unwrap_or(""));
+        // A row whose pair no row names makes the whole pair unreadable (its files are parsed).
+        let (code, name) = lsoa
+            .get(i)
+            .and_then(|n| *lsoas.get(n as usize)?)
+            .ok_or_else(|| polars_err!(ComputeError: "segment row {i} names no LSOA"))?;
         street.by_lsoa.insert(code.into(), (name.into(), by_type));
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use polars::io::ipc::BatchedWriter as IpcBatched;
 use polars::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::cache::{Index, commit};
 use crate::ingest::police_uk::file::StreetCounts;
@@ -48,8 +49,9 @@ impl Detail {
     pub(super) fn keep(&self, (key, id): (&str, u32), street: &StreetCounts) {
         let full = {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.ids.insert(key.to_string(), id);
-            pending.rows.add(id, street);
+            let Pending { rows, ids, lsoas } = &mut *pending;
+            ids.insert(key.to_string(), id);
+            rows.add(id, street, lsoas);
             if pending.rows.len() < ROW_GROUP {
                 return;
             }
@@ -106,11 +108,40 @@ impl Detail {
     }
 }
 
-/// What waits to be written to a segment.
+/// What waits to be written to a segment, and the LSOAs it has named so far.
 #[derive(Default)]
 struct Pending {
     rows: Rows,
     ids: HashMap<String, u32>,
+    lsoas: Lsoas,
+}
+
+/// Each (LSOA code, name) pair of the segment, numbered in the order first met. Only the first
+/// row of a pair carries its code and name; later rows carry its number alone (null strings), so
+/// the strings of an LSOA met in every month are stored once, not once per month.
+#[derive(Default)]
+struct Lsoas {
+    /// By code: each name met with it, and the pair's number.
+    by_code: FxHashMap<Box<str>, Vec<(Box<str>, u32)>>,
+    next: u32,
+}
+
+impl Lsoas {
+    /// The pair's number, and whether this is its first row.
+    fn number(&mut self, code: &str, name: &str) -> (u32, bool) {
+        if let Some(names) = self.by_code.get(code)
+            && let Some((_, n)) = names.iter().find(|(known, _)| &**known == name)
+        {
+            return (*n, false);
+        }
+        let n = self.next;
+        self.next += 1;
+        self.by_code
+            .entry(code.into())
+            .or_default()
+            .push((name.into(), n));
+        (n, true)
+    }
 }
 
 impl Drop for Detail {
@@ -123,6 +154,7 @@ impl Drop for Detail {
 /// frame per file to stack.
 struct Rows {
     file: Vec<u32>,
+    lsoa: Vec<u32>,
     codes: StringChunkedBuilder,
     names: StringChunkedBuilder,
     by_type: [Vec<u32>; 14],
@@ -132,6 +164,7 @@ impl Default for Rows {
     fn default() -> Rows {
         Rows {
             file: Vec::new(),
+            lsoa: Vec::new(),
             codes: StringChunkedBuilder::new("lsoa_code".into(), 0),
             names: StringChunkedBuilder::new("lsoa_name".into(), 0),
             by_type: Default::default(),
@@ -145,11 +178,18 @@ impl Rows {
     }
 
     /// Adds one row per LSOA of `street`, the file numbered `file`.
-    fn add(&mut self, file: u32, street: &StreetCounts) {
+    fn add(&mut self, file: u32, street: &StreetCounts, lsoas: &mut Lsoas) {
         for (code, (name, counts)) in &street.by_lsoa {
+            let (n, first) = lsoas.number(code, name);
             self.file.push(file);
-            self.codes.append_value(code.as_ref());
-            self.names.append_value(name.as_ref());
+            self.lsoa.push(n);
+            if first {
+                self.codes.append_value(code.as_ref());
+                self.names.append_value(name.as_ref());
+            } else {
+                self.codes.append_null();
+                self.names.append_null();
+            }
             for (column, n) in self.by_type.iter_mut().zip(counts) {
                 column.push(*n);
             }
@@ -159,6 +199,7 @@ impl Rows {
     fn frame(self) -> PolarsResult<DataFrame> {
         let mut columns = vec![
             Column::new("file".into(), self.file),
+            Column::new("lsoa".into(), self.lsoa),
             self.codes.finish().into_column(),
             self.names.finish().into_column(),
         ];
@@ -172,4 +213,80 @@ impl Rows {
 /// A segment with no rows (its schema).
 fn no_detail() -> PolarsResult<DataFrame> {
     Rows::default().frame()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn street(lsoas: &[(&str, &str, u32)]) -> StreetCounts {
+        let mut s = StreetCounts::default();
+        for &(code, name, burglaries) in lsoas {
+            let mut by_type = [0; 14];
+            by_type[2] = burglaries;
+            s.by_lsoa.insert(code.into(), (name.into(), by_type));
+        }
+        s
+    }
+
+    /// An LSOA's code and name are written on its first row only, and every later row (another
+    /// file, another row group) finds them by its number; a code met under another name (a
+    /// renamed LSOA) is another pair.
+    #[test]
+    fn each_lsoa_is_named_once_and_found_by_number() {
+        let mut lsoas = Lsoas::default();
+        let (mut first, mut second) = (Rows::default(), Rows::default());
+        let city = ("E01000001", "City of London 001A", 5);
+        first.add(
+            0,
+            &street(&[("E01000001", "City of London 001A", 3)]),
+            &mut lsoas,
+        );
+        second.add(
+            1,
+            &street(&[city, ("E01000914", "Camden 028B", 1)]),
+            &mut lsoas,
+        );
+        let renamed = ("E01000914", "Camden 028B (2021 name)", 7);
+        second.add(2, &street(&[city, renamed]), &mut lsoas);
+        let mut frame = first.frame().unwrap();
+        frame.vstack_mut(&second.frame().unwrap()).unwrap();
+        let column = |name: &str| frame.column(name).unwrap().clone();
+        let (n, codes, names) = (column("lsoa"), column("lsoa_code"), column("lsoa_name"));
+        // 5 rows, 3 pairs: only each pair's first row carries strings.
+        assert_eq!(
+            (frame.height(), codes.null_count(), names.null_count()),
+            (5, 2, 2)
+        );
+        let table = crate::ingest::police_uk::cache::lsoa_table(
+            n.u32().unwrap(),
+            codes.str().unwrap(),
+            names.str().unwrap(),
+        );
+        assert_eq!(table.len(), 3);
+        let rows: Vec<(u32, &str, &str, u32)> = (0..frame.height())
+            .map(|i| {
+                let (code, name) = table[n.u32().unwrap().get(i).unwrap() as usize].unwrap();
+                let file = frame.column("file").unwrap().u32().unwrap().get(i).unwrap();
+                (
+                    file,
+                    code,
+                    name,
+                    frame.column("c2").unwrap().u32().unwrap().get(i).unwrap(),
+                )
+            })
+            .collect();
+        let mut sorted = rows.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            vec![
+                (0, "E01000001", "City of London 001A", 3),
+                (1, "E01000001", "City of London 001A", 5),
+                (1, "E01000914", "Camden 028B", 1),
+                (2, "E01000001", "City of London 001A", 5),
+                (2, "E01000914", "Camden 028B (2021 name)", 7),
+            ]
+        );
+    }
 }
