@@ -39,7 +39,15 @@ impl Detail {
         Detail {
             tmp,
             next: AtomicU32::new(0),
-            pending: Mutex::new(Pending::default()),
+            pending: Mutex::new(Pending {
+                rows: Rows::sized(),
+                ids: HashMap::new(),
+                lsoas: Lsoas {
+                    // England and Wales have about 35,000 LSOAs (34,753 in 2011, 35,672 in 2021).
+                    by_code: FxHashMap::with_capacity_and_hasher(40_000, Default::default()),
+                    next: 0,
+                },
+            }),
             writer: Mutex::new(None),
         }
     }
@@ -55,7 +63,7 @@ impl Detail {
             if pending.rows.len() < ROW_GROUP {
                 return;
             }
-            std::mem::take(&mut pending.rows)
+            std::mem::replace(&mut pending.rows, Rows::sized())
         };
         self.write(full);
     }
@@ -173,6 +181,18 @@ impl Default for Rows {
 }
 
 impl Rows {
+    /// Room for a row group and a file more, so that the columns do not grow by copying.
+    fn sized() -> Rows {
+        let n = ROW_GROUP + ROW_GROUP / 4;
+        Rows {
+            file: Vec::with_capacity(n),
+            lsoa: Vec::with_capacity(n),
+            codes: StringChunkedBuilder::new("lsoa_code".into(), n),
+            names: StringChunkedBuilder::new("lsoa_name".into(), n),
+            by_type: std::array::from_fn(|_| Vec::with_capacity(n)),
+        }
+    }
+
     fn len(&self) -> usize {
         self.file.len()
     }
