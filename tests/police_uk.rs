@@ -1456,3 +1456,50 @@ fn a_type_before_its_category_existed_is_no_missing_month() {
     );
     assert!(!out.contains("May 2013"), "{out}");
 }
+
+/// A cache opened for the LSOA detail of some files (known by their fingerprints) reads that
+/// detail only; the other files' summaries serve alone, marked as without detail, so a run that
+/// does need theirs parses them.
+#[test]
+fn the_cache_reads_only_the_lsoa_detail_a_run_asks_for() {
+    use saferstats::ingest::police_uk::cache::{Cache, Cached, Wanted};
+    use saferstats::ingest::police_uk::file::StreetCounts;
+    let dir = tempfile::tempdir().unwrap();
+    let street = |code: &str, robberies: u32| {
+        let mut s = StreetCounts::default();
+        let mut by_type = [0; 14];
+        by_type[9] = robberies;
+        s.by_lsoa.insert(code.into(), ("an LSOA".into(), by_type));
+        s.has_lsoa_detail = true;
+        s
+    };
+    let mut cache = Cache::open(dir.path(), &Wanted::None);
+    for (key, print, code, n) in [
+        ("k-kent", "p-kent", "E01024000", 4),
+        ("k-york", "p-york", "E01013000", 6),
+    ] {
+        let s = street(code, n);
+        cache.keep_detail(key, &s);
+        let cached = Cached {
+            digest: format!("blake3:{key}"),
+            rows_read: n as u64,
+            street: Some(s.into()),
+        };
+        cache.add(key.into(), cached);
+        cache.learn(print.into(), key.into());
+    }
+    cache.save().unwrap();
+    let detail = |wanted: &Wanted, key: &str| {
+        let cache = Cache::open(dir.path(), wanted);
+        let street = cache.get(key).unwrap().street.clone().unwrap();
+        (
+            street.has_lsoa_detail,
+            street.by_lsoa.values().map(|(_, t)| t[9]).sum::<u32>(),
+        )
+    };
+    let kent_only = Wanted::Of(vec!["p-kent".into()]);
+    assert_eq!(detail(&kent_only, "k-kent"), (true, 4));
+    assert_eq!(detail(&kent_only, "k-york"), (false, 0));
+    assert_eq!(detail(&Wanted::All, "k-york"), (true, 6));
+    assert_eq!(detail(&Wanted::None, "k-kent"), (false, 0));
+}

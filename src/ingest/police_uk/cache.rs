@@ -26,7 +26,7 @@
 //! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
 //! (edited, even into another valid Parquet file) is not read, and its month-files are parsed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -78,32 +78,35 @@ pub struct Cache {
 const VERSION: &str = "police-uk-v9";
 
 impl Cache {
-    /// Opens (and reads) the cache under `dir`, with the LSOA detail when `detail`; unreadable
-    /// segments are skipped.
-    pub fn open(dir: &Path, detail: bool) -> Cache {
+    /// Opens (and reads) the cache under `dir`, with the LSOA detail of the files `detail` asks
+    /// for; unreadable segments are skipped.
+    pub fn open(dir: &Path, detail: &Wanted) -> Cache {
         let dir = dir.join(VERSION);
         let mut entries = HashMap::new();
         let mut by_fingerprint = HashMap::new();
         let index = read_index(&dir);
+        let needs = !matches!(detail, Wanted::None);
         if let Ok(listing) = std::fs::read_dir(&dir) {
             let mut names: Vec<PathBuf> =
                 listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
             // A segment is read (and so checked) only when the run needs the LSOA detail.
-            let unread = |p: &PathBuf| !detail && file_name(p).starts_with("segment-");
+            let unread = |p: &PathBuf| !needs && file_name(p).starts_with("segment-");
             names.retain(|p| unread(p) || verified(p, &index));
             names.sort();
-            for files in names.iter().filter(|p| file_name(p).starts_with("files-")) {
-                let segment = segment_beside(files);
-                if detail && !names.contains(&segment) {
-                    continue;
-                }
-                let _ = read_pair(files, detail.then_some(segment.as_path()), &mut entries);
-            }
             for known in names
                 .iter()
                 .filter(|p| file_name(p).starts_with("fingerprints-"))
             {
                 let _ = read_fingerprints(known, &mut by_fingerprint);
+            }
+            let keys = detail.keys(&by_fingerprint);
+            for files in names.iter().filter(|p| file_name(p).starts_with("files-")) {
+                let segment = segment_beside(files);
+                if needs && !names.contains(&segment) {
+                    continue;
+                }
+                let segment = needs.then_some((segment.as_path(), keys.as_ref()));
+                let _ = read_pair(files, segment, &mut entries);
             }
         }
         Cache {
@@ -354,7 +357,7 @@ fn read(path: &Path) -> PolarsResult<DataFrame> {
 /// any error leaves `entries` as it was.
 fn read_pair(
     files: &Path,
-    segment: Option<&Path>,
+    segment: Option<(&Path, Option<&HashSet<String>>)>,
     entries: &mut HashMap<String, Cached>,
 ) -> PolarsResult<()> {
     let meta = read(files)?;
@@ -362,18 +365,44 @@ fn read_pair(
     let mut found: HashMap<String, (Cached, Option<StreetCounts>)> = (0..meta.height())
         .filter_map(|i| summary.entry(i))
         .collect();
-    if let Some(segment) = segment {
+    if let Some((segment, wanted)) = segment {
         let keys: HashMap<u32, &str> = (0..meta.height())
             .filter_map(|i| Some((summary.detail.get(i)?, summary.keys.get(i)?)))
+            .filter(|(_, key)| wanted.is_none_or(|w| w.contains(*key)))
             .collect();
-        let rows = IpcReader::new(std::fs::File::open(segment)?).finish()?;
-        add_detail(&rows, &keys, &mut found)?;
+        if !keys.is_empty() {
+            let rows = IpcReader::new(std::fs::File::open(segment)?).finish()?;
+            add_detail(&rows, &keys, &mut found)?;
+        }
     }
     for (key, (mut cached, street)) in found {
         cached.street = street.map(Arc::new);
         entries.insert(key, cached);
     }
     Ok(())
+}
+
+/// Whose LSOA detail a run needs from the cache.
+pub enum Wanted {
+    None,
+    All,
+    /// The files with these fingerprints (the others' summaries serve alone).
+    Of(Vec<String>),
+}
+
+impl Wanted {
+    /// The keys wanted, `None` for all.
+    fn keys(&self, by_fingerprint: &HashMap<String, String>) -> Option<HashSet<String>> {
+        match self {
+            Wanted::Of(prints) => Some(
+                prints
+                    .iter()
+                    .filter_map(|p| by_fingerprint.get(p).cloned())
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// The summary table's columns, one file a row.
@@ -492,8 +521,10 @@ fn add_detail(
     let columns: Vec<&UInt32Chunked> = (0..14)
         .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u32()))
         .collect::<PolarsResult<_>>()?;
-    for street in found.values_mut().filter_map(|(_, s)| s.as_mut()) {
-        street.has_lsoa_detail = true;
+    for key in keys.values() {
+        if let Some((_, Some(street))) = found.get_mut(*key) {
+            street.has_lsoa_detail = true;
+        }
     }
     for i in 0..counts.height() {
         let Some(street) = files

@@ -54,6 +54,23 @@ fn for_points(selection: &Selection, chosen: &[(Entry, Name)]) -> Option<Selecti
     Some(selection::for_area(selection, area, &slugs))
 }
 
+/// Whose LSOA detail the run needs from the cache: the files that keep it, known by their
+/// fingerprints; every file's with `--rehash` or a file with none (known only once hashed).
+fn wanted(s: &Selection, chosen: &[(Entry, Name)]) -> cache::Wanted {
+    if !s.lsoa_detail {
+        return cache::Wanted::None;
+    }
+    let prints: Option<Vec<String>> = chosen
+        .iter()
+        .filter(|(_, name)| selection::keeps_lsoas(s, name))
+        .map(|(entry, _)| entry.fingerprint.clone())
+        .collect();
+    match prints {
+        Some(prints) if !s.rehash => cache::Wanted::Of(prints),
+        _ => cache::Wanted::All,
+    }
+}
+
 /// Reads the archive at `source.path` into `data`.
 pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> Result<()> {
     let archive = Archive::open(&source.path)?;
@@ -63,7 +80,7 @@ pub fn load_into(data: &mut Dataset, source: &Source, selection: &Selection) -> 
     let cache = selection
         .cache_dir
         .as_deref()
-        .map(|dir| cache::Cache::open(dir, selection.lsoa_detail));
+        .map(|dir| cache::Cache::open(dir, &wanted(selection, &chosen)));
     let (mut files, tally) =
         read_all(&archive, chosen, &source.display, selection, cache.as_ref())?;
     if cache.is_some() {

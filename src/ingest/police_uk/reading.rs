@@ -241,6 +241,6 @@ fn usable(hit: &cache::Cached, area: Option<&Vec<String>>, s: &Selection, name: 
     let same_area =
         street.outside_area.as_ref().map(|(_, p)| p.clone()) == area.map(|a| a.join("|"));
     same_area
-        && (street.has_lsoa_detail || !s.lsoa_detail)
+        && (street.has_lsoa_detail || !super::selection::keeps_lsoas(s, name))
         && (street.has_point_detail || !super::selection::keeps_points(s, name))
 }
