@@ -632,7 +632,7 @@ fn a_damaged_cache_is_ignored() {
     let (archive, cache) = archive_with_cache(&cli);
     let check = || cached(&archive, &cache, &[]).args(["check"]).expect(0);
     check();
-    for e in std::fs::read_dir(Path::new(&cache).join("police-uk-v9")).unwrap() {
+    for e in std::fs::read_dir(Path::new(&cache).join("police-uk-v10")).unwrap() {
         std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
     }
     let (out, err) = check();
@@ -1235,7 +1235,7 @@ fn a_cache_file_edited_into_another_valid_one_is_not_trusted() {
     assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
     // Add 1,000 to every file's rows read, in a Parquet file that reads as well as the real one.
     use polars::prelude::{IntoColumn, ParquetReader, ParquetWriter, SerReader};
-    let dir = Path::new(&cache).join("police-uk-v9");
+    let dir = Path::new(&cache).join("police-uk-v10");
     let tamper = || {
         for e in std::fs::read_dir(&dir).unwrap() {
             let path = e.unwrap().path();
@@ -1399,7 +1399,7 @@ fn the_lsoa_detail_written_while_parsing_serves_a_later_run() {
         from_cache.contains("2016/17 Q1,City of London Police,E01000914,Camden 028B,Robbery,2\n"),
         "{from_cache}"
     );
-    let dir = Path::new(&cache).join("police-uk-v9");
+    let dir = Path::new(&cache).join("police-uk-v10");
     let left: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1502,4 +1502,42 @@ fn the_cache_reads_only_the_lsoa_detail_a_run_asks_for() {
     assert_eq!(detail(&kent_only, "k-york"), (false, 0));
     assert_eq!(detail(&Wanted::All, "k-york"), (true, 6));
     assert_eq!(detail(&Wanted::None, "k-kent"), (false, 0));
+}
+
+/// The segment keeps counts as u16. A file with an LSOA count above 65,535 of one crime type (far
+/// above any real LSOA's month) keeps its summary in the cache but no LSOA detail, so that a run
+/// that needs the detail parses it again; a count of 65,535 is kept exactly.
+#[test]
+fn a_count_too_large_for_the_segment_leaves_the_file_without_detail() {
+    use saferstats::ingest::police_uk::cache::{Cache, Cached, Wanted};
+    use saferstats::ingest::police_uk::file::StreetCounts;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = Cache::open(dir.path(), &Wanted::None);
+    for (key, thefts) in [("k-fits", 65_535), ("k-over", 65_536)] {
+        let mut s = StreetCounts::default();
+        let mut by_type = [0; 14];
+        by_type[13] = thefts;
+        by_type[1] = 2;
+        s.by_lsoa
+            .insert("E01000001".into(), ("City of London 001A".into(), by_type));
+        s.by_type = by_type.map(u64::from);
+        s.has_lsoa_detail = true;
+        cache.keep_detail(key, &s);
+        let cached = Cached {
+            digest: format!("blake3:{key}"),
+            rows_read: u64::from(thefts) + 2,
+            street: Some(s.into()),
+        };
+        cache.add(key.into(), cached);
+    }
+    cache.save().unwrap();
+    let cache = Cache::open(dir.path(), &Wanted::All);
+    let street = |key: &str| cache.get(key).unwrap().street.clone().unwrap();
+    let (fits, over) = (street("k-fits"), street("k-over"));
+    assert!(fits.has_lsoa_detail);
+    let (_, counts) = &fits.by_lsoa["E01000001"];
+    assert_eq!((counts[13], counts[1]), (65_535, 2));
+    // The summary serves (its totals are u64); the detail is left to a parse.
+    assert_eq!((over.has_lsoa_detail, over.by_lsoa.len()), (false, 0));
+    assert_eq!((over.by_type[13], over.by_type[1]), (65_536, 2));
 }

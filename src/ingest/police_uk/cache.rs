@@ -14,10 +14,10 @@
 //! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
 //! segment is ignored.
 //!
-//! Layout under `<dir>/police-uk-v9/`: `files-<id>.parquet` (one row per month-file: key, detail,
+//! Layout under `<dir>/police-uk-v10/`: `files-<id>.parquet` (one row per month-file: key, detail,
 //! digest, rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
 //! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.arrow` (Arrow IPC with
-//! LZ4: file, lsoa, lsoa_code, lsoa_name, c0..c13, one row per file and LSOA, `file` being the
+//! LZ4: file, lsoa, lsoa_code, lsoa_name, c0..c13 (u16), one row per file and LSOA, `file` being the
 //! number its summary row holds as `detail`, and `lsoa` the number of the (code, name) pair, whose
 //! first row alone carries the strings; see [`super::segment`]); each run that parses new files
 //! adds one pair, the segment written while the files
@@ -75,7 +75,9 @@ pub struct Cache {
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
 /// v5: stop-and-search rows are checked (dated in their month) in every run, not only for `searches`.
 /// v6: outcome rows too (month, Crime ID, outcome type), not only for `justice`.
-const VERSION: &str = "police-uk-v9";
+/// v10: the segment's counts are u16 (a file with a larger count keeps no LSOA detail); the
+/// Parquet tables are LZ4.
+const VERSION: &str = "police-uk-v10";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail of the files `detail` asks
@@ -243,7 +245,10 @@ pub fn key(name: &str, digest: &str) -> String {
 fn write(path: &Path, df: &mut DataFrame, index: &mut Index) -> Result<(), String> {
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
+    // LZ4, not the default zstd: these tables are small and written by every run that parses,
+    // where zstd's match search cost more than the bytes it saved.
     ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Lz4Raw)
         .finish(df)
         .map_err(|e| e.to_string())?;
     commit(&tmp, path, index)
@@ -518,8 +523,8 @@ fn add_detail(
         text("lsoa_name")?,
     );
     let lsoas = lsoa_table(lsoa, codes, names);
-    let columns: Vec<&UInt32Chunked> = (0..14)
-        .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u32()))
+    let columns: Vec<&UInt16Chunked> = (0..14)
+        .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u16()))
         .collect::<PolarsResult<_>>()?;
     for key in keys.values() {
         if let Some((_, Some(street))) = found.get_mut(*key) {
@@ -537,7 +542,7 @@ fn add_detail(
         };
         let mut by_type = [0u32; 14];
         for (t, col) in columns.iter().enumerate() {
-            by_type[t] = col.get(i).unwrap_or(0);
+            by_type[t] = col.get(i).map_or(0, u32::from);
         }
         // A row whose pair no row names makes the whole pair unreadable (its files are parsed).
         let (code, name) = lsoa

@@ -55,6 +55,9 @@ impl Detail {
     /// Adds the rows of one file (`key`, numbered `id` in the segment) to the columns that wait;
     /// writes them once they fill a row group.
     pub(super) fn keep(&self, (key, id): (&str, u32), street: &StreetCounts) {
+        if !fits(street) {
+            return;
+        }
         let full = {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             let Pending { rows, ids, lsoas } = &mut *pending;
@@ -116,6 +119,19 @@ impl Detail {
     }
 }
 
+/// Whether every count of the file's LSOA table fits the segment's u16 columns. An LSOA counts
+/// a few hundred crimes of one type in a month at most; a file with more keeps no LSOA detail in
+/// the cache, and a run that needs it parses the file again.
+fn fits(street: &StreetCounts) -> bool {
+    let most = u16::MAX;
+    // No LSOA counts more of a type than the file does: the totals settle nearly every file.
+    street.by_type.iter().all(|&n| n <= u64::from(most))
+        || street
+            .by_lsoa
+            .values()
+            .all(|(_, counts)| counts.iter().all(|&n| n <= u32::from(most)))
+}
+
 /// What waits to be written to a segment, and the LSOAs it has named so far.
 #[derive(Default)]
 struct Pending {
@@ -165,7 +181,9 @@ struct Rows {
     lsoa: Vec<u32>,
     codes: StringChunkedBuilder,
     names: StringChunkedBuilder,
-    by_type: [Vec<u32>; 14],
+    /// Counts by crime type, as u16: a file whose counts do not fit keeps no detail (see
+    /// [`Detail::keep`]).
+    by_type: [Vec<u16>; 14],
 }
 
 impl Default for Rows {
@@ -210,8 +228,10 @@ impl Rows {
                 self.codes.append_null();
                 self.names.append_null();
             }
-            for (column, n) in self.by_type.iter_mut().zip(counts) {
-                column.push(*n);
+            for (column, &n) in self.by_type.iter_mut().zip(counts) {
+                // Checked by `fits` before the file's rows are added.
+                debug_assert!(n <= u32::from(u16::MAX), "{code}: {n} does not fit");
+                column.push(n as u16);
             }
         }
     }
@@ -284,7 +304,7 @@ mod tests {
             names.str().unwrap(),
         );
         assert_eq!(table.len(), 3);
-        let rows: Vec<(u32, &str, &str, u32)> = (0..frame.height())
+        let rows: Vec<(u32, &str, &str, u16)> = (0..frame.height())
             .map(|i| {
                 let (code, name) = table[n.u32().unwrap().get(i).unwrap() as usize].unwrap();
                 let file = frame.column("file").unwrap().u32().unwrap().get(i).unwrap();
@@ -292,7 +312,7 @@ mod tests {
                     file,
                     code,
                     name,
-                    frame.column("c2").unwrap().u32().unwrap().get(i).unwrap(),
+                    frame.column("c2").unwrap().u16().unwrap().get(i).unwrap(),
                 )
             })
             .collect();
