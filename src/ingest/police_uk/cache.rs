@@ -19,9 +19,8 @@
 //! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.arrow` (Arrow IPC with
 //! LZ4: file, lsoa, lsoa_code, lsoa_name, c0..c13 (u16), one row per file and LSOA, `file` being the
 //! number its summary row holds as `detail`, and `lsoa` the number of the (code, name) pair, whose
-//! first row alone carries the strings; see [`super::segment`]); each run that parses new files
-//! adds one pair, the segment written while the files
-//! are parsed. `fingerprints-<id>.parquet`
+//! first row alone carries the strings; see [`super::segment`]). Each run that parses new files
+//! adds one pair, the segment written while the files are parsed. `fingerprints-<id>.parquet`
 //! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
 //! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
 //! (edited, even into another valid Parquet file) is not read, and its month-files are parsed.
@@ -490,7 +489,6 @@ impl<'a> Summary<'a> {
     }
 }
 
-/// Adds a segment's rows to the files they belong to (`keys`: each file's key by its number).
 /// Each LSOA number's code and name, from the rows that carry them (see [`super::segment`]).
 pub(super) fn lsoa_table<'a>(
     lsoa: &UInt32Chunked,
@@ -510,6 +508,7 @@ pub(super) fn lsoa_table<'a>(
     table
 }
 
+/// Adds a segment's rows to the files they belong to (`keys`: each file's key by its number).
 fn add_detail(
     counts: &DataFrame,
     keys: &HashMap<u32, &str>,

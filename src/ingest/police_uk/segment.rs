@@ -164,12 +164,7 @@ impl Lsoas {
 
     /// Pair `n`'s code and name.
     fn pair(&self, n: u32) -> (&str, &str) {
-        let (start, code, name) = self.spans[n as usize];
-        let code_end = start + code;
-        (
-            &self.text[start..code_end],
-            &self.text[code_end..code_end + name],
-        )
+        spanned(&self.text, self.spans[n as usize])
     }
 
     /// The pair's number, and whether this is its first row.
@@ -184,13 +179,18 @@ impl Lsoas {
         self.text.push_str(name);
         let Lsoas { table, text, spans } = self;
         let rehash = |&m: &u32| {
-            let (start, code, name) = spans[m as usize];
-            let code_end = start + code;
-            hash_pair(&text[start..code_end], &text[code_end..code_end + name])
+            let (code, name) = spanned(text, spans[m as usize]);
+            hash_pair(code, name)
         };
         table.insert_unique(hash, n, rehash);
         (n, true)
     }
+}
+
+/// The code and name a span of [`Lsoas::text`] holds.
+fn spanned(text: &str, (start, code, name): (usize, usize, usize)) -> (&str, &str) {
+    let code_end = start + code;
+    (&text[start..code_end], &text[code_end..code_end + name])
 }
 
 fn hash_pair(code: &str, name: &str) -> u64 {
@@ -212,7 +212,7 @@ struct Rows {
     codes: StringChunkedBuilder,
     names: StringChunkedBuilder,
     /// Counts by crime type, as u16: a file whose counts do not fit keeps no detail (see
-    /// [`Detail::keep`]).
+    /// [`fits`]).
     by_type: [Vec<u16>; 14],
 }
 
