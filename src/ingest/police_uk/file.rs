@@ -8,6 +8,7 @@
 use rustc_hash::FxHashMap;
 
 use super::justice::{self, CrimeIds};
+use super::lsoa_run::{LsoaTable, Run};
 use super::rows::Rows;
 
 use crate::error::{Error, Location, Result};
@@ -109,7 +110,7 @@ pub struct StreetCounts {
     /// Count per crime type (index into [`CRIME_TYPES`]).
     pub by_type: [u64; 14],
     /// By LSOA code ("" for rows with no location): the LSOA's name and its count per crime type.
-    pub by_lsoa: FxHashMap<Box<str>, (Box<str>, [u32; 14])>,
+    pub by_lsoa: LsoaTable,
     pub no_location: u64,
     pub duplicate_ids: u64,
     pub legacy: Vec<&'static Legacy>,
@@ -364,8 +365,17 @@ fn street(
     let month = name.month.to_string();
     let mut counts = StreetCounts::default();
     let mut ids = CrimeIds::for_bytes(rows.bytes());
-    let mut parsed =
-        rows.each(|record| count_row(record, &cols, month.as_bytes(), &mut counts, &mut ids))?;
+    let mut run = Run::default();
+    let mut parsed = rows.each(|record| {
+        count_row(
+            record,
+            &cols,
+            month.as_bytes(),
+            (&mut counts, &mut run),
+            &mut ids,
+        )
+    })?;
+    run.flush(&mut counts.by_lsoa);
     counts.has_point_detail = keep.points;
     counts.count_outside(area);
     counts.has_lsoa_detail = true;
@@ -381,7 +391,7 @@ fn count_row(
     r: &Record,
     cols: &Columns,
     month: &[u8],
-    counts: &mut StreetCounts,
+    (counts, run): (&mut StreetCounts, &mut Run),
     ids: &mut CrimeIds,
 ) -> std::result::Result<(), String> {
     let field = |i: usize| r.unescape(i).unwrap_or_default();
@@ -395,8 +405,13 @@ fn count_row(
         None => legacy_type(&raw_type)?,
     };
     let code = cols.lsoa_code.map(field).unwrap_or_default();
-    let code =
-        std::str::from_utf8(&code).map_err(|_| "the LSOA code is not text (UTF-8)".to_string())?;
+    let new_code = match run.continues(&code) {
+        true => None,
+        false => Some(
+            std::str::from_utf8(&code)
+                .map_err(|_| "the LSOA code is not text (UTF-8)".to_string())?,
+        ),
+    };
     if let Some(l) = legacy
         && !counts.legacy.iter().any(|x| x.label == l.label)
     {
@@ -411,19 +426,13 @@ fn count_row(
     if code.is_empty() {
         counts.no_location += 1;
     }
-    match counts.by_lsoa.get_mut(code) {
-        Some((_, by_type)) => by_type[type_index] += 1,
-        None => {
-            let mut by_type = [0; 14];
-            by_type[type_index] = 1;
-            let lsoa_name = cols.lsoa_name.map_or(String::new(), |i| text(&field(i)));
-            counts
-                .by_lsoa
-                .insert(code.into(), (lsoa_name.into(), by_type));
-        }
+    if let Some(code) = new_code {
+        let name = cols.lsoa_name.map(field).unwrap_or_default();
+        run.begin(code, &name, &mut counts.by_lsoa);
     }
+    run.by_type[type_index] += 1;
     if let Some(p) = cols.point {
-        count_point(r, p, code, type_index, counts);
+        count_point(r, p, &run.code, type_index, counts);
     }
     // Anti-social behaviour (type 0) is no recorded crime and has no Crime ID.
     let keep = (cols.crimes && type_index > 0).then_some(type_index as u8);

@@ -13,6 +13,7 @@ pub mod export;
 pub mod file;
 pub mod justice;
 pub mod lookup;
+mod lsoa_run;
 pub mod progress;
 pub mod quality;
 mod reading;
