@@ -294,6 +294,8 @@ def lsoa_ranges() -> dict[str, tuple[str, int, int]]:
 
 
 _POOLS: dict[tuple[int, str], list[str]] = {}
+# A pool fragment's place in a published file: (no location, LSOA name, LSOA code).
+_FRAG_KEY: dict[str, tuple[bool, str, str]] = {}
 
 
 def lsoas_for(seed: int, force) -> list[tuple[str, str, float, float]]:
@@ -352,11 +354,13 @@ def location_pool(seed: int, slug: str) -> list[str]:
         if rng.random() < COMMA_LOCATION_SHARE:
             place = f"{place}, {COMMA_TAILS[rng.randrange(len(COMMA_TAILS))]}"
         frag = f"{lon:.6f},{lat:.6f},{csv_field('On or near ' + place)},{code},{csv_field(lname)}"
+        _FRAG_KEY[frag] = (False, lname, code)
         # Multiplicity: mostly 1, a heavy tail up to 30.
         mult = min(30, int(rng.paretovariate(1.6)))
         pool.extend([frag] * mult)
     n_noloc = round(len(pool) * NO_LOCATION_SHARE / (1.0 - NO_LOCATION_SHARE))
     pool.extend([NO_LOCATION] * n_noloc)
+    _FRAG_KEY[NO_LOCATION] = (True, "", "")
     _POOLS[key] = pool
     return pool
 
@@ -392,7 +396,7 @@ def plan(seed: int, months: list[str], rows: int) -> list[tuple[str, str, int, l
 
 def file_crimes(job):
     """One street file's rows as drawn: (force name, types, locations, Crime IDs, outcomes)."""
-    out_dir, seed, month, slug, n, weights = job
+    out_dir, seed, month, slug, n, weights = job[:6]
     force = next(f for f in FORCES if f[0] == slug)
     name = force[1]
     pool = location_pool(seed, slug)
@@ -411,21 +415,34 @@ def file_crimes(job):
     return name, types, locs, ids, outcomes
 
 
+def published_key(loc: str, label: str) -> tuple:
+    """Where data.police.uk puts a row in a street file: LSOA by LSOA (by LSOA name), within an
+    LSOA by crime type (alphabetical, "Other crime" last), rows without a location at the end.
+    Seen in every City of London Police street file in ../shared/data/police-uk (one run of rows
+    per LSOA, types in that order)."""
+    no_location, lsoa_name, lsoa_code = _FRAG_KEY[loc]
+    return (no_location, lsoa_name, lsoa_code, label == "Other crime", label)
+
+
 def write_file(job) -> tuple[int, int, int]:
-    out_dir, seed, month, slug, n, weights = job
+    out_dir, seed, month, slug, n, weights, order = job
     name, types, locs, ids, outcomes = file_crimes(job)
     mid = f",{month},{name},{name},"
     asb_tail = f",{ASB},,\n"
-    parts = [HEADER]
+    rows = []
     k = 0
     n_asb = 0
     for t, loc in zip(types, locs):
         if t is ASB or t == ASB:
-            parts.append(f"{mid}{loc}{asb_tail}")
+            rows.append((loc, ASB, f"{mid}{loc}{asb_tail}"))
             n_asb += 1
         else:
-            parts.append(f"{ids[k]}{mid}{loc},{label_for(month, t)},{outcomes[k]},\n")
+            label = label_for(month, t)
+            rows.append((loc, label, f"{ids[k]}{mid}{loc},{label},{outcomes[k]},\n"))
             k += 1
+    if order == "published":
+        rows.sort(key=lambda r: published_key(r[0], r[1]))  # stable: draw order within a key
+    parts = [HEADER] + [line for _, _, line in rows]
     data = "".join(parts).encode("utf-8")
     d = os.path.join(out_dir, month)
     os.makedirs(d, exist_ok=True)
@@ -480,6 +497,9 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", type=int, default=10_000_000, help="total rows over all files (default 10,000,000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--outcomes", action="store_true", help="write each month's outcome files too")
+    ap.add_argument("--order", choices=["published", "drawn"], default="published",
+                    help="row order in a street file: data.police.uk's (by LSOA name, then crime type; "
+                         "no location last; the default) or the order rows were drawn in")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (output does not depend on it)")
     a = ap.parse_args(argv)
 
@@ -502,7 +522,7 @@ def main(argv=None) -> int:
             print(f"gen_archive: --start {a.start} is after --end {a.end}", file=sys.stderr)
             return 2
     months = month_list(a.end, a.months)
-    jobs = [(partial, a.seed, m, s, n, w) for m, s, n, w in plan(a.seed, months, a.rows)]
+    jobs = [(partial, a.seed, m, s, n, w, a.order) for m, s, n, w in plan(a.seed, months, a.rows)]
     # Biggest files first so the two workers finish together.
     order = sorted(range(len(jobs)), key=lambda i: (-jobs[i][4], i))
     files = rows = asb = nbytes = 0
