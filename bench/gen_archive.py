@@ -15,6 +15,8 @@ run never leaves a half-written archive under OUT_DIR. OUT_DIR must not exist or
 
 The data is synthetic: counts follow roughly real force sizes and crime-type mix, with a per force
 and per crime-type yearly trend and a summer peak, so year-on-year changes are not all zero.
+Each street file lists its rows as data.police.uk does (by LSOA name, then crime type, rows
+without a location last; --order drawn keeps the order they were drawn in instead).
 Two outcome labels containing commas are invented (no real data.police.uk outcome has one) to
 exercise quoting; see OUTCOMES below. Crime types carry the label data.police.uk used in the
 file's month (the May 2013 and September 2011 scheme changes; see label_for).
