@@ -1479,7 +1479,7 @@ fn the_cache_reads_only_the_lsoa_detail_a_run_asks_for() {
         ("k-york", "p-york", "E01013000", 6),
     ] {
         let s = street(code, n);
-        cache.keep_detail(key, &s);
+        cache.keep_detail((key, &key[2..]), &s);
         let cached = Cached {
             digest: format!("blake3:{key}"),
             rows_read: n as u64,
@@ -1522,7 +1522,7 @@ fn a_count_too_large_for_the_segment_leaves_the_file_without_detail() {
             .insert("E01000001".into(), ("City of London 001A".into(), by_type));
         s.by_type = by_type.map(u64::from);
         s.has_lsoa_detail = true;
-        cache.keep_detail(key, &s);
+        cache.keep_detail((key, "city-of-london"), &s);
         let cached = Cached {
             digest: format!("blake3:{key}"),
             rows_read: u64::from(thefts) + 2,

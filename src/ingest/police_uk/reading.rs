@@ -190,7 +190,7 @@ fn hand_over_detail(
     name: &Name,
 ) {
     if let (Some((cache, key)), Some(street)) = (cache, &parsed.street) {
-        cache.keep_detail(key, street);
+        cache.keep_detail((key, &name.force), street);
     }
     let street = parsed.street.as_mut().and_then(std::sync::Arc::get_mut);
     if let Some(street) = street.filter(|_| !super::selection::keeps_lsoas(s, name)) {

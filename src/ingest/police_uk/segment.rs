@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use polars::io::ipc::BatchedWriter as IpcBatched;
 use polars::prelude::*;
 
+use rustc_hash::FxHashMap;
+
 use super::cache::{Index, commit};
 use crate::ingest::police_uk::file::StreetCounts;
 
@@ -41,8 +43,7 @@ impl Detail {
             pending: Mutex::new(Pending {
                 rows: Rows::sized(),
                 ids: HashMap::new(),
-                // England and Wales have about 35,000 LSOAs (34,753 in 2011, 35,672 in 2021).
-                lsoas: Lsoas::sized(40_000),
+                lsoas: Numbering::default(),
             }),
             writer: Mutex::new(None),
         }
@@ -50,7 +51,7 @@ impl Detail {
 
     /// Adds the rows of one file (`key`, numbered `id` in the segment) to the columns that wait;
     /// writes them once they fill a row group.
-    pub(super) fn keep(&self, (key, id): (&str, u32), street: &StreetCounts) {
+    pub(super) fn keep(&self, (key, id, force): (&str, u32, &str), street: &StreetCounts) {
         if !fits(street) {
             return;
         }
@@ -58,7 +59,7 @@ impl Detail {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             let Pending { rows, ids, lsoas } = &mut *pending;
             ids.insert(key.to_string(), id);
-            rows.add(id, street, lsoas);
+            rows.add(id, street, lsoas.of(force));
             if pending.rows.len() < ROW_GROUP {
                 return;
             }
@@ -133,64 +134,106 @@ fn fits(street: &StreetCounts) -> bool {
 struct Pending {
     rows: Rows,
     ids: HashMap<String, u32>,
-    lsoas: Lsoas,
+    lsoas: Numbering,
 }
 
-/// Each (LSOA code, name) pair of the segment, numbered in the order first met. Only the first
+/// The segment's LSOA numbers, given force by force: each force numbers the (LSOA code, name)
+/// pairs its files name, in blocks of [`BLOCK`] numbers taken from one count, so no two pairs
+/// share a number. A pair two forces both name (British Transport Police's stations lie in other
+/// forces' LSOAs) has a number from each; the reader finds either.
+///
+/// Why by force: a file's LSOAs are looked up in its force's table (about a thousand pairs, tens
+/// of kB), which its first lookups bring into the core's cache, where one table of every force's
+/// 35,000 pairs cost a cache miss or three a lookup (the file being read had pushed it out since
+/// the force's last file).
+#[derive(Default)]
+struct Numbering {
+    forces: FxHashMap<String, Lsoas>,
+    /// The first number of the next block.
+    next: u32,
+}
+
+/// Numbers a force takes at a time.
+const BLOCK: u32 = 256;
+
+impl Numbering {
+    /// `force`'s pairs, and the count their blocks come from.
+    fn of(&mut self, force: &str) -> (&mut Lsoas, &mut u32) {
+        if !self.forces.contains_key(force) {
+            self.forces.insert(force.to_string(), Lsoas::default());
+        }
+        let lsoas = self.forces.get_mut(force).expect("inserted above");
+        (lsoas, &mut self.next)
+    }
+}
+
+/// Each (LSOA code, name) pair one force's files name, in the order first met. Only the first
 /// row of a pair carries its code and name; later rows carry its number alone (null strings), so
 /// the strings of an LSOA met in every month are stored once, not once per month.
 ///
 /// The pairs' text sits in one buffer and the table holds numbers only: a lookup per file and
-/// LSOA reads a few compact arrays, not three heap strings apiece (the cache misses of the
-/// string-keyed map it replaced were a fifth of a sparse national first run's time).
+/// LSOA reads a few compact arrays, not three heap strings apiece.
 #[derive(Default)]
 struct Lsoas {
-    /// Each pair's number, found by the hash of its code and name.
+    /// Each pair's place in `spans`, found by the hash of its code and name.
     table: hashbrown::HashTable<u32>,
     /// Every pair's code then name, one pair after another.
     text: String,
-    /// Pair `n`'s code and name in `text`: where they start, and their lengths.
-    spans: Vec<(usize, usize, usize)>,
+    /// Pair `i`'s code and name in `text`: where they start, and their lengths.
+    spans: Vec<(u32, u32, u32)>,
+    /// The first number of each block of [`BLOCK`] pairs.
+    blocks: Vec<u32>,
 }
 
 impl Lsoas {
-    fn sized(pairs: usize) -> Lsoas {
-        Lsoas {
-            table: hashbrown::HashTable::with_capacity(pairs),
-            text: String::with_capacity(pairs * 32),
-            spans: Vec::with_capacity(pairs),
-        }
+    /// Pair `i`'s code and name.
+    fn pair(&self, i: u32) -> (&str, &str) {
+        spanned(&self.text, self.spans[i as usize])
     }
 
-    /// Pair `n`'s code and name.
-    fn pair(&self, n: u32) -> (&str, &str) {
-        spanned(&self.text, self.spans[n as usize])
+    /// Pair `i`'s number in the segment.
+    fn number_of(&self, i: u32) -> u32 {
+        self.blocks[(i / BLOCK) as usize] + i % BLOCK
     }
 
-    /// The pair's number, and whether this is its first row.
-    fn number(&mut self, code: &str, name: &str) -> (u32, bool) {
+    /// The pair's number, and whether this is its first row; a new block comes from `next`.
+    fn number(&mut self, code: &str, name: &str, next: &mut u32) -> (u32, bool) {
         let hash = hash_pair(code, name);
-        if let Some(&n) = self.table.find(hash, |&n| self.pair(n) == (code, name)) {
-            return (n, false);
+        if let Some(&i) = self.table.find(hash, |&i| self.pair(i) == (code, name)) {
+            return (self.number_of(i), false);
         }
-        let n = u32::try_from(self.spans.len()).expect("fewer than 2^32 LSOAs");
-        self.spans.push((self.text.len(), code.len(), name.len()));
+        let i = u32::try_from(self.spans.len()).expect("fewer than 2^32 LSOAs");
+        if i % BLOCK == 0 {
+            self.blocks.push(*next);
+            *next = next
+                .checked_add(BLOCK)
+                .expect("fewer than 2^32 LSOA numbers");
+        }
+        let u32_of = |n: usize| u32::try_from(n).expect("under 4 GB of LSOA text");
+        let start = u32_of(self.text.len());
+        self.spans
+            .push((start, u32_of(code.len()), u32_of(name.len())));
         self.text.push_str(code);
         self.text.push_str(name);
-        let Lsoas { table, text, spans } = self;
+        let Lsoas {
+            table, text, spans, ..
+        } = self;
         let rehash = |&m: &u32| {
             let (code, name) = spanned(text, spans[m as usize]);
             hash_pair(code, name)
         };
-        table.insert_unique(hash, n, rehash);
-        (n, true)
+        table.insert_unique(hash, i, rehash);
+        (self.number_of(i), true)
     }
 }
 
 /// The code and name a span of [`Lsoas::text`] holds.
-fn spanned(text: &str, (start, code, name): (usize, usize, usize)) -> (&str, &str) {
-    let code_end = start + code;
-    (&text[start..code_end], &text[code_end..code_end + name])
+fn spanned(text: &str, (start, code, name): (u32, u32, u32)) -> (&str, &str) {
+    let (start, code_end) = (start as usize, start as usize + code as usize);
+    (
+        &text[start..code_end],
+        &text[code_end..code_end + name as usize],
+    )
 }
 
 fn hash_pair(code: &str, name: &str) -> u64 {
@@ -246,9 +289,9 @@ impl Rows {
     }
 
     /// Adds one row per LSOA of `street`, the file numbered `file`.
-    fn add(&mut self, file: u32, street: &StreetCounts, lsoas: &mut Lsoas) {
+    fn add(&mut self, file: u32, street: &StreetCounts, (lsoas, next): (&mut Lsoas, &mut u32)) {
         for (code, (name, counts)) in &street.by_lsoa {
-            let (n, first) = lsoas.number(code, name);
+            let (n, first) = lsoas.number(code, name, next);
             self.file.push(file);
             self.lsoa.push(n);
             if first {
@@ -304,21 +347,21 @@ mod tests {
     /// renamed LSOA) is another pair.
     #[test]
     fn each_lsoa_is_named_once_and_found_by_number() {
-        let mut lsoas = Lsoas::default();
+        let mut lsoas = Numbering::default();
         let (mut first, mut second) = (Rows::default(), Rows::default());
         let city = ("E01000001", "City of London 001A", 5);
         first.add(
             0,
             &street(&[("E01000001", "City of London 001A", 3)]),
-            &mut lsoas,
+            lsoas.of("city-of-london"),
         );
         second.add(
             1,
             &street(&[city, ("E01000914", "Camden 028B", 1)]),
-            &mut lsoas,
+            lsoas.of("city-of-london"),
         );
         let renamed = ("E01000914", "Camden 028B (2021 name)", 7);
-        second.add(2, &street(&[city, renamed]), &mut lsoas);
+        second.add(2, &street(&[city, renamed]), lsoas.of("city-of-london"));
         let mut frame = first.frame().unwrap();
         frame.vstack_mut(&second.frame().unwrap()).unwrap();
         let column = |name: &str| frame.column(name).unwrap().clone();
@@ -356,6 +399,53 @@ mod tests {
                 (1, "E01000914", "Camden 028B", 1),
                 (2, "E01000001", "City of London 001A", 5),
                 (2, "E01000914", "Camden 028B (2021 name)", 7),
+            ]
+        );
+    }
+
+    /// Each force numbers its pairs in blocks of one count: a force's 300 pairs take two blocks,
+    /// around another force's, and a pair both forces name has a number from each; every number
+    /// is one pair's, and the reader finds each row's code and name.
+    #[test]
+    fn forces_number_their_pairs_in_blocks_that_never_overlap() {
+        let mut numbering = Numbering::default();
+        let codes: Vec<String> = (0..300).map(|k| format!("E01{k:06}")).collect();
+        let many: Vec<(&str, &str, u32)> = codes.iter().map(|c| (c.as_str(), "A", 1)).collect();
+        let mut rows = Rows::default();
+        rows.add(0, &street(&many[..200]), numbering.of("kent"));
+        rows.add(1, &street(&[("E01000005", "A", 2)]), numbering.of("btp"));
+        rows.add(2, &street(&many), numbering.of("kent"));
+        let frame = rows.frame().unwrap();
+        let column = |name: &str| frame.column(name).unwrap().clone();
+        let (n, codes, names) = (column("lsoa"), column("lsoa_code"), column("lsoa_name"));
+        let n = n.u32().unwrap();
+        // Kent: 0..256 then, after BTP's block at 256..512, 512..556; BTP's pair is 256.
+        let numbers: std::collections::BTreeSet<u32> = n.into_no_null_iter().collect();
+        let expected: std::collections::BTreeSet<u32> =
+            (0..256).chain(256..257).chain(512..556).collect();
+        assert_eq!(numbers, expected);
+        // 501 rows; strings on the first row of each of the 301 numbers.
+        assert_eq!((frame.height(), codes.null_count()), (501, 200));
+        let table = crate::ingest::police_uk::cache::lsoa_table(
+            n,
+            codes.str().unwrap(),
+            names.str().unwrap(),
+        );
+        let file = column("file");
+        let found: Vec<(u32, &str, u16)> = (0..frame.height())
+            .map(|i| {
+                let (code, _) = table[n.get(i).unwrap() as usize].unwrap();
+                let count = column("c2").u16().unwrap().get(i).unwrap();
+                (file.u32().unwrap().get(i).unwrap(), code, count)
+            })
+            .filter(|&(_, code, _)| code == "E01000005")
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (0, "E01000005", 1),
+                (1, "E01000005", 2),
+                (2, "E01000005", 1)
             ]
         );
     }
