@@ -138,7 +138,7 @@ pub struct PointCell {
 impl StreetCounts {
     /// Lets the LSOA table go: a run that needs no LSOA detail keeps the totals only.
     pub fn forget_lsoas(&mut self) {
-        self.by_lsoa = FxHashMap::default();
+        self.by_lsoa = LsoaTable::default();
         self.has_lsoa_detail = false;
     }
 
@@ -405,7 +405,7 @@ fn count_row(
         None => legacy_type(&raw_type)?,
     };
     let code = cols.lsoa_code.map(field).unwrap_or_default();
-    let new_code = match run.continues(&code) {
+    let new_code = match run.continues(&code, &counts.by_lsoa) {
         true => None,
         false => Some(
             std::str::from_utf8(&code)
@@ -432,7 +432,7 @@ fn count_row(
     }
     run.by_type[type_index] += 1;
     if let Some(p) = cols.point {
-        count_point(r, p, &run.code, type_index, counts);
+        count_point(r, p, &code, type_index, counts);
     }
     // Anti-social behaviour (type 0) is no recorded crime and has no Crime ID.
     let keep = (cols.crimes && type_index > 0).then_some(type_index as u8);
@@ -445,7 +445,7 @@ fn count_row(
 fn count_point(
     r: &Record,
     (lon, lat, location): (usize, usize, Option<usize>),
-    code: &str,
+    code: &[u8],
     type_index: usize,
     counts: &mut StreetCounts,
 ) {
@@ -477,7 +477,8 @@ fn count_point(
             .map(|i| String::from_utf8_lossy(&field(i)).into_owned())
             .unwrap_or_default()
             .into(),
-        lsoa_code: code.into(),
+        // The row's LSOA code, already checked as text (UTF-8) when its run began.
+        lsoa_code: String::from_utf8_lossy(code).into(),
         counts: [0; 14],
     };
     cell.counts[type_index] = 1;

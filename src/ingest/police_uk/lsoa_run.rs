@@ -1,55 +1,47 @@
 //! Counting a street file's rows by LSOA, a run of rows at a time.
 
-use rustc_hash::FxHashMap;
-
 /// The LSOA of the rows being counted and their count per crime type. data.police.uk lists a
 /// file's rows LSOA by LSOA (by LSOA name, then crime type; rows without a location last), so a
-/// row is counted here, and the LSOA's cell in the table is looked up only when the LSOA changes.
-/// Rows in any other order are counted the same, with one lookup per change.
+/// row is counted here, and the LSOA is looked up in the table only when the LSOA changes: the
+/// run holds its place in the table and adds its counts there when it ends. Rows in any other
+/// order are counted the same, with one lookup per change (as many as rows, at worst).
 #[derive(Default)]
 pub(super) struct Run {
-    /// Whether a run has begun (the code of rows without a location is "").
-    open: bool,
-    pub(super) code: String,
-    /// The LSOA name as the run's first row gives it, kept for an LSOA the table has not seen.
-    name: Vec<u8>,
+    /// The run's LSOA, by its place in the table (`None` before the first row).
+    at: Option<usize>,
     pub(super) by_type: [u32; 14],
 }
 
 impl Run {
-    /// Whether `code` continues the run.
-    pub(super) fn continues(&self, code: &[u8]) -> bool {
-        self.open && self.code.as_bytes() == code
+    /// Whether `code` continues the run (compared with the code the table holds).
+    pub(super) fn continues(&self, code: &[u8], table: &LsoaTable) -> bool {
+        let held = self.at.and_then(|i| table.get_index(i));
+        held.is_some_and(|(c, _)| c.as_bytes() == code)
     }
 
-    /// Ends the run into `table` and begins one for `code` (valid UTF-8) and `name`.
+    /// Ends the run into `table` and begins one for `code` (valid UTF-8), whose cell is added
+    /// with `name` if the table has none.
     pub(super) fn begin(&mut self, code: &str, name: &[u8], table: &mut LsoaTable) {
         self.flush(table);
-        self.open = true;
-        self.code.clear();
-        self.code.push_str(code);
-        self.name.clear();
-        self.name.extend_from_slice(name);
+        let at = table.get_index_of(code).unwrap_or_else(|| {
+            let name = String::from_utf8_lossy(name).into();
+            table.insert_full(code.into(), (name, [0; 14])).0
+        });
+        self.at = Some(at);
     }
 
-    /// Adds the run's counts into `table`: into its LSOA's cell, or a new cell with the name.
+    /// Adds the run's counts into its LSOA's cell.
     pub(super) fn flush(&mut self, table: &mut LsoaTable) {
-        if !std::mem::take(&mut self.open) {
-            return;
-        }
         let by_type = std::mem::take(&mut self.by_type);
-        match table.get_mut(self.code.as_str()) {
-            Some((_, cell)) => cell.iter_mut().zip(by_type).for_each(|(c, n)| *c += n),
-            None => {
-                let name = String::from_utf8_lossy(&self.name).into();
-                table.insert(self.code.as_str().into(), (name, by_type));
-            }
+        if let Some((_, (_, cell))) = self.at.take().and_then(|i| table.get_index_mut(i)) {
+            cell.iter_mut().zip(by_type).for_each(|(c, n)| *c += n);
         }
     }
 }
 
-/// [`StreetCounts::by_lsoa`](super::file::StreetCounts::by_lsoa): by LSOA code, its name and count per crime type.
-pub type LsoaTable = FxHashMap<Box<str>, (Box<str>, [u32; 14])>;
+/// [`StreetCounts::by_lsoa`](super::file::StreetCounts::by_lsoa): by LSOA code, its name and count
+/// per crime type, in the order the file first names them.
+pub type LsoaTable = indexmap::IndexMap<Box<str>, (Box<str>, [u32; 14]), rustc_hash::FxBuildHasher>;
 
 #[cfg(test)]
 mod tests {
@@ -59,7 +51,7 @@ mod tests {
     fn count(rows: &[(&str, &str, usize)]) -> LsoaTable {
         let (mut table, mut run) = (LsoaTable::default(), Run::default());
         for &(code, name, t) in rows {
-            if !run.continues(code.as_bytes()) {
+            if !run.continues(code.as_bytes(), &table) {
                 run.begin(code, name.as_bytes(), &mut table);
             }
             run.by_type[t] += 1;
