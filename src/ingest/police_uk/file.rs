@@ -323,10 +323,17 @@ fn has_rows_after_header(body: &[u8]) -> bool {
 }
 
 /// A row's `Month` must be its file's.
+#[inline]
 pub(super) fn same_month(row_month: &[u8], file_month: &[u8]) -> std::result::Result<(), String> {
-    if row_month == file_month {
+    if crate::harmonise::label::same_bytes(row_month, file_month) {
         return Ok(());
     }
+    other_month(row_month, file_month)
+}
+
+/// Why a row of another month cannot be counted.
+#[cold]
+fn other_month(row_month: &[u8], file_month: &[u8]) -> std::result::Result<(), String> {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     Err(format!(
         "the row is for month `{}` but the file is for {}",
