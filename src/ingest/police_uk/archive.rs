@@ -95,6 +95,14 @@ impl Archive {
         }
     }
 
+    /// The path of a folder's file (`None` for a zip's entry).
+    pub fn file_path(entry: &Entry) -> Option<&Path> {
+        match &entry.location {
+            Location::File(path) => Some(path),
+            Location::ZipIndex(_) => None,
+        }
+    }
+
     /// Reads the entry's bytes into `bytes` (cleared first). Each worker keeps one buffer for
     /// all its files, so the pages of a fresh allocation are not faulted in and zeroed per file.
     pub fn read_into(

@@ -131,6 +131,11 @@ impl Cache {
             .and_then(|k| self.get(k))
     }
 
+    /// Whether the cache holds no file's aggregate (its first run): no file can be found in it.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Whether the cache knows `fingerprint` already.
     pub fn knows(&self, fingerprint: &str) -> bool {
         self.by_fingerprint.contains_key(fingerprint)

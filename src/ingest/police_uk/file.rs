@@ -209,7 +209,7 @@ struct Columns {
 }
 
 /// The zero-copy reader the archive's files are split with (simd-csv: see BENCHMARKS.md).
-pub(super) type Reader<'a> = simd_csv::ZeroCopyReader<&'a [u8]>;
+pub(super) type Reader<R> = simd_csv::ZeroCopyReader<R>;
 
 /// One data row as the reader splits it.
 pub(super) type Record<'r> = simd_csv::ZeroCopyByteRecord<'r>;
@@ -282,7 +282,11 @@ pub fn parse_with(
 }
 
 /// The header's columns and the file kind they belong to, which must be the kind its name says.
-fn read_header(reader: &mut Reader<'_>, display: &str, name: &Name) -> Result<(Vec<String>, Kind)> {
+pub(super) fn read_header<R: std::io::Read>(
+    reader: &mut Reader<R>,
+    display: &str,
+    name: &Name,
+) -> Result<(Vec<String>, Kind)> {
     let header: Vec<String> = reader
         .byte_headers()
         .map_err(|e| Error::Csv {
@@ -348,8 +352,8 @@ pub(super) fn find(columns: &[&str], name: &str) -> Option<usize> {
         .position(|c| c.trim().eq_ignore_ascii_case(name))
 }
 
-fn street(
-    rows: Rows,
+pub(super) fn street<R: std::io::Read>(
+    rows: Rows<R>,
     columns: &[&str],
     name: &Name,
     area: Option<&Vec<String>>,

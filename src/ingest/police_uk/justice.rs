@@ -25,7 +25,7 @@ pub struct OutcomeRows {
 /// Every row of an outcome file checked (its month, Crime ID and outcome type), nothing kept: a
 /// run that does not join outcomes still rejects, or stops at, a row it could not have joined.
 pub(super) fn check_outcomes(
-    rows: Rows,
+    rows: Rows<&[u8]>,
     columns: &[&str],
     name: &Name,
     display: &str,
@@ -65,7 +65,12 @@ fn outcome_columns(columns: &[&str], display: &str) -> Result<(usize, usize, usi
     Ok((id, month, kind))
 }
 
-pub(super) fn outcomes(rows: Rows, columns: &[&str], name: &Name, display: &str) -> Result<Parsed> {
+pub(super) fn outcomes(
+    rows: Rows<&[u8]>,
+    columns: &[&str],
+    name: &Name,
+    display: &str,
+) -> Result<Parsed> {
     let (id, month, kind) = outcome_columns(columns, display)?;
     let file_month = name.month.to_string();
     let mut out = OutcomeRows::default();
@@ -204,7 +209,7 @@ fn decode_hex_32(id: &[u8]) -> Option<CrimeId> {
 /// Reads a stop-and-search file's rows by column name (releases differ: the outcome-linked and
 /// strip-search columns came later, and are `None` where absent). A row dated outside the file's
 /// month fails the file, or is rejected with its line.
-pub(super) fn searches(rows: Rows, columns: &[&str], name: &Name) -> Result<Parsed> {
+pub(super) fn searches(rows: Rows<&[u8]>, columns: &[&str], name: &Name) -> Result<Parsed> {
     let at = |c: &str| find(columns, c);
     let cols = SearchColumns {
         date: at("Date"),

@@ -20,6 +20,7 @@ mod reading;
 mod rows;
 mod segment;
 mod selection;
+mod stream;
 
 use std::collections::BTreeMap;
 

@@ -97,10 +97,15 @@ pub(super) fn read_all(
                         how: How::BySight,
                         learnt: None,
                     }),
-                    None => {
-                        archive.read_into(&entry, zip, buffer)?;
-                        read_one(buffer, entry, name, display, s, cache)
-                    }
+                    None => match streamed(&entry, &name, display, s, cache) {
+                        Some((parsed, digest)) => {
+                            Ok(parsed_read(parsed, digest, entry, name, s, cache))
+                        }
+                        None => {
+                            archive.read_into(&entry, zip, buffer)?;
+                            read_one(buffer, entry, name, display, s, cache)
+                        }
+                    },
                 };
                 if let Ok(read) = &read {
                     progress.file_done(read.file.parsed.rows_read);
@@ -119,6 +124,23 @@ pub(super) fn read_all(
     Ok((files, tally))
 }
 
+/// A clean street file of a folder counted as it is read (see [`super::stream`]), when no cache
+/// could know it already; `None` for any other file, read then by [`read_one`].
+fn streamed(
+    entry: &Entry,
+    name: &Name,
+    display: &str,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Option<(Parsed, String)> {
+    let unknown = cache.is_none_or(cache::Cache::is_empty);
+    let path = Archive::file_path(entry).filter(|_| unknown && name.kind == file::Kind::Street)?;
+    let shown = format!("{display}/{}", entry.name);
+    let area = s.force_areas.get(&name.force);
+    let keep = keep(s, name, cache);
+    super::stream::parse(path, (name, &shown), s.bad_rows, area, keep)
+}
+
 /// One file's bytes: from the cache when their key is known, parsed otherwise; hashed (BLAKE3)
 /// for provenance either way.
 fn read_one(
@@ -132,17 +154,12 @@ fn read_one(
     let area = s.force_areas.get(&name.force);
     let digest = crate::ingest::read::blake3_digest(bytes);
     let key = cache.map(|_| cache::key(&entry.name, &digest));
-    let learnt = match (cache, &entry.fingerprint, &key) {
-        (Some(cache), Some(print), Some(key)) if !cache.knows(print) => {
-            Some((print.clone(), key.clone()))
-        }
-        _ => None,
-    };
     let hit = key
         .as_deref()
         .and_then(|k| cache?.get(k))
         .filter(|hit| usable(hit, area, s, &name));
     if let Some(hit) = hit {
+        let learnt = learnt(cache, &entry, key);
         let file = from_cache(hit, entry, name);
         return Ok(Read {
             file,
@@ -151,14 +168,47 @@ fn read_one(
         });
     }
     let shown = format!("{display}/{}", entry.name);
-    let keep = file::Keep {
-        points: super::selection::keeps_points(s, &name),
-        crimes: super::selection::keeps_crimes(s, &name),
+    let keep = keep(s, &name, cache);
+    let parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
+    Ok(parsed_read(parsed, digest, entry, name, s, cache))
+}
+
+/// What to keep of a file's rows beside its counts.
+fn keep(s: &Selection, name: &Name, cache: Option<&cache::Cache>) -> file::Keep {
+    file::Keep {
+        points: super::selection::keeps_points(s, name),
+        crimes: super::selection::keeps_crimes(s, name),
         // The cache keeps the detail, so that it serves a later run that needs it.
-        lsoas: cache.is_some() || super::selection::keeps_lsoas(s, &name),
-    };
-    let mut parsed = file::parse_with(bytes, &name, &shown, s.bad_rows, area, keep)?;
+        lsoas: cache.is_some() || super::selection::keeps_lsoas(s, name),
+    }
+}
+
+/// The file's fingerprint and key (`cache::key` of its name and digest), when the cache does
+/// not know the fingerprint.
+fn learnt(
+    cache: Option<&cache::Cache>,
+    entry: &Entry,
+    key: Option<String>,
+) -> Option<(String, String)> {
+    match (cache, &entry.fingerprint, key) {
+        (Some(cache), Some(print), Some(key)) if !cache.knows(print) => Some((print.clone(), key)),
+        _ => None,
+    }
+}
+
+/// A parsed file with its digest, and what the cache keeps of it: its aggregate and LSOA detail
+/// when it is clean (no rejected rows).
+fn parsed_read(
+    mut parsed: Parsed,
+    digest: String,
+    entry: Entry,
+    name: Name,
+    s: &Selection,
+    cache: Option<&cache::Cache>,
+) -> Read {
+    let key = cache.map(|_| cache::key(&entry.name, &digest));
     let clean = parsed.rejected.is_empty();
+    let learnt = learnt(cache, &entry, key.clone()).filter(|_| clean);
     let key = key.filter(|_| clean);
     hand_over_detail(&mut parsed, cache.zip(key.as_deref()), s, &name);
     let fresh = key.map(|k| {
@@ -169,7 +219,7 @@ fn read_one(
         };
         (k, cached)
     });
-    Ok(Read {
+    Read {
         file: ReadFile {
             digest,
             entry,
@@ -177,8 +227,8 @@ fn read_one(
             parsed,
         },
         how: How::Parsed(fresh),
-        learnt: learnt.filter(|_| clean),
-    })
+        learnt,
+    }
 }
 
 /// Gives the cache (with the clean file's key) the file's LSOA detail, then lets the detail go

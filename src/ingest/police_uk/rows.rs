@@ -1,30 +1,56 @@
 //! A file's data rows as the splitter gives them, each handed on with the header's width checked,
 //! and the line numbers of the rows that are rejected.
 
-use super::file::{BadRows, Parsed, Reader, Record};
+use std::io::Read;
+
+use super::file::{BadRows, Parsed, Record};
 use crate::error::{Error, Location, Result};
 
-/// The data rows of a file, with what is needed to place and judge each one.
-pub(super) struct Rows<'a> {
-    reader: Reader<'a>,
-    lines: Lines<'a>,
+/// The data rows of a file, with what is needed to place and judge each one: read from the file's
+/// bytes in memory (`R = &[u8]`), or from the file itself as it is read (see [`super::stream`]).
+pub(super) struct Rows<'a, R> {
+    reader: simd_csv::ZeroCopyReader<R>,
+    /// The file's bytes, to number the lines of rows that are rejected; `None` when the rows are
+    /// read as the file is (a rejected row then has line 0, and the file is read again).
+    lines: Option<Lines<'a>>,
+    /// The file's size in bytes.
+    size: usize,
     /// Fields in the header: a row with another number is ragged.
     width: usize,
     display: &'a str,
     policy: BadRows,
 }
 
-impl<'a> Rows<'a> {
+impl<'a> Rows<'a, &'a [u8]> {
     /// The rows of `body` as `reader` splits them; `width` the header's fields, `display` the
     /// file's name in messages.
     pub(super) fn new(
-        reader: Reader<'a>,
+        reader: simd_csv::ZeroCopyReader<&'a [u8]>,
         body: &'a [u8],
         (width, display, policy): (usize, &'a str, BadRows),
     ) -> Self {
         Rows {
             reader,
-            lines: Lines::new(body),
+            lines: Some(Lines::new(body)),
+            size: body.len(),
+            width,
+            display,
+            policy,
+        }
+    }
+}
+
+impl<'a, R: Read> Rows<'a, R> {
+    /// The rows `reader` splits as it reads a file of `size` bytes, without line numbers.
+    pub(super) fn unnumbered(
+        reader: simd_csv::ZeroCopyReader<R>,
+        size: usize,
+        (width, display, policy): (usize, &'a str, BadRows),
+    ) -> Self {
+        Rows {
+            reader,
+            lines: None,
+            size,
             width,
             display,
             policy,
@@ -33,7 +59,7 @@ impl<'a> Rows<'a> {
 
     /// The size of the file's body in bytes, to size tables by.
     pub(super) fn bytes(&self) -> usize {
-        self.lines.body.len()
+        self.size
     }
 
     /// Hands every row with the header's width to `count`. A ragged row, or one `count` refuses,
@@ -56,7 +82,7 @@ impl<'a> Rows<'a> {
                 Ok(None) => break,
                 Err(e) => {
                     return Err(Error::Csv {
-                        at: Location::line(self.display, self.lines.at(start)),
+                        at: Location::line(self.display, self.line(start)),
                         message: e.to_string(),
                     });
                 }
@@ -71,7 +97,7 @@ impl<'a> Rows<'a> {
                 )
             };
             let Err(reason) = outcome else { continue };
-            let line = self.lines.at(start);
+            let line = self.line(start);
             match (self.policy, ragged) {
                 (BadRows::Reject, _) => parsed
                     .rejected
@@ -91,6 +117,11 @@ impl<'a> Rows<'a> {
             }
         }
         Ok(parsed)
+    }
+
+    /// The line of the record begun at byte `start` (0 when the rows are not numbered).
+    fn line(&mut self, start: u64) -> u64 {
+        self.lines.as_mut().map_or(0, |l| l.at(start))
     }
 }
 
