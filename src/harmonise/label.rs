@@ -9,27 +9,6 @@
 /// [`Category`]: crate::model::Category
 pub use crate::model::label_key as match_key;
 
-/// Whether two labels or fields are the same bytes, exactly (no folding). The ones compared on
-/// every row of a month-file are short (a month is 7 bytes, an LSOA code 9, a crime type 5 to 28):
-/// from 4 to 32 bytes they are compared as two overlapping words each, not by a call to `memcmp`
-/// (which `==` on slices of unknown length makes).
-#[inline]
-pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let w128 = |s: &[u8], at: usize| s[at..].first_chunk().copied().map(u128::from_ne_bytes);
-    let w64 = |s: &[u8], at: usize| s[at..].first_chunk().copied().map(u64::from_ne_bytes);
-    let w32 = |s: &[u8], at: usize| s[at..].first_chunk().copied().map(u32::from_ne_bytes);
-    match n {
-        16..=32 => w128(a, 0) == w128(b, 0) && w128(a, n - 16) == w128(b, n - 16),
-        8..=15 => w64(a, 0) == w64(b, 0) && w64(a, n - 8) == w64(b, n - 8),
-        4..=7 => w32(a, 0) == w32(b, 0) && w32(a, n - 4) == w32(b, n - 4),
-        _ => a == b,
-    }
-}
-
 /// A label trimmed, with runs of white space folded, for display.
 pub fn tidy(label: &str) -> String {
     visible(&label.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -91,23 +70,6 @@ pub fn closest<'a>(wanted: &str, known: &[&'a str]) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every pair of fields of 0 to 40 bytes that differ in one byte, or not at all, against `==`.
-    #[test]
-    fn same_bytes_agrees_with_equality() {
-        for n in 0..=40usize {
-            let a: Vec<u8> = (0..n as u8).map(|k| b'A' + k).collect();
-            assert!(same_bytes(&a, &a.clone()), "{n} bytes, equal");
-            for at in 0..n {
-                let mut b = a.clone();
-                b[at] ^= 0x20;
-                assert!(!same_bytes(&a, &b), "{n} bytes, differing at {at}");
-            }
-            assert!(!same_bytes(&a, &[a.as_slice(), b"x"].concat()));
-        }
-        assert!(same_bytes(b"2017-04", b"2017-04") && !same_bytes(b"2017-04", b"2017-05"));
-        assert!(!same_bytes(b"Other crime", b"Other theft") && same_bytes(b"", b""));
-    }
 
     #[test]
     fn dash_case_and_spacing_are_ignored() {

@@ -84,7 +84,12 @@ pub fn sha256_digest(bytes: &[u8]) -> String {
 
 /// `blake3:<hex>` of `bytes` (see [`sha256_digest`]).
 pub fn blake3_digest(bytes: &[u8]) -> String {
-    format!("blake3:{}", blake3::hash(bytes).to_hex())
+    blake3_label(blake3::hash(bytes))
+}
+
+/// A BLAKE3 hash as a digest, `blake3:<hex>` (of bytes hashed whole or as they were read).
+pub fn blake3_label(hash: blake3::Hash) -> String {
+    format!("blake3:{}", hash.to_hex())
 }
 
 fn decode(bytes: &[u8], source: &Source) -> Result<String> {

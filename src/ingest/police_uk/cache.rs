@@ -141,9 +141,9 @@ impl Cache {
         self.by_fingerprint.contains_key(fingerprint)
     }
 
-    /// Keeps the LSOA detail of the clean file with `key`, of `force`, for the next run, written now (by the
-    /// worker that parsed it) so that the run need not hold the table to its end. `add` the file
-    /// too: a segment's rows serve only keys its summary table holds.
+    /// Keeps the LSOA detail of the clean file with `key`, of `force`, for the next run, written
+    /// now (by the worker that parsed it) so that the run need not hold the table to its end.
+    /// `add` the file too: a segment's rows serve only keys its summary table holds.
     pub fn keep_detail(&self, (key, force): (&str, &str), street: &StreetCounts) {
         let id = self.detail.next.fetch_add(1, Ordering::Relaxed);
         self.detail.keep((key, id, force), street);

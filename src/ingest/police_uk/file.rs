@@ -211,6 +211,18 @@ struct Columns {
 /// The zero-copy reader the archive's files are split with (simd-csv: see BENCHMARKS.md).
 pub(super) type Reader<R> = simd_csv::ZeroCopyReader<R>;
 
+/// The reader's buffer for a file in memory (simd-csv's default): it is refilled from memory.
+const READ_BUFFER: usize = 8 * 1024;
+
+/// A reader of `source`'s rows with a buffer of `capacity` bytes. Flexible: a ragged row is told
+/// apart (and rejected with its line) by [`Rows`], not by the reader.
+pub(super) fn reader<R: std::io::Read>(source: R, capacity: usize) -> Reader<R> {
+    simd_csv::ZeroCopyReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(capacity)
+        .from_reader(source)
+}
+
 /// One data row as the reader splits it.
 pub(super) type Record<'r> = simd_csv::ZeroCopyByteRecord<'r>;
 
@@ -251,10 +263,7 @@ pub fn parse_with(
     } else {
         body
     };
-    // Flexible: a ragged row is told apart (and rejected with its line) here, not by the reader.
-    let mut reader = simd_csv::ZeroCopyReaderBuilder::new()
-        .flexible(true)
-        .from_reader(body);
+    let mut reader = reader(body, READ_BUFFER);
     let (header, kind) = read_header(&mut reader, display, name)?;
     let columns: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows = Rows::new(reader, body, (columns.len(), display, policy));
@@ -329,7 +338,7 @@ fn has_rows_after_header(body: &[u8]) -> bool {
 /// A row's `Month` must be its file's.
 #[inline]
 pub(super) fn same_month(row_month: &[u8], file_month: &[u8]) -> std::result::Result<(), String> {
-    if crate::harmonise::label::same_bytes(row_month, file_month) {
+    if super::rows::same_bytes(row_month, file_month) {
         return Ok(());
     }
     other_month(row_month, file_month)

@@ -16,7 +16,7 @@ impl Run {
     /// Whether `code` continues the run (compared with the code the table holds).
     pub(super) fn continues(&self, code: &[u8], table: &LsoaTable) -> bool {
         let held = self.at.and_then(|i| table.get_index(i));
-        held.is_some_and(|(c, _)| crate::harmonise::label::same_bytes(c.as_bytes(), code))
+        held.is_some_and(|(c, _)| super::rows::same_bytes(c.as_bytes(), code))
     }
 
     /// Ends the run into `table` and begins one for `code` (valid UTF-8), whose cell is added

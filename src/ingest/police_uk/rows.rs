@@ -3,13 +3,13 @@
 
 use std::io::Read;
 
-use super::file::{BadRows, Parsed, Record};
+use super::file::{BadRows, Parsed, Reader, Record};
 use crate::error::{Error, Location, Result};
 
 /// The data rows of a file, with what is needed to place and judge each one: read from the file's
 /// bytes in memory (`R = &[u8]`), or from the file itself as it is read (see [`super::stream`]).
 pub(super) struct Rows<'a, R> {
-    reader: simd_csv::ZeroCopyReader<R>,
+    reader: Reader<R>,
     /// The file's bytes, to number the lines of rows that are rejected; `None` when the rows are
     /// read as the file is (a rejected row then has line 0, and the file is read again).
     lines: Option<Lines<'a>>,
@@ -25,7 +25,7 @@ impl<'a> Rows<'a, &'a [u8]> {
     /// The rows of `body` as `reader` splits them; `width` the header's fields, `display` the
     /// file's name in messages.
     pub(super) fn new(
-        reader: simd_csv::ZeroCopyReader<&'a [u8]>,
+        reader: Reader<&'a [u8]>,
         body: &'a [u8],
         (width, display, policy): (usize, &'a str, BadRows),
     ) -> Self {
@@ -43,7 +43,7 @@ impl<'a> Rows<'a, &'a [u8]> {
 impl<'a, R: Read> Rows<'a, R> {
     /// The rows `reader` splits as it reads a file of `size` bytes, without line numbers.
     pub(super) fn unnumbered(
-        reader: simd_csv::ZeroCopyReader<R>,
+        reader: Reader<R>,
         size: usize,
         (width, display, policy): (usize, &'a str, BadRows),
     ) -> Self {
@@ -125,6 +125,24 @@ impl<'a, R: Read> Rows<'a, R> {
     }
 }
 
+/// Whether two fields are the same bytes. The fields compared on every row are short (a month is
+/// 7 bytes, an LSOA code 9): from 4 to 16 bytes they are compared as two overlapping words each,
+/// not by a call to `memcmp` (which `==` on slices of unknown length makes).
+#[inline]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w64 = |s: &[u8], at: usize| s[at..].first_chunk().copied().map(u64::from_ne_bytes);
+    let w32 = |s: &[u8], at: usize| s[at..].first_chunk().copied().map(u32::from_ne_bytes);
+    match n {
+        8..=16 => w64(a, 0) == w64(b, 0) && w64(a, n - 8) == w64(b, n - 8),
+        4..=7 => w32(a, 0) == w32(b, 0) && w32(a, n - 4) == w32(b, n - 4),
+        _ => a == b,
+    }
+}
+
 /// Line numbers of records, from their byte offsets. Asked only for rows that are rejected, in
 /// file order, so the newlines are counted once however many rows are rejected.
 struct Lines<'a> {
@@ -152,5 +170,27 @@ impl<'a> Lines<'a> {
         self.line += memchr::memchr_iter(b'\n', &self.body[self.offset..begin]).count() as u64;
         self.offset = begin;
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_bytes;
+
+    /// Every pair of fields of 0 to 40 bytes that differ in one byte, or not at all, against `==`.
+    #[test]
+    fn same_bytes_agrees_with_equality() {
+        for n in 0..=40usize {
+            let a: Vec<u8> = (0..n as u8).map(|k| b'A' + k).collect();
+            assert!(same_bytes(&a, &a.clone()), "{n} bytes, equal");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "{n} bytes, differing at {at}");
+            }
+            assert!(!same_bytes(&a, &[a.as_slice(), b"x"].concat()));
+        }
+        assert!(same_bytes(b"2017-04", b"2017-04") && !same_bytes(b"2017-04", b"2017-05"));
+        assert!(!same_bytes(b"Other crime", b"Other theft") && same_bytes(b"", b""));
     }
 }

@@ -13,7 +13,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::file::{BadRows, Keep, Kind, Name, Parsed, read_header, street};
+use super::file::{BadRows, Keep, Kind, Name, Parsed, read_header, reader, street};
 use super::rows::Rows;
 
 /// The reader's buffer: large enough that a file takes few reads (system calls), small enough to
@@ -38,10 +38,7 @@ pub(super) fn parse(
             hasher: &mut hasher,
             seen: &mut seen,
         };
-        let mut reader = simd_csv::ZeroCopyReaderBuilder::new()
-            .flexible(true)
-            .buffer_capacity(BUFFER)
-            .from_reader(tee);
+        let mut reader = reader(tee, BUFFER);
         let (header, kind) = read_header(&mut reader, display, name).ok()?;
         if kind != Kind::Street {
             return None;
@@ -52,7 +49,7 @@ pub(super) fn parse(
         street(rows, &columns, name, area, keep).ok()?
     };
     let clean = parsed.rows_read > 0 && parsed.rejected.is_empty() && seen == size;
-    clean.then(|| (parsed, format!("blake3:{}", hasher.finalize().to_hex())))
+    clean.then(|| (parsed, crate::ingest::read::blake3_label(hasher.finalize())))
 }
 
 /// A file read through a hasher: every byte read is hashed, and counted.
