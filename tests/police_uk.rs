@@ -632,7 +632,10 @@ fn a_damaged_cache_is_ignored() {
     let (archive, cache) = archive_with_cache(&cli);
     let check = || cached(&archive, &cache, &[]).args(["check"]).expect(0);
     check();
-    for e in std::fs::read_dir(Path::new(&cache).join("police-uk-v10")).unwrap() {
+    for e in
+        std::fs::read_dir(Path::new(&cache).join(saferstats::ingest::police_uk::cache::VERSION))
+            .unwrap()
+    {
         std::fs::write(e.unwrap().path(), b"not parquet").unwrap();
     }
     let (out, err) = check();
@@ -1235,7 +1238,7 @@ fn a_cache_file_edited_into_another_valid_one_is_not_trusted() {
     assert!(err.contains("3 of 3 files taken from the cache"), "{err}");
     // Add 1,000 to every file's rows read, in a Parquet file that reads as well as the real one.
     use polars::prelude::{IntoColumn, ParquetReader, ParquetWriter, SerReader};
-    let dir = Path::new(&cache).join("police-uk-v10");
+    let dir = Path::new(&cache).join(saferstats::ingest::police_uk::cache::VERSION);
     let tamper = || {
         for e in std::fs::read_dir(&dir).unwrap() {
             let path = e.unwrap().path();
@@ -1399,7 +1402,7 @@ fn the_lsoa_detail_written_while_parsing_serves_a_later_run() {
         from_cache.contains("2016/17 Q1,City of London Police,E01000914,Camden 028B,Robbery,2\n"),
         "{from_cache}"
     );
-    let dir = Path::new(&cache).join("police-uk-v10");
+    let dir = Path::new(&cache).join(saferstats::ingest::police_uk::cache::VERSION);
     let left: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -14,12 +14,13 @@
 //! cache is only ever a copy: delete the folder and the next run rebuilds it; an unreadable
 //! segment is ignored.
 //!
-//! Layout under `<dir>/police-uk-v10/`: `files-<id>.parquet` (one row per month-file: key, detail,
+//! Layout under `<dir>/police-uk-v11/`: `files-<id>.parquet` (one row per month-file: key, detail,
 //! digest, rows_read, is_street, falls_within, no_location, duplicate_ids, legacy, outside_area,
 //! outside_prefixes, t0..t13 totals by crime type) beside `segment-<id>.arrow` (Arrow IPC with
-//! LZ4: file, lsoa, lsoa_code, lsoa_name, c0..c13 (u16), one row per file and LSOA, `file` being the
-//! number its summary row holds as `detail`, and `lsoa` the number of the (code, name) pair, whose
-//! first row alone carries the strings; see [`super::segment`]). Each run that parses new files
+//! LZ4, one row per file: `file`, the number its summary row holds as `detail`; lists `lsoa` (each
+//! LSOA's number, the number of its (code, name) pair), `types` (a mask of the crime types it
+//! counts), `counts` (those counts, u16) and `named`, `lsoa_code`, `lsoa_name` (the pairs the file
+//! names first); see [`super::segment`]). Each run that parses new files
 //! adds one pair, the segment written while the files are parsed. `fingerprints-<id>.parquet`
 //! (fingerprint, key) is added by each run that meets files the cache did not know by sight.
 //! `index.tsv` holds each of those files' own BLAKE3 digest: a file whose bytes no longer match
@@ -71,12 +72,15 @@ pub struct Cache {
     detail: Detail,
 }
 
+/// The cache's folder under its directory, named for its layout (tests find it by this name).
+///
 /// v4: keys are the name and the BLAKE3 digest; fingerprints of zip entries and folder files.
 /// v5: stop-and-search rows are checked (dated in their month) in every run, not only for `searches`.
 /// v6: outcome rows too (month, Crime ID, outcome type), not only for `justice`.
 /// v10: the segment's counts are u16 (a file with a larger count keeps no LSOA detail); the
 /// Parquet tables are LZ4.
-const VERSION: &str = "police-uk-v10";
+/// v11: the segment holds one row per file, its LSOAs in lists, the counts that are not zero.
+pub const VERSION: &str = "police-uk-v11";
 
 impl Cache {
     /// Opens (and reads) the cache under `dir`, with the LSOA detail of the files `detail` asks
@@ -494,66 +498,24 @@ impl<'a> Summary<'a> {
     }
 }
 
-/// Each LSOA number's code and name, from the rows that carry them (see [`super::segment`]).
-pub(super) fn lsoa_table<'a>(
-    lsoa: &UInt32Chunked,
-    codes: &'a StringChunked,
-    names: &'a StringChunked,
-) -> Vec<Option<(&'a str, &'a str)>> {
-    let mut table = Vec::new();
-    for ((n, code), name) in lsoa.iter().zip(codes.iter()).zip(names.iter()) {
-        if let (Some(n), Some(code)) = (n, code) {
-            let n = n as usize;
-            if table.len() <= n {
-                table.resize(n + 1, None);
-            }
-            table[n] = Some((code, name.unwrap_or("")));
-        }
-    }
-    table
-}
-
-/// Adds a segment's rows to the files they belong to (`keys`: each file's key by its number).
+/// Adds a segment's LSOA tables to the files they belong to (`keys`: each file's key by its
+/// number).
 fn add_detail(
-    counts: &DataFrame,
+    segment: &DataFrame,
     keys: &HashMap<u32, &str>,
     found: &mut HashMap<String, (Cached, Option<StreetCounts>)>,
 ) -> PolarsResult<()> {
-    let text = |name: &str| counts.column(name).and_then(|c| c.str());
-    let (files, lsoa, codes, names) = (
-        counts.column("file")?.u32()?,
-        counts.column("lsoa")?.u32()?,
-        text("lsoa_code")?,
-        text("lsoa_name")?,
-    );
-    let lsoas = lsoa_table(lsoa, codes, names);
-    let columns: Vec<&UInt16Chunked> = (0..14)
-        .map(|t| counts.column(&format!("c{t}")).and_then(|c| c.u16()))
-        .collect::<PolarsResult<_>>()?;
+    let tables = super::segment::tables(segment, |file| keys.contains_key(&file))?;
     for key in keys.values() {
         if let Some((_, Some(street))) = found.get_mut(*key) {
             street.has_lsoa_detail = true;
         }
     }
-    for i in 0..counts.height() {
-        let Some(street) = files
-            .get(i)
-            .and_then(|file| keys.get(&file))
-            .and_then(|k| found.get_mut(*k))
-            .and_then(|(_, s)| s.as_mut())
-        else {
-            continue;
-        };
-        let mut by_type = [0u32; 14];
-        for (t, col) in columns.iter().enumerate() {
-            by_type[t] = col.get(i).map_or(0, u32::from);
+    for (file, table) in tables {
+        let street = keys.get(&file).and_then(|k| found.get_mut(*k));
+        if let Some((_, Some(street))) = street {
+            street.by_lsoa = table;
         }
-        // A row whose pair no row names makes the whole pair unreadable (its files are parsed).
-        let (code, name) = lsoa
-            .get(i)
-            .and_then(|n| *lsoas.get(n as usize)?)
-            .ok_or_else(|| polars_err!(ComputeError: "segment row {i} names no LSOA"))?;
-        street.by_lsoa.insert(code.into(), (name.into(), by_type));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The cache's LSOA segment of one run, written while the files are parsed (see [`super::cache`]
-//! for the layout): one row per file and LSOA, each file known by its number in the segment.
+//! for the layout): one row per file, known by its number in the segment, with its LSOAs and
+//! their counts in lists.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,11 +9,16 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use polars::io::ipc::BatchedWriter as IpcBatched;
 use polars::prelude::*;
-
-use rustc_hash::FxHashMap;
+use polars_arrow::array::{Array, ListArray, MutablePlString, PrimitiveArray};
+use polars_arrow::offset::OffsetsBuffer;
 
 use super::cache::{Index, commit};
 use crate::ingest::police_uk::file::StreetCounts;
+use numbering::{Lsoas, Numbering};
+pub(super) use read::tables;
+
+mod numbering;
+mod read;
 
 /// LSOAs (of all files) gathered before they are written as one row group.
 const ROW_GROUP: usize = 1 << 16;
@@ -137,190 +143,135 @@ struct Pending {
     lsoas: Numbering,
 }
 
-/// The segment's LSOA numbers, given force by force: each force numbers the (LSOA code, name)
-/// pairs its files name, in blocks of [`BLOCK`] numbers taken from one count, so no two pairs
-/// share a number. A pair two forces both name (British Transport Police's stations lie in other
-/// forces' LSOAs) has a number from each; the reader finds either.
-///
-/// Why by force: a file's LSOAs are looked up in its force's table (about a thousand pairs, tens
-/// of kB), which its first lookups bring into the core's cache, where one table of every force's
-/// 35,000 pairs cost a cache miss or three a lookup (the file being read had pushed it out since
-/// the force's last file).
-#[derive(Default)]
-struct Numbering {
-    forces: FxHashMap<String, Lsoas>,
-    /// The first number of the next block.
-    next: u32,
-}
-
-/// Numbers a force takes at a time.
-const BLOCK: u32 = 256;
-
-impl Numbering {
-    /// `force`'s pairs, and the count their blocks come from.
-    fn of(&mut self, force: &str) -> (&mut Lsoas, &mut u32) {
-        if !self.forces.contains_key(force) {
-            self.forces.insert(force.to_string(), Lsoas::default());
-        }
-        let lsoas = self.forces.get_mut(force).expect("inserted above");
-        (lsoas, &mut self.next)
-    }
-}
-
-/// Each (LSOA code, name) pair one force's files name, in the order first met. Only the first
-/// row of a pair carries its code and name; later rows carry its number alone (null strings), so
-/// the strings of an LSOA met in every month are stored once, not once per month.
-///
-/// The pairs' text sits in one buffer and the table holds numbers only: a lookup per file and
-/// LSOA reads a few compact arrays, not three heap strings apiece.
-#[derive(Default)]
-struct Lsoas {
-    /// Each pair's place in `spans`, found by the hash of its code and name.
-    table: hashbrown::HashTable<u32>,
-    /// Every pair's code then name, one pair after another.
-    text: String,
-    /// Pair `i`'s code and name in `text`: where they start, and their lengths.
-    spans: Vec<(u32, u32, u32)>,
-    /// The first number of each block of [`BLOCK`] pairs.
-    blocks: Vec<u32>,
-}
-
-impl Lsoas {
-    /// Pair `i`'s code and name.
-    fn pair(&self, i: u32) -> (&str, &str) {
-        spanned(&self.text, self.spans[i as usize])
-    }
-
-    /// Pair `i`'s number in the segment.
-    fn number_of(&self, i: u32) -> u32 {
-        self.blocks[(i / BLOCK) as usize] + i % BLOCK
-    }
-
-    /// The pair's number, and whether this is its first row; a new block comes from `next`.
-    fn number(&mut self, code: &str, name: &str, next: &mut u32) -> (u32, bool) {
-        let hash = hash_pair(code, name);
-        if let Some(&i) = self.table.find(hash, |&i| self.pair(i) == (code, name)) {
-            return (self.number_of(i), false);
-        }
-        let i = u32::try_from(self.spans.len()).expect("fewer than 2^32 LSOAs");
-        if i % BLOCK == 0 {
-            self.blocks.push(*next);
-            *next = next
-                .checked_add(BLOCK)
-                .expect("fewer than 2^32 LSOA numbers");
-        }
-        let u32_of = |n: usize| u32::try_from(n).expect("under 4 GB of LSOA text");
-        let start = u32_of(self.text.len());
-        self.spans
-            .push((start, u32_of(code.len()), u32_of(name.len())));
-        self.text.push_str(code);
-        self.text.push_str(name);
-        let Lsoas {
-            table, text, spans, ..
-        } = self;
-        let rehash = |&m: &u32| {
-            let (code, name) = spanned(text, spans[m as usize]);
-            hash_pair(code, name)
-        };
-        table.insert_unique(hash, i, rehash);
-        (self.number_of(i), true)
-    }
-}
-
-/// The code and name a span of [`Lsoas::text`] holds.
-fn spanned(text: &str, (start, code, name): (u32, u32, u32)) -> (&str, &str) {
-    let (start, code_end) = (start as usize, start as usize + code as usize);
-    (
-        &text[start..code_end],
-        &text[code_end..code_end + name as usize],
-    )
-}
-
-fn hash_pair(code: &str, name: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one((code, name))
-}
-
 impl Drop for Detail {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.tmp);
     }
 }
 
-/// Segment rows as columns, appended file by file: one frame (one chunk) per row group, with no
-/// frame per file to stack.
+/// Segment rows as columns, appended file by file: one row per file, its LSOAs in lists (one
+/// frame, one chunk, per row group). A file's LSOAs are listed by number, each with the crime
+/// types it counts as a mask (bit `t` for type `t`); `counts` lists the counts that are not zero,
+/// LSOA by LSOA, type by type. An LSOA counts about four of the fourteen types in a month, so
+/// this is under half the bytes of a count per type, and nothing is left to compress.
 struct Rows {
     file: Vec<u32>,
     lsoa: Vec<u32>,
-    codes: StringChunkedBuilder,
-    names: StringChunkedBuilder,
-    /// Counts by crime type, as u16: a file whose counts do not fit keeps no detail (see
+    types: Vec<u16>,
+    /// Where each file's LSOAs end in `lsoa` and `types` (after a leading 0).
+    lsoa_ends: Vec<i64>,
+    /// Counts that are not zero, as u16: a file whose counts do not fit keeps no detail (see
     /// [`fits`]).
-    by_type: [Vec<u16>; 14],
+    counts: Vec<u16>,
+    count_ends: Vec<i64>,
+    /// The pairs each file names first: their numbers, codes and names.
+    named: Vec<u32>,
+    codes: MutablePlString,
+    names: MutablePlString,
+    named_ends: Vec<i64>,
 }
 
 impl Default for Rows {
     fn default() -> Rows {
-        Rows {
-            file: Vec::new(),
-            lsoa: Vec::new(),
-            codes: StringChunkedBuilder::new("lsoa_code".into(), 0),
-            names: StringChunkedBuilder::new("lsoa_name".into(), 0),
-            by_type: Default::default(),
-        }
+        Rows::with_capacity(0)
     }
 }
 
 impl Rows {
+    fn with_capacity(lsoas: usize) -> Rows {
+        Rows {
+            file: Vec::new(),
+            lsoa: Vec::with_capacity(lsoas),
+            types: Vec::with_capacity(lsoas),
+            lsoa_ends: vec![0],
+            counts: Vec::with_capacity(lsoas * 5),
+            count_ends: vec![0],
+            named: Vec::new(),
+            codes: MutablePlString::new(),
+            names: MutablePlString::new(),
+            named_ends: vec![0],
+        }
+    }
+
     /// Room for a row group and a file more, so that the columns do not grow by copying.
     fn sized() -> Rows {
-        let n = ROW_GROUP + ROW_GROUP / 4;
-        Rows {
-            file: Vec::with_capacity(n),
-            lsoa: Vec::with_capacity(n),
-            codes: StringChunkedBuilder::new("lsoa_code".into(), n),
-            names: StringChunkedBuilder::new("lsoa_name".into(), n),
-            by_type: std::array::from_fn(|_| Vec::with_capacity(n)),
-        }
+        Rows::with_capacity(ROW_GROUP + ROW_GROUP / 4)
     }
 
+    /// The LSOAs listed so far (of all files).
     fn len(&self) -> usize {
-        self.file.len()
+        self.lsoa.len()
     }
 
-    /// Adds one row per LSOA of `street`, the file numbered `file`.
+    /// Adds the row of `street`, the file numbered `file`.
     fn add(&mut self, file: u32, street: &StreetCounts, (lsoas, next): (&mut Lsoas, &mut u32)) {
+        self.file.push(file);
+        let mut hint = 0;
         for (code, (name, counts)) in &street.by_lsoa {
-            let (n, first) = lsoas.number(code, name, next);
-            self.file.push(file);
+            let (n, first) = lsoas.number(code, name, next, &mut hint);
             self.lsoa.push(n);
             if first {
-                self.codes.append_value(code.as_ref());
-                self.names.append_value(name.as_ref());
-            } else {
-                self.codes.append_null();
-                self.names.append_null();
+                self.named.push(n);
+                self.codes.push_value(code);
+                self.names.push_value(name);
             }
-            for (column, &n) in self.by_type.iter_mut().zip(counts) {
-                // Checked by `fits` before the file's rows are added.
+            let (mut mask, mut packed, mut k) = (0u16, [0u16; 14], 0);
+            for (t, &n) in counts.iter().enumerate() {
+                // Checked by `fits` before the file's row is added.
                 debug_assert!(n <= u32::from(u16::MAX), "{code}: {n} does not fit");
-                column.push(n as u16);
+                packed[k] = n as u16;
+                k += usize::from(n != 0);
+                mask |= u16::from(n != 0) << t;
             }
+            self.types.push(mask);
+            self.counts.extend_from_slice(&packed[..k]);
         }
+        let end = |v: usize| i64::try_from(v).expect("fewer than 2^63 values");
+        self.lsoa_ends.push(end(self.lsoa.len()));
+        self.count_ends.push(end(self.counts.len()));
+        self.named_ends.push(end(self.named.len()));
     }
 
     fn frame(self) -> PolarsResult<DataFrame> {
-        let mut columns = vec![
+        let lsoa_ends = self.lsoa_ends.clone();
+        let columns = vec![
             Column::new("file".into(), self.file),
-            Column::new("lsoa".into(), self.lsoa),
-            self.codes.finish().into_column(),
-            self.names.finish().into_column(),
+            list(
+                "lsoa",
+                PrimitiveArray::from_vec(self.lsoa).boxed(),
+                lsoa_ends,
+            )?,
+            list(
+                "types",
+                PrimitiveArray::from_vec(self.types).boxed(),
+                self.lsoa_ends,
+            )?,
+            list(
+                "counts",
+                PrimitiveArray::from_vec(self.counts).boxed(),
+                self.count_ends,
+            )?,
+            list(
+                "named",
+                PrimitiveArray::from_vec(self.named).boxed(),
+                self.named_ends.clone(),
+            )?,
+            list(
+                "lsoa_code",
+                self.codes.freeze().boxed(),
+                self.named_ends.clone(),
+            )?,
+            list("lsoa_name", self.names.freeze().boxed(), self.named_ends)?,
         ];
-        for (t, values) in self.by_type.into_iter().enumerate() {
-            columns.push(Column::new(format!("c{t}").into(), values));
-        }
         DataFrame::new_infer_height(columns)
     }
+}
+
+/// A list column: row `i` holds `values[ends[i]..ends[i + 1]]`.
+pub(super) fn list(name: &str, values: Box<dyn Array>, ends: Vec<i64>) -> PolarsResult<Column> {
+    let dtype = ListArray::<i64>::default_datatype(values.dtype().clone());
+    let array = ListArray::<i64>::try_new(dtype, OffsetsBuffer::try_from(ends)?, values, None)?;
+    Ok(Series::from_arrow(name.into(), array.boxed())?.into_column())
 }
 
 /// A segment with no rows (its schema).
@@ -331,122 +282,166 @@ fn no_detail() -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::police_uk::lsoa_run::LsoaTable;
 
-    fn street(lsoas: &[(&str, &str, u32)]) -> StreetCounts {
+    /// A street file's LSOA table from (code, name, counts by crime type).
+    fn street(lsoas: &[(&str, &str, [u32; 14])]) -> StreetCounts {
         let mut s = StreetCounts::default();
-        for &(code, name, burglaries) in lsoas {
-            let mut by_type = [0; 14];
-            by_type[2] = burglaries;
+        for &(code, name, by_type) in lsoas {
             s.by_lsoa.insert(code.into(), (name.into(), by_type));
         }
         s
     }
 
-    /// An LSOA's code and name are written on its first row only, and every later row (another
-    /// file, another row group) finds them by its number; a code met under another name (a
-    /// renamed LSOA) is another pair.
+    /// Counts with `n` burglaries (type 2) alone.
+    fn burglaries(n: u32) -> [u32; 14] {
+        let mut by_type = [0; 14];
+        by_type[2] = n;
+        by_type
+    }
+
+    /// The row groups as a segment is written (Arrow IPC, LZ4) and read back: every file's table.
+    fn round_trip(groups: Vec<Rows>) -> Vec<(u32, LsoaTable)> {
+        let mut frame = no_detail().unwrap();
+        for rows in groups {
+            frame.vstack_mut(&rows.frame().unwrap()).unwrap();
+        }
+        let mut bytes = Vec::new();
+        IpcWriter::new(&mut bytes)
+            .with_compression(Some(IpcCompression::LZ4))
+            .finish(&mut frame)
+            .unwrap();
+        let read = IpcReader::new(std::io::Cursor::new(bytes))
+            .finish()
+            .unwrap();
+        let mut tables = tables(&read, |_| true).unwrap();
+        tables.sort_by_key(|(file, _)| *file);
+        tables
+    }
+
+    /// Each file's table comes back as it went in, over two row groups: every crime type, a
+    /// count at u16's limit, LSOAs with no crimes of a type between others. An LSOA's code and
+    /// name are written by the first file that names it only, and every later file (in another
+    /// row group too) finds them by its number; a code met under another name (a renamed LSOA)
+    /// is another pair.
     #[test]
-    fn each_lsoa_is_named_once_and_found_by_number() {
+    fn each_file_reads_back_as_written_with_each_lsoa_named_once() {
         let mut lsoas = Numbering::default();
         let (mut first, mut second) = (Rows::default(), Rows::default());
-        let city = ("E01000001", "City of London 001A", 5);
-        first.add(
-            0,
-            &street(&[("E01000001", "City of London 001A", 3)]),
-            lsoas.of("city-of-london"),
-        );
-        second.add(
-            1,
-            &street(&[city, ("E01000914", "Camden 028B", 1)]),
-            lsoas.of("city-of-london"),
-        );
-        let renamed = ("E01000914", "Camden 028B (2021 name)", 7);
-        second.add(2, &street(&[city, renamed]), lsoas.of("city-of-london"));
-        let mut frame = first.frame().unwrap();
-        frame.vstack_mut(&second.frame().unwrap()).unwrap();
-        let column = |name: &str| frame.column(name).unwrap().clone();
-        let (n, codes, names) = (column("lsoa"), column("lsoa_code"), column("lsoa_name"));
-        // 5 rows, 3 pairs: only each pair's first row carries strings.
-        assert_eq!(
-            (frame.height(), codes.null_count(), names.null_count()),
-            (5, 2, 2)
-        );
-        let table = crate::ingest::police_uk::cache::lsoa_table(
-            n.u32().unwrap(),
-            codes.str().unwrap(),
-            names.str().unwrap(),
-        );
-        assert_eq!(table.len(), 3);
-        let rows: Vec<(u32, &str, &str, u16)> = (0..frame.height())
-            .map(|i| {
-                let (code, name) = table[n.u32().unwrap().get(i).unwrap() as usize].unwrap();
-                let file = frame.column("file").unwrap().u32().unwrap().get(i).unwrap();
-                (
-                    file,
-                    code,
-                    name,
-                    frame.column("c2").unwrap().u16().unwrap().get(i).unwrap(),
-                )
-            })
-            .collect();
-        let mut sorted = rows.clone();
-        sorted.sort();
-        assert_eq!(
-            sorted,
-            vec![
-                (0, "E01000001", "City of London 001A", 3),
-                (1, "E01000001", "City of London 001A", 5),
-                (1, "E01000914", "Camden 028B", 1),
-                (2, "E01000001", "City of London 001A", 5),
-                (2, "E01000914", "Camden 028B (2021 name)", 7),
-            ]
-        );
+        let mixed = [1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 65535];
+        let every: [u32; 14] = std::array::from_fn(|t| t as u32 + 1);
+        let files = [
+            street(&[("E01000001", "City of London 001A", mixed)]),
+            street(&[
+                ("E01000001", "City of London 001A", every),
+                ("E01000914", "Camden 028B", burglaries(1)),
+                ("", "", burglaries(2)),
+            ]),
+            street(&[
+                ("E01000001", "City of London 001A", [0; 14]),
+                ("E01000914", "Camden 028B (2021 name)", burglaries(7)),
+            ]),
+        ];
+        first.add(0, &files[0], lsoas.of("city-of-london"));
+        for (n, file) in files.iter().enumerate().skip(1) {
+            second.add(n as u32, file, lsoas.of("city-of-london"));
+        }
+        // Four pairs, each named by one file: the first names one, the second two more (the
+        // no-location cell is a pair too), the third the renamed one.
+        assert_eq!(second.named_ends, vec![0, 2, 3]);
+        assert_eq!(first.named, vec![0]);
+        let tables = round_trip(vec![first, second]);
+        assert_eq!(tables.len(), 3);
+        for ((file, table), expected) in tables.iter().zip(&files) {
+            assert_eq!(table, &expected.by_lsoa, "file {file}");
+            let order: Vec<&str> = table.keys().map(|k| k.as_ref()).collect();
+            let sent: Vec<&str> = expected.by_lsoa.keys().map(|k| k.as_ref()).collect();
+            assert_eq!(order, sent, "file {file}: LSOAs in the file's order");
+        }
     }
 
     /// Each force numbers its pairs in blocks of one count: a force's 300 pairs take two blocks,
     /// around another force's, and a pair both forces name has a number from each; every number
-    /// is one pair's, and the reader finds each row's code and name.
+    /// is one pair's, and the reader finds each file's counts. A file that lists its LSOAs in
+    /// another order (against the hint) gets the same numbers.
     #[test]
     fn forces_number_their_pairs_in_blocks_that_never_overlap() {
         let mut numbering = Numbering::default();
         let codes: Vec<String> = (0..300).map(|k| format!("E01{k:06}")).collect();
-        let many: Vec<(&str, &str, u32)> = codes.iter().map(|c| (c.as_str(), "A", 1)).collect();
+        let many: Vec<(&str, &str, [u32; 14])> = codes
+            .iter()
+            .map(|c| (c.as_str(), "A", burglaries(1)))
+            .collect();
+        let reversed: Vec<_> = many.iter().rev().copied().collect();
         let mut rows = Rows::default();
         rows.add(0, &street(&many[..200]), numbering.of("kent"));
-        rows.add(1, &street(&[("E01000005", "A", 2)]), numbering.of("btp"));
+        rows.add(
+            1,
+            &street(&[("E01000005", "A", burglaries(2))]),
+            numbering.of("btp"),
+        );
         rows.add(2, &street(&many), numbering.of("kent"));
-        let frame = rows.frame().unwrap();
-        let column = |name: &str| frame.column(name).unwrap().clone();
-        let (n, codes, names) = (column("lsoa"), column("lsoa_code"), column("lsoa_name"));
-        let n = n.u32().unwrap();
+        rows.add(3, &street(&reversed), numbering.of("kent"));
         // Kent: 0..256 then, after BTP's block at 256..512, 512..556; BTP's pair is 256.
-        let numbers: std::collections::BTreeSet<u32> = n.into_no_null_iter().collect();
+        let numbers: std::collections::BTreeSet<u32> = rows.lsoa.iter().copied().collect();
         let expected: std::collections::BTreeSet<u32> =
             (0..256).chain(256..257).chain(512..556).collect();
         assert_eq!(numbers, expected);
-        // 501 rows; strings on the first row of each of the 301 numbers.
-        assert_eq!((frame.height(), codes.null_count()), (501, 200));
-        let table = crate::ingest::police_uk::cache::lsoa_table(
-            n,
-            codes.str().unwrap(),
-            names.str().unwrap(),
+        let (of_2, of_3) = (&rows.lsoa[201..501], &rows.lsoa[501..801]);
+        assert!(
+            of_2.iter().eq(of_3.iter().rev()),
+            "the same pairs, the same numbers"
         );
-        let file = column("file");
-        let found: Vec<(u32, &str, u16)> = (0..frame.height())
-            .map(|i| {
-                let (code, _) = table[n.get(i).unwrap() as usize].unwrap();
-                let count = column("c2").u16().unwrap().get(i).unwrap();
-                (file.u32().unwrap().get(i).unwrap(), code, count)
-            })
-            .filter(|&(_, code, _)| code == "E01000005")
+        // 301 numbers, each named once.
+        assert_eq!(rows.named.len(), 301);
+        let found: Vec<(u32, u32)> = round_trip(vec![rows])
+            .into_iter()
+            .filter_map(|(file, table)| Some((file, table.get("E01000005")?.1[2])))
             .collect();
-        assert_eq!(
-            found,
-            vec![
-                (0, "E01000005", 1),
-                (1, "E01000005", 2),
-                (2, "E01000005", 1)
-            ]
-        );
+        assert_eq!(found, vec![(0, 1), (1, 2), (2, 1), (3, 1)]);
+    }
+
+    /// A segment whose lists disagree is refused as a whole (its files are parsed), never read
+    /// into wrong counts: a count too few or too many, a type past the fourteenth, a number no
+    /// row names, fewer masks than LSOAs.
+    #[test]
+    fn a_segment_whose_lists_disagree_is_refused() {
+        let frame = |lsoa: Vec<u32>, types: Vec<u16>, counts: Vec<u16>| {
+            let ends = |n: usize| vec![0, n as i64];
+            let (nl, nt, nc) = (lsoa.len(), types.len(), counts.len());
+            let mut codes = MutablePlString::new();
+            codes.push_value("E01000001");
+            let mut names = MutablePlString::new();
+            names.push_value("City of London 001A");
+            DataFrame::new_infer_height(vec![
+                Column::new("file".into(), vec![0u32]),
+                list("lsoa", PrimitiveArray::from_vec(lsoa).boxed(), ends(nl)).unwrap(),
+                list("types", PrimitiveArray::from_vec(types).boxed(), ends(nt)).unwrap(),
+                list("counts", PrimitiveArray::from_vec(counts).boxed(), ends(nc)).unwrap(),
+                list(
+                    "named",
+                    PrimitiveArray::from_vec(vec![0u32]).boxed(),
+                    ends(1),
+                )
+                .unwrap(),
+                list("lsoa_code", codes.freeze().boxed(), ends(1)).unwrap(),
+                list("lsoa_name", names.freeze().boxed(), ends(1)).unwrap(),
+            ])
+            .unwrap()
+        };
+        let read = |f: DataFrame| tables(&f, |_| true).map(|t| t[0].1.clone());
+        let good = read(frame(vec![0], vec![0b101], vec![3, 4])).unwrap();
+        let mut expected = [0; 14];
+        (expected[0], expected[2]) = (3, 4);
+        assert_eq!(good["E01000001"].1, expected);
+        for (what, lsoa, types, counts) in [
+            ("a count too few", vec![0], vec![0b101], vec![3]),
+            ("a count too many", vec![0], vec![0b101], vec![3, 4, 5]),
+            ("a fifteenth type", vec![0], vec![1 << 14], vec![3]),
+            ("an unnamed number", vec![1], vec![0b1], vec![3]),
+            ("a mask missing", vec![0, 0], vec![0b1], vec![3]),
+        ] {
+            assert!(read(frame(lsoa, types, counts)).is_err(), "{what}");
+        }
     }
 }

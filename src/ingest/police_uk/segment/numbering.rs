@@ -1,0 +1,131 @@
+//! The segment's LSOA numbers: each (LSOA code, name) pair a run's files name, numbered once,
+//! so that a segment stores a pair's strings once and a number per file that names it.
+
+use rustc_hash::FxHashMap;
+
+/// The segment's LSOA numbers, given force by force: each force numbers the (LSOA code, name)
+/// pairs its files name, in blocks of [`BLOCK`] numbers taken from one count, so no two pairs
+/// share a number. A pair two forces both name (British Transport Police's stations lie in other
+/// forces' LSOAs) has a number from each; the reader finds either.
+///
+/// Why by force: a file's LSOAs are looked up in its force's table (about a thousand pairs, tens
+/// of kB), which its first lookups bring into the core's cache, where one table of every force's
+/// 35,000 pairs cost a cache miss or three a lookup (the file being read had pushed it out since
+/// the force's last file).
+#[derive(Default)]
+pub(super) struct Numbering {
+    forces: FxHashMap<String, Lsoas>,
+    /// The first number of the next block.
+    next: u32,
+}
+
+/// Numbers a force takes at a time.
+pub(super) const BLOCK: u32 = 256;
+
+impl Numbering {
+    /// `force`'s pairs, and the count their blocks come from.
+    pub(super) fn of(&mut self, force: &str) -> (&mut Lsoas, &mut u32) {
+        if !self.forces.contains_key(force) {
+            self.forces.insert(force.to_string(), Lsoas::default());
+        }
+        let lsoas = self.forces.get_mut(force).expect("inserted above");
+        (lsoas, &mut self.next)
+    }
+}
+
+/// Each (LSOA code, name) pair one force's files name, in the order first met. Only the file
+/// that names a pair first writes its code and name (in its row's `named` lists); later files
+/// list its number alone, so the strings of an LSOA met in every month are stored once, not once
+/// per month.
+///
+/// The pairs' text sits in one buffer and the table holds numbers only: a lookup per file and
+/// LSOA reads a few compact arrays, not three heap strings apiece.
+#[derive(Default)]
+pub(super) struct Lsoas {
+    /// Each pair's place in `spans`, found by the hash of its code and name.
+    table: hashbrown::HashTable<u32>,
+    /// Every pair's code then name, one pair after another.
+    text: String,
+    /// Pair `i`'s code and name in `text`: where they start, and their lengths.
+    spans: Vec<(u32, u32, u32)>,
+    /// The first number of each block of [`BLOCK`] pairs.
+    blocks: Vec<u32>,
+}
+
+impl Lsoas {
+    /// Pair `i`'s code and name.
+    fn pair(&self, i: u32) -> (&str, &str) {
+        spanned(&self.text, self.spans[i as usize])
+    }
+
+    /// Pair `i`'s number in the segment.
+    fn number_of(&self, i: u32) -> u32 {
+        self.blocks[(i / BLOCK) as usize] + i % BLOCK
+    }
+
+    /// The pair's number, and whether this is its first row; a new block comes from `next`.
+    /// `hint` is the place the caller expects the pair at, and is left one past the pair: a
+    /// force's files list their LSOAs in the same order month after month (data.police.uk's,
+    /// by LSOA name), so the pair after the last one found is nearly always the next to find,
+    /// without hashing.
+    pub(super) fn number(
+        &mut self,
+        code: &str,
+        name: &str,
+        next: &mut u32,
+        hint: &mut u32,
+    ) -> (u32, bool) {
+        let guess = (*hint as usize) < self.spans.len() && self.pair(*hint) == (code, name);
+        let (i, first) = if guess {
+            (*hint, false)
+        } else {
+            self.find_or_add(code, name, next)
+        };
+        *hint = i + 1;
+        (self.number_of(i), first)
+    }
+
+    /// The pair's place, and whether it was added now; a new block comes from `next`.
+    fn find_or_add(&mut self, code: &str, name: &str, next: &mut u32) -> (u32, bool) {
+        let hash = hash_pair(code, name);
+        if let Some(&i) = self.table.find(hash, |&i| self.pair(i) == (code, name)) {
+            return (i, false);
+        }
+        let i = u32::try_from(self.spans.len()).expect("fewer than 2^32 LSOAs");
+        if i % BLOCK == 0 {
+            self.blocks.push(*next);
+            *next = next
+                .checked_add(BLOCK)
+                .expect("fewer than 2^32 LSOA numbers");
+        }
+        let u32_of = |n: usize| u32::try_from(n).expect("under 4 GB of LSOA text");
+        let start = u32_of(self.text.len());
+        self.spans
+            .push((start, u32_of(code.len()), u32_of(name.len())));
+        self.text.push_str(code);
+        self.text.push_str(name);
+        let Lsoas {
+            table, text, spans, ..
+        } = self;
+        let rehash = |&m: &u32| {
+            let (code, name) = spanned(text, spans[m as usize]);
+            hash_pair(code, name)
+        };
+        table.insert_unique(hash, i, rehash);
+        (i, true)
+    }
+}
+
+/// The code and name a span of [`Lsoas::text`] holds.
+fn spanned(text: &str, (start, code, name): (u32, u32, u32)) -> (&str, &str) {
+    let (start, code_end) = (start as usize, start as usize + code as usize);
+    (
+        &text[start..code_end],
+        &text[code_end..code_end + name as usize],
+    )
+}
+
+fn hash_pair(code: &str, name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((code, name))
+}
