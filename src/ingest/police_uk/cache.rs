@@ -163,39 +163,55 @@ impl Cache {
         self.learnt.push((fingerprint, key));
     }
 
-    /// Writes this run's new aggregates as one pair of files. Failing to write the cache never
-    /// fails the run: the cache is an optimisation.
+    /// Writes this run's new aggregates as one pair of files, and the fingerprints it learnt,
+    /// the three files at once (the run's parsing is over, and its cores are free). Failing to
+    /// write the cache never fails the run: the cache is an optimisation.
     pub fn save(mut self) -> Result<(), String> {
         if self.added.is_empty() && self.learnt.is_empty() {
             return Ok(());
         }
         std::fs::create_dir_all(&self.dir).map_err(|e| e.to_string())?;
+        self.added.sort_by(|a, b| a.0.cmp(&b.0));
+        self.learnt.sort();
+        let (added, learnt) = rayon::join(|| self.save_added(), || self.save_learnt());
         let mut index = read_index(&self.dir);
-        if !self.added.is_empty() {
-            self.added.sort_by(|a, b| a.0.cmp(&b.0));
-            let id = id_of(self.added.iter().map(|(key, _)| key));
-            let segment = self.dir.join(format!("segment-{id}.arrow"));
-            let ids = self.detail.commit(&segment, &mut index)?;
-            let files = self.dir.join(format!("files-{id}.parquet"));
-            write(&files, &mut files_frame(&self.added, &ids)?, &mut index)?;
-        }
-        if !self.learnt.is_empty() {
-            self.learnt.sort();
-            let id = id_of(self.learnt.iter().map(|(fingerprint, _)| fingerprint));
-            let (prints, keys): (Vec<&str>, Vec<&str>) = self
-                .learnt
-                .iter()
-                .map(|(f, k)| (f.as_str(), k.as_str()))
-                .unzip();
-            let mut frame = DataFrame::new_infer_height(vec![
-                Column::new("fingerprint".into(), prints),
-                Column::new("key".into(), keys),
-            ])
-            .map_err(|e| e.to_string())?;
-            let known = self.dir.join(format!("fingerprints-{id}.parquet"));
-            write(&known, &mut frame, &mut index)?;
-        }
+        index.extend(added?.into_iter().chain(learnt?));
         write_index(&self.dir, &index)
+    }
+
+    /// Writes the aggregates this run added (if any): the segment and the summaries beside it;
+    /// each file's name and digest.
+    fn save_added(&self) -> Result<Vec<(String, String)>, String> {
+        if self.added.is_empty() {
+            return Ok(Vec::new());
+        }
+        let id = id_of(self.added.iter().map(|(key, _)| key));
+        let segment = self.dir.join(format!("segment-{id}.arrow"));
+        let ids = self.detail.ids();
+        let files = self.dir.join(format!("files-{id}.parquet"));
+        let summaries = || write(&files, &mut files_frame(&self.added, &ids)?);
+        let (segment, summaries) = rayon::join(|| self.detail.commit(&segment), summaries);
+        Ok(vec![segment?, summaries?])
+    }
+
+    /// Writes the fingerprints this run learnt (if any); the file's name and digest.
+    fn save_learnt(&self) -> Result<Option<(String, String)>, String> {
+        if self.learnt.is_empty() {
+            return Ok(None);
+        }
+        let id = id_of(self.learnt.iter().map(|(fingerprint, _)| fingerprint));
+        let (prints, keys): (Vec<&str>, Vec<&str>) = self
+            .learnt
+            .iter()
+            .map(|(f, k)| (f.as_str(), k.as_str()))
+            .unzip();
+        let mut frame = DataFrame::new_infer_height(vec![
+            Column::new("fingerprint".into(), prints),
+            Column::new("key".into(), keys),
+        ])
+        .map_err(|e| e.to_string())?;
+        let known = self.dir.join(format!("fingerprints-{id}.parquet"));
+        write(&known, &mut frame).map(Some)
     }
 }
 
@@ -249,8 +265,8 @@ pub fn key(name: &str, digest: &str) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// Writes `df` as Parquet at `path` (through a temporary file) and records its digest in `index`.
-fn write(path: &Path, df: &mut DataFrame, index: &mut Index) -> Result<(), String> {
+/// Writes `df` as Parquet at `path` (through a temporary file); its name and digest for the index.
+fn write(path: &Path, df: &mut DataFrame) -> Result<(String, String), String> {
     let tmp = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
     // LZ4, not the default zstd: these tables are small and written by every run that parses,
@@ -259,18 +275,19 @@ fn write(path: &Path, df: &mut DataFrame, index: &mut Index) -> Result<(), Strin
         .with_compression(ParquetCompression::Lz4Raw)
         .finish(df)
         .map_err(|e| e.to_string())?;
-    commit(&tmp, path, index)
+    commit(&tmp, path)
 }
 
-/// Moves the finished Parquet file `tmp` to `path` and records its digest in `index`.
-pub(super) fn commit(tmp: &Path, path: &Path, index: &mut Index) -> Result<(), String> {
+/// Moves the finished file `tmp` to `path`; its name and digest for the index.
+pub(super) fn commit(tmp: &Path, path: &Path) -> Result<(String, String), String> {
     let bytes = std::fs::read(tmp).map_err(|e| e.to_string())?;
-    index.insert(file_name(path), blake3::hash(&bytes).to_hex().to_string());
-    std::fs::rename(tmp, path).map_err(|e| e.to_string())
+    let digest = blake3::hash(&bytes).to_hex().to_string();
+    std::fs::rename(tmp, path).map_err(|e| e.to_string())?;
+    Ok((file_name(path), digest))
 }
 
 /// Each cache file's own digest, by file name.
-pub(super) type Index = std::collections::BTreeMap<String, String>;
+type Index = std::collections::BTreeMap<String, String>;
 
 const INDEX: &str = "index.tsv";
 

@@ -12,7 +12,7 @@ use polars::prelude::*;
 use polars_arrow::array::{Array, ListArray, MutablePlString, PrimitiveArray};
 use polars_arrow::offset::OffsetsBuffer;
 
-use super::cache::{Index, commit};
+use super::cache::commit;
 use crate::ingest::police_uk::file::StreetCounts;
 use numbering::{Lsoas, Numbering};
 pub(super) use read::tables;
@@ -20,8 +20,10 @@ pub(super) use read::tables;
 mod numbering;
 mod read;
 
-/// LSOAs (of all files) gathered before they are written as one row group.
-const ROW_GROUP: usize = 1 << 16;
+/// LSOAs (of all files) gathered before they are written as one row group: small enough that
+/// the columns waiting stay in a core's cache beside the file being parsed, and that the last
+/// group, written once the parsing is over, is written quickly.
+const ROW_GROUP: usize = 1 << 14;
 
 /// This run's segment, written while the files are parsed: each worker encodes the table of the
 /// file it parsed and, once enough rows wait, writes them as a row group, while the other workers
@@ -42,7 +44,7 @@ impl Detail {
     pub(super) fn new(dir: &Path) -> Detail {
         static OPENED: AtomicU64 = AtomicU64::new(0); // two caches open never share a name
         let n = OPENED.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!("segment-{}-{n}.parquet.tmp", std::process::id()));
+        let tmp = dir.join(format!("segment-{}-{n}.arrow.tmp", std::process::id()));
         Detail {
             tmp,
             next: AtomicU32::new(0),
@@ -102,13 +104,15 @@ impl Detail {
             .map_err(|e| e.to_string())
     }
 
-    /// Writes what waits, finishes the segment and moves it to `path`; the files' numbers in it,
-    /// by key.
-    pub(super) fn commit(
-        &self,
-        path: &Path,
-        index: &mut Index,
-    ) -> Result<HashMap<String, u32>, String> {
+    /// The files' numbers in the segment, by key (once every file is kept).
+    pub(super) fn ids(&self) -> HashMap<String, u32> {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.ids.clone()
+    }
+
+    /// Writes what waits, finishes the segment and moves it to `path`; its name and digest for
+    /// the cache's index.
+    pub(super) fn commit(&self, path: &Path) -> Result<(String, String), String> {
         let rest = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
         self.write(rest.rows);
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
@@ -117,8 +121,7 @@ impl Detail {
             Some(Err(why)) => return Err(why),
             None => return Err("the segment was never opened".into()),
         };
-        commit(&self.tmp, path, index)?;
-        Ok(rest.ids)
+        commit(&self.tmp, path)
     }
 }
 
@@ -215,6 +218,7 @@ impl Rows {
                 self.codes.push_value(code);
                 self.names.push_value(name);
             }
+            // Branch-free: whether a type counts is as likely as not, past any prediction.
             let (mut mask, mut packed, mut k) = (0u16, [0u16; 14], 0);
             for (t, &n) in counts.iter().enumerate() {
                 // Checked by `fits` before the file's row is added.
@@ -224,7 +228,10 @@ impl Rows {
                 mask |= u16::from(n != 0) << t;
             }
             self.types.push(mask);
-            self.counts.extend_from_slice(&packed[..k]);
+            // A copy of fixed length, cut back: no call to copy a few bytes.
+            let len = self.counts.len();
+            self.counts.extend_from_slice(&packed);
+            self.counts.truncate(len + k);
         }
         let end = |v: usize| i64::try_from(v).expect("fewer than 2^63 values");
         self.lsoa_ends.push(end(self.lsoa.len()));
@@ -233,13 +240,12 @@ impl Rows {
     }
 
     fn frame(self) -> PolarsResult<DataFrame> {
-        let lsoa_ends = self.lsoa_ends.clone();
         let columns = vec![
             Column::new("file".into(), self.file),
             list(
                 "lsoa",
                 PrimitiveArray::from_vec(self.lsoa).boxed(),
-                lsoa_ends,
+                self.lsoa_ends.clone(),
             )?,
             list(
                 "types",

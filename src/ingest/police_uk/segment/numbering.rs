@@ -3,6 +3,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::ingest::police_uk::rows::same_bytes;
+
 /// The segment's LSOA numbers, given force by force: each force numbers the (LSOA code, name)
 /// pairs its files name, in blocks of [`BLOCK`] numbers taken from one count, so no two pairs
 /// share a number. A pair two forces both name (British Transport Police's stations lie in other
@@ -53,9 +55,17 @@ pub(super) struct Lsoas {
 }
 
 impl Lsoas {
-    /// Pair `i`'s code and name.
-    fn pair(&self, i: u32) -> (&str, &str) {
-        spanned(&self.text, self.spans[i as usize])
+    /// Whether pair `i` is (`code`, `name`): the code compared as a few words, without a call.
+    #[inline]
+    fn is(&self, i: u32, code: &str, name: &str) -> bool {
+        let Some(&(start, c, n)) = self.spans.get(i as usize) else {
+            return false;
+        };
+        let (start, c, n) = (start as usize, c as usize, n as usize);
+        let text = self.text.as_bytes();
+        let held = |from: usize, len: usize| text.get(from..from + len);
+        held(start, c).is_some_and(|held| same_bytes(held, code.as_bytes()))
+            && held(start + c, n) == Some(name.as_bytes())
     }
 
     /// Pair `i`'s number in the segment.
@@ -75,7 +85,7 @@ impl Lsoas {
         next: &mut u32,
         hint: &mut u32,
     ) -> (u32, bool) {
-        let guess = (*hint as usize) < self.spans.len() && self.pair(*hint) == (code, name);
+        let guess = self.is(*hint, code, name);
         let (i, first) = if guess {
             (*hint, false)
         } else {
@@ -88,7 +98,7 @@ impl Lsoas {
     /// The pair's place, and whether it was added now; a new block comes from `next`.
     fn find_or_add(&mut self, code: &str, name: &str, next: &mut u32) -> (u32, bool) {
         let hash = hash_pair(code, name);
-        if let Some(&i) = self.table.find(hash, |&i| self.pair(i) == (code, name)) {
+        if let Some(&i) = self.table.find(hash, |&i| self.is(i, code, name)) {
             return (i, false);
         }
         let i = u32::try_from(self.spans.len()).expect("fewer than 2^32 LSOAs");
