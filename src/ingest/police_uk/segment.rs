@@ -14,7 +14,7 @@ use polars_arrow::offset::OffsetsBuffer;
 
 use super::cache::commit;
 use crate::ingest::police_uk::file::StreetCounts;
-use numbering::{Lsoas, Numbering};
+use numbering::{Hint, Lsoas, Numbering};
 pub(super) use read::tables;
 
 mod numbering;
@@ -209,7 +209,7 @@ impl Rows {
     /// Adds the row of `street`, the file numbered `file`.
     fn add(&mut self, file: u32, street: &StreetCounts, (lsoas, next): (&mut Lsoas, &mut u32)) {
         self.file.push(file);
-        let mut hint = 0;
+        let mut hint = Hint::default();
         for (code, (name, counts)) in &street.by_lsoa {
             let (n, first) = lsoas.number(code, name, next, &mut hint);
             self.lsoa.push(n);
@@ -218,8 +218,13 @@ impl Rows {
                 self.codes.push_value(code);
                 self.names.push_value(name);
             }
-            // Branch-free: whether a type counts is as likely as not, past any prediction.
-            let (mut mask, mut packed, mut k) = (0u16, [0u16; 14], 0);
+            // Branch-free (whether a type counts is as likely as not, past any prediction), and
+            // written where the counts go: read back from a buffer of its own, the counts just
+            // written a u16 at a time stalled the load (no store forwarding).
+            let len = self.counts.len();
+            self.counts.resize(len + counts.len(), 0);
+            let packed = &mut self.counts[len..];
+            let (mut mask, mut k) = (0u16, 0);
             for (t, &n) in counts.iter().enumerate() {
                 // Checked by `fits` before the file's row is added.
                 debug_assert!(n <= u32::from(u16::MAX), "{code}: {n} does not fit");
@@ -227,11 +232,8 @@ impl Rows {
                 k += usize::from(n != 0);
                 mask |= u16::from(n != 0) << t;
             }
-            self.types.push(mask);
-            // A copy of fixed length, cut back: no call to copy a few bytes.
-            let len = self.counts.len();
-            self.counts.extend_from_slice(&packed);
             self.counts.truncate(len + k);
+            self.types.push(mask);
         }
         let end = |v: usize| i64::try_from(v).expect("fewer than 2^63 values");
         self.lsoa_ends.push(end(self.lsoa.len()));

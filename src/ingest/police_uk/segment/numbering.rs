@@ -35,6 +35,16 @@ impl Numbering {
     }
 }
 
+/// Where a file's next LSOA is expected among its force's pairs: one past the last found; one
+/// further (an LSOA with no crimes this month is not listed); or, after an LSOA out of the
+/// order (one the force's files first named in a later month, so kept further on), back where
+/// the order was.
+#[derive(Default)]
+pub(super) struct Hint {
+    next: u32,
+    resume: u32,
+}
+
 /// Each (LSOA code, name) pair one force's files name, in the order first met. Only the file
 /// that names a pair first writes its code and name (in its row's `named` lists); later files
 /// list its number alone, so the strings of an LSOA met in every month are stored once, not once
@@ -74,24 +84,25 @@ impl Lsoas {
     }
 
     /// The pair's number, and whether this is its first row; a new block comes from `next`.
-    /// `hint` is the place the caller expects the pair at, and is left one past the pair: a
-    /// force's files list their LSOAs in the same order month after month (data.police.uk's,
-    /// by LSOA name), so the pair after the last one found is nearly always the next to find,
-    /// without hashing.
+    /// `hint` says where the caller expects the pair, and is moved past it: a force's files list
+    /// their LSOAs in the same order month after month (data.police.uk's, by LSOA name), so the
+    /// pair is nearly always found there without hashing.
     pub(super) fn number(
         &mut self,
         code: &str,
         name: &str,
         next: &mut u32,
-        hint: &mut u32,
+        hint: &mut Hint,
     ) -> (u32, bool) {
-        let guess = self.is(*hint, code, name);
-        let (i, first) = if guess {
-            (*hint, false)
-        } else {
-            self.find_or_add(code, name, next)
+        let expected = [hint.next, hint.resume, hint.next.saturating_add(1)];
+        let (i, first) = match expected.into_iter().find(|&i| self.is(i, code, name)) {
+            Some(i) => (i, false),
+            None => {
+                hint.resume = hint.next;
+                self.find_or_add(code, name, next)
+            }
         };
-        *hint = i + 1;
+        hint.next = i + 1;
         (self.number_of(i), first)
     }
 
@@ -138,4 +149,59 @@ fn spanned(text: &str, (start, code, name): (u32, u32, u32)) -> (&str, &str) {
 fn hash_pair(code: &str, name: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one((code, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Numbers a file's (code, name) pairs in its order, as [`super::super::Rows::add`] does.
+    fn file(lsoas: &mut Lsoas, next: &mut u32, pairs: &[(&str, &str)]) -> Vec<(u32, bool)> {
+        let mut hint = Hint::default();
+        let numbered = pairs
+            .iter()
+            .map(|(code, name)| lsoas.number(code, name, next, &mut hint));
+        numbered.collect()
+    }
+
+    /// Whatever a file's order (the usual one, LSOAs missing, one out of order, one renamed at
+    /// the very place the hint expects), a pair keeps the number it was first given and a new
+    /// pair gets a new one: the hint only saves hashing.
+    #[test]
+    fn a_pair_keeps_its_number_whatever_the_order() {
+        let (mut lsoas, mut next) = (Lsoas::default(), 0);
+        let codes: Vec<String> = (0..10).map(|k| format!("E0100000{k}")).collect();
+        let usual: Vec<(&str, &str)> = codes.iter().map(|c| (c.as_str(), "A")).collect();
+        let first = file(&mut lsoas, &mut next, &usual);
+        assert_eq!(first, (0..10).map(|n| (n, true)).collect::<Vec<_>>());
+        // LSOAs 1, 4 and 5 with no crimes this month; a new one (first named now) between 6 and
+        // 7; LSOA 8 under a new name where the hint expects it.
+        let later = [
+            usual[0],
+            usual[2],
+            usual[3],
+            usual[6],
+            ("E01099999", "B"),
+            usual[7],
+            ("E01000008", "A renamed"),
+            usual[9],
+        ];
+        let numbers = file(&mut lsoas, &mut next, &later);
+        let expected = [(0, false), (2, false), (3, false), (6, false), (10, true)];
+        let expected = expected
+            .into_iter()
+            .chain([(7, false), (11, true), (9, false)]);
+        assert_eq!(numbers, expected.collect::<Vec<_>>());
+        // Every pair met again, backwards: the number it was given, nothing new.
+        let given: std::collections::BTreeMap<(&str, &str), u32> = usual
+            .iter()
+            .chain(&later)
+            .copied()
+            .zip(first.iter().chain(&numbers).map(|&(n, _)| n))
+            .collect();
+        let all: Vec<(&str, &str)> = given.keys().copied().rev().collect();
+        let again = file(&mut lsoas, &mut next, &all);
+        let expected: Vec<(u32, bool)> = all.iter().map(|p| (given[p], false)).collect();
+        assert_eq!(again, expected);
+    }
 }
