@@ -22,7 +22,7 @@ pub(super) struct Numbering {
 }
 
 /// Numbers a force takes at a time.
-pub(super) const BLOCK: u32 = 256;
+const BLOCK: u32 = 256;
 
 impl Numbering {
     /// `force`'s pairs, and the count their blocks come from.
