@@ -187,7 +187,7 @@ impl Cache {
         }
         let id = id_of(self.added.iter().map(|(key, _)| key));
         let segment = self.dir.join(format!("segment-{id}.arrow"));
-        let ids = self.detail.ids();
+        let ids = self.detail.take_ids();
         let files = self.dir.join(format!("files-{id}.parquet"));
         let summaries = || write(&files, &mut files_frame(&self.added, &ids)?);
         let (segment, summaries) = rayon::join(|| self.detail.commit(&segment), summaries);

@@ -11,6 +11,7 @@ use polars::io::ipc::BatchedWriter as IpcBatched;
 use polars::prelude::*;
 use polars_arrow::array::{Array, ListArray, MutablePlString, PrimitiveArray};
 use polars_arrow::offset::OffsetsBuffer;
+use polars_arrow::types::NativeType;
 
 use super::cache::commit;
 use crate::ingest::police_uk::file::StreetCounts;
@@ -57,7 +58,7 @@ impl Detail {
         }
     }
 
-    /// Adds the rows of one file (`key`, numbered `id` in the segment) to the columns that wait;
+    /// Adds the row of one file (`key`, numbered `id` in the segment) to the columns that wait;
     /// writes them once they fill a row group.
     pub(super) fn keep(&self, (key, id, force): (&str, u32, &str), street: &StreetCounts) {
         if !fits(street) {
@@ -104,10 +105,10 @@ impl Detail {
             .map_err(|e| e.to_string())
     }
 
-    /// The files' numbers in the segment, by key (once every file is kept).
-    pub(super) fn ids(&self) -> HashMap<String, u32> {
-        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        pending.ids.clone()
+    /// The files' numbers in the segment, by key, taken once every file is kept.
+    pub(super) fn take_ids(&self) -> HashMap<String, u32> {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut pending.ids)
     }
 
     /// Writes what waits, finishes the segment and moves it to `path`; its name and digest for
@@ -245,26 +246,10 @@ impl Rows {
     fn frame(self) -> PolarsResult<DataFrame> {
         let columns = vec![
             Column::new("file".into(), self.file),
-            list(
-                "lsoa",
-                PrimitiveArray::from_vec(self.lsoa).boxed(),
-                self.lsoa_ends.clone(),
-            )?,
-            list(
-                "types",
-                PrimitiveArray::from_vec(self.types).boxed(),
-                self.lsoa_ends,
-            )?,
-            list(
-                "counts",
-                PrimitiveArray::from_vec(self.counts).boxed(),
-                self.count_ends,
-            )?,
-            list(
-                "named",
-                PrimitiveArray::from_vec(self.named).boxed(),
-                self.named_ends.clone(),
-            )?,
+            numbers("lsoa", self.lsoa, self.lsoa_ends.clone())?,
+            numbers("types", self.types, self.lsoa_ends)?,
+            numbers("counts", self.counts, self.count_ends)?,
+            numbers("named", self.named, self.named_ends.clone())?,
             list(
                 "lsoa_code",
                 self.codes.freeze().boxed(),
@@ -274,6 +259,11 @@ impl Rows {
         ];
         DataFrame::new_infer_height(columns)
     }
+}
+
+/// A list column of numbers: row `i` holds `values[ends[i]..ends[i + 1]]`.
+fn numbers<T: NativeType>(name: &str, values: Vec<T>, ends: Vec<i64>) -> PolarsResult<Column> {
+    list(name, PrimitiveArray::from_vec(values).boxed(), ends)
 }
 
 /// A list column: row `i` holds `values[ends[i]..ends[i + 1]]`.
@@ -424,15 +414,10 @@ mod tests {
             names.push_value("City of London 001A");
             DataFrame::new_infer_height(vec![
                 Column::new("file".into(), vec![0u32]),
-                list("lsoa", PrimitiveArray::from_vec(lsoa).boxed(), ends(nl)).unwrap(),
-                list("types", PrimitiveArray::from_vec(types).boxed(), ends(nt)).unwrap(),
-                list("counts", PrimitiveArray::from_vec(counts).boxed(), ends(nc)).unwrap(),
-                list(
-                    "named",
-                    PrimitiveArray::from_vec(vec![0u32]).boxed(),
-                    ends(1),
-                )
-                .unwrap(),
+                numbers("lsoa", lsoa, ends(nl)).unwrap(),
+                numbers("types", types, ends(nt)).unwrap(),
+                numbers("counts", counts, ends(nc)).unwrap(),
+                numbers("named", vec![0u32], ends(1)).unwrap(),
                 list("lsoa_code", codes.freeze().boxed(), ends(1)).unwrap(),
                 list("lsoa_name", names.freeze().boxed(), ends(1)).unwrap(),
             ])

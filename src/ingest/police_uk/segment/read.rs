@@ -90,33 +90,35 @@ fn pairs<'a>(
 
 /// Each row's values of a list column of `T` (an empty slice for a null row).
 fn rows_of<T: NativeType>(lists: &ListChunked) -> PolarsResult<Vec<&[T]>> {
-    let mut rows = Vec::with_capacity(lists.len());
-    for array in lists.downcast_iter() {
-        let values = array.values().as_any().downcast_ref::<PrimitiveArray<T>>();
-        let values =
-            values.ok_or_else(|| polars_err!(ComputeError: "segment list of another type"))?;
-        for i in 0..array.len() {
-            let (start, end) = array.offsets().start_end(i);
-            let row = values.values().get(start..end);
-            rows.push(row.ok_or_else(|| polars_err!(ComputeError: "segment list out of bounds"))?);
-        }
-    }
-    Ok(rows)
+    each_row(lists, |values: &PrimitiveArray<T>, start, end| {
+        values.values().get(start..end)
+    })
 }
 
 /// Each row's strings of a list column of strings.
 fn texts(lists: &ListChunked) -> PolarsResult<Vec<Vec<&str>>> {
+    each_row(lists, |values: &Utf8ViewArray, start, end| {
+        (end <= values.len()).then(|| (start..end).map(|j| values.value(j)).collect())
+    })
+}
+
+/// Each row of a list column whose values are an `A`, as `row` takes it from the values between
+/// the row's offsets (`None` when they lie out of the values' bounds).
+fn each_row<'a, A: 'static, R>(
+    lists: &'a ListChunked,
+    row: impl Fn(&'a A, usize, usize) -> Option<R>,
+) -> PolarsResult<Vec<R>> {
     let mut rows = Vec::with_capacity(lists.len());
     for array in lists.downcast_iter() {
-        let values = array.values().as_any().downcast_ref::<Utf8ViewArray>();
+        let values = array.values().as_any().downcast_ref::<A>();
         let values =
             values.ok_or_else(|| polars_err!(ComputeError: "segment list of another type"))?;
         for i in 0..array.len() {
             let (start, end) = array.offsets().start_end(i);
-            if end > values.len() {
-                polars_bail!(ComputeError: "segment list out of bounds");
-            }
-            rows.push((start..end).map(|j| values.value(j)).collect());
+            let taken = row(values, start, end);
+            rows.push(
+                taken.ok_or_else(|| polars_err!(ComputeError: "segment list out of bounds"))?,
+            );
         }
     }
     Ok(rows)
